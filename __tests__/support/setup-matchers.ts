@@ -1,0 +1,4 @@
+import { Testing } from "cdktf";
+import "aws-sdk-client-mock-jest";
+
+Testing.setupJest();

@@ -1,0 +1,125 @@
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { requireTerraform, terraform, terraformEnv } from "../support/terraform";
+
+const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
+const SOURCES = ["main.ts", "cdktf.json", "package.json", "tsconfig.json", "stacks", "scripts"];
+
+const tempDirs: string[] = [];
+afterAll(() => tempDirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "root-access-synth-"));
+  tempDirs.push(dir);
+  return dir;
+}
+
+function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
+  return spawnSync(command, args, { cwd, env: { ...process.env, ROOT_ACCESS_CONFIG: "", ...env }, encoding: "utf8" });
+}
+
+/** A fresh copy of the project at `dir` (node_modules hard-linked, so it is a real folder, not a link). */
+function checkoutAt(dir: string): string {
+  fs.mkdirSync(dir, { recursive: true });
+  for (const entry of SOURCES) fs.cpSync(path.join(PROJECT_ROOT, entry), path.join(dir, entry), { recursive: true });
+  const linked = spawnSync("cp", ["-al", path.join(PROJECT_ROOT, "node_modules"), path.join(dir, "node_modules")]);
+  if (linked.status !== 0) throw new Error(`could not link node_modules: ${linked.stderr}`);
+  return dir;
+}
+
+/** `npm run synth` in `cwd`: build, then run the app; returns the stack folder. */
+function buildAndSynth(cwd: string, env: NodeJS.ProcessEnv = {}): string {
+  for (const args of [["scripts/build.mjs"], ["build/main.js"]]) {
+    const result = run(process.execPath, args, cwd, env);
+    if (result.status !== 0) throw new Error(`node ${args[0]} failed: ${result.stderr}`);
+  }
+  return path.join(cwd, "cdktf.out", "stacks", "root-access");
+}
+
+function scriptAssetOf(stackDir: string): string {
+  const json = JSON.parse(fs.readFileSync(path.join(stackDir, "cdk.tf.json"), "utf8"));
+  return json.resource.terraform_data["root-sessions"].provisioner[0]["local-exec"].interpreter[1];
+}
+
+describe("npm run synth", () => {
+  const outdir = path.join(tempDir(), "cdktf.out");
+  let stackDir: string;
+  beforeAll(() => {
+    const result = run(process.execPath, ["build/main.js"], PROJECT_ROOT, { CDKTF_OUTDIR: outdir });
+    expect(result.stderr).toBe("");
+    stackDir = path.join(outdir, "stacks", "root-access");
+  });
+
+  it("writes the stack folder with cdk.tf.json and the bundled script at the path the provisioners use", () => {
+    const asset = scriptAssetOf(stackDir);
+    expect(fs.statSync(path.join(stackDir, asset)).size).toBeGreaterThan(10_000);
+    expect(fs.readFileSync(path.join(stackDir, asset))).toEqual(fs.readFileSync(path.join(PROJECT_ROOT, "build", "root-access.js")));
+  });
+
+  it("ships a script that runs with node alone, with no node_modules anywhere above it", () => {
+    // GIVEN the stack folder copied where no node_modules can be found
+    const isolated = path.join(tempDir(), "stack");
+    fs.cpSync(stackDir, isolated, { recursive: true });
+    // WHEN the asset runs THEN it answers, and prints no SDK notice on Node 20
+    const help = run(process.execPath, [scriptAssetOf(isolated), "--help"], isolated);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain("Usage: root-access <verb> [feature...] [flags]");
+    const unreachable = run(process.execPath, [scriptAssetOf(isolated), "check", "RootSessions"], isolated, {
+      AWS_ENDPOINT_URL: "http://127.0.0.1:9",
+      AWS_ACCESS_KEY_ID: "test",
+      AWS_SECRET_ACCESS_KEY: "test",
+      ROOT_ACCESS_REGION: "us-east-1",
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "",
+    });
+    expect(unreachable.status).toBe(1);
+    expect(unreachable.stderr).toBe(
+      "root-access: error: ListOrganizationsFeatures failed: could not reach http://127.0.0.1:9 (ECONNREFUSED), even after " +
+        "the SDK's retries. Check the network, proxy settings and AWS_ENDPOINT_URL, then run again; nothing is changed until IAM answers.\n",
+    );
+  });
+
+  it("passes terraform validate, offline through the provider mirror", () => {
+    requireTerraform();
+    const env = terraformEnv(tempDir());
+    terraform(["init", "-backend=false", "-input=false", "-no-color"], { cwd: stackDir, env });
+    expect(terraform(["validate", "-no-color"], { cwd: stackDir, env })).toContain("The configuration is valid.");
+  });
+});
+
+describe("determinism", () => {
+  it("synthesizes byte-identical output from two different checkout paths", () => {
+    // GIVEN two checkouts at different depths
+    const root = tempDir();
+    const first = checkoutAt(path.join(root, "a", "org-root-access"));
+    const second = checkoutAt(path.join(root, "b", "deeper", "checkout", "elsewhere"));
+    // WHEN each is built and synthesized
+    const [one, two] = [buildAndSynth(first), buildAndSynth(second)];
+    // THEN cdk.tf.json and the asset are the same bytes, and no path of either checkout leaks into them
+    const tfJson = fs.readFileSync(path.join(one, "cdk.tf.json"), "utf8");
+    expect(fs.readFileSync(path.join(two, "cdk.tf.json"), "utf8")).toBe(tfJson);
+    expect(fs.readFileSync(path.join(two, scriptAssetOf(two)))).toEqual(fs.readFileSync(path.join(one, scriptAssetOf(one))));
+    expect(tfJson).not.toContain(root);
+    expect(fs.readFileSync(path.join(one, scriptAssetOf(one)), "utf8")).not.toContain(root);
+  });
+});
+
+describe("a bad configuration", () => {
+  it("fails before synth writes anything, with the problem on stderr", () => {
+    // GIVEN a config with an unknown feature
+    const dir = tempDir();
+    const configFile = path.join(dir, "bad.json");
+    fs.writeFileSync(configFile, JSON.stringify({ stacks: [{ name: "prod", features: ["RootSession"] }] }));
+    const outdir = path.join(dir, "cdktf.out");
+    // WHEN the app runs
+    const result = run(process.execPath, ["build/main.js"], PROJECT_ROOT, { ROOT_ACCESS_CONFIG: configFile, CDKTF_OUTDIR: outdir });
+    // THEN it exits 1 with the message and no stack trace, and no output folder exists
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(
+      `Invalid configuration in ${configFile} (1 problem):\n` +
+        '  - stacks[0].features[0]: "RootSession" is not allowed; expected one of "RootCredentialsManagement", "RootSessions".\n',
+    );
+    expect(fs.existsSync(outdir)).toBe(false);
+  });
+});

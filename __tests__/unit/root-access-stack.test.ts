@@ -1,0 +1,168 @@
+import { OrganizationsOrganization } from "@cdktf/provider-aws/lib/organizations-organization";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { DataResource, Testing } from "cdktf";
+import { StackConfig } from "../../stacks/config";
+import { parseAppConfig } from "../../stacks/config-validation";
+import { ConfigError } from "../../stacks/errors";
+import { RootAccessStack } from "../../stacks/root-access-stack";
+
+type Json = Record<string, any>;
+
+function configWith(fields: Record<string, unknown> = {}): StackConfig {
+  return parseAppConfig({ stacks: [{ name: "root-access", ...fields }] }, "test").stacks[0];
+}
+
+function synth(fields: Record<string, unknown> = {}): string {
+  const config = configWith(fields);
+  return Testing.synth(new RootAccessStack(Testing.app(), config.name, { config }));
+}
+
+function synthJson(fields: Record<string, unknown> = {}): Json {
+  return JSON.parse(synth(fields));
+}
+
+function featureResource(json: Json, id: string): Json {
+  return json.resource.terraform_data[id];
+}
+
+describe("provider and backend", () => {
+  it("configures the AWS provider for us-east-1 with no assumed role by default", () => {
+    const json = synthJson();
+    expect(json.provider.aws).toEqual([{ region: "us-east-1" }]);
+  });
+
+  it("assumes the configured role in the configured region, with the script's session name", () => {
+    expect(synth({ region: "eu-central-1", assumeRoleArn: "arn:aws:iam::111122223333:role/Deployer" })).toHaveProviderWithProperties(
+      AwsProvider,
+      {
+        region: "eu-central-1",
+        assume_role: [{ role_arn: "arn:aws:iam::111122223333:role/Deployer", session_name: "org-root-access" }],
+      },
+    );
+  });
+
+  it("keeps state in the project root through a path relative to the stack folder", () => {
+    // Absolute paths would make cdk.tf.json differ between checkouts; cdktf.out is pruned by synth.
+    expect(synthJson({ name: "prod" }).terraform.backend).toEqual({ local: { path: "../../../terraform.prod.tfstate" } });
+  });
+});
+
+describe("the organization", () => {
+  it("creates an organization with all features and trusted access for IAM, protected from destroy", () => {
+    const json = synth();
+    expect(json).toHaveResourceWithProperties(OrganizationsOrganization, {
+      feature_set: "ALL",
+      aws_service_access_principals: ["iam.amazonaws.com"],
+      lifecycle: { prevent_destroy: true },
+    });
+    expect(Object.keys(JSON.parse(json).resource.aws_organizations_organization)).toEqual(["organization"]);
+  });
+
+  it("lets destroy delete it only when allowOrganizationDestroy is true", () => {
+    const organization = synthJson({ allowOrganizationDestroy: true }).resource.aws_organizations_organization.organization;
+    expect(organization.lifecycle).toEqual({ prevent_destroy: false });
+  });
+
+  it("never manages policy types, so no SCP can be detached by this stack", () => {
+    expect(synthJson().resource.aws_organizations_organization.organization).not.toHaveProperty("enabled_policy_types");
+  });
+});
+
+describe("one terraform_data per feature", () => {
+  it("declares both features at stable addresses, with count 1 only for the configured ones", () => {
+    // GIVEN the default config (RootSessions only)
+    const data = synthJson().resource.terraform_data;
+    // THEN both blocks exist, so removing a feature later still runs its destroy-time provisioner
+    expect(Object.keys(data).sort()).toEqual(["root-credentials-management", "root-sessions"]);
+    expect(data["root-sessions"].count).toBe(1);
+    expect(data["root-credentials-management"].count).toBe(0);
+  });
+
+  it("counts both when both are configured and neither when the list is empty", () => {
+    const both = synthJson({ features: ["RootSessions", "RootCredentialsManagement"] }).resource.terraform_data;
+    expect([both["root-credentials-management"].count, both["root-sessions"].count]).toEqual([1, 1]);
+    const none = synthJson({ features: [] }).resource.terraform_data;
+    expect([none["root-credentials-management"].count, none["root-sessions"].count]).toEqual([0, 0]);
+  });
+
+  it("keeps only identity in triggers_replace and settings in input", () => {
+    const json = synth({ assumeRoleArn: "arn:aws:iam::111122223333:role/Deployer", region: "eu-west-1", serviceAccessWaitSeconds: 30 });
+    expect(json).toHaveResourceWithProperties(DataResource, {
+      triggers_replace: { organization_id: "${aws_organizations_organization.organization.id}", feature: "RootSessions" },
+      input: { region: "eu-west-1", assume_role_arn: "arn:aws:iam::111122223333:role/Deployer", service_access_wait_seconds: 30 },
+    });
+    expect(Object.keys(featureResource(JSON.parse(json), "root-sessions").triggers_replace).sort()).toEqual(["feature", "organization_id"]);
+  });
+
+  it("orders the organization first, then RootCredentialsManagement, then RootSessions", () => {
+    const json = synthJson({ features: ["RootSessions", "RootCredentialsManagement"] });
+    expect(featureResource(json, "root-credentials-management").depends_on).toEqual(["aws_organizations_organization.organization"]);
+    expect(featureResource(json, "root-sessions").depends_on).toEqual([
+      "aws_organizations_organization.organization",
+      "terraform_data.root-credentials-management",
+    ]);
+  });
+
+  it("runs the bundled script without a shell: enable on create, disable on destroy, reading only self", () => {
+    const [create, destroy] = featureResource(synthJson(), "root-sessions").provisioner.map((p: Json) => p["local-exec"]);
+    const script = create.interpreter[1];
+    expect(script).toMatch(/^assets\/root-access-script\/[0-9A-F]{32}\/root-access\.js$/);
+    const environment = {
+      ROOT_ACCESS_ORGANIZATION_ID: "${self.triggers_replace.organization_id}",
+      ROOT_ACCESS_REGION: "${self.input.region}",
+      ROOT_ACCESS_ROLE_ARN: "${self.input.assume_role_arn}",
+      ROOT_ACCESS_WAIT_SECONDS: "${self.input.service_access_wait_seconds}",
+    };
+    expect(create).toEqual({ interpreter: ["node", script, "enable"], command: "RootSessions", environment });
+    expect(destroy).toEqual({ interpreter: ["node", script, "disable"], command: "RootSessions", environment, when: "destroy" });
+  });
+});
+
+describe("outputs", () => {
+  it("outputs the organization id and the features read back from state", () => {
+    expect(synthJson().output).toEqual({
+      organization_id: {
+        description: "The organization whose root access this stack manages",
+        value: "${aws_organizations_organization.organization.id}",
+      },
+      root_access_features: {
+        description: "IAM centralized root access features enabled by this stack",
+        value:
+          "${concat(terraform_data.root-credentials-management[*].triggers_replace.feature, terraform_data.root-sessions[*].triggers_replace.feature)}",
+      },
+    });
+  });
+});
+
+describe("nothing from the config reaches a command line", () => {
+  const payload = `x"; touch /tmp/pwned; echo $(id) \`id\` | cat > /dev/null & '`;
+  const fields: [string, Record<string, unknown>][] = [
+    ["name", { name: payload }],
+    ["organization.mode", { organization: { mode: payload } }],
+    ["organization.id", { organization: { mode: "adopt", id: payload } }],
+    ["features[0]", { features: [payload] }],
+    ["implementation", { implementation: payload }],
+    ["delegatedAdministratorAccountId", { delegatedAdministratorAccountId: payload }],
+    ["assumeRoleArn", { assumeRoleArn: `arn:aws:iam::111122223333:role/${payload}` }],
+    ["region", { region: payload }],
+    ["backend.type", { backend: { type: payload } }],
+  ];
+
+  it.each(fields)("rejects shell metacharacters in %s before synth", (_field, fields) => {
+    expect(() => configWith(fields)).toThrow(ConfigError);
+  });
+
+  it("puts no config value into command or interpreter, even the most unusual ones IAM allows", () => {
+    // GIVEN every string field at an unusual but valid value
+    const config = { name: "Org_prod-1", region: "us-gov-west-1", assumeRoleArn: "arn:aws-us-gov:iam::111122223333:role/a/b+c=d,e.f@g_h-i" };
+    // WHEN synthesized THEN every command is a bare feature name and every interpreter is node, the script and a verb
+    const json = synthJson({ ...config, features: ["RootCredentialsManagement", "RootSessions"] });
+    const runs = Object.values(json.resource.terraform_data as Json).flatMap((r: Json) => r.provisioner.map((p: Json) => p["local-exec"]));
+    expect(runs).toHaveLength(4);
+    for (const run of runs) {
+      expect(["RootCredentialsManagement", "RootSessions"]).toContain(run.command);
+      expect(run.interpreter).toEqual(["node", expect.stringMatching(/^assets\/root-access-script\/\w+\/root-access\.js$/), expect.stringMatching(/^(enable|disable)$/)]);
+      expect(Object.values(run.environment).every((v) => typeof v === "string" && /^\$\{self\.[a-z_.]+\}$/.test(v))).toBe(true);
+    }
+  });
+});

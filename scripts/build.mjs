@@ -1,0 +1,31 @@
+// Builds the two programs this project runs, as plain JS, so nothing is type-checked or
+// transpiled at synth or apply time:
+//   build/main.js         the CDKTF app (packages stay external: deep imports are cheap)
+//   build/root-access.js  the local-exec script, one self-contained file shipped as an asset
+import { build } from "esbuild";
+import { fileURLToPath } from "node:url";
+
+const projectRoot = fileURLToPath(new URL("..", import.meta.url));
+
+const common = {
+  absWorkingDir: projectRoot,
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  format: "cjs",
+  logLevel: "warning",
+  // Relative paths in comments keep the bundle (and so the asset hash) identical across checkouts.
+  sourcemap: false,
+};
+
+await Promise.all([
+  build({ ...common, entryPoints: ["main.ts"], outfile: "build/main.js", packages: "external" }),
+  build({
+    ...common,
+    entryPoints: ["scripts/root-access/cli.ts"],
+    outfile: "build/root-access.js",
+    minify: true,
+    keepNames: true,
+    legalComments: "eof",
+  }),
+]);

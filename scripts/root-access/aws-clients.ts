@@ -1,0 +1,40 @@
+import { IAMClient, IAMClientConfig } from "@aws-sdk/client-iam";
+import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
+import { ROLE_SESSION_NAME } from "./contract";
+import { assumeRoleFailed } from "./messages";
+
+type CredentialProvider = Exclude<NonNullable<IAMClientConfig["credentials"]>, { accessKeyId: string }>;
+
+/**
+ * The IAM client the script talks through: the SDK's default credential chain, endpoint and standard retry
+ * (throttling, 5xx, network), optionally behind an assumed role.
+ */
+export function createIamClient(options: { readonly region?: string; readonly roleArn?: string }): IAMClient {
+  return new IAMClient({
+    region: options.region,
+    credentials: options.roleArn ? assumedRole(options.roleArn, options.region) : undefined,
+  });
+}
+
+// The provider's assume_role credentials do not reach local-exec (terraform issue 21983), so the script
+// assumes the same role itself, once per run: a run lasts minutes, the session an hour.
+function assumedRole(roleArn: string, region: string | undefined): CredentialProvider {
+  let credentials: ReturnType<CredentialProvider> | undefined;
+  return () =>
+    (credentials ??= new STSClient({ region })
+      .send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: ROLE_SESSION_NAME }))
+      .then(({ Credentials: issued }) => {
+        if (!issued?.AccessKeyId || !issued.SecretAccessKey) {
+          throw new Error("STS returned no credentials");
+        }
+        return {
+          accessKeyId: issued.AccessKeyId,
+          secretAccessKey: issued.SecretAccessKey,
+          sessionToken: issued.SessionToken,
+          expiration: issued.Expiration,
+        };
+      })
+      .catch((error: unknown) => {
+        throw assumeRoleFailed(roleArn, error);
+      }));
+}

@@ -1,0 +1,129 @@
+import { parseArgs } from "node:util";
+import {
+  DEFAULT_SERVICE_ACCESS_WAIT_SECONDS,
+  MAX_SERVICE_ACCESS_WAIT_SECONDS,
+  ORGANIZATION_ID_PATTERN,
+  ROLE_ARN_PATTERN,
+  ROOT_ACCESS_FEATURES,
+  RootAccessFeature,
+  SCRIPT_ENVIRONMENT,
+  isRootAccessFeature,
+} from "./contract";
+import { usageError } from "./messages";
+
+/** What the script was asked to do. */
+export type Verb = "enable" | "disable" | "check";
+
+/** Everything the script acts on, read from flags first and the stack's environment second. */
+export interface Options {
+  readonly verb: Verb;
+  /** The features to enable, disable or check (exactly one for enable and disable). */
+  readonly features: readonly RootAccessFeature[];
+  /** The organization the caller's credentials must belong to; unchecked when absent. */
+  readonly organizationId?: string;
+  /** A role to assume before calling IAM. */
+  readonly roleArn?: string;
+  /** The region for the IAM and STS clients; the SDK's own resolution when absent. */
+  readonly region?: string;
+  /** How long to wait for IAM to see trusted access that was just enabled. */
+  readonly waitSeconds: number;
+}
+
+/** A parsed command line: either help was asked for, or options to run with. */
+export type Command = { readonly help: true } | { readonly help: false; readonly options: Options };
+
+const VERBS: readonly Verb[] = ["enable", "disable", "check"];
+
+/** Reads flags and environment variables (the only place the script reads either); throws a usage error. */
+export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Command {
+  const { values, positionals } = parseFlags(argv);
+  if (values.help) {
+    return { help: true };
+  }
+  const [verb, ...featureArgs] = positionals;
+  if (!isVerb(verb)) {
+    throw usageError(verb === undefined ? "no verb given" : `unknown verb ${JSON.stringify(verb)}`);
+  }
+  const fromEnv = (name: keyof typeof SCRIPT_ENVIRONMENT) => nonEmpty(env[SCRIPT_ENVIRONMENT[name]]);
+  return {
+    help: false,
+    options: {
+      verb,
+      features: readFeatures(verb, featureArgs, values.features ?? fromEnv("features")),
+      organizationId: readOrganizationId(values["organization-id"] ?? fromEnv("organizationId")),
+      roleArn: readRoleArn(values["role-arn"] ?? fromEnv("roleArn")),
+      region: nonEmpty(values.region) ?? fromEnv("region"),
+      waitSeconds: readWaitSeconds(values["wait-seconds"] ?? fromEnv("waitSeconds")),
+    },
+  };
+}
+
+function parseFlags(argv: readonly string[]) {
+  try {
+    return parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        help: { type: "boolean", short: "h" },
+        features: { type: "string" },
+        "organization-id": { type: "string" },
+        "role-arn": { type: "string" },
+        region: { type: "string" },
+        "wait-seconds": { type: "string" },
+      },
+    });
+  } catch (error) {
+    throw usageError((error as Error).message);
+  }
+}
+
+function isVerb(value: string | undefined): value is Verb {
+  return (VERBS as readonly (string | undefined)[]).includes(value);
+}
+
+function readFeatures(verb: Verb, args: readonly string[], listed: string | undefined): RootAccessFeature[] {
+  const names = args.length > 0 ? args : (listed?.split(",").map((name) => name.trim()) ?? []);
+  for (const name of names) {
+    if (!isRootAccessFeature(name)) {
+      throw usageError(`unknown feature ${JSON.stringify(name)}; features are ${ROOT_ACCESS_FEATURES.join(", ")}`);
+    }
+  }
+  if (verb !== "check" && names.length !== 1) {
+    throw usageError(`${verb} takes exactly one feature (${ROOT_ACCESS_FEATURES.join(" or ")}), got ${names.length}`);
+  }
+  if (verb === "check" && names.length === 0) {
+    throw usageError(`check needs the expected features, as arguments, --features or ${SCRIPT_ENVIRONMENT.features}`);
+  }
+  return names as RootAccessFeature[];
+}
+
+function readOrganizationId(value: string | undefined): string | undefined {
+  if (value !== undefined && !ORGANIZATION_ID_PATTERN.test(value)) {
+    throw usageError(`organization id ${JSON.stringify(value)} is not of the form o-xxxxxxxxxx`);
+  }
+  return value;
+}
+
+function readRoleArn(value: string | undefined): string | undefined {
+  if (value !== undefined && !ROLE_ARN_PATTERN.test(value)) {
+    throw usageError(`role ARN ${JSON.stringify(value)} is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)`);
+  }
+  return value;
+}
+
+function readWaitSeconds(value: string | undefined): number {
+  if (value === undefined) {
+    return DEFAULT_SERVICE_ACCESS_WAIT_SECONDS;
+  }
+  const seconds = Number(value);
+  if (!/^\d+$/.test(value) || seconds > MAX_SERVICE_ACCESS_WAIT_SECONDS) {
+    throw usageError(`wait seconds ${JSON.stringify(value)} is not a whole number from 0 to ${MAX_SERVICE_ACCESS_WAIT_SECONDS}`);
+  }
+  return seconds;
+}
+
+// Terraform passes unset settings as empty strings.
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === "" ? undefined : value;
+}

@@ -1,0 +1,83 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { RootAccessFeature } from "../scripts/root-access/contract";
+import { parseAppConfig } from "./config-validation";
+import { configNotJson, configUnreadable } from "./errors";
+
+/** How the stack relates to the organization. Only "create" is implemented so far. */
+export type OrganizationMode = "create" | "adopt" | "external";
+
+/** Who turns the features on: the bundled script through local-exec, or the provider's native resource. */
+export type Implementation = "script" | "native";
+
+/** The organization this stack works on. */
+export interface OrganizationConfig {
+  readonly mode: OrganizationMode;
+  /** The organization id; required for "adopt" and "external", not used with "create". */
+  readonly id?: string;
+}
+
+/** Where Terraform keeps the stack's state. */
+export interface LocalBackendConfig {
+  readonly type: "local";
+}
+
+/** One organization's stack, with every default applied. */
+export interface StackConfig {
+  /** The stack's name: its folder under cdktf.out/stacks and its state file name. */
+  readonly name: string;
+  readonly organization: OrganizationConfig;
+  /** Features to have enabled; any other feature this stack enabled before is disabled. */
+  readonly features: readonly RootAccessFeature[];
+  readonly implementation: Implementation;
+  /** A role in the management account that both the provider and the script assume. */
+  readonly assumeRoleArn?: string;
+  readonly region: string;
+  /** Lets `terraform destroy` delete the organization this stack created. */
+  readonly allowOrganizationDestroy: boolean;
+  readonly backend: LocalBackendConfig;
+  /** How long the script waits for IAM to see trusted access that was just enabled. */
+  readonly serviceAccessWaitSeconds: number;
+}
+
+/** The validated configuration and where it came from. */
+export interface AppConfig {
+  readonly source: string;
+  readonly stacks: readonly StackConfig[];
+}
+
+/** The file read from the project root when ROOT_ACCESS_CONFIG is not set. */
+export const DEFAULT_CONFIG_FILE = "root-access.config.json";
+
+/**
+ * Loads the configuration: the JSON file ROOT_ACCESS_CONFIG names, else `root-access.config.json` in the
+ * project root, else the built-in defaults (one stack "root-access" that creates the organization and
+ * enables RootSessions). Throws a ConfigError naming every problem.
+ */
+export function loadConfig(options: { readonly env: NodeJS.ProcessEnv; readonly projectRoot: string }): AppConfig {
+  const named = options.env.ROOT_ACCESS_CONFIG;
+  if (named !== undefined && named !== "") {
+    return readConfigFile(path.resolve(named), true);
+  }
+  const defaultFile = path.join(options.projectRoot, DEFAULT_CONFIG_FILE);
+  if (fs.existsSync(defaultFile)) {
+    return readConfigFile(defaultFile, false);
+  }
+  return parseAppConfig({ stacks: [{}] }, "built-in defaults");
+}
+
+function readConfigFile(file: string, fromEnv: boolean): AppConfig {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (error) {
+    throw configUnreadable(file, error, fromEnv);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw configNotJson(file, error);
+  }
+  return parseAppConfig(raw, file);
+}

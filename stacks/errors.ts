@@ -1,0 +1,57 @@
+/** A configuration that cannot be used; raised before anything is synthesized. */
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+/** The whole configuration, with every problem found in it, one per line. */
+export function configInvalid(source: string, problems: readonly string[]): ConfigError {
+  const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
+  return new ConfigError(`Invalid configuration in ${source} (${count}):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+}
+
+/** The file that ROOT_ACCESS_CONFIG names (or the default file) could not be read. */
+export function configUnreadable(file: string, cause: unknown, fromEnv: boolean): ConfigError {
+  const reason = (cause as NodeJS.ErrnoException)?.code === "ENOENT" ? "it does not exist" : String(cause);
+  const origin = fromEnv ? `ROOT_ACCESS_CONFIG names ${file}` : `Cannot read ${file}`;
+  return new ConfigError(`${origin}, but ${reason}. Point ROOT_ACCESS_CONFIG at a readable JSON file, or unset it.`);
+}
+
+/** The configuration file is not JSON. */
+export function configNotJson(file: string, cause: unknown): ConfigError {
+  return new ConfigError(
+    `Invalid configuration in ${file}: it is not valid JSON (${(cause as Error).message}). ` +
+      `Fix the syntax; the expected shape is { "stacks": [ { "name": "root-access", ... } ] }.`,
+  );
+}
+
+/** The stack cannot find the bundled script it ships as an asset. */
+export function scriptBundleMissing(file: string): Error {
+  return new Error(`The root-access script bundle ${file} does not exist. Build it with "npm run build" (npm run synth does).`);
+}
+
+/** One line per problem: where it is, the bad value, and what is allowed. */
+export const configProblem = {
+  wrongType: (path: string, value: unknown, expected: string) => `${path}: ${show(value)} is not ${expected}.`,
+  missing: (path: string, expected: string) => `${path}: is missing; expected ${expected}.`,
+  unknownKey: (path: string, key: string, allowed: readonly string[]) =>
+    `${path}: unknown key ${JSON.stringify(key)}; allowed keys are ${allowed.join(", ")}.`,
+  notOneOf: (path: string, value: unknown, allowed: readonly string[]) =>
+    `${path}: ${show(value)} is not allowed; expected one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}.`,
+  noMatch: (path: string, value: unknown, expected: string) => `${path}: ${show(value)} is not ${expected}.`,
+  outOfRange: (path: string, value: unknown, min: number, max: number) =>
+    `${path}: ${show(value)} is not a whole number from ${min} to ${max}.`,
+  empty: (path: string, example: string) => `${path}: is empty; list at least one, for example ${example}.`,
+  duplicate: (path: string, value: unknown, firstPath: string, why: string) =>
+    `${path}: ${show(value)} is already used at ${firstPath}; ${why}.`,
+  notSupportedYet: (path: string, value: unknown, instead: string) =>
+    `${path}: ${show(value)} is not supported yet; ${instead}.`,
+  onlyWith: (path: string, condition: string, remedy: string) => `${path}: is only used ${condition}; ${remedy}.`,
+};
+
+function show(value: unknown): string {
+  if (typeof value === "string" && value.length > 80) {
+    return JSON.stringify(`${value.slice(0, 76)}...`);
+  }
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}

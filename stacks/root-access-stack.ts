@@ -1,0 +1,68 @@
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { AssetType, LocalBackend, TerraformAsset, TerraformOutput, TerraformStack } from "cdktf";
+import { Construct } from "constructs";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { ROLE_SESSION_NAME } from "../scripts/root-access/contract";
+import { StackConfig } from "./config";
+import { scriptBundleMissing } from "./errors";
+import { Organization } from "./organization";
+import { RootFeatures } from "./root-features";
+
+/** Where `npm run build` writes the script; stacks/*.ts and build/main.js both sit one level below the root. */
+export const DEFAULT_SCRIPT_BUNDLE = path.resolve(__dirname, "..", "build", "root-access.js");
+
+/** Props of {@link RootAccessStack}. */
+export interface RootAccessStackProps {
+  /** The validated configuration of this organization's stack. */
+  readonly config: StackConfig;
+  /**
+   * The bundled root-access script to ship as an asset.
+   * @default - build/root-access.js in the project root
+   */
+  readonly scriptBundle?: string;
+}
+
+/** One organization: provider, state, the organization with IAM trusted access, and the root access features. */
+export class RootAccessStack extends TerraformStack {
+  constructor(scope: Construct, id: string, props: RootAccessStackProps) {
+    super(scope, id);
+    const { config } = props;
+
+    new AwsProvider(this, "aws", {
+      region: config.region,
+      assumeRole: config.assumeRoleArn ? [{ roleArn: config.assumeRoleArn, sessionName: ROLE_SESSION_NAME }] : undefined,
+    });
+
+    // cdktf's default writes an absolute path. Relative to the stack folder (terraform's working directory),
+    // this is the project root: the same file on every machine, and outside cdktf.out, which synth prunes.
+    new LocalBackend(this, { path: `../../../terraform.${config.name}.tfstate` });
+
+    const organization = new Organization(this, "organization", { allowDestroy: config.allowOrganizationDestroy });
+
+    const scriptBundle = props.scriptBundle ?? DEFAULT_SCRIPT_BUNDLE;
+    if (!fs.existsSync(scriptBundle)) {
+      throw scriptBundleMissing(scriptBundle);
+    }
+    const script = new TerraformAsset(this, "root-access-script", { path: scriptBundle, type: AssetType.FILE });
+
+    const features = new RootFeatures(this, "root-features", {
+      organizationId: organization.organizationId,
+      features: config.features,
+      scriptPath: script.path,
+      dependsOn: [organization.resource],
+      region: config.region,
+      assumeRoleArn: config.assumeRoleArn,
+      serviceAccessWaitSeconds: config.serviceAccessWaitSeconds,
+    });
+
+    new TerraformOutput(this, "organization_id", {
+      value: organization.organizationId,
+      description: "The organization whose root access this stack manages",
+    });
+    new TerraformOutput(this, "root_access_features", {
+      value: features.enabledFeatures,
+      description: "IAM centralized root access features enabled by this stack",
+    });
+  }
+}
