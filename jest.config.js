@@ -8,5 +8,5 @@ module.exports = {
   },
   // The stack ships the bundled script as an asset, so build it (and build/main.js) once before any test.
   globalSetup: "<rootDir>/__tests__/support/global-setup.js",
-  setupFilesAfterEnv: ["<rootDir>/__tests__/support/setup-matchers.ts"],
+  setupFilesAfterEnv: ["<rootDir>/__tests__/support/setup.ts"],
 };

@@ -1,4 +1,0 @@
-import { Testing } from "cdktf";
-import "aws-sdk-client-mock-jest";
-
-Testing.setupJest();
