@@ -3,14 +3,15 @@ import { AssetType, LocalBackend, TerraformAsset, TerraformOutput, TerraformStac
 import { Construct } from "constructs";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { projectRoot } from "../scripts/project-root";
 import { ROLE_SESSION_NAME } from "../scripts/root-access/contract";
 import { StackConfig } from "./config";
 import { scriptBundleMissing } from "./errors";
 import { Organization } from "./organization";
 import { RootFeatures } from "./root-features";
 
-/** Where `npm run build` writes the script; stacks/*.ts and build/main.js both sit one level below the root. */
-export const DEFAULT_SCRIPT_BUNDLE = path.resolve(__dirname, "..", "build", "root-access.js");
+/** Where `npm run build` writes the script. */
+export const DEFAULT_SCRIPT_BUNDLE = path.join(projectRoot(), "build", "root-access.js");
 
 /** Props of {@link RootAccessStack}. */
 export interface RootAccessStackProps {

@@ -39,7 +39,7 @@ describe("assuming the provider's role", () => {
     sts.on(AssumeRoleCommand).rejects(Object.assign(new Error("getaddrinfo ENOTFOUND sts.amazonaws.com"), { code: "ENOTFOUND" }));
     const client = createIamClient({ region: "us-east-1", roleArn: ROLE });
     await expect(client.config.credentials()).rejects.toThrow(
-      `sts:AssumeRole on ${ROLE} failed: could not reach`,
+      `sts:AssumeRole on ${ROLE} failed: the connection to`,
     );
   });
 });

@@ -1,4 +1,4 @@
-import { EnableOrganizationsRootSessionsCommand, ListOrganizationsFeaturesCommand } from "@aws-sdk/client-iam";
+import { EnableOrganizationsRootSessionsCommand, IAMServiceException, ListOrganizationsFeaturesCommand } from "@aws-sdk/client-iam";
 import { iam, iamError, listed, runScript, sentToIam } from "./harness";
 
 const PREFIX = "root-access: error: ";
@@ -99,7 +99,23 @@ describe("other errors", () => {
     const { code, stderr } = await runScript(["enable", "RootSessions"], { ROOT_ACCESS_WAIT_SECONDS: "0" });
     expect(code).toBe(1);
     expect(sentToIam()).toEqual(["ListOrganizationsFeatures"]);
-    expect(stderr).toMatch(/^root-access: error: ListOrganizationsFeatures failed: could not reach .* \(ECONNREFUSED\), even after the SDK's retries\./);
+    expect(stderr).toMatch(/^root-access: error: ListOrganizationsFeatures failed: the connection to .* failed \(ECONNREFUSED\), even after the SDK's retries\./);
+  });
+
+  it("fails on a server error that outlasted the SDK's retries, saying a re-run is safe", async () => {
+    iam.on(ListOrganizationsFeaturesCommand).resolves(listed());
+    iam.on(EnableOrganizationsRootSessionsCommand).rejects(
+      new IAMServiceException({ name: "ServiceFailure", $fault: "server", $metadata: { httpStatusCode: 500 }, message: "oops" }),
+    );
+    const { code, stderr } = await runScript(["enable", "RootSessions"]);
+    expect(code).toBe(1);
+    expect(sentToIam()).toEqual(["ListOrganizationsFeatures", "EnableOrganizationsRootSessions"]);
+    expectOneParagraph(
+      stderr,
+      "EnableOrganizationsRootSessions failed: IAM answered a server error (ServiceFailure, HTTP 500) even after the SDK's " +
+        "retries. The fault is on AWS's side: run again later (terraform re-runs a failed step on the next apply); the script " +
+        "only writes what is missing, so a re-run is safe.",
+    );
   });
 
   it("fails when no credentials can be found, saying which variables to set", async () => {

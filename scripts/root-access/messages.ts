@@ -140,8 +140,17 @@ export function explainAwsError(error: unknown, context: ErrorContext): string |
   if (networkCode && UNREACHABLE_CODES.has(networkCode)) {
     const endpoint = process.env.AWS_ENDPOINT_URL_IAM ?? process.env.AWS_ENDPOINT_URL ?? "IAM's endpoint";
     return (
-      `${context.operation} failed: could not reach ${endpoint} (${networkCode}), even after the SDK's retries. ` +
-      `Check the network, proxy settings and AWS_ENDPOINT_URL, then run again; nothing is changed until IAM answers.`
+      `${context.operation} failed: the connection to ${endpoint} failed (${networkCode}), even after the SDK's retries. ` +
+      `Check the network, proxy settings and AWS_ENDPOINT_URL, then run again; the script only writes what is ` +
+      `missing, so a re-run is safe.`
+    );
+  }
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? 0;
+  if ((error as { $fault?: string }).$fault === "server" || status >= 500) {
+    return (
+      `${context.operation} failed: IAM answered a server error (${error.name}, HTTP ${status || "5xx"}) even after ` +
+      `the SDK's retries. The fault is on AWS's side: run again later (terraform re-runs a failed step on the next ` +
+      `apply); the script only writes what is missing, so a re-run is safe.`
     );
   }
   if (error.name === "CredentialsProviderError") {

@@ -1,0 +1,292 @@
+"""A local AWS for org-root-access: moto's server, extended in memory (no file on disk is patched).
+
+moto 5.2.1 lacks two things this project needs:
+  1. it refuses iam.amazonaws.com as a trusted service and as a delegated-administrator service;
+  2. it has no IAM centralized root access operations.
+This launcher adds both, with AWS's semantics, and wraps moto's WSGI app with a small control API for tests:
+
+  GET  /_org-root-access/calls      {"iam:ListOrganizationsFeatures": 2, "organizations:CreateOrganization": 1, ...}
+  POST /_org-root-access/settings   {"serviceAccessLagSeconds": 5, "fault": "none" | "server-error" | "drop"}
+  POST /moto-api/reset              moto's own reset; also clears the features, counters and settings kept here
+
+Usage: python3 moto_server.py [--host 127.0.0.1] [--port 0] [--exit-with-stdin]
+Prints "org-root-access emulator listening on http://HOST:PORT" once it accepts connections.
+"""
+
+import argparse
+import io
+import json
+import logging
+import socket
+import sys
+import threading
+import time
+from collections import Counter
+from urllib.parse import parse_qs
+
+from moto.core.exceptions import ServiceException
+from moto.core.responses import ActionResult
+from moto.iam.responses import IamResponse
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+from moto.organizations import models as organizations
+from werkzeug.serving import make_server
+
+IAM_PRINCIPAL = "iam.amazonaws.com"
+ROOT_ACCESS_ACTIONS = {
+    "ListOrganizationsFeatures",
+    "EnableOrganizationsRootSessions",
+    "DisableOrganizationsRootSessions",
+    "EnableOrganizationsRootCredentialsManagement",
+    "DisableOrganizationsRootCredentialsManagement",
+}
+CONTROL_PREFIX = "/_org-root-access/"
+FAULTS = ("none", "server-error", "drop")
+
+
+class State:
+    """What this launcher keeps beside moto's backends; cleared with moto's reset."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.reset()
+
+    def reset(self):
+        with self.lock:
+            self.features = {}  # organization id -> set of enabled feature names
+            self.calls = Counter()  # "service:Action" -> count
+            self.service_access_lag_seconds = 0.0
+            self.fault = "none"
+
+
+STATE = State()
+
+
+class IamError(ServiceException):
+    """An IAM error on the wire. Defined outside moto's packages so moto serializes it with IAM's model."""
+
+
+def iam_error(code, message):
+    return IamError(code, message)
+
+
+def allow_iam_principal():
+    """moto keeps allow-lists of services; AWS accepts IAM in both."""
+    if IAM_PRINCIPAL not in organizations.FakeServiceAccess.TRUSTED_SERVICES:
+        organizations.FakeServiceAccess.TRUSTED_SERVICES.append(IAM_PRINCIPAL)
+    if IAM_PRINCIPAL not in organizations.FakeDelegatedAdministrator.SUPPORTED_SERVICES:
+        organizations.FakeDelegatedAdministrator.SUPPORTED_SERVICES.append(IAM_PRINCIPAL)
+
+
+def forget_features_when_iam_access_is_disabled():
+    """Turning IAM trusted access off turns centralized root access off with it."""
+    original = organizations.OrganizationsBackend.disable_aws_service_access
+
+    def disable_aws_service_access(self, **kwargs):
+        original(self, **kwargs)
+        if kwargs.get("ServicePrincipal") == IAM_PRINCIPAL and self.org is not None:
+            with STATE.lock:
+                STATE.features.pop(self.org.id, None)
+
+    organizations.OrganizationsBackend.disable_aws_service_access = disable_aws_service_access
+
+
+def management_backend(account_id, partition):
+    """The Organizations backend holding the caller's organization, and whether the caller is its management account."""
+    backends = organizations.organizations_backends
+    own = backends[account_id][partition]
+    if own.org is not None:
+        return own, True
+    if account_id in backends.master_accounts:
+        management_id, management_partition = backends.master_accounts[account_id]
+        return backends[management_id][management_partition], False
+    raise iam_error(
+        "OrganizationNotFoundException",
+        "The request was rejected because no organization is associated with your account.",
+    )
+
+
+def check_organization(response, action, callers):
+    """AWS's preconditions, in order; returns the organization. `callers` is "management" or "management-or-admin"."""
+    backend, is_management = management_backend(response.current_account, response.partition)
+    org = backend.org
+    if org.feature_set != "ALL":
+        raise iam_error(
+            "OrganizationNotInAllFeaturesModeException",
+            "The request was rejected because your organization does not have All features enabled.",
+        )
+    if not is_management:
+        is_admin = any(
+            admin.account.id == response.current_account and IAM_PRINCIPAL in admin.services for admin in backend.admins
+        )
+        if callers == "management":
+            raise iam_error(
+                "CallerIsNotManagementAccountException",
+                f"The request was rejected because {action} must be called from the organization's management account.",
+            )
+        if not is_admin:
+            raise iam_error(
+                "AccountNotManagementOrDelegatedAdministratorException",
+                "The request was rejected because the account is not the management account or delegated administrator.",
+            )
+    iam_access = next((s for s in backend.services if s["ServicePrincipal"] == IAM_PRINCIPAL), None)
+    lagging = iam_access is not None and time.time() - iam_access["DateEnabled"] < STATE.service_access_lag_seconds
+    if iam_access is None or lagging:
+        raise iam_error(
+            "ServiceAccessNotEnabledException",
+            "The request was rejected because trusted access for IAM is not enabled for the organization.",
+        )
+    return org
+
+
+def root_access_action(action, feature=None, enable=None):
+    """An IamResponse method for one of the five operations."""
+    callers = "management" if enable else "management-or-admin"
+
+    def method(self):
+        org = check_organization(self, action, callers)
+        with STATE.lock:
+            features = STATE.features.setdefault(org.id, set())
+            if enable is True:
+                features.add(feature)
+            elif enable is False:
+                features.discard(feature)
+            enabled = sorted(features)
+        return ActionResult({"OrganizationId": org.id, "EnabledFeatures": enabled})
+
+    method.__name__ = action
+    return method
+
+
+def add_root_access_actions():
+    # moto dispatches action ListOrganizationsFeatures to method list_organizations_features.
+    IamResponse.list_organizations_features = root_access_action("ListOrganizationsFeatures")
+    for feature in ("RootSessions", "RootCredentialsManagement"):
+        snake = "root_sessions" if feature == "RootSessions" else "root_credentials_management"
+        setattr(IamResponse, f"enable_organizations_{snake}", root_access_action(f"EnableOrganizations{feature}", feature, True))
+        setattr(IamResponse, f"disable_organizations_{snake}", root_access_action(f"DisableOrganizations{feature}", feature, False))
+
+
+SERVER_ERROR = (
+    b'<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Error><Type>Receiver</Type>'
+    b"<Code>ServiceFailure</Code><Message>Injected by the org-root-access emulator</Message></Error>"
+    b"<RequestId>00000000-0000-0000-0000-000000000000</RequestId></ErrorResponse>"
+)
+
+
+class ControlMiddleware:
+    """Counts calls, injects faults into the root access operations, and serves the control API."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if path.startswith(CONTROL_PREFIX):
+            return self.control(environ, start_response, path[len(CONTROL_PREFIX):])
+        if path == "/moto-api/reset" and environ.get("REQUEST_METHOD") == "POST":
+            STATE.reset()
+        body = self.buffer_body(environ)
+        service, action = self.identify(environ, body)
+        if action:
+            with STATE.lock:
+                STATE.calls[f"{service}:{action}"] += 1
+        if service == "iam" and action in ROOT_ACCESS_ACTIONS:
+            if STATE.fault == "server-error":
+                start_response("500 Internal Server Error", [("Content-Type", "text/xml")])
+                return [SERVER_ERROR]
+            if STATE.fault == "drop":
+                connection = environ.get("werkzeug.socket")
+                if connection is not None:
+                    connection.shutdown(socket.SHUT_RDWR)
+                start_response("500 Internal Server Error", [])
+                return [b""]
+        return self.app(environ, start_response)
+
+    @staticmethod
+    def buffer_body(environ):
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length > 0 else b""
+        environ["wsgi.input"] = io.BytesIO(body)
+        return body
+
+    @staticmethod
+    def identify(environ, body):
+        """("iam", "ListOrganizationsFeatures") from the SigV4 scope and the query action or JSON target."""
+        auth = environ.get("HTTP_AUTHORIZATION", "")
+        scope = auth.split("Credential=", 1)[1].split(",", 1)[0].split("/") if "Credential=" in auth else []
+        service = scope[3] if len(scope) > 3 else "unknown"
+        target = environ.get("HTTP_X_AMZ_TARGET")
+        if target:
+            return service, target.rsplit(".", 1)[-1]
+        if body and environ.get("CONTENT_TYPE", "").startswith("application/x-www-form-urlencoded"):
+            action = parse_qs(body.decode("utf-8", "replace")).get("Action")
+            return service, action[0] if action else None
+        return service, None
+
+    def control(self, environ, start_response, route):
+        if route == "calls" and environ.get("REQUEST_METHOD") == "GET":
+            with STATE.lock:
+                return self.json(start_response, dict(STATE.calls))
+        if route == "settings" and environ.get("REQUEST_METHOD") == "POST":
+            settings = json.loads(self.buffer_body(environ) or b"{}")
+            fault = settings.get("fault", STATE.fault)
+            if fault not in FAULTS:
+                return self.json(start_response, {"error": f"fault must be one of {FAULTS}"}, "400 Bad Request")
+            with STATE.lock:
+                STATE.fault = fault
+                STATE.service_access_lag_seconds = float(settings.get("serviceAccessLagSeconds", STATE.service_access_lag_seconds))
+                current = {"fault": STATE.fault, "serviceAccessLagSeconds": STATE.service_access_lag_seconds}
+            return self.json(start_response, current)
+        return self.json(start_response, {"error": f"no control route {route}"}, "404 Not Found")
+
+    @staticmethod
+    def json(start_response, value, status="200 OK"):
+        start_response(status, [("Content-Type", "application/json")])
+        return [json.dumps(value).encode()]
+
+
+def exit_when_stdin_closes(server):
+    """The parent holds our stdin: when it dies, even without cleaning up, we go too (no orphans)."""
+
+    def watch():
+        sys.stdin.buffer.read()
+        server.shutdown()
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument("--exit-with-stdin", action="store_true", help="stop when standard input closes")
+    parser.add_argument("--verbose", action="store_true", help="log every request")
+    args = parser.parse_args()
+    if not args.verbose:
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)
+
+    allow_iam_principal()
+    forget_features_when_iam_access_is_disabled()
+    add_root_access_actions()
+
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind((args.host, args.port))
+    listener.listen(128)
+    host, port = listener.getsockname()
+
+    app = ControlMiddleware(DomainDispatcherApplication(create_backend_app))
+    server = make_server(host, port, app, threaded=True, fd=listener.fileno())
+    if args.exit_with_stdin:
+        exit_when_stdin_closes(server)
+    print(f"org-root-access emulator listening on http://{host}:{port}", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+if __name__ == "__main__":
+    main()
