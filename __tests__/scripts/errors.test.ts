@@ -102,6 +102,13 @@ describe("other errors", () => {
     expect(stderr).toMatch(/^root-access: error: ListOrganizationsFeatures failed: the connection to .* failed \(ECONNREFUSED\), even after the SDK's retries\./);
   });
 
+  it("fails on a dropped connection, in the form the SDK wraps it", async () => {
+    iam.on(ListOrganizationsFeaturesCommand).rejects(new Error("AWS SDK error wrapper for TimeoutError: socket hang up"));
+    const { code, stderr } = await runScript(["check", "RootSessions"]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^root-access: error: ListOrganizationsFeatures failed: the connection to .* failed \(TimeoutError: socket hang up\), even after the SDK's retries\./);
+  });
+
   it("fails on a server error that outlasted the SDK's retries, saying a re-run is safe", async () => {
     iam.on(ListOrganizationsFeaturesCommand).resolves(listed());
     iam.on(EnableOrganizationsRootSessionsCommand).rejects(

@@ -112,11 +112,6 @@ const AWS_ERROR_EXPLANATIONS: Record<string, (context: ErrorContext) => string> 
     `AWS_ACCESS_KEY_ID, and that the credentials are for this partition.`,
 };
 
-/** An AWS error's code without the `Exception` suffix: IAM's wire codes carry it, its API reference does not. */
-export function awsErrorCode(error: unknown): string | undefined {
-  return error instanceof Error ? error.name.replace(/Exception$/, "") : undefined;
-}
-
 const UNREACHABLE_CODES = new Set([
   "ECONNREFUSED",
   "ECONNRESET",
@@ -127,17 +122,51 @@ const UNREACHABLE_CODES = new Set([
   "ENETUNREACH",
 ]);
 
+interface ErrorLike {
+  readonly name: string;
+  readonly message: string;
+  readonly code?: string;
+  readonly $fault?: string;
+  readonly $metadata?: { readonly httpStatusCode?: number };
+}
+
+// Duck-typed rather than `instanceof Error`: errors can come from another realm (the SDK's, a test runner's).
+function asErrorLike(error: unknown): ErrorLike | undefined {
+  return typeof error === "object" && error !== null && typeof (error as ErrorLike).name === "string"
+    ? (error as ErrorLike)
+    : undefined;
+}
+
+/** An AWS error's code without the `Exception` suffix: IAM's wire codes carry it, its API reference does not. */
+export function awsErrorCode(error: unknown): string | undefined {
+  return asErrorLike(error)?.name.replace(/Exception$/, "");
+}
+
+/** The network failure behind an error (ECONNREFUSED, socket hang up, ...), or undefined if it is not one. */
+function networkFailure(error: ErrorLike): string | undefined {
+  if (error.code && UNREACHABLE_CODES.has(error.code)) {
+    return error.code;
+  }
+  // The SDK wraps what its HTTP handler throws when that is not an Error of its own realm.
+  const wrapped = /^AWS SDK error wrapper for (\w+): (.*)$/.exec(error.message);
+  if (wrapped || error.name === "TimeoutError") {
+    return wrapped ? `${wrapped[1]}: ${wrapped[2]}` : `TimeoutError: ${error.message}`;
+  }
+  return undefined;
+}
+
 /** A one-paragraph explanation of an AWS or network error, or undefined when it is not one we know. */
-export function explainAwsError(error: unknown, context: ErrorContext): string | undefined {
-  if (!(error instanceof Error)) {
+export function explainAwsError(cause: unknown, context: ErrorContext): string | undefined {
+  const error = asErrorLike(cause);
+  if (!error) {
     return undefined;
   }
   const explain = AWS_ERROR_EXPLANATIONS[awsErrorCode(error) ?? ""];
   if (explain) {
     return explain(context);
   }
-  const networkCode = (error as { code?: string }).code;
-  if (networkCode && UNREACHABLE_CODES.has(networkCode)) {
+  const networkCode = networkFailure(error);
+  if (networkCode) {
     const endpoint = process.env.AWS_ENDPOINT_URL_IAM ?? process.env.AWS_ENDPOINT_URL ?? "IAM's endpoint";
     return (
       `${context.operation} failed: the connection to ${endpoint} failed (${networkCode}), even after the SDK's retries. ` +
@@ -145,8 +174,8 @@ export function explainAwsError(error: unknown, context: ErrorContext): string |
       `missing, so a re-run is safe.`
     );
   }
-  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? 0;
-  if ((error as { $fault?: string }).$fault === "server" || status >= 500) {
+  const status = error.$metadata?.httpStatusCode ?? 0;
+  if (error.$fault === "server" || status >= 500) {
     return (
       `${context.operation} failed: IAM answered a server error (${error.name}, HTTP ${status || "5xx"}) even after ` +
       `the SDK's retries. The fault is on AWS's side: run again later (terraform re-runs a failed step on the next ` +
@@ -171,7 +200,8 @@ export function assumeRoleFailed(roleArn: string, cause: unknown): ScriptError {
   if (known && awsErrorCode(cause) !== "AccessDenied") {
     return new ScriptError(known, { cause });
   }
-  const detail = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+  const error = asErrorLike(cause);
+  const detail = error ? `${error.name}: ${error.message}` : String(cause);
   return new ScriptError(
     `Could not assume ${roleArn} (${detail}). The role's trust policy must allow the calling principal, and the ` +
       `caller needs sts:AssumeRole on the role. Nothing was changed.`,
