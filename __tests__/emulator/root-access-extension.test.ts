@@ -2,21 +2,17 @@ import {
   DisableOrganizationsRootSessionsCommand,
   EnableOrganizationsRootCredentialsManagementCommand,
   EnableOrganizationsRootSessionsCommand,
-  IAMClient,
   ListOrganizationsFeaturesCommand,
 } from "@aws-sdk/client-iam";
 import {
-  CreateAccountCommand,
   CreateOrganizationCommand,
   DisableAWSServiceAccessCommand,
   EnableAWSServiceAccessCommand,
   ListDelegatedAdministratorsCommand,
-  OrganizationsClient,
   RegisterDelegatedAdministratorCommand,
 } from "@aws-sdk/client-organizations";
-import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { Emulator } from "../../scripts/local-aws/emulator";
-import { clientConfig } from "../../scripts/local-aws/organization-state";
+import { credentialsOf as baseCredentialsOf, createMemberAccount, iamAs, organizationsAs } from "../support/aws";
 
 let emulator: Emulator;
 let management: NodeJS.ProcessEnv;
@@ -28,33 +24,13 @@ beforeAll(async () => {
 afterAll(() => emulator?.stop());
 beforeEach(() => emulator.reset());
 
-const iamAs = (env: NodeJS.ProcessEnv, maxAttempts = 3) => new IAMClient({ ...clientConfig(env), maxAttempts });
-const organizationsAs = (env: NodeJS.ProcessEnv) => new OrganizationsClient(clientConfig(env));
-
-/** Credentials of `accountId`, through STS AssumeRole as moto implements it. */
-async function credentialsOf(accountId: string): Promise<NodeJS.ProcessEnv> {
-  const { Credentials } = await new STSClient(clientConfig(management)).send(
-    new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${accountId}:role/emulator-test`, RoleSessionName: "emulator-test" }),
-  );
-  return {
-    ...management,
-    AWS_ACCESS_KEY_ID: Credentials!.AccessKeyId,
-    AWS_SECRET_ACCESS_KEY: Credentials!.SecretAccessKey,
-    AWS_SESSION_TOKEN: Credentials!.SessionToken,
-  };
-}
+const credentialsOf = (accountId: string) => baseCredentialsOf(management, accountId);
+const memberAccount = () => createMemberAccount(management);
 
 async function organizationWithIamAccess(env = management): Promise<string> {
   const { Organization } = await organizationsAs(env).send(new CreateOrganizationCommand({ FeatureSet: "ALL" }));
   await organizationsAs(env).send(new EnableAWSServiceAccessCommand({ ServicePrincipal: "iam.amazonaws.com" }));
   return Organization!.Id!;
-}
-
-async function memberAccount(): Promise<string> {
-  const { CreateAccountStatus } = await organizationsAs(management).send(
-    new CreateAccountCommand({ AccountName: "member", Email: "member@example.com" }),
-  );
-  return CreateAccountStatus!.AccountId!;
 }
 
 function rejectsWith(promise: Promise<unknown>, code: string) {

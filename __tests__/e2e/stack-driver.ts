@@ -1,0 +1,112 @@
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { Emulator } from "../../scripts/local-aws/emulator";
+import { OrganizationState, readOrganizationState } from "../../scripts/local-aws/organization-state";
+import { Terraform, TerraformResult, describeFailure, requireTerraform } from "../../scripts/terraform/terraform";
+
+const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
+
+/** The stack name every scenario uses. */
+export const STACK = "e2e";
+
+/**
+ * One stack, driven the way users run it: synthesize a config with the real app, then real terraform in the
+ * synthesized folder, against the emulator. Checks go through the AWS API, never through terraform's view.
+ * Each driver has its own folder (config, cdktf.out, state), so scenarios cannot see each other.
+ */
+export class StackDriver {
+  readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), "root-access-e2e-"));
+  readonly stackDir = path.join(this.dir, "cdktf.out", "stacks", STACK);
+  readonly terraform: Terraform;
+  private initialized = false;
+
+  constructor(
+    readonly emulator: Emulator,
+    /** Management-account credentials and the emulator's endpoint. */
+    readonly env: NodeJS.ProcessEnv = emulator.environment(),
+  ) {
+    requireTerraform();
+    this.terraform = new Terraform(this.stackDir, env, this.dir);
+  }
+
+  /** `npm run synth` with this stack's settings; terraform's state and .terraform survive a re-synth. */
+  synth(stack: Record<string, unknown> = {}): this {
+    const configFile = path.join(this.dir, "root-access.config.json");
+    fs.writeFileSync(configFile, JSON.stringify({ stacks: [{ name: STACK, ...stack }] }, null, 2));
+    const result = spawnSync(process.execPath, [path.join(PROJECT_ROOT, "build", "main.js")], {
+      env: { ...this.env, ROOT_ACCESS_CONFIG: configFile, CDKTF_OUTDIR: path.join(this.dir, "cdktf.out") },
+      encoding: "utf8",
+    });
+    if (result.status !== 0) throw new Error(`synth failed (exit ${result.status}):\n${result.stderr}`);
+    return this;
+  }
+
+  /** The synthesized cdk.tf.json, as text. */
+  synthesizedJson(): string {
+    return fs.readFileSync(path.join(this.stackDir, "cdk.tf.json"), "utf8");
+  }
+
+  /** `terraform apply`, whatever its outcome; `env` overrides the management credentials (e.g. a member's). */
+  async apply(options: { readonly env?: NodeJS.ProcessEnv; readonly args?: readonly string[] } = {}): Promise<TerraformResult> {
+    if (!this.initialized) {
+      await this.terraform.init();
+      this.initialized = true;
+    }
+    return this.terraform.apply(options.args, options.env);
+  }
+
+  /** `terraform apply` that must succeed. */
+  async applyOk(options: { readonly env?: NodeJS.ProcessEnv; readonly args?: readonly string[] } = {}): Promise<TerraformResult> {
+    const result = await this.apply(options);
+    if (result.code !== 0) throw new Error(describeFailure(result));
+    return result;
+  }
+
+  /** `terraform plan -detailed-exitcode`'s exit code: 0 nothing to do, 2 changes, 1 error. */
+  async planExitCode(): Promise<number> {
+    const result = await this.terraform.plan();
+    if (result.code === 1) throw new Error(describeFailure(result));
+    return result.code;
+  }
+
+  destroy(): Promise<TerraformResult> {
+    return this.terraform.destroy();
+  }
+
+  /** The organization, its trusted services and root access features, read through the AWS API. */
+  state(env: NodeJS.ProcessEnv = this.env): Promise<OrganizationState> {
+    return readOrganizationState(env);
+  }
+
+  /** The emulator's call counts for what `action` did (counts before are subtracted). */
+  async callsDuring<T>(action: () => Promise<T>): Promise<{ readonly result: T; readonly calls: Record<string, number> }> {
+    const before = await this.emulator.calls();
+    const result = await action();
+    const after = await this.emulator.calls();
+    const calls = Object.fromEntries(
+      Object.entries(after)
+        .map(([key, count]) => [key, count - (before[key] ?? 0)] as const)
+        .filter(([, count]) => count > 0),
+    );
+    return { result, calls };
+  }
+
+  /** Addresses of resources terraform marked tainted (a failed create-time provisioner). */
+  async taintedResources(): Promise<string[]> {
+    const { stdout } = await this.terraform.ok(["show", "-json"]);
+    const resources: { address: string; tainted?: boolean }[] = JSON.parse(stdout).values?.root_module?.resources ?? [];
+    return resources.filter((resource) => resource.tainted).map((resource) => resource.address);
+  }
+
+  /** Removes the driver's folder. */
+  cleanup(): void {
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Only the IAM root access calls among emulator counts. */
+export function rootAccessCalls(calls: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(calls).filter(([key]) => /^iam:\w*Organizations(Features|Root)/.test(key)));
+}
