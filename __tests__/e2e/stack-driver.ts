@@ -8,6 +8,13 @@ import { Terraform, TerraformResult, describeFailure, requireTerraform } from ".
 
 const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 
+/** How to run one apply. */
+export interface ApplyOptions {
+  /** AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN to use instead of the management account's. */
+  readonly credentials?: NodeJS.ProcessEnv;
+  readonly args?: readonly string[];
+}
+
 /** The stack name every scenario uses. */
 export const STACK = "e2e";
 
@@ -48,17 +55,17 @@ export class StackDriver {
     return fs.readFileSync(path.join(this.stackDir, "cdk.tf.json"), "utf8");
   }
 
-  /** `terraform apply`, whatever its outcome; `env` overrides the management credentials (e.g. a member's). */
-  async apply(options: { readonly env?: NodeJS.ProcessEnv; readonly args?: readonly string[] } = {}): Promise<TerraformResult> {
+  /** `terraform apply`, whatever its outcome; `credentials` replace the management account's (e.g. a member's). */
+  async apply(options: ApplyOptions = {}): Promise<TerraformResult> {
     if (!this.initialized) {
       await this.terraform.init();
       this.initialized = true;
     }
-    return this.terraform.apply(options.args, options.env);
+    return this.terraform.apply(options.args, options.credentials);
   }
 
   /** `terraform apply` that must succeed. */
-  async applyOk(options: { readonly env?: NodeJS.ProcessEnv; readonly args?: readonly string[] } = {}): Promise<TerraformResult> {
+  async applyOk(options: ApplyOptions = {}): Promise<TerraformResult> {
     const result = await this.apply(options);
     if (result.code !== 0) throw new Error(describeFailure(result));
     return result;

@@ -24,7 +24,7 @@ beforeAll(async () => {
 afterAll(() => emulator?.stop());
 beforeEach(() => emulator.reset());
 
-const credentialsOf = (accountId: string) => baseCredentialsOf(management, accountId);
+const credentialsOf = async (accountId: string) => ({ ...management, ...(await baseCredentialsOf(management, accountId)) });
 const memberAccount = () => createMemberAccount(management);
 
 async function organizationWithIamAccess(env = management): Promise<string> {

@@ -9,13 +9,12 @@ export const iamAs = (env: NodeJS.ProcessEnv, maxAttempts = 3) => new IAMClient(
 /** An Organizations client acting with the credentials in `env`. */
 export const organizationsAs = (env: NodeJS.ProcessEnv) => new OrganizationsClient(clientConfig(env));
 
-/** `env` with credentials of `accountId`, obtained through STS AssumeRole (moto issues them for any role). */
+/** The credential variables of `accountId`, obtained through STS AssumeRole (moto issues them for any role). */
 export async function credentialsOf(env: NodeJS.ProcessEnv, accountId: string): Promise<NodeJS.ProcessEnv> {
   const { Credentials } = await new STSClient(clientConfig(env)).send(
     new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${accountId}:role/e2e`, RoleSessionName: "e2e" }),
   );
   return {
-    ...env,
     AWS_ACCESS_KEY_ID: Credentials!.AccessKeyId,
     AWS_SECRET_ACCESS_KEY: Credentials!.SecretAccessKey,
     AWS_SESSION_TOKEN: Credentials!.SessionToken,
