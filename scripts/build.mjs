@@ -1,7 +1,9 @@
-// Builds the two programs this project runs, as plain JS, so nothing is type-checked or
-// transpiled at synth or apply time:
+// Builds the programs this project runs, as plain JS, so nothing is type-checked or transpiled
+// at synth or apply time:
 //   build/main.js         the CDKTF app (packages stay external: deep imports are cheap)
 //   build/root-access.js  the local-exec script, one self-contained file shipped as an asset
+//   build/start.js        npm start: the whole setup against the local emulator
+//   build/emulator.js     npm run emulator
 import { build } from "esbuild";
 import { fileURLToPath } from "node:url";
 
@@ -20,6 +22,8 @@ const common = {
 
 await Promise.all([
   build({ ...common, entryPoints: ["main.ts"], outfile: "build/main.js", packages: "external" }),
+  build({ ...common, entryPoints: ["scripts/start.ts"], outfile: "build/start.js", packages: "external" }),
+  build({ ...common, entryPoints: ["scripts/local-aws/cli.ts"], outfile: "build/emulator.js", packages: "external" }),
   build({
     ...common,
     entryPoints: ["scripts/root-access/cli.ts"],

@@ -3,9 +3,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Terraform, requireTerraform } from "../../scripts/terraform/terraform";
+import { copyProject } from "../support/project-copy";
 
 const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
-const SOURCES = ["main.ts", "cdktf.json", "package.json", "tsconfig.json", "stacks", "scripts"];
 
 const tempDirs: string[] = [];
 afterAll(() => tempDirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
@@ -18,15 +18,6 @@ function tempDir(): string {
 
 function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
   return spawnSync(command, args, { cwd, env: { ...process.env, ROOT_ACCESS_CONFIG: "", ...env }, encoding: "utf8" });
-}
-
-/** A fresh copy of the project at `dir` (node_modules hard-linked, so it is a real folder, not a link). */
-function checkoutAt(dir: string): string {
-  fs.mkdirSync(dir, { recursive: true });
-  for (const entry of SOURCES) fs.cpSync(path.join(PROJECT_ROOT, entry), path.join(dir, entry), { recursive: true });
-  const linked = spawnSync("cp", ["-al", path.join(PROJECT_ROOT, "node_modules"), path.join(dir, "node_modules")]);
-  if (linked.status !== 0) throw new Error(`could not link node_modules: ${linked.stderr}`);
-  return dir;
 }
 
 /** `npm run synth` in `cwd`: build, then run the app; returns the stack folder. */
@@ -93,8 +84,8 @@ describe("determinism", () => {
   it("synthesizes byte-identical output from two different checkout paths", () => {
     // GIVEN two checkouts at different depths
     const root = tempDir();
-    const first = checkoutAt(path.join(root, "a", "org-root-access"));
-    const second = checkoutAt(path.join(root, "b", "deeper", "checkout", "elsewhere"));
+    const first = copyProject(path.join(root, "a", "org-root-access"));
+    const second = copyProject(path.join(root, "b", "deeper", "checkout", "elsewhere"));
     // WHEN each is built and synthesized
     const [one, two] = [buildAndSynth(first), buildAndSynth(second)];
     // THEN cdk.tf.json and the asset are the same bytes, and no path of either checkout leaks into them

@@ -36,14 +36,7 @@ export class Terraform {
     env: NodeJS.ProcessEnv,
     scratchDir: string,
   ) {
-    const mirror = env.TF_PROVIDER_MIRROR ?? DEFAULT_PROVIDER_MIRROR;
-    this.env = {
-      ...env,
-      TF_IN_AUTOMATION: "1",
-      TF_INPUT: "0",
-      CHECKPOINT_DISABLE: "1",
-      ...(fs.existsSync(mirror) ? { TF_CLI_CONFIG_FILE: writeMirrorConfig(scratchDir, mirror) } : {}),
-    };
+    this.env = terraformEnvironment(env, scratchDir);
   }
 
   /** Runs `terraform <args> -no-color`; resolves with the exit code, whatever it is. */
@@ -94,6 +87,27 @@ export class Terraform {
     const { stdout } = await this.ok(["output", "-json"]);
     return Object.fromEntries(Object.entries(JSON.parse(stdout) as Record<string, { value: unknown }>).map(([k, v]) => [k, v.value]));
   }
+}
+
+/**
+ * `env` for running terraform (or the cdktf CLI) unattended: no prompts, no calls home, and, when a provider
+ * mirror exists, a CLI config written into `scratchDir` that installs the hashicorp providers from it.
+ */
+export function terraformEnvironment(env: NodeJS.ProcessEnv, scratchDir: string): NodeJS.ProcessEnv {
+  const mirror = providerMirror(env);
+  return {
+    ...env,
+    TF_IN_AUTOMATION: "1",
+    TF_INPUT: "0",
+    CHECKPOINT_DISABLE: "1",
+    ...(mirror ? { TF_CLI_CONFIG_FILE: writeMirrorConfig(scratchDir, mirror) } : {}),
+  };
+}
+
+/** The provider mirror on disk (TF_PROVIDER_MIRROR, else /opt/tf-plugins), or undefined when there is none. */
+export function providerMirror(env: NodeJS.ProcessEnv): string | undefined {
+  const mirror = env.TF_PROVIDER_MIRROR ?? DEFAULT_PROVIDER_MIRROR;
+  return fs.existsSync(mirror) ? mirror : undefined;
 }
 
 /** A readable account of a failed terraform command. */

@@ -1,0 +1,15 @@
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
+const SOURCES = ["main.ts", "cdktf.json", "package.json", "tsconfig.json", "stacks", "scripts"];
+
+/** A fresh copy of the project at `dir`: its sources, and node_modules hard-linked (a real folder, not a link). */
+export function copyProject(dir: string): string {
+  fs.mkdirSync(dir, { recursive: true });
+  for (const entry of SOURCES) fs.cpSync(path.join(PROJECT_ROOT, entry), path.join(dir, entry), { recursive: true });
+  const linked = spawnSync("cp", ["-al", path.join(PROJECT_ROOT, "node_modules"), path.join(dir, "node_modules")], { encoding: "utf8" });
+  if (linked.status !== 0) throw new Error(`could not link node_modules into ${dir}: ${linked.stderr}`);
+  return dir;
+}
