@@ -1,23 +1,10 @@
-import { Emulator } from "../../scripts/local-aws/emulator";
-import { StackDriver, rootAccessCalls } from "./stack-driver";
+import { rootAccessCalls, useScenario } from "./stack-driver";
 
-jest.setTimeout(180_000);
-
-let emulator: Emulator;
-let driver: StackDriver;
-
-beforeAll(async () => {
-  emulator = await Emulator.start();
-});
-afterAll(() => emulator?.stop());
-beforeEach(async () => {
-  await emulator.reset();
-  driver = new StackDriver(emulator);
-});
-afterEach(() => driver.cleanup());
+const scenario = useScenario();
 
 describe("apply from nothing", () => {
   it("creates the organization with IAM trusted access, enables RootSessions, then converges with zero IAM writes", async () => {
+    const { driver } = scenario;
     // GIVEN an account in no organization and the default stack
     driver.synth();
     expect((await driver.state()).organization).toBeNull();
@@ -45,6 +32,7 @@ describe("apply from nothing", () => {
   });
 
   it("synthesizes nothing emulator-specific: the endpoint and credentials come only from the environment", () => {
+    const { driver, emulator } = scenario;
     const json = driver.synth({ features: ["RootCredentialsManagement", "RootSessions"] }).synthesizedJson();
     const { port } = new URL(emulator.endpoint);
     for (const forbidden of ["127.0.0.1", "localhost", port, "endpoint", "skip_", "access_key", "secret_key", "AWS_ENDPOINT_URL"]) {
@@ -54,6 +42,7 @@ describe("apply from nothing", () => {
   });
 
   it("succeeds through the script's wait loop while IAM lags behind the new trusted access", async () => {
+    const { driver, emulator } = scenario;
     // GIVEN IAM answers ServiceAccessNotEnabledException for 4 s after trusted access is enabled
     await emulator.configure({ serviceAccessLagSeconds: 4 });
     driver.synth();

@@ -1,23 +1,10 @@
-import { Emulator } from "../../scripts/local-aws/emulator";
-import { StackDriver, rootAccessCalls } from "./stack-driver";
+import { rootAccessCalls, useScenario } from "./stack-driver";
 
-jest.setTimeout(180_000);
-
-let emulator: Emulator;
-let driver: StackDriver;
-
-beforeAll(async () => {
-  emulator = await Emulator.start();
-});
-afterAll(() => emulator?.stop());
-beforeEach(async () => {
-  await emulator.reset();
-  driver = new StackDriver(emulator);
-});
-afterEach(() => driver.cleanup());
+const scenario = useScenario();
 
 describe("terraform destroy", () => {
   it("with allowOrganizationDestroy, disables the features first and then deletes the organization", async () => {
+    const { driver } = scenario;
     // GIVEN both features applied on an organization the stack may delete
     await driver.synth({ features: ["RootCredentialsManagement", "RootSessions"], allowOrganizationDestroy: true }).applyOk();
 
@@ -43,6 +30,7 @@ describe("terraform destroy", () => {
   });
 
   it("without allowOrganizationDestroy, refuses at plan time and changes nothing", async () => {
+    const { driver } = scenario;
     // GIVEN the default stack applied
     await driver.synth().applyOk();
     const before = await driver.state();

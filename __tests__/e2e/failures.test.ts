@@ -1,22 +1,8 @@
 import { RegisterDelegatedAdministratorCommand } from "@aws-sdk/client-organizations";
-import { Emulator } from "../../scripts/local-aws/emulator";
 import { createMemberAccount, credentialsOf, organizationsAs } from "../support/aws";
-import { StackDriver, rootAccessCalls } from "./stack-driver";
+import { rootAccessCalls, useScenario } from "./stack-driver";
 
-jest.setTimeout(180_000);
-
-let emulator: Emulator;
-let driver: StackDriver;
-
-beforeAll(async () => {
-  emulator = await Emulator.start();
-});
-afterAll(() => emulator?.stop());
-beforeEach(async () => {
-  await emulator.reset();
-  driver = new StackDriver(emulator);
-});
-afterEach(() => driver.cleanup());
+const scenario = useScenario();
 
 /** Terraform's output with its line wrapping undone, so a message can be matched whole. */
 const unwrapped = (text: string) => text.replace(/\s+/g, " ");
@@ -28,6 +14,7 @@ describe("credentials of a member account", () => {
   const asMember = (credentials: NodeJS.ProcessEnv) => ({ credentials, args: ["-refresh=false"] });
 
   it("fails with the explanation, changes nothing, and converges once management credentials are back", async () => {
+    const { driver } = scenario;
     // GIVEN the organization with IAM trusted access, applied by the management account, and a member account
     await driver.synth({ features: [] }).applyOk();
     const memberId = await createMemberAccount(driver.env);
@@ -71,6 +58,7 @@ describe("faults in IAM", () => {
     ["server errors past the SDK's retries", "server-error", "IAM answered a server error (ServiceFailureException, HTTP 500) even after the SDK's retries."],
     ["dropped connections", "drop", "failed: the connection to"],
   ] as const)("fails clearly on %s, leaves the step tainted, and converges once the fault is lifted", async (_what, fault, message) => {
+    const { driver, emulator } = scenario;
     // GIVEN IAM's root access calls fail
     await emulator.configure({ fault });
     driver.synth();

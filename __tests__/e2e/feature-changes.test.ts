@@ -1,23 +1,10 @@
-import { Emulator } from "../../scripts/local-aws/emulator";
-import { StackDriver, rootAccessCalls } from "./stack-driver";
+import { rootAccessCalls, useScenario } from "./stack-driver";
 
-jest.setTimeout(180_000);
-
-let emulator: Emulator;
-let driver: StackDriver;
-
-beforeAll(async () => {
-  emulator = await Emulator.start();
-});
-afterAll(() => emulator?.stop());
-beforeEach(async () => {
-  await emulator.reset();
-  driver = new StackDriver(emulator);
-});
-afterEach(() => driver.cleanup());
+const scenario = useScenario();
 
 describe("changing the features in the config", () => {
   it("enables both, then disables only the one removed from the config and leaves the other untouched", async () => {
+    const { driver } = scenario;
     // GIVEN both features applied
     const both = await driver.synth({ features: ["RootSessions", "RootCredentialsManagement"] }).callsDuring(() => driver.applyOk());
     expect(rootAccessCalls(both.calls)).toMatchObject({
@@ -43,6 +30,7 @@ describe("changing the features in the config", () => {
   });
 
   it("adds a feature without touching the one already enabled", async () => {
+    const { driver } = scenario;
     await driver.synth({ features: ["RootSessions"] }).applyOk();
     const added = await driver.synth({ features: ["RootSessions", "RootCredentialsManagement"] }).callsDuring(() => driver.applyOk());
     expect(added.result.stdout).toContain("Apply complete! Resources: 1 added, 0 changed, 0 destroyed.");
@@ -51,6 +39,7 @@ describe("changing the features in the config", () => {
   });
 
   it("runs nothing when only a setting changes: the new role, region or wait is an in-place update", async () => {
+    const { driver } = scenario;
     await driver.synth({ features: ["RootSessions"] }).applyOk();
     const changed = await driver.synth({ features: ["RootSessions"], serviceAccessWaitSeconds: 30 }).callsDuring(() => driver.applyOk());
     expect(changed.result.stdout).toContain("Apply complete! Resources: 0 added, 1 changed, 0 destroyed.");

@@ -117,3 +117,25 @@ export class StackDriver {
 export function rootAccessCalls(calls: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(calls).filter(([key]) => /^iam:\w*Organizations(Features|Root)/.test(key)));
 }
+
+/** What every scenario gets: one emulator per test file, reset before each test, and a fresh driver. */
+export interface Scenario {
+  readonly emulator: Emulator;
+  readonly driver: StackDriver;
+}
+
+/** Registers the jest hooks for a file of scenarios; read the returned object inside tests, not at load time. */
+export function useScenario(): Scenario {
+  const scenario = {} as { emulator: Emulator; driver: StackDriver };
+  jest.setTimeout(180_000);
+  beforeAll(async () => {
+    scenario.emulator = await Emulator.start();
+  });
+  afterAll(() => scenario.emulator?.stop());
+  beforeEach(async () => {
+    await scenario.emulator.reset();
+    scenario.driver = new StackDriver(scenario.emulator);
+  });
+  afterEach(() => scenario.driver?.cleanup());
+  return scenario;
+}
