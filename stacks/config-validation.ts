@@ -28,6 +28,10 @@ const ROLE_ARN: Format = {
   expected: 'an IAM role ARN, for example "arn:aws:iam::111122223333:role/OrgRootAccessDeployer"',
 };
 const REGION: Format = { pattern: /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, expected: 'an AWS region, for example "us-east-1"' };
+const SERVICE_PRINCIPAL: Format = {
+  pattern: /^[a-z0-9][a-z0-9.-]*\.amazonaws\.com$/,
+  expected: 'a service principal, for example "sso.amazonaws.com"',
+};
 
 const TOP_LEVEL_KEYS = ["stacks"];
 const STACK_KEYS = [
@@ -42,11 +46,11 @@ const STACK_KEYS = [
   "backend",
   "serviceAccessWaitSeconds",
 ];
-const ORGANIZATION_KEYS = ["mode", "id"];
+const ORGANIZATION_KEYS = ["mode", "id", "serviceAccessPrincipals"];
 const ORGANIZATION_MODES: readonly OrganizationMode[] = ["create", "adopt", "external"];
 const IMPLEMENTATIONS: readonly Implementation[] = ["script", "native"];
 const BACKEND_TYPES = ["local", "s3"] as const;
-const NOT_YET = 'only "create" mode, the "script" implementation and the "local" backend work in this version';
+const NOT_YET = 'only the "script" implementation and the "local" backend work in this version';
 
 /** Validates a parsed configuration file and applies defaults; throws a ConfigError listing every problem. */
 export function parseAppConfig(raw: unknown, source: string): AppConfig {
@@ -84,20 +88,15 @@ function readStack(reader: Reader, value: unknown, path: string): StackConfig | 
   if (implementation === "native") {
     reader.problem(configProblem.notSupportedYet(at("implementation"), implementation, NOT_YET));
   }
-  if (stack.delegatedAdministratorAccountId !== undefined) {
-    const accountId = reader.string(stack.delegatedAdministratorAccountId, at("delegatedAdministratorAccountId"), ACCOUNT_ID);
-    if (accountId) {
-      reader.problem(
-        configProblem.notSupportedYet(at("delegatedAdministratorAccountId"), accountId, "remove it for now; " + NOT_YET),
-      );
-    }
-  }
   // The fallbacks after "??" only stand in where a problem was recorded, and then the stack is discarded.
   const config: StackConfig = {
     name: reader.optional(stack.name, "root-access", (v) => reader.string(v, at("name"), STACK_NAME)) ?? "",
     organization: readOrganization(reader, stack.organization, at("organization")),
     features: reader.optional(stack.features, ["RootSessions"], (v) => readFeatures(reader, v, at("features"))) ?? [],
     implementation: "script",
+    delegatedAdministratorAccountId: reader.optional(stack.delegatedAdministratorAccountId, undefined, (v) =>
+      reader.string(v, at("delegatedAdministratorAccountId"), ACCOUNT_ID),
+    ),
     assumeRoleArn: reader.optional(stack.assumeRoleArn, undefined, (v) => reader.string(v, at("assumeRoleArn"), ROLE_ARN)),
     region: reader.optional(stack.region, "us-east-1", (v) => reader.string(v, at("region"), REGION)) ?? "",
     allowOrganizationDestroy:
@@ -109,12 +108,21 @@ function readStack(reader: Reader, value: unknown, path: string): StackConfig | 
         reader.integer(v, at("serviceAccessWaitSeconds"), 0, MAX_SERVICE_ACCESS_WAIT_SECONDS),
       ) ?? 0,
   };
+  if (config.organization.mode !== "create" && stack.allowOrganizationDestroy === true) {
+    reader.problem(
+      configProblem.onlyWith(
+        at("allowOrganizationDestroy"),
+        'with mode "create"',
+        `an organization in mode ${JSON.stringify(config.organization.mode)} is never deleted by this stack; remove the key`,
+      ),
+    );
+  }
   return reader.problems.length === problemsBefore ? config : undefined;
 }
 
 function readOrganization(reader: Reader, value: unknown, path: string): OrganizationConfig {
   const organization = value === undefined ? {} : reader.object(value, path, ORGANIZATION_KEYS);
-  if (!organization) return { mode: "create" };
+  if (!organization) return { mode: "create", serviceAccessPrincipals: [] };
   const mode = reader.optional(organization.mode, "create", (v) => reader.oneOf(v, `${path}.mode`, ORGANIZATION_MODES));
   const id = reader.optional(organization.id, undefined, (v) => reader.string(v, `${path}.id`, ORGANIZATION_ID));
   if (mode === "create" && organization.id !== undefined) {
@@ -122,13 +130,32 @@ function readOrganization(reader: Reader, value: unknown, path: string): Organiz
       configProblem.onlyWith(`${path}.id`, 'with mode "adopt" or "external"', 'remove it: mode "create" creates a new organization'),
     );
   }
-  if (mode === "adopt" || mode === "external") {
-    if (organization.id === undefined) {
-      reader.problem(configProblem.missing(`${path}.id`, `${ORGANIZATION_ID.expected}, with mode ${JSON.stringify(mode)}`));
-    }
-    reader.problem(configProblem.notSupportedYet(`${path}.mode`, mode, NOT_YET));
+  if ((mode === "adopt" || mode === "external") && organization.id === undefined) {
+    reader.problem(configProblem.missing(`${path}.id`, `${ORGANIZATION_ID.expected}, with mode ${JSON.stringify(mode)}`));
   }
-  return { mode: mode ?? "create", id };
+  const principals = reader.optional(organization.serviceAccessPrincipals, [], (v) =>
+    readServicePrincipals(reader, v, `${path}.serviceAccessPrincipals`),
+  );
+  if (mode === "external" && organization.serviceAccessPrincipals !== undefined) {
+    reader.problem(
+      configProblem.onlyWith(
+        `${path}.serviceAccessPrincipals`,
+        'with mode "create" or "adopt"',
+        "in external mode the stack that owns the organization manages its trusted services",
+      ),
+    );
+  }
+  return { mode: mode ?? "create", id, serviceAccessPrincipals: principals ?? [] };
+}
+
+function readServicePrincipals(reader: Reader, value: unknown, path: string): string[] | undefined {
+  const principals = reader.array(value, path)?.map((item, index) => reader.string(item, `${path}[${index}]`, SERVICE_PRINCIPAL));
+  if (!principals) return undefined;
+  reader.unique(
+    principals.map((principal, index) => ({ value: principal, path: `${path}[${index}]` })),
+    "list each service principal once",
+  );
+  return principals.filter((principal): principal is string => principal !== undefined);
 }
 
 function readFeatures(reader: Reader, value: unknown, path: string): RootAccessFeature[] | undefined {

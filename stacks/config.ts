@@ -4,7 +4,10 @@ import { RootAccessFeature } from "../scripts/root-access/contract";
 import { parseAppConfig } from "./config-validation";
 import { configNotJson, configUnreadable } from "./errors";
 
-/** How the stack relates to the organization. Only "create" is implemented so far. */
+/**
+ * How the stack relates to the organization: "create" makes a new one; "adopt" takes over an existing one
+ * (imported, every trusted service and policy type kept); "external" only checks one another stack owns.
+ */
 export type OrganizationMode = "create" | "adopt" | "external";
 
 /** Who turns the features on: the bundled script through local-exec, or the provider's native resource. */
@@ -15,6 +18,8 @@ export interface OrganizationConfig {
   readonly mode: OrganizationMode;
   /** The organization id; required for "adopt" and "external", not used with "create". */
   readonly id?: string;
+  /** Trusted services to enable besides iam.amazonaws.com ("create" and "adopt"); none is ever disabled. */
+  readonly serviceAccessPrincipals: readonly string[];
 }
 
 /** Where Terraform keeps the stack's state. */
@@ -30,10 +35,12 @@ export interface StackConfig {
   /** Features to have enabled; any other feature this stack enabled before is disabled. */
   readonly features: readonly RootAccessFeature[];
   readonly implementation: Implementation;
+  /** An account to register as IAM's delegated administrator (it can then check and disable, not enable). */
+  readonly delegatedAdministratorAccountId?: string;
   /** A role in the management account that both the provider and the script assume. */
   readonly assumeRoleArn?: string;
   readonly region: string;
-  /** Lets `terraform destroy` delete the organization this stack created. */
+  /** Lets `terraform destroy` delete the organization this stack created ("create" mode only). */
   readonly allowOrganizationDestroy: boolean;
   readonly backend: LocalBackendConfig;
   /** How long the script waits for IAM to see trusted access that was just enabled. */

@@ -55,3 +55,26 @@ function show(value: unknown): string {
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
+
+/**
+ * Terraform error_message texts for the plan-time checks on an existing organization. `${self.*}` is
+ * interpolated by terraform from the aws_organizations_organization data source.
+ */
+export const organizationCheck = {
+  wrongOrganization: (expected: string) =>
+    `These credentials belong to organization \${self.id}, but organization.id is ${expected}. Nothing was ` +
+    `changed. Run with credentials of ${expected}'s management account (or set assumeRoleArn to a role in it), ` +
+    `or correct organization.id.`,
+  notAllFeatures: (expected: string) =>
+    `Organization ${expected} has feature set \${self.feature_set}, and IAM centralized root access needs all ` +
+    `features. This stack never changes the feature set (that would replace the organization or send a ` +
+    `handshake to every account). Enabling all features needs the approval of every member account: start it ` +
+    `in the Organizations console or with "aws organizations enable-all-features", wait until every account ` +
+    `has accepted, then plan again.`,
+  iamNotTrusted: (expected: string) =>
+    `Organization ${expected} does not trust iam.amazonaws.com, which centralized root access needs. In the ` +
+    `stack that owns aws_organizations_organization, add "iam.amazonaws.com" to aws_service_access_principals ` +
+    `(keeping every principal already listed), apply that stack, then plan this one again. (Or run "aws ` +
+    `organizations enable-aws-service-access --service-principal iam.amazonaws.com" if no stack manages it.)`,
+};
+

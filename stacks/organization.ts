@@ -1,35 +1,96 @@
+import { DataAwsOrganizationsOrganization } from "@cdktf/provider-aws/lib/data-aws-organizations-organization";
 import { OrganizationsOrganization } from "@cdktf/provider-aws/lib/organizations-organization";
+import { Fn, ITerraformDependable, Postcondition } from "cdktf";
 import { Construct } from "constructs";
+import { OrganizationMode } from "./config";
+import { organizationCheck } from "./errors";
 
 /** The service principal that IAM's centralized root access needs trusted access for. */
 export const IAM_SERVICE_PRINCIPAL = "iam.amazonaws.com";
 
 /** Props of {@link Organization}. */
 export interface OrganizationProps {
+  /** "create" a new organization, "adopt" (import and manage) an existing one, or check an "external" one. */
+  readonly mode: OrganizationMode;
+  /** The existing organization's id; required for "adopt" and "external". */
+  readonly organizationId?: string;
   /**
-   * Whether `terraform destroy` may delete the organization (DeleteOrganization).
+   * Trusted services to enable besides IAM ("create" and "adopt").
+   * @default - none: only iam.amazonaws.com is added
+   */
+  readonly serviceAccessPrincipals?: readonly string[];
+  /**
+   * Whether `terraform destroy` may delete the organization; only a created one can be.
    * @default false - the organization has `prevent_destroy`, so a plan that would delete it fails and nothing is deleted
    */
   readonly allowDestroy?: boolean;
 }
 
-/** An AWS Organization this stack creates, with all features and trusted access for IAM. */
+/**
+ * The organization the root access features live in, with all features and trusted access for IAM.
+ *
+ * `aws_organizations_organization` manages `aws_service_access_principals` and `enabled_policy_types`
+ * exclusively: whatever is not listed gets disabled, and disabling the SCP policy type detaches every SCP. So an
+ * adopted organization lists what it has now (read at plan time) plus IAM, and its policy types as they are.
+ */
 export class Organization extends Construct {
-  /** The `aws_organizations_organization` resource, for ordering. */
-  readonly resource: OrganizationsOrganization;
-  /** The organization id (a token until apply). */
+  /** The organization id (a token until plan or apply). */
   readonly organizationId: string;
+  /** What the features must wait for: the organization with IAM trusted access (resource or checked data source). */
+  readonly ready: ITerraformDependable;
 
-  constructor(scope: Construct, id: string, props: OrganizationProps = {}) {
+  constructor(scope: Construct, id: string, props: OrganizationProps) {
     super(scope, id);
-    // The provider manages aws_service_access_principals exclusively: on a new organization that is
-    // harmless, and adopting an existing one must list every principal it already has.
-    this.resource = new OrganizationsOrganization(this, "organization", {
+    const extras = props.serviceAccessPrincipals ?? [];
+    if (props.mode === "create") {
+      const organization = new OrganizationsOrganization(this, "organization", {
+        featureSet: "ALL",
+        awsServiceAccessPrincipals: [IAM_SERVICE_PRINCIPAL, ...extras.filter((p) => p !== IAM_SERVICE_PRINCIPAL)],
+        lifecycle: { preventDestroy: !props.allowDestroy },
+      });
+      organization.overrideLogicalId("organization");
+      this.organizationId = organization.id;
+      this.ready = organization;
+      return;
+    }
+
+    const expected = requireId(props);
+    const checks: Postcondition[] = [
+      { condition: `\${self.id == "${expected}"}`, errorMessage: organizationCheck.wrongOrganization(expected) },
+      { condition: '${self.feature_set == "ALL"}', errorMessage: organizationCheck.notAllFeatures(expected) },
+    ];
+    if (props.mode === "external") {
+      checks.push({
+        condition: `\${contains(self.aws_service_access_principals, "${IAM_SERVICE_PRINCIPAL}")}`,
+        errorMessage: organizationCheck.iamNotTrusted(expected),
+      });
+    }
+    const current = new DataAwsOrganizationsOrganization(this, "current", { lifecycle: { postcondition: checks } });
+    current.overrideLogicalId("current");
+
+    if (props.mode === "external") {
+      this.organizationId = current.id;
+      this.ready = current;
+      return;
+    }
+
+    const organization = new OrganizationsOrganization(this, "organization", {
       featureSet: "ALL",
-      awsServiceAccessPrincipals: [IAM_SERVICE_PRINCIPAL],
-      lifecycle: { preventDestroy: !props.allowDestroy },
+      awsServiceAccessPrincipals: Fn.sort(Fn.setunion(current.awsServiceAccessPrincipals, [[IAM_SERVICE_PRINCIPAL, ...extras]])),
+      enabledPolicyTypes: current.enabledPolicyTypes,
+      // Adopted organizations are never deleted by this stack, whatever allowOrganizationDestroy says.
+      lifecycle: { preventDestroy: true },
     });
-    this.resource.overrideLogicalId("organization");
-    this.organizationId = this.resource.id;
+    organization.overrideLogicalId("organization");
+    organization.importFrom(expected);
+    this.organizationId = organization.id;
+    this.ready = organization;
   }
+}
+
+function requireId(props: OrganizationProps): string {
+  if (!props.organizationId) {
+    throw new Error(`Organization mode "${props.mode}" needs organizationId`);
+  }
+  return props.organizationId;
 }

@@ -1,5 +1,6 @@
+import { OrganizationsDelegatedAdministrator } from "@cdktf/provider-aws/lib/organizations-delegated-administrator";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { AssetType, LocalBackend, TerraformAsset, TerraformOutput, TerraformStack } from "cdktf";
+import { AssetType, ITerraformDependable, LocalBackend, TerraformAsset, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -7,7 +8,7 @@ import { projectRoot } from "../scripts/project-root";
 import { ROLE_SESSION_NAME } from "../scripts/root-access/contract";
 import { StackConfig } from "./config";
 import { scriptBundleMissing } from "./errors";
-import { Organization } from "./organization";
+import { IAM_SERVICE_PRINCIPAL, Organization } from "./organization";
 import { RootFeatures } from "./root-features";
 
 /** Where `npm run build` writes the script. */
@@ -24,7 +25,10 @@ export interface RootAccessStackProps {
   readonly scriptBundle?: string;
 }
 
-/** One organization: provider, state, the organization with IAM trusted access, and the root access features. */
+/**
+ * One organization: provider, state, the organization with IAM trusted access (created, adopted or checked),
+ * optionally IAM's delegated administrator, and the root access features.
+ */
 export class RootAccessStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: RootAccessStackProps) {
     super(scope, id);
@@ -39,7 +43,24 @@ export class RootAccessStack extends TerraformStack {
     // this is the project root: the same file on every machine, and outside cdktf.out, which synth prunes.
     new LocalBackend(this, { path: `../../../terraform.${config.name}.tfstate` });
 
-    const organization = new Organization(this, "organization", { allowDestroy: config.allowOrganizationDestroy });
+    const organization = new Organization(this, "organization", {
+      mode: config.organization.mode,
+      organizationId: config.organization.id,
+      serviceAccessPrincipals: config.organization.serviceAccessPrincipals,
+      allowDestroy: config.allowOrganizationDestroy,
+    });
+    const ready: ITerraformDependable[] = [organization.ready];
+
+    if (config.delegatedAdministratorAccountId) {
+      // After IAM trusted access (AWS requires it), before the features.
+      const administrator = new OrganizationsDelegatedAdministrator(this, "iam-delegated-administrator", {
+        accountId: config.delegatedAdministratorAccountId,
+        servicePrincipal: IAM_SERVICE_PRINCIPAL,
+        dependsOn: [organization.ready],
+      });
+      administrator.overrideLogicalId("iam");
+      ready.push(administrator);
+    }
 
     const scriptBundle = props.scriptBundle ?? DEFAULT_SCRIPT_BUNDLE;
     if (!fs.existsSync(scriptBundle)) {
@@ -51,7 +72,7 @@ export class RootAccessStack extends TerraformStack {
       organizationId: organization.organizationId,
       features: config.features,
       scriptPath: script.path,
-      dependsOn: [organization.resource],
+      dependsOn: ready,
       region: config.region,
       assumeRoleArn: config.assumeRoleArn,
       serviceAccessWaitSeconds: config.serviceAccessWaitSeconds,

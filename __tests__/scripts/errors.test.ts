@@ -36,8 +36,9 @@ const DOCUMENTED: { code: string; failing: "List" | "Enable"; message: string }[
     failing: "Enable",
     message:
       "EnableOrganizationsRootSessions failed: it must be called from the organization's management account, and these " +
-      "credentials belong to a member account (CallerIsNotManagementAccountException). Nothing was changed. Run with " +
-      "management account credentials, or set the stack's assumeRoleArn to a role in the management account.",
+      "credentials belong to a member account (CallerIsNotManagementAccountException). Nothing was changed. IAM's " +
+      "delegated administrator may check and disable root access features, but only the management account can enable " +
+      "them: run with management account credentials, or set the stack's assumeRoleArn to a role in the management account.",
   },
   {
     code: "AccountNotManagementOrDelegatedAdministrator",

@@ -33,9 +33,10 @@ describe("loading the configuration", () => {
       stacks: [
         {
           name: "root-access",
-          organization: { mode: "create", id: undefined },
+          organization: { mode: "create", id: undefined, serviceAccessPrincipals: [] },
           features: ["RootSessions"],
           implementation: "script",
+          delegatedAdministratorAccountId: undefined,
           assumeRoleArn: undefined,
           region: "us-east-1",
           allowOrganizationDestroy: false,
@@ -100,6 +101,27 @@ describe("valid configurations", () => {
     ]);
   });
 
+  it("accepts an existing organization to adopt, with extra trusted services and IAM's delegated administrator", () => {
+    const config = parse(
+      stack({
+        organization: { mode: "adopt", id: "o-a1b2c3d4e5", serviceAccessPrincipals: ["sso.amazonaws.com"] },
+        delegatedAdministratorAccountId: "111122223333",
+      }),
+    );
+    expect(config.stacks[0]).toMatchObject({
+      organization: { mode: "adopt", id: "o-a1b2c3d4e5", serviceAccessPrincipals: ["sso.amazonaws.com"] },
+      delegatedAdministratorAccountId: "111122223333",
+    });
+  });
+
+  it("accepts an external organization by id", () => {
+    expect(parse(stack({ organization: { mode: "external", id: "o-a1b2c3d4e5" } })).stacks[0].organization).toEqual({
+      mode: "external",
+      id: "o-a1b2c3d4e5",
+      serviceAccessPrincipals: [],
+    });
+  });
+
   it("accepts role ARNs in other partitions and with every character IAM allows in role names", () => {
     const arn = "arn:aws-us-gov:iam::111122223333:role/a+b=c,d.e@f_g-h";
     expect(parse(stack({ assumeRoleArn: arn })).stacks[0].assumeRoleArn).toBe(arn);
@@ -139,7 +161,7 @@ describe("invalid configurations fail with the key, the bad value and what is al
     {
       what: "an unknown organization key",
       raw: stack({ organization: { mode: "create", name: "x" } }),
-      message: 'stacks[0].organization: unknown key "name"; allowed keys are mode, id.',
+      message: 'stacks[0].organization: unknown key "name"; allowed keys are mode, id, serviceAccessPrincipals.',
     },
     {
       what: "an unknown organization mode",
@@ -161,16 +183,6 @@ describe("invalid configurations fail with the key, the bad value and what is al
       raw: stack({ organization: { mode: "adopt" } }),
       message: 'stacks[0].organization.id: is missing; expected an organization id',
     },
-    {
-      what: "mode adopt, which is not implemented yet",
-      raw: stack({ organization: { mode: "adopt", id: "o-a1b2c3d4e5" } }),
-      message: 'stacks[0].organization.mode: "adopt" is not supported yet; only "create" mode, the "script" implementation and the "local" backend work in this version.',
-    },
-    {
-      what: "mode external, which is not implemented yet",
-      raw: stack({ organization: { mode: "external", id: "o-a1b2c3d4e5" } }),
-      message: 'stacks[0].organization.mode: "external" is not supported yet',
-    },
     { what: "features that are not a list", raw: stack({ features: "RootSessions" }), message: 'stacks[0].features: "RootSessions" is not a list.' },
     {
       what: "an unknown feature",
@@ -191,7 +203,30 @@ describe("invalid configurations fail with the key, the bad value and what is al
     {
       what: "the native implementation, which is not implemented yet",
       raw: stack({ implementation: "native" }),
-      message: 'stacks[0].implementation: "native" is not supported yet',
+      message: 'stacks[0].implementation: "native" is not supported yet; only the "script" implementation and the "local" backend work in this version.',
+    },
+    {
+      what: "allowOrganizationDestroy on an adopted organization",
+      raw: stack({ organization: { mode: "adopt", id: "o-a1b2c3d4e5" }, allowOrganizationDestroy: true }),
+      message:
+        'stacks[0].allowOrganizationDestroy: is only used with mode "create"; an organization in mode "adopt" is never deleted by this stack; remove the key.',
+    },
+    {
+      what: "extra trusted services in external mode",
+      raw: stack({ organization: { mode: "external", id: "o-a1b2c3d4e5", serviceAccessPrincipals: ["sso.amazonaws.com"] } }),
+      message:
+        'stacks[0].organization.serviceAccessPrincipals: is only used with mode "create" or "adopt"; in external mode the stack that owns the organization manages its trusted services.',
+    },
+    {
+      what: "a malformed service principal",
+      raw: stack({ organization: { serviceAccessPrincipals: ["sso"] } }),
+      message: 'stacks[0].organization.serviceAccessPrincipals[0]: "sso" is not a service principal, for example "sso.amazonaws.com".',
+    },
+    {
+      what: "a service principal listed twice",
+      raw: stack({ organization: { serviceAccessPrincipals: ["sso.amazonaws.com", "sso.amazonaws.com"] } }),
+      message:
+        'stacks[0].organization.serviceAccessPrincipals[1]: "sso.amazonaws.com" is already used at stacks[0].organization.serviceAccessPrincipals[0]; list each service principal once.',
     },
     {
       what: "a delegated administrator account id that is not 12 digits",
@@ -202,11 +237,6 @@ describe("invalid configurations fail with the key, the bad value and what is al
       what: "an account id given as a number (leading zeros would be lost)",
       raw: stack({ delegatedAdministratorAccountId: 111122223333 }),
       message: "stacks[0].delegatedAdministratorAccountId: 111122223333 is not a string.",
-    },
-    {
-      what: "a delegated administrator, which is not implemented yet",
-      raw: stack({ delegatedAdministratorAccountId: "111122223333" }),
-      message: 'stacks[0].delegatedAdministratorAccountId: "111122223333" is not supported yet; remove it for now;',
     },
     {
       what: "a role ARN that names a user",

@@ -48,6 +48,11 @@ describe("provider and backend", () => {
 });
 
 describe("the organization", () => {
+  it("adds configured extra trusted services beside IAM", () => {
+    const organization = synthJson({ organization: { serviceAccessPrincipals: ["sso.amazonaws.com"] } }).resource.aws_organizations_organization.organization;
+    expect(organization.aws_service_access_principals).toEqual(["iam.amazonaws.com", "sso.amazonaws.com"]);
+  });
+
   it("creates an organization with all features and trusted access for IAM, protected from destroy", () => {
     const json = synth();
     expect(json).toHaveResourceWithProperties(OrganizationsOrganization, {
@@ -65,6 +70,86 @@ describe("the organization", () => {
 
   it("never manages policy types, so no SCP can be detached by this stack", () => {
     expect(synthJson().resource.aws_organizations_organization.organization).not.toHaveProperty("enabled_policy_types");
+  });
+});
+
+describe("adopting an existing organization", () => {
+  const adopt = { organization: { mode: "adopt", id: "o-a1b2c3d4e5", serviceAccessPrincipals: ["sso.amazonaws.com"] } };
+
+  it("imports the organization by its id and keeps it from being destroyed", () => {
+    const json = synthJson(adopt);
+    expect(json.import).toEqual([{ id: "o-a1b2c3d4e5", to: "aws_organizations_organization.organization" }]);
+    expect(json.resource.aws_organizations_organization.organization.lifecycle).toEqual({ prevent_destroy: true });
+  });
+
+  it("keeps every trusted service and policy type it has now, read at plan time, and adds IAM and the extras", () => {
+    expect(synth(adopt)).toHaveResourceWithProperties(OrganizationsOrganization, {
+      feature_set: "ALL",
+      aws_service_access_principals:
+        '${sort(setunion(tolist(data.aws_organizations_organization.current.aws_service_access_principals), ["iam.amazonaws.com", "sso.amazonaws.com"]))}',
+      enabled_policy_types: "${tolist(data.aws_organizations_organization.current.enabled_policy_types)}",
+    });
+  });
+
+  it("fails the plan, before any change, when the credentials' organization is another one or lacks all features", () => {
+    const checks = synthJson(adopt).data.aws_organizations_organization.current.lifecycle.postcondition;
+    expect(checks.map((check: Json) => check.condition)).toEqual(['${self.id == "o-a1b2c3d4e5"}', '${self.feature_set == "ALL"}']);
+    expect(checks[0].error_message).toContain("These credentials belong to organization ${self.id}, but organization.id is o-a1b2c3d4e5.");
+    expect(checks[1].error_message).toContain("Enabling all features needs the approval of every member account");
+  });
+
+  it("points the features at the adopted organization", () => {
+    const json = synthJson(adopt);
+    expect(featureResource(json, "root-sessions").triggers_replace.organization_id).toBe("${aws_organizations_organization.organization.id}");
+    expect(featureResource(json, "root-credentials-management").depends_on).toEqual(["aws_organizations_organization.organization"]);
+  });
+});
+
+describe("an external organization", () => {
+  const external = { organization: { mode: "external", id: "o-a1b2c3d4e5" } };
+
+  it("declares no organization resource, only the checked data source", () => {
+    const json = synthJson(external);
+    expect(json.resource.aws_organizations_organization).toBeUndefined();
+    expect(json.import).toBeUndefined();
+    expect(Object.keys(json.data.aws_organizations_organization)).toEqual(["current"]);
+  });
+
+  it("checks the id, all features and IAM trusted access at plan time, saying what to add in the owning stack", () => {
+    const checks = synthJson(external).data.aws_organizations_organization.current.lifecycle.postcondition;
+    expect(checks.map((check: Json) => check.condition)).toEqual([
+      '${self.id == "o-a1b2c3d4e5"}',
+      '${self.feature_set == "ALL"}',
+      '${contains(self.aws_service_access_principals, "iam.amazonaws.com")}',
+    ]);
+    expect(checks[2].error_message).toContain(
+      'In the stack that owns aws_organizations_organization, add "iam.amazonaws.com" to aws_service_access_principals (keeping every principal already listed)',
+    );
+  });
+
+  it("makes the features wait for the checks and name the external organization", () => {
+    const json = synthJson(external);
+    expect(featureResource(json, "root-credentials-management").depends_on).toEqual(["data.aws_organizations_organization.current"]);
+    expect(featureResource(json, "root-sessions").triggers_replace.organization_id).toBe("${data.aws_organizations_organization.current.id}");
+    expect(json.output.organization_id.value).toBe("${data.aws_organizations_organization.current.id}");
+  });
+});
+
+describe("IAM's delegated administrator", () => {
+  it.each(["create", "adopt", "external"])("registers it in %s mode after trusted access and before the features", (mode) => {
+    const organization = mode === "create" ? { mode } : { mode, id: "o-a1b2c3d4e5" };
+    const json = synthJson({ organization, delegatedAdministratorAccountId: "111122223333" });
+    const ready = mode === "external" ? "data.aws_organizations_organization.current" : "aws_organizations_organization.organization";
+    expect(json.resource.aws_organizations_delegated_administrator.iam).toMatchObject({
+      account_id: "111122223333",
+      service_principal: "iam.amazonaws.com",
+      depends_on: [ready],
+    });
+    expect(featureResource(json, "root-credentials-management").depends_on).toEqual([ready, "aws_organizations_delegated_administrator.iam"]);
+  });
+
+  it("is not declared unless configured", () => {
+    expect(synthJson().resource.aws_organizations_delegated_administrator).toBeUndefined();
   });
 });
 

@@ -94,8 +94,10 @@ const AWS_ERROR_EXPLANATIONS: Record<string, (context: ErrorContext) => string> 
     `aws organizations enable-all-features, then run again.`,
   CallerIsNotManagementAccount: ({ operation }) =>
     `${operation} failed: it must be called from the organization's management account, and these credentials ` +
-    `belong to a member account (CallerIsNotManagementAccountException). Nothing was changed. Run with ` +
-    `management account credentials, or set the stack's assumeRoleArn to a role in the management account.`,
+    `belong to a member account (CallerIsNotManagementAccountException). Nothing was changed. IAM's delegated ` +
+    `administrator may check and disable root access features, but only the management account can enable ` +
+    `them: run with management account credentials, or set the stack's assumeRoleArn to a role in the ` +
+    `management account.`,
   AccountNotManagementOrDelegatedAdministrator: ({ operation }) =>
     `${operation} failed: these credentials belong to an account that is neither the organization's management ` +
     `account nor IAM's delegated administrator (AccountNotManagementOrDelegatedAdministratorException). Run with ` +
