@@ -4,6 +4,7 @@
 //   build/root-access.js  the local-exec script, one self-contained file shipped as an asset
 //   build/start.js        npm start: the whole setup against the local emulator
 //   build/emulator.js     npm run emulator
+//   build/plan-check.js   npm run plan-check -- <plan.json>
 import { build } from "esbuild";
 import { fileURLToPath } from "node:url";
 
@@ -24,6 +25,7 @@ await Promise.all([
   build({ ...common, entryPoints: ["main.ts"], outfile: "build/main.js", packages: "external" }),
   build({ ...common, entryPoints: ["scripts/start.ts"], outfile: "build/start.js", packages: "external" }),
   build({ ...common, entryPoints: ["scripts/local-aws/cli.ts"], outfile: "build/emulator.js", packages: "external" }),
+  build({ ...common, entryPoints: ["scripts/plan-check/cli.ts"], outfile: "build/plan-check.js", packages: "external" }),
   build({
     ...common,
     entryPoints: ["scripts/root-access/cli.ts"],
