@@ -27,6 +27,9 @@ export class StackDriver {
   readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), "root-access-e2e-"));
   readonly stackDir = path.join(this.dir, "cdktf.out", "stacks", STACK);
   readonly terraform: Terraform;
+  /** The saved plan of the last apply, and its `terraform show -json`. */
+  readonly planFile = path.join(this.dir, "tfplan");
+  readonly planJson = path.join(this.dir, "plan.json");
   private initialized = false;
 
   constructor(
@@ -55,13 +58,36 @@ export class StackDriver {
     return fs.readFileSync(path.join(this.stackDir, "cdk.tf.json"), "utf8");
   }
 
-  /** `terraform apply`, whatever its outcome; `credentials` replace the management account's (e.g. a member's). */
+  /**
+   * What a careful pipeline runs: `plan -out`, `show -json`, the plan gate (`plan-check`), then `apply` of that
+   * saved plan. Returns the first step that failed, or the apply; `credentials` replace the management account's.
+   */
   async apply(options: ApplyOptions = {}): Promise<TerraformResult> {
+    const planned = await this.plan(options);
+    if (planned.code !== 0) return planned;
+    const gate = this.planCheck();
+    if (gate.code !== 0) return gate;
+    return this.terraform.run(["apply", "-input=false", this.planFile], options.credentials);
+  }
+
+  /** `terraform plan -out` into the driver's plan file, and `show -json` of it into plan.json. */
+  async plan(options: ApplyOptions = {}): Promise<TerraformResult> {
     if (!this.initialized) {
       await this.terraform.init();
       this.initialized = true;
     }
-    return this.terraform.apply(options.args, options.credentials);
+    const planned = await this.terraform.run(["plan", "-input=false", `-out=${this.planFile}`, ...(options.args ?? [])], options.credentials);
+    if (planned.code !== 0) return planned;
+    const shown = await this.terraform.ok(["show", "-json", this.planFile]);
+    fs.writeFileSync(this.planJson, shown.stdout);
+    return planned;
+  }
+
+  /** `npm run plan-check -- plan.json` (the built CLI) on the last plan, or on `planJson` when given. */
+  planCheck(planJson: string = this.planJson): TerraformResult {
+    const args = [path.join(PROJECT_ROOT, "build", "plan-check.js"), planJson];
+    const result = spawnSync(process.execPath, args, { encoding: "utf8" });
+    return { args: ["plan-check", planJson], code: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
   }
 
   /** `terraform apply` that must succeed. */
