@@ -93,6 +93,25 @@ describe("an external organization (another stack owns it)", () => {
     expect(snapshotDifferences(owned, await snapshotOrganization(driver.env))).toEqual([]);
     expect(await driver.planExitCode()).toBe(0);
   });
+
+  it("forgets an organization this stack adopted, without deleting it, when the stack switches to external", async () => {
+    const { driver } = scenario;
+    // GIVEN an organization adopted by this stack
+    const seeded = await seedOrganization(driver.env);
+    await driver.synth({ organization: { mode: "adopt", id: seeded.organizationId } }).applyOk();
+    const adopted = await snapshotOrganization(driver.env);
+
+    // WHEN the stack hands it over to another stack (mode external)
+    const { result, calls } = await driver.callsDuring(() => driver.synth({ organization: { mode: "external", id: seeded.organizationId } }).applyOk());
+
+    // THEN terraform forgets it, the gate lets that through, and the organization and features are untouched
+    expect(result.stdout).toContain("Apply complete! Resources: 0 added, 0 changed, 0 destroyed.");
+    expect(calls["organizations:DeleteOrganization"]).toBeUndefined();
+    expect(rootAccessCalls(calls)).toEqual({});
+    expect(await snapshotOrganization(driver.env)).toEqual(adopted);
+    expect((await driver.terraform.ok(["state", "list"])).stdout).not.toContain("aws_organizations_organization.organization");
+    expect(await driver.planExitCode()).toBe(0);
+  });
 });
 
 describe("IAM's delegated administrator", () => {

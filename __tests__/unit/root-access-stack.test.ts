@@ -127,6 +127,11 @@ describe("an external organization", () => {
     );
   });
 
+  it("forgets, never deletes, an organization left in state by an earlier create or adopt", () => {
+    expect(synthJson(external).removed).toEqual([{ from: "aws_organizations_organization.organization", lifecycle: { destroy: false } }]);
+    expect(synthJson().removed).toBeUndefined();
+  });
+
   it("makes the features wait for the checks and name the external organization", () => {
     const json = synthJson(external);
     expect(featureResource(json, "root-credentials-management").depends_on).toEqual(["data.aws_organizations_organization.current"]);
