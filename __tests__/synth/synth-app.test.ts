@@ -38,7 +38,7 @@ describe("npm run synth", () => {
   const outdir = path.join(tempDir(), "cdktf.out");
   let stackDir: string;
   beforeAll(() => {
-    const result = run(process.execPath, ["build/main.js"], PROJECT_ROOT, { CDKTF_OUTDIR: outdir });
+    const result = run(process.execPath, ["build/main.js", "--hcl"], PROJECT_ROOT, { CDKTF_OUTDIR: outdir });
     expect(result.stderr).toBe("");
     stackDir = path.join(outdir, "stacks", "root-access");
   });
@@ -72,7 +72,13 @@ describe("npm run synth", () => {
     );
   });
 
-  it("passes terraform validate, offline through the provider mirror", async () => {
+  it("with --hcl, also writes a formatted HCL copy for review, under a name terraform does not load", () => {
+    const hcl = fs.readFileSync(path.join(stackDir, "cdk.hcl"), "utf8");
+    expect(hcl).toContain('resource "aws_organizations_organization" "organization" {\n  aws_service_access_principals = [\n    "iam.amazonaws.com"\n  ]');
+    expect(fs.readdirSync(stackDir).filter((name) => name.endsWith(".tf"))).toEqual([]);
+  });
+
+  it("passes terraform validate, offline through the provider mirror, with the review copy beside it", async () => {
     requireTerraform();
     const terraform = new Terraform(stackDir, process.env, tempDir());
     await terraform.ok(["init", "-backend=false", "-input=false"]);
