@@ -5,6 +5,7 @@
 //   build/start.js        npm start: the whole setup against the local emulator
 //   build/emulator.js     npm run emulator
 //   build/plan-check.js   npm run plan-check -- <plan.json>
+//   build/plan-summary.js npm run plan-summary -- <plan.json>
 import { build } from "esbuild";
 import { fileURLToPath } from "node:url";
 
@@ -26,6 +27,7 @@ await Promise.all([
   build({ ...common, entryPoints: ["scripts/start.ts"], outfile: "build/start.js", packages: "external" }),
   build({ ...common, entryPoints: ["scripts/local-aws/cli.ts"], outfile: "build/emulator.js", packages: "external" }),
   build({ ...common, entryPoints: ["scripts/plan-check/cli.ts"], outfile: "build/plan-check.js", packages: "external" }),
+  build({ ...common, entryPoints: ["scripts/plan-check/summary-cli.ts"], outfile: "build/plan-summary.js", packages: "external" }),
   build({
     ...common,
     entryPoints: ["scripts/root-access/cli.ts"],
