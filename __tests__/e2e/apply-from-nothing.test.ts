@@ -1,4 +1,6 @@
-import { rootAccessCalls, useScenario } from "./stack-driver";
+import { leastPrivilegePolicy } from "../../scripts/policy/least-privilege";
+import { parseAppConfig } from "../../stacks/config-validation";
+import { actionsNeedingPermission, rootAccessCalls, useScenario } from "./stack-driver";
 
 const scenario = useScenario();
 
@@ -10,7 +12,7 @@ describe("apply from nothing", () => {
     expect((await driver.state()).organization).toBeNull();
 
     // WHEN it is applied
-    const first = await driver.applyOk();
+    const { result: first, calls } = await driver.callsDuring(() => driver.applyOk());
 
     // THEN the organization exists with all features and IAM trusted access, and RootSessions is enabled
     const state = await driver.state();
@@ -23,6 +25,11 @@ describe("apply from nothing", () => {
       organization_id: state.organization!.id,
       root_access_features: ["RootSessions"],
     });
+
+    // AND everything it called is allowed by the least-privilege policy for this stack
+    const policy = leastPrivilegePolicy(parseAppConfig({ stacks: [{ name: "e2e" }] }, "test").stacks[0]);
+    const allowed = policy.Statement.flatMap((statement) => statement.Action);
+    expect(actionsNeedingPermission(calls).filter((action) => !allowed.includes(action))).toEqual([]);
 
     // AND the plan is clean, and a second apply sends no IAM root access call at all (no script runs)
     expect(await driver.planExitCode()).toBe(0);

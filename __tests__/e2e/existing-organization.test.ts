@@ -4,7 +4,9 @@ import * as path from "node:path";
 import { EnableAWSServiceAccessCommand, ListDelegatedAdministratorsCommand } from "@aws-sdk/client-organizations";
 import { credentialsOf, organizationsAs } from "../support/aws";
 import { seedOrganization, snapshotDifferences, snapshotOrganization } from "../support/organization-snapshot";
-import { rootAccessCalls, useScenario } from "./stack-driver";
+import { leastPrivilegePolicy } from "../../scripts/policy/least-privilege";
+import { parseAppConfig } from "../../stacks/config-validation";
+import { actionsNeedingPermission, rootAccessCalls, useScenario } from "./stack-driver";
 
 const scenario = useScenario();
 
@@ -20,8 +22,11 @@ describe("adopt an existing organization", () => {
     const before = await snapshotOrganization(driver.env);
 
     // WHEN this stack adopts it, through the plan gate
-    driver.synth({ organization: { mode: "adopt", id: seeded.organizationId }, features: ["RootCredentialsManagement", "RootSessions"] });
-    const applied = await driver.applyOk();
+    const stack = { organization: { mode: "adopt", id: seeded.organizationId }, features: ["RootCredentialsManagement", "RootSessions"] };
+    driver.synth(stack);
+    const { result: applied, calls } = await driver.callsDuring(() => driver.applyOk());
+    const allowed = leastPrivilegePolicy(parseAppConfig({ stacks: [{ name: "e2e", ...stack }] }, "test").stacks[0]).Statement.flatMap((s) => s.Action);
+    expect(actionsNeedingPermission(calls).filter((action) => !allowed.includes(action))).toEqual([]);
 
     // THEN the only change to the organization is IAM's trusted access, and both features are on
     expect(applied.stdout).toContain("Apply complete! Resources: 1 imported, 2 added, 1 changed, 0 destroyed.");

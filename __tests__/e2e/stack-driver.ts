@@ -165,3 +165,9 @@ export function useScenario(): Scenario {
   afterEach(() => scenario.driver?.cleanup());
   return scenario;
 }
+
+/** Actions among emulator counts that an IAM policy must allow (sts:GetCallerIdentity needs no permission). */
+export function actionsNeedingPermission(calls: Record<string, number>): string[] {
+  return Object.keys(calls).filter((call) => call !== "sts:GetCallerIdentity").sort();
+}
+

@@ -1,0 +1,82 @@
+import type { StackConfig } from "../../stacks/config";
+import { ROOT_ACCESS_FEATURES } from "../root-access/contract";
+
+/** One statement of an IAM policy document. */
+export interface PolicyStatement {
+  readonly Sid: string;
+  readonly Effect: "Allow";
+  readonly Action: readonly string[];
+  readonly Resource: string | readonly string[];
+  readonly Condition?: Record<string, Record<string, string>>;
+}
+
+/** An IAM policy document. */
+export interface PolicyDocument {
+  readonly Version: "2012-10-17";
+  readonly Statement: readonly PolicyStatement[];
+}
+
+// What the AWS provider calls to read aws_organizations_organization (resource, import and data source).
+const ORGANIZATION_READS = [
+  "organizations:DescribeOrganization",
+  "organizations:ListAccounts",
+  "organizations:ListAWSServiceAccessForOrganization",
+  "organizations:ListRoots",
+];
+
+/**
+ * The least-privilege policy for running one stack: organization reads, only the writes its mode performs, the
+ * IAM root access actions its features need, and sts:AssumeRole when it assumes a role. Never
+ * DisableAWSServiceAccess or DisablePolicyType (this project never removes either), and
+ * DeleteOrganization only for a created organization with allowOrganizationDestroy.
+ */
+export function leastPrivilegePolicy(stack: StackConfig): PolicyDocument {
+  const { mode } = stack.organization;
+  const statements: PolicyStatement[] = [{ Sid: "ReadOrganization", Effect: "Allow", Action: ORGANIZATION_READS, Resource: "*" }];
+
+  const organizationWrites = [
+    ...(mode === "create" ? ["organizations:CreateOrganization"] : []),
+    ...(mode !== "external" ? ["organizations:EnableAWSServiceAccess"] : []),
+    ...(mode === "create" && stack.allowOrganizationDestroy ? ["organizations:DeleteOrganization"] : []),
+  ];
+  if (organizationWrites.length > 0) {
+    statements.push({ Sid: "ManageOrganization", Effect: "Allow", Action: organizationWrites, Resource: "*" });
+  }
+  if (mode === "create") {
+    // CreateOrganization creates Organizations' service-linked role.
+    statements.push({
+      Sid: "CreateOrganizationsServiceLinkedRole",
+      Effect: "Allow",
+      Action: ["iam:CreateServiceLinkedRole"],
+      Resource: "*",
+      Condition: { StringEquals: { "iam:AWSServiceName": "organizations.amazonaws.com" } },
+    });
+  }
+  if (stack.delegatedAdministratorAccountId) {
+    statements.push({
+      Sid: "ManageIamDelegatedAdministrator",
+      Effect: "Allow",
+      Action: [
+        "organizations:ListDelegatedAdministrators",
+        "organizations:RegisterDelegatedAdministrator",
+        "organizations:DeregisterDelegatedAdministrator",
+      ],
+      Resource: "*",
+    });
+  }
+  statements.push({
+    Sid: "ManageRootAccessFeatures",
+    Effect: "Allow",
+    Action: [
+      "iam:ListOrganizationsFeatures",
+      ...stack.features.map((feature) => `iam:EnableOrganizations${feature}`),
+      // Disabling is how a feature removed from the config (or a destroyed stack) is turned off.
+      ...ROOT_ACCESS_FEATURES.map((feature) => `iam:DisableOrganizations${feature}`),
+    ],
+    Resource: "*",
+  });
+  if (stack.assumeRoleArn) {
+    statements.push({ Sid: "AssumeDeployRole", Effect: "Allow", Action: ["sts:AssumeRole"], Resource: stack.assumeRoleArn });
+  }
+  return { Version: "2012-10-17", Statement: statements };
+}
