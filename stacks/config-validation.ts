@@ -33,6 +33,17 @@ const SERVICE_PRINCIPAL: Format = {
   expected: 'a service principal, for example "sso.amazonaws.com"',
 };
 
+const BUCKET: Format = {
+  pattern: /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+  expected: 'an S3 bucket name: 3 to 63 lowercase letters, digits, "." or "-"',
+};
+const STATE_KEY: Format = {
+  pattern: /^[A-Za-z0-9!_.*'()/-]{1,1000}$/,
+  expected: 'an S3 key such as "org-root-access/prod.tfstate" (letters, digits and !_.*\'()/- only)',
+};
+const DYNAMODB_TABLE: Format = { pattern: /^[A-Za-z0-9_.-]{3,255}$/, expected: "a DynamoDB table name: 3 to 255 letters, digits, _ . or -" };
+const S3_BACKEND_KEYS = ["type", "bucket", "key", "region", "useLockfile", "dynamodbTable", "encrypt"];
+
 const TOP_LEVEL_KEYS = ["stacks"];
 const STACK_KEYS = [
   "name",
@@ -50,7 +61,7 @@ const ORGANIZATION_KEYS = ["mode", "id", "serviceAccessPrincipals"];
 const ORGANIZATION_MODES: readonly OrganizationMode[] = ["create", "adopt", "external"];
 const IMPLEMENTATIONS: readonly Implementation[] = ["script", "native"];
 const BACKEND_TYPES = ["local", "s3"] as const;
-const NOT_YET = 'only the "script" implementation and the "local" backend work in this version';
+const NOT_YET = 'only the "script" implementation works in this version';
 
 /** Validates a parsed configuration file and applies defaults; throws a ConfigError listing every problem. */
 export function parseAppConfig(raw: unknown, source: string): AppConfig {
@@ -69,6 +80,12 @@ export function parseAppConfig(raw: unknown, source: string): AppConfig {
       }
     });
     reader.unique(names, "stack names must be unique: each becomes a folder under cdktf.out/stacks and a state file");
+    reader.unique(
+      stacks.flatMap((stack, index) =>
+        stack.backend.type === "s3" ? [{ value: `s3://${stack.backend.bucket}/${stack.backend.key}`, path: `stacks[${index}].backend.key` }] : [],
+      ),
+      "each stack needs its own state object, or they would overwrite each other's state",
+    );
   }
   if (reader.problems.length > 0) {
     throw configInvalid(source, reader.problems);
@@ -102,7 +119,10 @@ function readStack(reader: Reader, value: unknown, path: string): StackConfig | 
     allowOrganizationDestroy:
       reader.optional(stack.allowOrganizationDestroy, false, (v) => reader.boolean(v, at("allowOrganizationDestroy"))) ??
       false,
-    backend: readBackend(reader, stack.backend, at("backend")),
+    backend: readBackend(reader, stack.backend, at("backend"), {
+      stackName: typeof stack.name === "string" ? stack.name : "root-access",
+      region: typeof stack.region === "string" ? stack.region : "us-east-1",
+    }),
     serviceAccessWaitSeconds:
       reader.optional(stack.serviceAccessWaitSeconds, DEFAULT_SERVICE_ACCESS_WAIT_SECONDS, (v) =>
         reader.integer(v, at("serviceAccessWaitSeconds"), 0, MAX_SERVICE_ACCESS_WAIT_SECONDS),
@@ -170,7 +190,7 @@ function readFeatures(reader: Reader, value: unknown, path: string): RootAccessF
   return ROOT_ACCESS_FEATURES.filter((feature) => features.includes(feature));
 }
 
-function readBackend(reader: Reader, value: unknown, path: string): StackConfig["backend"] {
+function readBackend(reader: Reader, value: unknown, path: string, stack: { stackName: string; region: string }): StackConfig["backend"] {
   if (value === undefined) return { type: "local" };
   // The allowed keys depend on the type, so they are checked once the type is known.
   const backend = reader.object(value, path, undefined);
@@ -180,12 +200,22 @@ function readBackend(reader: Reader, value: unknown, path: string): StackConfig[
     return { type: "local" };
   }
   const type = reader.oneOf(backend.type, `${path}.type`, BACKEND_TYPES);
-  if (type === "s3") {
-    reader.problem(configProblem.notSupportedYet(`${path}.type`, type, NOT_YET));
-  } else if (type === "local") {
-    reader.object(backend, path, ["type"]);
+  if (type !== "s3") {
+    if (type === "local") reader.object(backend, path, ["type"]);
+    return { type: "local" };
   }
-  return { type: "local" };
+  reader.object(backend, path, S3_BACKEND_KEYS);
+  if (backend.bucket === undefined) reader.problem(configProblem.missing(`${path}.bucket`, BUCKET.expected));
+  const at = (key: string) => `${path}.${key}`;
+  return {
+    type: "s3",
+    bucket: reader.optional(backend.bucket, "", (v) => reader.string(v, at("bucket"), BUCKET)) ?? "",
+    key: reader.optional(backend.key, `org-root-access/${stack.stackName}.tfstate`, (v) => reader.string(v, at("key"), STATE_KEY)) ?? "",
+    region: reader.optional(backend.region, stack.region, (v) => reader.string(v, at("region"), REGION)) ?? "",
+    useLockfile: reader.optional(backend.useLockfile, true, (v) => reader.boolean(v, at("useLockfile"))) ?? true,
+    dynamodbTable: reader.optional(backend.dynamodbTable, undefined, (v) => reader.string(v, at("dynamodbTable"), DYNAMODB_TABLE)),
+    encrypt: reader.optional(backend.encrypt, true, (v) => reader.boolean(v, at("encrypt"))) ?? true,
+  };
 }
 
 /** Reads typed values out of untyped JSON, collecting one problem per bad value instead of stopping at the first. */

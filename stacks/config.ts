@@ -22,10 +22,29 @@ export interface OrganizationConfig {
   readonly serviceAccessPrincipals: readonly string[];
 }
 
-/** Where Terraform keeps the stack's state. */
+/** State in a local file, terraform.<stack>.tfstate in the project root. */
 export interface LocalBackendConfig {
   readonly type: "local";
 }
+
+/** State in S3, locked with an S3 lock file (Terraform >= 1.10) and/or a DynamoDB table. */
+export interface S3BackendConfig {
+  readonly type: "s3";
+  readonly bucket: string;
+  /** The state object's key; defaults to org-root-access/<stack name>.tfstate, so each stack has its own. */
+  readonly key: string;
+  /** The bucket's region; defaults to the stack's region. */
+  readonly region: string;
+  /** S3-native locking (`use_lockfile`); default true. */
+  readonly useLockfile: boolean;
+  /** A DynamoDB table for locking (the older mechanism), if any. */
+  readonly dynamodbTable?: string;
+  /** Server-side encryption of the state object; default true. */
+  readonly encrypt: boolean;
+}
+
+/** Where Terraform keeps the stack's state. */
+export type BackendConfig = LocalBackendConfig | S3BackendConfig;
 
 /** One organization's stack, with every default applied. */
 export interface StackConfig {
@@ -42,7 +61,7 @@ export interface StackConfig {
   readonly region: string;
   /** Lets `terraform destroy` delete the organization this stack created ("create" mode only). */
   readonly allowOrganizationDestroy: boolean;
-  readonly backend: LocalBackendConfig;
+  readonly backend: BackendConfig;
   /** How long the script waits for IAM to see trusted access that was just enabled. */
   readonly serviceAccessWaitSeconds: number;
 }

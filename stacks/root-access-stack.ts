@@ -1,6 +1,6 @@
 import { OrganizationsDelegatedAdministrator } from "@cdktf/provider-aws/lib/organizations-delegated-administrator";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { AssetType, ITerraformDependable, LocalBackend, TerraformAsset, TerraformOutput, TerraformStack } from "cdktf";
+import { AssetType, ITerraformDependable, LocalBackend, S3Backend, TerraformAsset, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -39,9 +39,7 @@ export class RootAccessStack extends TerraformStack {
       assumeRole: config.assumeRoleArn ? [{ roleArn: config.assumeRoleArn, sessionName: ROLE_SESSION_NAME }] : undefined,
     });
 
-    // cdktf's default writes an absolute path. Relative to the stack folder (terraform's working directory),
-    // this is the project root: the same file on every machine, and outside cdktf.out, which synth prunes.
-    new LocalBackend(this, { path: `../../../terraform.${config.name}.tfstate` });
+    this.addBackend(config);
 
     const organization = new Organization(this, "organization", {
       mode: config.organization.mode,
@@ -86,5 +84,25 @@ export class RootAccessStack extends TerraformStack {
       value: features.enabledFeatures,
       description: "IAM centralized root access features enabled by this stack",
     });
+  }
+
+  private addBackend({ backend, name }: StackConfig): void {
+    if (backend.type === "local") {
+      // cdktf's default writes an absolute path. Relative to the stack folder (terraform's working directory),
+      // this is the project root: the same file on every machine, and outside cdktf.out, which synth prunes.
+      new LocalBackend(this, { path: `../../../terraform.${name}.tfstate` });
+      return;
+    }
+    new S3Backend(this, {
+      bucket: backend.bucket,
+      key: backend.key,
+      region: backend.region,
+      encrypt: backend.encrypt,
+      dynamodbTable: backend.dynamodbTable,
+    });
+    if (backend.useLockfile) {
+      // S3-native locking (Terraform >= 1.10); cdktf 0.21's S3Backend has no field for it.
+      this.addOverride("terraform.backend.s3.use_lockfile", true);
+    }
   }
 }

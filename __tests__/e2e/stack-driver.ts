@@ -70,12 +70,16 @@ export class StackDriver {
     return this.terraform.run(["apply", "-input=false", this.planFile], options.credentials);
   }
 
+  /** `terraform init`, once; `args` for settings that belong to this machine, such as `-backend-config=...`. */
+  async init(args: readonly string[] = []): Promise<void> {
+    if (this.initialized) return;
+    await this.terraform.ok(["init", "-input=false", ...args]);
+    this.initialized = true;
+  }
+
   /** `terraform plan -out` into the driver's plan file, and `show -json` of it into plan.json. */
   async plan(options: ApplyOptions = {}): Promise<TerraformResult> {
-    if (!this.initialized) {
-      await this.terraform.init();
-      this.initialized = true;
-    }
+    await this.init();
     const planned = await this.terraform.run(["plan", "-input=false", `-out=${this.planFile}`, ...(options.args ?? [])], options.credentials);
     if (planned.code !== 0) return planned;
     const shown = await this.terraform.ok(["show", "-json", this.planFile]);

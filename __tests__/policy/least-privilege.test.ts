@@ -72,4 +72,15 @@ describe("least-privilege policy", () => {
     });
     expect(actionsOf({})).not.toContain("sts:AssumeRole");
   });
+
+  it("grants the state object and its lock file, and nothing else of the bucket, when state is in S3", () => {
+    const statements = policyFor({ backend: { type: "s3", bucket: "acme-tfstate", dynamodbTable: "tf-locks" } }).Statement;
+    expect(statements.filter((s) => /State/.test(s.Sid))).toEqual([
+      { Sid: "ListStateBucket", Effect: "Allow", Action: ["s3:ListBucket"], Resource: "arn:aws:s3:::acme-tfstate" },
+      { Sid: "ReadWriteState", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: "arn:aws:s3:::acme-tfstate/org-root-access/root-access.tfstate" },
+      { Sid: "StateLockFile", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: "arn:aws:s3:::acme-tfstate/org-root-access/root-access.tfstate.tflock" },
+      { Sid: "StateLockTable", Effect: "Allow", Action: ["dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"], Resource: "arn:aws:dynamodb:us-east-1:*:table/tf-locks" },
+    ]);
+    expect(actionsOf({}).filter((a) => a.startsWith("s3:") || a.startsWith("dynamodb:"))).toEqual([]);
+  });
 });

@@ -114,6 +114,19 @@ describe("valid configurations", () => {
     });
   });
 
+  it("accepts an S3 backend, defaulting to a key per stack, the stack's region, S3 locking and encryption", () => {
+    const config = parse({ stacks: [{ name: "prod", region: "eu-west-1", backend: { type: "s3", bucket: "acme-tfstate" } }] });
+    expect(config.stacks[0].backend).toEqual({
+      type: "s3",
+      bucket: "acme-tfstate",
+      key: "org-root-access/prod.tfstate",
+      region: "eu-west-1",
+      useLockfile: true,
+      dynamodbTable: undefined,
+      encrypt: true,
+    });
+  });
+
   it("accepts an external organization by id", () => {
     expect(parse(stack({ organization: { mode: "external", id: "o-a1b2c3d4e5" } })).stacks[0].organization).toEqual({
       mode: "external",
@@ -203,7 +216,7 @@ describe("invalid configurations fail with the key, the bad value and what is al
     {
       what: "the native implementation, which is not implemented yet",
       raw: stack({ implementation: "native" }),
-      message: 'stacks[0].implementation: "native" is not supported yet; only the "script" implementation and the "local" backend work in this version.',
+      message: 'stacks[0].implementation: "native" is not supported yet; only the "script" implementation works in this version.',
     },
     {
       what: "allowOrganizationDestroy on an adopted organization",
@@ -265,10 +278,21 @@ describe("invalid configurations fail with the key, the bad value and what is al
       raw: stack({ backend: { type: "local", path: "/tmp/state" } }),
       message: 'stacks[0].backend: unknown key "path"; allowed keys are type.',
     },
+    { what: "an S3 backend without a bucket", raw: stack({ backend: { type: "s3" } }), message: 'stacks[0].backend.bucket: is missing; expected an S3 bucket name' },
     {
-      what: "the s3 backend, which is not implemented yet",
-      raw: stack({ backend: { type: "s3", bucket: "b", key: "k", region: "us-east-1" } }),
-      message: 'stacks[0].backend.type: "s3" is not supported yet',
+      what: "a malformed bucket name",
+      raw: stack({ backend: { type: "s3", bucket: "Acme_State" } }),
+      message: 'stacks[0].backend.bucket: "Acme_State" is not an S3 bucket name: 3 to 63 lowercase letters, digits, "." or "-".',
+    },
+    {
+      what: "an unknown S3 backend key",
+      raw: stack({ backend: { type: "s3", bucket: "acme-tfstate", lock: true } }),
+      message: 'stacks[0].backend: unknown key "lock"; allowed keys are type, bucket, key, region, useLockfile, dynamodbTable, encrypt.',
+    },
+    {
+      what: "two stacks sharing one state object",
+      raw: { stacks: [{ name: "a", backend: { type: "s3", bucket: "acme-tfstate", key: "state" } }, { name: "b", backend: { type: "s3", bucket: "acme-tfstate", key: "state" } }] },
+      message: `stacks[1].backend.key: "s3://acme-tfstate/state" is already used at stacks[0].backend.key; each stack needs its own state object, or they would overwrite each other's state.`,
     },
     {
       what: "a negative wait",

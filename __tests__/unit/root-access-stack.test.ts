@@ -41,6 +41,21 @@ describe("provider and backend", () => {
     );
   });
 
+  it("keeps state in S3 with S3-native locking, which cdktf has no field for, set by override", () => {
+    const backend = synthJson({ backend: { type: "s3", bucket: "acme-tfstate", region: "eu-west-1", dynamodbTable: "tf-locks" } }).terraform.backend;
+    expect(backend).toEqual({
+      s3: {
+        bucket: "acme-tfstate",
+        key: "org-root-access/root-access.tfstate",
+        region: "eu-west-1",
+        encrypt: true,
+        dynamodb_table: "tf-locks",
+        use_lockfile: true,
+      },
+    });
+    expect(synthJson({ backend: { type: "s3", bucket: "acme-tfstate", useLockfile: false } }).terraform.backend.s3).not.toHaveProperty("use_lockfile");
+  });
+
   it("keeps state in the project root through a path relative to the stack folder", () => {
     // Absolute paths would make cdk.tf.json differ between checkouts; cdktf.out is pruned by synth.
     expect(synthJson({ name: "prod" }).terraform.backend).toEqual({ local: { path: "../../../terraform.prod.tfstate" } });

@@ -26,7 +26,8 @@ const ORGANIZATION_READS = [
 
 /**
  * The least-privilege policy for running one stack: organization reads, only the writes its mode performs, the
- * IAM root access actions its features need, and sts:AssumeRole when it assumes a role. Never
+ * IAM root access actions its features need, the state bucket (and lock) when state is in S3, and
+ * sts:AssumeRole when it assumes a role. Never
  * DisableAWSServiceAccess or DisablePolicyType (this project never removes either), and
  * DeleteOrganization only for a created organization with allowOrganizationDestroy.
  */
@@ -75,6 +76,29 @@ export function leastPrivilegePolicy(stack: StackConfig): PolicyDocument {
     ],
     Resource: "*",
   });
+  if (stack.backend.type === "s3") {
+    const { bucket, key, useLockfile, dynamodbTable, region } = stack.backend;
+    statements.push(
+      { Sid: "ListStateBucket", Effect: "Allow", Action: ["s3:ListBucket"], Resource: `arn:aws:s3:::${bucket}` },
+      { Sid: "ReadWriteState", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: `arn:aws:s3:::${bucket}/${key}` },
+    );
+    if (useLockfile) {
+      statements.push({
+        Sid: "StateLockFile",
+        Effect: "Allow",
+        Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+        Resource: `arn:aws:s3:::${bucket}/${key}.tflock`,
+      });
+    }
+    if (dynamodbTable) {
+      statements.push({
+        Sid: "StateLockTable",
+        Effect: "Allow",
+        Action: ["dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
+        Resource: `arn:aws:dynamodb:${region}:*:table/${dynamodbTable}`,
+      });
+    }
+  }
   if (stack.assumeRoleArn) {
     statements.push({ Sid: "AssumeDeployRole", Effect: "Allow", Action: ["sts:AssumeRole"], Resource: stack.assumeRoleArn });
   }
