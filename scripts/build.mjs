@@ -7,6 +7,7 @@
 //   build/plan-check.js   npm run plan-check -- <plan.json>
 //   build/plan-summary.js npm run plan-summary -- <plan.json>
 //   build/policy.js       npm run policy -- <stack>
+//   build/drift.js        npm run drift -- <stack>
 import { build } from "esbuild";
 import { fileURLToPath } from "node:url";
 
@@ -30,6 +31,7 @@ await Promise.all([
   build({ ...common, entryPoints: ["scripts/plan-check/cli.ts"], outfile: "build/plan-check.js", packages: "external" }),
   build({ ...common, entryPoints: ["scripts/plan-check/summary-cli.ts"], outfile: "build/plan-summary.js", packages: "external" }),
   build({ ...common, entryPoints: ["scripts/policy/cli.ts"], outfile: "build/policy.js", packages: "external" }),
+  build({ ...common, entryPoints: ["scripts/root-access/drift.ts"], outfile: "build/drift.js", packages: "external" }),
   build({
     ...common,
     entryPoints: ["scripts/root-access/cli.ts"],

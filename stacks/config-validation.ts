@@ -61,7 +61,6 @@ const ORGANIZATION_KEYS = ["mode", "id", "serviceAccessPrincipals"];
 const ORGANIZATION_MODES: readonly OrganizationMode[] = ["create", "adopt", "external"];
 const IMPLEMENTATIONS: readonly Implementation[] = ["script", "native"];
 const BACKEND_TYPES = ["local", "s3"] as const;
-const NOT_YET = 'only the "script" implementation works in this version';
 
 /** Validates a parsed configuration file and applies defaults; throws a ConfigError listing every problem. */
 export function parseAppConfig(raw: unknown, source: string): AppConfig {
@@ -99,18 +98,13 @@ function readStack(reader: Reader, value: unknown, path: string): StackConfig | 
   const problemsBefore = reader.problems.length;
   const at = (key: string) => `${path}.${key}`;
 
-  const implementation = reader.optional(stack.implementation, "script", (v) =>
-    reader.oneOf(v, at("implementation"), IMPLEMENTATIONS),
-  );
-  if (implementation === "native") {
-    reader.problem(configProblem.notSupportedYet(at("implementation"), implementation, NOT_YET));
-  }
   // The fallbacks after "??" only stand in where a problem was recorded, and then the stack is discarded.
   const config: StackConfig = {
     name: reader.optional(stack.name, "root-access", (v) => reader.string(v, at("name"), STACK_NAME)) ?? "",
     organization: readOrganization(reader, stack.organization, at("organization")),
     features: reader.optional(stack.features, ["RootSessions"], (v) => readFeatures(reader, v, at("features"))) ?? [],
-    implementation: "script",
+    implementation:
+      reader.optional(stack.implementation, "script", (v) => reader.oneOf(v, at("implementation"), IMPLEMENTATIONS)) ?? "script",
     delegatedAdministratorAccountId: reader.optional(stack.delegatedAdministratorAccountId, undefined, (v) =>
       reader.string(v, at("delegatedAdministratorAccountId"), ACCOUNT_ID),
     ),

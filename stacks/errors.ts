@@ -43,8 +43,6 @@ export const configProblem = {
   empty: (path: string, example: string) => `${path}: is empty; list at least one, for example ${example}.`,
   duplicate: (path: string, value: unknown, firstPath: string, why: string) =>
     `${path}: ${show(value)} is already used at ${firstPath}; ${why}.`,
-  notSupportedYet: (path: string, value: unknown, instead: string) =>
-    `${path}: ${show(value)} is not supported yet; ${instead}.`,
   onlyWith: (path: string, condition: string, remedy: string) => `${path}: is only used ${condition}; ${remedy}.`,
 };
 

@@ -1,9 +1,12 @@
 import { DataAwsOrganizationsOrganization } from "@cdktf/provider-aws/lib/data-aws-organizations-organization";
 import { OrganizationsOrganization } from "@cdktf/provider-aws/lib/organizations-organization";
-import { Fn, ITerraformDependable, Postcondition, TerraformStack } from "cdktf";
+import { Fn, ITerraformDependable, Postcondition } from "cdktf";
 import { Construct } from "constructs";
 import { OrganizationMode } from "./config";
 import { organizationCheck } from "./errors";
+
+/** The organization resource's address, in every mode that declares it. */
+export const ORGANIZATION_ADDRESS = "aws_organizations_organization.organization";
 
 /** The service principal that IAM's centralized root access needs trusted access for. */
 export const IAM_SERVICE_PRINCIPAL = "iam.amazonaws.com";
@@ -69,12 +72,6 @@ export class Organization extends Construct {
     current.overrideLogicalId("current");
 
     if (props.mode === "external") {
-      // A stack switched to external mode from create or adopt still has the organization in its state, and
-      // without its block Terraform would delete it. This makes Terraform forget it instead (Terraform >= 1.7);
-      // with nothing in state it does nothing.
-      TerraformStack.of(this).addOverride("removed", [
-        { from: "aws_organizations_organization.organization", lifecycle: { destroy: false } },
-      ]);
       this.organizationId = current.id;
       this.ready = current;
       return;

@@ -8,8 +8,9 @@ import { projectRoot } from "../scripts/project-root";
 import { ROLE_SESSION_NAME } from "../scripts/root-access/contract";
 import { StackConfig } from "./config";
 import { scriptBundleMissing } from "./errors";
-import { IAM_SERVICE_PRINCIPAL, Organization } from "./organization";
-import { RootFeatures } from "./root-features";
+import { NativeRootFeatures, NATIVE_FEATURES_ADDRESS } from "./native-root-features";
+import { IAM_SERVICE_PRINCIPAL, ORGANIZATION_ADDRESS, Organization } from "./organization";
+import { FEATURE_RESOURCE_IDS, RootFeatures } from "./root-features";
 
 /** Where `npm run build` writes the script. */
 export const DEFAULT_SCRIPT_BUNDLE = path.join(projectRoot(), "build", "root-access.js");
@@ -66,15 +67,28 @@ export class RootAccessStack extends TerraformStack {
     }
     const script = new TerraformAsset(this, "root-access-script", { path: scriptBundle, type: AssetType.FILE });
 
-    const features = new RootFeatures(this, "root-features", {
-      organizationId: organization.organizationId,
-      features: config.features,
-      scriptPath: script.path,
-      dependsOn: ready,
-      region: config.region,
-      assumeRoleArn: config.assumeRoleArn,
-      serviceAccessWaitSeconds: config.serviceAccessWaitSeconds,
-    });
+    const features =
+      config.implementation === "native"
+        ? new NativeRootFeatures(this, "root-features", { features: config.features, dependsOn: ready })
+        : new RootFeatures(this, "root-features", {
+            organizationId: organization.organizationId,
+            features: config.features,
+            scriptPath: script.path,
+            dependsOn: ready,
+            region: config.region,
+            assumeRoleArn: config.assumeRoleArn,
+            serviceAccessWaitSeconds: config.serviceAccessWaitSeconds,
+          });
+
+    // Resources an earlier version of this stack may have left in state, which must be forgotten, never
+    // destroyed: destroying them would delete the organization (switched to external) or disable the features
+    // the other implementation takes over (switched between script and native).
+    this.forget([
+      ...(config.organization.mode === "external" ? [ORGANIZATION_ADDRESS] : []),
+      ...(config.implementation === "native"
+        ? Object.values(FEATURE_RESOURCE_IDS).map((resourceId) => `terraform_data.${resourceId}`)
+        : [NATIVE_FEATURES_ADDRESS]),
+    ]);
 
     new TerraformOutput(this, "organization_id", {
       value: organization.organizationId,
@@ -84,6 +98,15 @@ export class RootAccessStack extends TerraformStack {
       value: features.enabledFeatures,
       description: "IAM centralized root access features enabled by this stack",
     });
+  }
+
+  // `removed` blocks with destroy = false (Terraform >= 1.7): forget these addresses if they are in state;
+  // with nothing in state they do nothing.
+  private forget(addresses: readonly string[]): void {
+    this.addOverride(
+      "removed",
+      addresses.map((from) => ({ from, lifecycle: { destroy: false } })),
+    );
   }
 
   private addBackend({ backend, name }: StackConfig): void {

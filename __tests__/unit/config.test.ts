@@ -214,11 +214,6 @@ describe("invalid configurations fail with the key, the bad value and what is al
       message: 'stacks[0].implementation: "lambda" is not allowed; expected one of "script", "native".',
     },
     {
-      what: "the native implementation, which is not implemented yet",
-      raw: stack({ implementation: "native" }),
-      message: 'stacks[0].implementation: "native" is not supported yet; only the "script" implementation works in this version.',
-    },
-    {
       what: "allowOrganizationDestroy on an adopted organization",
       raw: stack({ organization: { mode: "adopt", id: "o-a1b2c3d4e5" }, allowOrganizationDestroy: true }),
       message:
