@@ -24,6 +24,23 @@ export function configNotJson(file: string, cause: unknown): ConfigError {
   );
 }
 
+/** terraform could not be run to check its version. */
+export function terraformMissing(binary: string, cause: unknown): ConfigError {
+  return new ConfigError(
+    `Cannot run "${binary} version" (${(cause as Error).message.split("\n")[0]}). The synthesized stacks need Terraform ` +
+      `1.7 or newer on PATH (or TERRAFORM_BINARY_NAME naming it).`,
+  );
+}
+
+/** The terraform on PATH is older than the synthesized stacks need. */
+export function terraformTooOld(binary: string, found: string, minimum: string, forLockfile: boolean): ConfigError {
+  return new ConfigError(
+    `${binary} ${found} is too old: the synthesized stacks need ${minimum} or newer` +
+      (forLockfile ? " (S3 state locking with use_lockfile)" : " (removed blocks)") +
+      `. Install a newer Terraform${forLockfile ? ', or set "useLockfile": false and a "dynamodbTable" in the backend' : ""}.`,
+  );
+}
+
 /** The stack cannot find the bundled script it ships as an asset. */
 export function scriptBundleMissing(file: string): Error {
   return new Error(`The root-access script bundle ${file} does not exist. Build it with "npm run build" (npm run synth does).`);

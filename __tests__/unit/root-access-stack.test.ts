@@ -247,6 +247,25 @@ describe("the native implementation", () => {
   });
 });
 
+describe("several organizations", () => {
+  it("gives every stack its own provider, region, role and state object", () => {
+    const app = Testing.app();
+    const config = parseAppConfig(
+      {
+        stacks: [
+          { name: "prod", region: "eu-west-1", assumeRoleArn: "arn:aws:iam::111111111111:role/Deployer", backend: { type: "s3", bucket: "acme-tfstate" } },
+          { name: "sandbox", assumeRoleArn: "arn:aws:iam::222222222222:role/Deployer", backend: { type: "s3", bucket: "acme-tfstate" } },
+        ],
+      },
+      "test",
+    );
+    const [prod, sandbox] = config.stacks.map((stack) => JSON.parse(Testing.synth(new RootAccessStack(app, stack.name, { config: stack }))));
+    expect(prod.provider.aws[0]).toMatchObject({ region: "eu-west-1", assume_role: [{ role_arn: "arn:aws:iam::111111111111:role/Deployer" }] });
+    expect(sandbox.provider.aws[0]).toMatchObject({ region: "us-east-1", assume_role: [{ role_arn: "arn:aws:iam::222222222222:role/Deployer" }] });
+    expect([prod.terraform.backend.s3.key, sandbox.terraform.backend.s3.key]).toEqual(["org-root-access/prod.tfstate", "org-root-access/sandbox.tfstate"]);
+  });
+});
+
 describe("outputs", () => {
   it("outputs the organization id and the features read back from state", () => {
     expect(synthJson().output).toEqual({
