@@ -19,7 +19,7 @@ export function requireTerraform(): void {
   if (result.error || result.status !== 0) {
     throw new Error(
       `terraform is required but "terraform version" failed (${result.error?.message ?? result.stderr.trim()}). ` +
-        `Install Terraform >= 1.5 and put it on PATH.`,
+        `Install Terraform >= 1.7 (1.10 for S3 state locking) and put it on PATH.`,
     );
   }
 }
