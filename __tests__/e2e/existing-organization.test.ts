@@ -44,6 +44,16 @@ describe("adopt an existing organization", () => {
     expect((await driver.state()).rootAccess).toEqual({ enabledFeatures: ["RootCredentialsManagement", "RootSessions"] });
   });
 
+  it("with the native implementation too, changes nothing but IAM's trusted access", async () => {
+    const { driver } = scenario;
+    const seeded = await seedOrganization(driver.env);
+    const before = await snapshotOrganization(driver.env);
+    await driver.synth({ organization: { mode: "adopt", id: seeded.organizationId }, implementation: "native", features: ["RootSessions"] }).applyOk();
+    expect(snapshotDifferences(before, await snapshotOrganization(driver.env))).toEqual([expect.stringMatching(IAM_ADDED)]);
+    expect((await driver.state()).rootAccess).toEqual({ enabledFeatures: ["RootSessions"] });
+    expect(await driver.planExitCode()).toBe(0);
+  });
+
   it("fails at plan time on a consolidated-billing organization, explaining, and changes nothing", async () => {
     const { driver } = scenario;
     const seeded = await seedOrganization(driver.env, "CONSOLIDATED_BILLING");
