@@ -1,6 +1,7 @@
 import { loadConfig } from "../../stacks/config";
 import { ConfigError } from "../../stacks/errors";
 import { projectRoot } from "../project-root";
+import { stackNamedIn } from "../stack-argument";
 import { leastPrivilegePolicy } from "./least-privilege";
 
 // `npm run policy -- <stack>`: the IAM policy the pipeline role needs for that stack, as JSON on stdout.
@@ -8,13 +9,7 @@ import { leastPrivilegePolicy } from "./least-privilege";
 function main(argv: string[]): number {
   try {
     const config = loadConfig({ env: process.env, projectRoot: projectRoot() });
-    const names = config.stacks.map((stack) => stack.name);
-    const name = argv[0] ?? (names.length === 1 ? names[0] : undefined);
-    const stack = config.stacks.find((candidate) => candidate.name === name);
-    if (!stack || argv.length > 1) {
-      process.stderr.write(`Usage: policy <stack>; the stacks in ${config.source} are: ${names.join(", ")}\n`);
-      return 1;
-    }
+    const stack = stackNamedIn(argv, config, "policy");
     process.stdout.write(`${JSON.stringify(leastPrivilegePolicy(stack), null, 2)}\n`);
     if (stack.assumeRoleArn) {
       process.stderr.write(

@@ -1,6 +1,7 @@
 import { loadConfig } from "../../stacks/config";
 import { ConfigError } from "../../stacks/errors";
 import { projectRoot } from "../project-root";
+import { stackNamedIn } from "../stack-argument";
 import { silenceSdkNodeVersionNotice } from "../sdk-notice";
 import { SCRIPT_ENVIRONMENT } from "./contract";
 import { EXIT, run } from "./run";
@@ -12,12 +13,7 @@ import { EXIT, run } from "./run";
 async function main(argv: string[]): Promise<number> {
   silenceSdkNodeVersionNotice();
   const config = loadConfig({ env: process.env, projectRoot: projectRoot() });
-  const names = config.stacks.map((stack) => stack.name);
-  const stack = config.stacks.find((candidate) => candidate.name === (argv[0] ?? (names.length === 1 ? names[0] : undefined)));
-  if (!stack || argv.length > 1) {
-    process.stderr.write(`Usage: drift <stack>; the stacks in ${config.source} are: ${names.join(", ")}\n`);
-    return EXIT.error;
-  }
+  const stack = stackNamedIn(argv, config, "drift");
   if (stack.features.length === 0) {
     process.stdout.write(`${JSON.stringify({ action: "check", expected: [], inDesiredState: true })}\n`);
     return EXIT.ok;
