@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 
 const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
-const SOURCES = ["main.ts", "cdktf.json", "package.json", "package-lock.json", "tsconfig.json", "stacks", "scripts"];
+const SOURCES = ["main.ts", "cdktf.json", "package.json", "package-lock.json", "tsconfig.json", "stacks", "scripts", "bench"];
 
 /** A fresh copy of the project at `dir`: its sources, and node_modules hard-linked (a real folder, not a link). */
 export function copyProject(dir: string): string {

@@ -22,10 +22,8 @@ function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEn
 
 /** `npm run synth` in `cwd`: build, then run the app; returns the stack folder. */
 function buildAndSynth(cwd: string, env: NodeJS.ProcessEnv = {}): string {
-  for (const args of [["scripts/build.mjs"], ["build/main.js"]]) {
-    const result = run(process.execPath, args, cwd, env);
-    if (result.status !== 0) throw new Error(`node ${args[0]} failed: ${result.stderr}`);
-  }
+  const result = run(process.execPath, ["scripts/run.mjs", "main"], cwd, env);
+  if (result.status !== 0) throw new Error(`npm run synth failed: ${result.stderr}`);
   return path.join(cwd, "cdktf.out", "stacks", "root-access");
 }
 

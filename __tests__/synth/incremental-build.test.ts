@@ -1,0 +1,73 @@
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { copyProject } from "../support/project-copy";
+
+const root = fs.mkdtempSync(path.join(os.tmpdir(), "root-access-build-"));
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+function node(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}) {
+  return spawnSync(process.execPath, args, { cwd, env: { ...process.env, ROOT_ACCESS_CONFIG: "", ...env }, encoding: "utf8" });
+}
+
+/** The modification time of every program in build/, by file name. */
+function builtAt(dir: string): Record<string, number> {
+  const build = path.join(dir, "build");
+  return Object.fromEntries(
+    fs
+      .readdirSync(build)
+      .filter((name) => name.endsWith(".js"))
+      .map((name) => [name, fs.statSync(path.join(build, name)).mtimeMs]),
+  );
+}
+
+function changed(before: Record<string, number>, after: Record<string, number>): string[] {
+  return Object.keys(after).filter((name) => after[name] !== before[name]);
+}
+
+describe("the incremental build (scripts/build.mjs, scripts/run.mjs)", () => {
+  const dir = copyProject(path.join(root, "project"));
+
+  beforeAll(() => {
+    const first = node(dir, ["scripts/build.mjs"]);
+    if (first.status !== 0) throw new Error(first.stderr);
+  });
+
+  it("rewrites nothing when nothing changed", () => {
+    // GIVEN a built copy
+    const before = builtAt(dir);
+    // WHEN it is built again THEN no program is rewritten
+    expect(node(dir, ["scripts/build.mjs"]).status).toBe(0);
+    expect(changed(before, builtAt(dir))).toEqual([]);
+  });
+
+  it("rebuilds only the programs that read a changed file, before running one", () => {
+    // GIVEN a built copy, and an edit to a file only the CDKTF app reads
+    const before = builtAt(dir);
+    fs.appendFileSync(path.join(dir, "stacks", "review-hcl.ts"), "\n// an edit\n");
+    // WHEN the app is run through run.mjs, as npm run synth does
+    const synth = node(dir, ["scripts/run.mjs", "main"], { CDKTF_OUTDIR: path.join(root, "out") });
+    // THEN the app alone was rebuilt, and it synthesized
+    expect(synth.stderr).toBe("");
+    expect(changed(before, builtAt(dir))).toEqual(["main.js"]);
+    expect(fs.existsSync(path.join(root, "out", "stacks", "root-access", "cdk.tf.json"))).toBe(true);
+  });
+
+  it("rebuilds a program whose output was deleted", () => {
+    fs.rmSync(path.join(dir, "build", "policy.js"));
+    expect(node(dir, ["scripts/build.mjs"]).status).toBe(0);
+    expect(fs.existsSync(path.join(dir, "build", "policy.js"))).toBe(true);
+  });
+
+  it("passes its arguments to the program and refuses an unknown one, naming the known ones", () => {
+    const policy = node(dir, ["scripts/run.mjs", "policy", "no-such-stack"]);
+    expect(policy.status).toBe(1);
+    expect(policy.stderr).toBe('Usage: policy <stack> (no stack is named "no-such-stack"); the stacks in built-in defaults are: root-access\n');
+    const unknown = node(dir, ["scripts/run.mjs", "mian"]);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toBe(
+      'run.mjs: unknown program "mian". Known programs: main, root-access, start, emulator, plan-check, plan-summary, policy, drift, bench.\n',
+    );
+  });
+});

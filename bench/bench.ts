@@ -1,0 +1,248 @@
+import { CreateOrganizationCommand, EnableAWSServiceAccessCommand, OrganizationsClient } from "@aws-sdk/client-organizations";
+import { execSync, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { Emulator } from "../scripts/local-aws/emulator";
+import { clientConfig } from "../scripts/local-aws/organization-state";
+import { projectRoot } from "../scripts/project-root";
+import { silenceSdkNodeVersionNotice } from "../scripts/sdk-notice";
+import { terraformEnvironment } from "../scripts/terraform/terraform";
+import { createTemplateBaseline } from "./baseline";
+import { Figure, measure, timeCommand } from "./measure";
+
+// `npm run bench`: every figure of BENCHMARKS.md, each against its baseline measured in the same run, since
+// absolute times on a shared 2-core machine mean little. Never part of npm test.
+
+const ROOT = projectRoot();
+const NODE = process.execPath;
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "org-root-access-bench-"));
+const sections: string[] = [];
+
+interface Row {
+  readonly figure: Figure;
+  readonly ratio?: string;
+}
+
+function table(rows: readonly Row[]): string {
+  const lines = ["| what | median | min | max | peak RSS | vs baseline |", "| --- | ---: | ---: | ---: | ---: | --- |"];
+  for (const { figure, ratio } of rows) {
+    lines.push(
+      `| ${figure.label} (${figure.runs} runs) | ${seconds(figure.median)} | ${seconds(figure.min)} | ${seconds(figure.max)} | ${figure.peakMb.toFixed(0)} MB | ${ratio ?? ""} |`,
+    );
+  }
+  return lines.join("\n");
+}
+
+/** Seconds, with milliseconds below 10 s (the short figures differ by tens of them). */
+function seconds(value: number): string {
+  return `${value.toFixed(value < 10 ? 3 : 1)} s`;
+}
+
+function verdict(met: boolean, target: string, detail: string): string {
+  return `**Target: ${target}. ${met ? "Met" : "Missed"}:** ${detail}`;
+}
+
+function writeConfig(name: string, stacks: object[]): string {
+  const file = path.join(work, `${name}.json`);
+  fs.writeFileSync(file, JSON.stringify({ stacks }));
+  return file;
+}
+
+async function synthFigures(): Promise<void> {
+  const defaults = writeConfig("default", [{}]);
+  const env = { ...process.env, ROOT_ACCESS_CONFIG: defaults, CDKTF_OUTDIR: path.join(work, "out") };
+  const baselineDir = createTemplateBaseline(ROOT, path.join(work, "baseline"));
+
+  const fast = { runs: 10 };
+  const npmSynth = await measure("npm run synth (build up to date)", () => timeCommand("npm", ["run", "--silent", "synth"], { cwd: ROOT, env }), fast);
+  // Touching main.ts (same bytes, new mtime) makes the build redo the app's bundle, as after an edit.
+  const touchApp = () => fs.utimesSync(path.join(ROOT, "main.ts"), new Date(), new Date());
+  const afterEdit = await measure("npm run synth right after an edit (esbuild rebuilds the app)", () => timeCommand("npm", ["run", "--silent", "synth"], { cwd: ROOT, env }), {
+    ...fast,
+    prepare: touchApp,
+  });
+  const appOnly = await measure("node build/main.js (the app alone)", () => timeCommand(NODE, ["build/main.js"], { cwd: ROOT, env }), fast);
+  const tsNode = await measure("baseline: ts-node main.ts, barrel imports", () =>
+    timeCommand("npx", ["ts-node", "main.ts"], { cwd: baselineDir, env: { ...env, CDKTF_OUTDIR: path.join(work, "baseline-out") } }),
+  );
+  const speedup = tsNode.median / npmSynth.median;
+  const faster = (figure: Figure) => `${(tsNode.median / figure.median).toFixed(1)}x faster`;
+  sections.push(
+    `## 1. Synth of the default app\n\n${table([
+      { figure: npmSynth, ratio: faster(npmSynth) },
+      { figure: afterEdit, ratio: faster(afterEdit) },
+      { figure: appOnly, ratio: faster(appOnly) },
+      { figure: tsNode, ratio: "baseline" },
+    ])}\n\n${verdict(
+      speedup >= 20 && npmSynth.peakMb < 100,
+      "at least 20 times faster than the baseline, under 100 MB peak",
+      `npm run synth is ${speedup.toFixed(1)}x faster at ${npmSynth.peakMb.toFixed(0)} MB peak (the baseline peaks at ${tsNode.peakMb.toFixed(0)} MB).`,
+    )} ` +
+      `Right after an edit, the first synth also rebuilds the app's bundle and is ${faster(afterEdit)}; every later one ` +
+      `finds the build up to date. Of what remains, about a third is npm's own start, which \`node scripts/run.mjs main\` avoids.`,
+  );
+
+  // The CLI path, in copies so neither touches the checkout's cdktf.out.
+  const cliProject = path.join(work, "cli-project");
+  for (const entry of ["main.ts", "cdktf.json", "package.json", "tsconfig.json", "stacks", "scripts", "bench"]) fs.cpSync(path.join(ROOT, entry), path.join(cliProject, entry), { recursive: true });
+  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(cliProject, "node_modules"));
+  const { CDKTF_OUTDIR: _outdir, ...withoutOutdir } = env;
+  const cliEnv = { ...withoutOutdir, CHECKPOINT_DISABLE: "1", CI: "1" };
+  const cli = await measure("npx cdktf synth (this project)", () => timeCommand("npx", ["cdktf", "synth"], { cwd: cliProject, env: cliEnv }));
+  const cliBaseline = await measure("baseline: npx cdktf synth with ts-node and barrel imports", () =>
+    timeCommand("npx", ["cdktf", "synth"], { cwd: baselineDir, env: cliEnv }),
+  );
+  sections.push(
+    `## 2. The cdktf CLI path\n\n${table([
+      { figure: cli, ratio: `${(cliBaseline.median / cli.median).toFixed(1)}x faster` },
+      { figure: cliBaseline, ratio: "baseline" },
+    ])}\n\nThe CLI itself costs about ${(cli.median - npmSynth.median).toFixed(1)} s on top of the app (it starts, spawns the app, reads the output).`,
+  );
+
+  const stacks = async (count: number) => {
+    const config = writeConfig(`stacks-${count}`, Array.from({ length: count }, (_, i) => ({ name: `org${i}`, backend: { type: "s3", bucket: "acme-tfstate" } })));
+    return measure(`${count} organization stack${count === 1 ? "" : "s"}`, () =>
+      timeCommand(NODE, ["build/main.js"], { cwd: ROOT, env: { ...env, ROOT_ACCESS_CONFIG: config, CDKTF_OUTDIR: path.join(work, `out-${count}`) } }),
+    );
+  };
+  const [one, five, twentyFive] = [await stacks(1), await stacks(5), await stacks(25)];
+  const perStack = (twentyFive.median - one.median) / 24;
+  sections.push(
+    `## 3. Several organizations\n\n${table([
+      { figure: one, ratio: "baseline" },
+      { figure: five, ratio: `${(five.median / one.median).toFixed(2)}x` },
+      { figure: twentyFive, ratio: `${(twentyFive.median / one.median).toFixed(2)}x` },
+    ])}\n\nEach extra stack costs ${(perStack * 1000).toFixed(0)} ms. ${verdict(
+      twentyFive.median <= 2 * one.median,
+      "25 stacks within 2 times the single-stack time",
+      `${(twentyFive.median / one.median).toFixed(2)}x.`,
+    )}`,
+  );
+}
+
+async function scriptFigures(emulator: Emulator): Promise<void> {
+  const env = { ...emulator.environment(), ROOT_ACCESS_REGION: "us-east-1", AWS_REGION: "us-east-1", AWS_DEFAULT_REGION: "us-east-1" };
+  // An organization with IAM trusted access and RootSessions, so enable and check have nothing to do.
+  const organizations = new OrganizationsClient(clientConfig(env));
+  await organizations.send(new CreateOrganizationCommand({ FeatureSet: "ALL" }));
+  await organizations.send(new EnableAWSServiceAccessCommand({ ServicePrincipal: "iam.amazonaws.com" }));
+  const setup = spawnSync(NODE, ["build/root-access.js", "enable", "RootSessions"], { cwd: ROOT, env, encoding: "utf8" });
+  if (setup.status !== 0) throw new Error(`setting up: ${setup.stderr}`);
+  const enable = await measure("root-access enable RootSessions (no-op)", () => timeCommand(NODE, ["build/root-access.js", "enable", "RootSessions"], { cwd: ROOT, env }));
+  const check = await measure("root-access check RootSessions", () => timeCommand(NODE, ["build/root-access.js", "check", "RootSessions"], { cwd: ROOT, env }));
+  const floor = await measure("floor: node one-liner with the SDK", () =>
+    timeCommand(
+      NODE,
+      ["-e", 'const i=require("@aws-sdk/client-iam");new i.IAMClient({}).send(new i.ListOrganizationsFeaturesCommand({})).then(r=>console.log(r.EnabledFeatures))'],
+      { cwd: ROOT, env: { ...env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" } },
+    ),
+  );
+  const awsCli = await measure("AWS CLI: aws iam list-organizations-features", () => timeCommand("aws", ["iam", "list-organizations-features"], { cwd: ROOT, env }));
+  const worst = Math.max(enable.median, check.median);
+  sections.push(
+    `## 4. The script's no-op enable and check, against the emulator\n\n${table([
+      { figure: enable, ratio: `${(enable.median / floor.median).toFixed(2)}x the floor` },
+      { figure: check, ratio: `${(check.median / floor.median).toFixed(2)}x the floor` },
+      { figure: floor, ratio: "floor" },
+      { figure: awsCli, ratio: `${(awsCli.median / floor.median).toFixed(2)}x the floor` },
+    ])}\n\n${verdict(
+      worst <= 1.3 * floor.median && worst < awsCli.median,
+      "no more than 1.3 times the floor, and faster than the AWS CLI",
+      `the slower of the two is ${(worst / floor.median).toFixed(2)}x the floor and ${(awsCli.median / worst).toFixed(1)}x faster than the AWS CLI.`,
+    )}`,
+  );
+}
+
+async function applyFigures(emulator: Emulator): Promise<void> {
+  const cliConfig = terraformEnvironment(emulator.environment(), work);
+  let dir = "";
+  const prepare = (implementation: string) => async () => {
+    await emulator.reset();
+    dir = fs.mkdtempSync(path.join(work, `apply-${implementation}-`));
+    const config = writeConfig(`apply-${implementation}`, [{ name: "bench", implementation }]);
+    const synth = spawnSync(NODE, ["build/main.js"], { cwd: ROOT, env: { ...cliConfig, ROOT_ACCESS_CONFIG: config, CDKTF_OUTDIR: path.join(dir, "cdktf.out") }, encoding: "utf8" });
+    if (synth.status !== 0) throw new Error(synth.stderr);
+    timeCommand("terraform", ["init", "-input=false"], { cwd: stackDir(), env: cliConfig });
+  };
+  const stackDir = () => path.join(dir, "cdktf.out", "stacks", "bench");
+  const apply = () => timeCommand("terraform", ["apply", "-auto-approve", "-input=false"], { cwd: stackDir(), env: cliConfig });
+
+  const script = await measure("apply from nothing, script", apply, { prepare: prepare("script") });
+  const native = await measure("apply from nothing, native", apply, { prepare: prepare("native") });
+  const ratio = script.median / native.median;
+  sections.push(
+    `## 5. Apply from nothing against the emulator (organization + IAM trusted access + RootSessions)\n\n${table([
+      { figure: script, ratio: `${ratio.toFixed(2)}x native` },
+      { figure: native, ratio: "baseline" },
+    ])}\n\n${verdict(ratio <= 1.15, "script mode no more than 1.15 times native", `${ratio.toFixed(2)}x.`)}`,
+  );
+
+  // Re-apply with nothing to do, on the last (native) folder's twin in script mode.
+  await prepare("script")();
+  apply();
+  const before = await emulator.calls();
+  const reapply = await measure("re-apply with nothing to do (script mode)", apply, { warmups: 0 });
+  const after = await emulator.calls();
+  const delta = (key: string) => (after[key] ?? 0) - (before[key] ?? 0);
+  const writes = Object.keys(after).filter((key) => /^iam:(Enable|Disable)Organizations/.test(key)).reduce((sum, key) => sum + delta(key), 0);
+  const scriptRuns = delta("iam:ListOrganizationsFeatures");
+  sections.push(
+    `## 6. Re-apply with nothing to do\n\n${table([{ figure: reapply }])}\n\nOver ${reapply.runs} re-applies: ${writes} IAM writes, ${scriptRuns} script runs ` +
+      `(each would read ListOrganizationsFeatures). ${verdict(writes === 0 && scriptRuns === 0, "zero writes, zero script runs", `${writes} and ${scriptRuns}.`)}`,
+  );
+}
+
+function testFigure(): void {
+  const report = path.join(work, "jest.json");
+  const started = Date.now();
+  spawnSync("npx", ["tsc", "--noEmit"], { cwd: ROOT, stdio: "ignore" });
+  const typecheck = (Date.now() - started) / 1000;
+  const result = spawnSync("npx", ["jest", "--json", `--outputFile=${report}`], { cwd: ROOT, stdio: "ignore" });
+  const total = (Date.now() - started) / 1000;
+  const json = JSON.parse(fs.readFileSync(report, "utf8"));
+  const files = (json.testResults as { name: string; startTime: number; endTime: number }[])
+    .map((file) => ({ name: path.relative(ROOT, file.name), seconds: (file.endTime - file.startTime) / 1000 }))
+    .sort((a, b) => b.seconds - a.seconds);
+  sections.push(
+    `## 7. npm test\n\nOne run (a run takes minutes; five would take most of an hour): ${total.toFixed(0)} s in all, ` +
+      `${typecheck.toFixed(0)} s of it type-checking; ${json.numPassedTests} of ${json.numTotalTests} tests passed` +
+      `${result.status === 0 ? "" : " (the run FAILED)"}. Slowest files:\n\n| file | seconds |\n| --- | ---: |\n` +
+      files.slice(0, 8).map((file) => `| ${file.name} | ${file.seconds.toFixed(1)} |`).join("\n") +
+      `\n\nThe end-to-end files dominate: every apply starts terraform and the 700 MB AWS provider several times (plan, show -json, apply).`,
+  );
+}
+
+function machine(): string {
+  const cpu = os.cpus()[0]?.model ?? "unknown CPU";
+  const terraform = execSync("terraform version", { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).split("\n")[0];
+  return `${os.cpus().length} x ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}; Node ${process.version}, ${terraform}`;
+}
+
+async function main(): Promise<void> {
+  silenceSdkNodeVersionNotice();
+  const only = process.argv.slice(2);
+  const wanted = (name: string) => only.length === 0 || only.includes(name);
+  if (wanted("synth")) await synthFigures();
+  if (wanted("script") || wanted("apply")) {
+    const emulator = await Emulator.start();
+    try {
+      if (wanted("script")) await scriptFigures(emulator);
+      if (wanted("apply")) await applyFigures(emulator);
+    } finally {
+      await emulator.stop();
+    }
+  }
+  if (wanted("test")) testFigure();
+  const text =
+    `# Benchmarks\n\nWritten by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}. Machine: ${machine()}.\n` +
+    `Each figure is the median of 5 runs after one warm-up unless it says otherwise; peak RSS includes child processes. ` +
+    `Ratios compare figures measured in the same run.\n\n${sections.join("\n\n")}\n`;
+  fs.writeFileSync(path.join(ROOT, only.length === 0 ? "BENCHMARKS.md" : `BENCHMARKS.${only.join("-")}.md`), text);
+  fs.rmSync(work, { recursive: true, force: true });
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`bench: ${error.stack}\n`);
+  process.exitCode = 1;
+});

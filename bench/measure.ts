@@ -1,0 +1,74 @@
+import { spawnSync } from "node:child_process";
+
+/** One timed run: wall seconds and peak resident memory of the command and its children. */
+export interface Sample {
+  readonly seconds: number;
+  readonly peakMb: number;
+}
+
+/** Several runs of one thing, after warm-up. */
+export interface Figure {
+  readonly label: string;
+  readonly runs: number;
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
+  readonly peakMb: number;
+}
+
+/**
+ * Runs a command under GNU time, which reports the peak RSS; the wall time is measured here, since GNU time
+ * rounds it to 10 ms. Throws with the command's output if it fails (a benchmark of a failure means nothing).
+ */
+export function timeCommand(command: string, args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Sample {
+  const started = process.hrtime.bigint();
+  const result = spawnSync(GNU_TIME, ["-f", "BENCH %M", command, ...args], { ...options, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const line = result.stderr.trim().split("\n").pop() ?? "";
+  const match = /^BENCH (\d+)$/.exec(line);
+  if (result.status !== 0 || !match) {
+    throw new Error(`${command} ${args.join(" ")} failed (exit ${result.status}):\n${result.stdout.slice(-2000)}\n${result.stderr.slice(-2000)}`);
+  }
+  return { seconds, peakMb: Number(match[1]) / 1024 };
+}
+
+const GNU_TIME = "/usr/bin/time";
+
+/** Fails early, saying what to install, when a tool a figure needs is missing. */
+export function requireTool(command: string, args: readonly string[], install: string): void {
+  const result = spawnSync(command, args, { stdio: "ignore" });
+  if (result.error || result.status !== 0) throw new Error(`bench needs ${command} (${install}); "${command} ${args.join(" ")}" failed.`);
+}
+
+/** `warmups` untimed runs, then `runs` timed ones; `prepare` runs untimed before each. */
+export async function measure(
+  label: string,
+  run: () => Sample,
+  options: { runs?: number; warmups?: number; prepare?: () => Promise<void> | void } = {},
+): Promise<Figure> {
+  const { runs = 5, warmups = 1, prepare } = options;
+  for (let i = 0; i < warmups; i++) {
+    await prepare?.();
+    run();
+  }
+  const samples: Sample[] = [];
+  for (let i = 0; i < runs; i++) {
+    await prepare?.();
+    samples.push(run());
+  }
+  const seconds = samples.map((sample) => sample.seconds).sort((a, b) => a - b);
+  process.stderr.write(`bench: ${label}: median ${median(seconds).toFixed(3)} s\n`);
+  return {
+    label,
+    runs,
+    median: median(seconds),
+    min: seconds[0],
+    max: seconds[seconds.length - 1],
+    peakMb: Math.max(...samples.map((sample) => sample.peakMb)),
+  };
+}
+
+function median(sorted: readonly number[]): number {
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
