@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { projectRoot } from "../scripts/project-root";
 import { ROLE_SESSION_NAME } from "../scripts/root-access/contract";
+import { assetHashOf } from "./asset-hash";
 import { StackConfig } from "./config";
 import { scriptBundleMissing } from "./errors";
 import { NativeRootFeatures, NATIVE_FEATURES_ADDRESS } from "./native-root-features";
@@ -65,7 +66,7 @@ export class RootAccessStack extends TerraformStack {
     if (!fs.existsSync(scriptBundle)) {
       throw scriptBundleMissing(scriptBundle);
     }
-    const script = new TerraformAsset(this, "root-access-script", { path: scriptBundle, type: AssetType.FILE });
+    const script = new TerraformAsset(this, "root-access-script", { path: scriptBundle, type: AssetType.FILE, assetHash: assetHashOf(scriptBundle) });
 
     const features =
       config.implementation === "native"
