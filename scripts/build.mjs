@@ -35,9 +35,36 @@ const common = {
   sourcemap: false,
 };
 
-/** Each program: its entry point, and options beyond `common`. */
+/**
+ * Replaces what the app never needs with a file of ours (see scripts/build-stubs/): a package (`archiver`),
+ * or one file inside a package (`cdktf/lib/....js`).
+ */
+function stubPlugin(stubs) {
+  return {
+    name: "stubs",
+    setup(build) {
+      for (const [what, file] of Object.entries(stubs)) {
+        const replacement = path.join(projectRoot, file);
+        if (what.endsWith(".js")) {
+          const filter = new RegExp(`node_modules/${what.replace(/[.]/g, "\\.")}$`);
+          build.onLoad({ filter }, () => ({ contents: fs.readFileSync(replacement, "utf8"), loader: "js" }));
+        } else {
+          build.onResolve({ filter: new RegExp(`^${what}$`) }, () => ({ path: replacement }));
+        }
+      }
+    },
+  };
+}
+
+/** Each program: its entry point, options beyond `common`, and stubs. */
 const programs = {
-  main: { entryPoints: ["main.ts"] },
+  main: {
+    entryPoints: ["main.ts"],
+    stubs: {
+      archiver: "scripts/build-stubs/archiver.js",
+      "cdktf/lib/tokens/private/stack-trace.js": "scripts/build-stubs/cdktf-stack-trace.js",
+    },
+  },
   "root-access": { entryPoints: ["scripts/root-access/cli.ts"], minify: true, keepNames: true, legalComments: "eof" },
   start: { entryPoints: ["scripts/start.ts"], packages: "external" },
   emulator: { entryPoints: ["scripts/local-aws/cli.ts"], packages: "external" },
@@ -87,8 +114,9 @@ export async function buildStale({ force = false } = {}) {
   await Promise.all(
     stale.map(async (program) => {
       const outfile = outputOf(program);
-      const { metafile } = await build({ ...common, ...programs[program], outfile });
-      const files = [thisFile, "package-lock.json", outfile, ...Object.keys(metafile.inputs)];
+      const { stubs = {}, ...options } = programs[program];
+      const { metafile } = await build({ ...common, ...options, plugins: [stubPlugin(stubs)], outfile });
+      const files = [thisFile, "package-lock.json", outfile, ...Object.values(stubs), ...Object.keys(metafile.inputs)];
       recorded[program] = Object.fromEntries(files.map((file) => [file, fingerprint(file)]));
     }),
   );

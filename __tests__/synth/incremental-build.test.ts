@@ -71,3 +71,13 @@ describe("the incremental build (scripts/build.mjs, scripts/run.mjs)", () => {
     );
   });
 });
+
+describe("the app's bundle (build/main.js)", () => {
+  const bundle = fs.readFileSync(path.join(__dirname, "..", "..", "build", "main.js"), "utf8");
+
+  it("leaves out what synth never needs: zip support, and cdktf's stack trace of every token", () => {
+    expect(bundle).not.toContain("node_modules/archiver/index.js");
+    expect(bundle).toContain('"scripts/build-stubs/archiver.js"');
+    expect(bundle).toMatch(/"node_modules\/cdktf\/lib\/tokens\/private\/stack-trace\.js"\(exports2\) \{\s+exports2\.captureStackTrace = function captureStackTrace\(\) \{\s+return \[\];/);
+  });
+});
