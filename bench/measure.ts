@@ -40,27 +40,42 @@ export function requireTool(command: string, args: readonly string[], install: s
   if (result.error || result.status !== 0) throw new Error(`bench needs ${command} (${install}); "${command} ${args.join(" ")}" failed.`);
 }
 
+/** One thing to measure: a timed run, and what to do untimed before each. */
+export interface Subject {
+  readonly label: string;
+  readonly run: () => Sample;
+  readonly prepare?: () => Promise<void> | void;
+}
+
 /** `warmups` untimed runs, then `runs` timed ones; `prepare` runs untimed before each. */
-export async function measure(
-  label: string,
-  run: () => Sample,
-  options: { runs?: number; warmups?: number; prepare?: () => Promise<void> | void } = {},
-): Promise<Figure> {
-  const { runs = 5, warmups = 1, prepare } = options;
-  for (let i = 0; i < warmups; i++) {
-    await prepare?.();
-    run();
+export async function measure(label: string, run: () => Sample, options: { runs?: number; warmups?: number; prepare?: () => Promise<void> | void } = {}): Promise<Figure> {
+  const [figure] = await measureInTurns([{ label, run, prepare: options.prepare }], options);
+  return figure;
+}
+
+/**
+ * Several subjects measured in turns (a, b, a, b...), so a slow spell of a shared machine falls on all of
+ * them alike and their ratio stays fair.
+ */
+export async function measureInTurns(subjects: readonly Subject[], options: { runs?: number; warmups?: number } = {}): Promise<Figure[]> {
+  const { runs = 5, warmups = 1 } = options;
+  const samples: Sample[][] = subjects.map(() => []);
+  for (let round = 0; round < warmups + runs; round++) {
+    for (const [index, subject] of subjects.entries()) {
+      await subject.prepare?.();
+      const sample = subject.run();
+      if (round >= warmups) samples[index].push(sample);
+    }
   }
-  const samples: Sample[] = [];
-  for (let i = 0; i < runs; i++) {
-    await prepare?.();
-    samples.push(run());
-  }
+  return subjects.map((subject, index) => summarize(subject.label, samples[index]));
+}
+
+function summarize(label: string, samples: readonly Sample[]): Figure {
   const seconds = samples.map((sample) => sample.seconds).sort((a, b) => a - b);
   process.stderr.write(`bench: ${label}: median ${median(seconds).toFixed(3)} s\n`);
   return {
     label,
-    runs,
+    runs: samples.length,
     median: median(seconds),
     min: seconds[0],
     max: seconds[seconds.length - 1],
