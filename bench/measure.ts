@@ -83,7 +83,8 @@ function summarize(label: string, samples: readonly Sample[]): Figure {
   };
 }
 
-function median(sorted: readonly number[]): number {
+/** The median of numbers sorted in ascending order. */
+export function median(sorted: readonly number[]): number {
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
