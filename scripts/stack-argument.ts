@@ -1,4 +1,4 @@
-import { AppConfig, StackConfig } from "../stacks/config";
+import type { AppConfig, StackConfig } from "../stacks/config/schema";
 import { ConfigError } from "../stacks/errors";
 
 /**

@@ -1,5 +1,10 @@
+/** An expected failure of synth or of a command: its message is the whole story, printed without a stack trace. */
+export class SynthError extends Error {
+  override readonly name: string = "SynthError";
+}
+
 /** A configuration that cannot be used; raised before anything is synthesized. */
-export class ConfigError extends Error {
+export class ConfigError extends SynthError {
   override readonly name = "ConfigError";
 }
 
@@ -25,38 +30,41 @@ export function configNotJson(file: string, cause: unknown): ConfigError {
 }
 
 /** terraform could not be run to check its version. */
-export function terraformMissing(binary: string, cause: unknown): ConfigError {
-  return new ConfigError(
+export function terraformMissing(binary: string, cause: unknown, minimum: string): SynthError {
+  return new SynthError(
     `Cannot run "${binary} version" (${(cause as Error).message.split("\n")[0]}). The synthesized stacks need Terraform ` +
-      `1.7 or newer on PATH (or TERRAFORM_BINARY_NAME naming it).`,
+      `${minimum} or newer on PATH (or TERRAFORM_BINARY_NAME naming it).`,
   );
 }
 
 /** The terraform on PATH is older than the synthesized stacks need. */
-export function terraformTooOld(binary: string, found: string, minimum: string, forLockfile: boolean): ConfigError {
-  return new ConfigError(
+export function terraformTooOld(binary: string, found: string, minimum: string, forLockfile: boolean): SynthError {
+  return new SynthError(
     `${binary} ${found} is too old: the synthesized stacks need ${minimum} or newer` +
       (forLockfile ? " (S3 state locking with use_lockfile)" : " (removed blocks)") +
       `. Install a newer Terraform${forLockfile ? ', or set "useLockfile": false and a "dynamodbTable" in the backend' : ""}.`,
   );
 }
 
-/** The stack cannot find the bundled script it ships as an asset. */
-export function scriptBundleMissing(file: string): Error {
-  return new Error(`The root-access script bundle ${file} does not exist. Build it with "npm run build" (npm run synth does).`);
+/** No folder above a program holds cdktf.json: the program was copied out of its checkout. */
+export function projectRootMissing(from: string): SynthError {
+  return new SynthError(`No cdktf.json in ${from} or above it: run this program from inside its org-root-access checkout.`);
+}
+
+/** The app cannot find the bundled script the stacks ship as an asset. */
+export function scriptBundleMissing(file: string): SynthError {
+  return new SynthError(
+    `The root-access script bundle ${file} does not exist. Build it with "npm run build" (npm run synth builds it before synthesizing).`,
+  );
 }
 
 /** One line per problem: where it is, the bad value, and what is allowed. */
 export const configProblem = {
   wrongType: (path: string, value: unknown, expected: string) => `${path}: ${show(value)} is not ${expected}.`,
   missing: (path: string, expected: string) => `${path}: is missing; expected ${expected}.`,
-  unknownKey: (path: string, key: string, allowed: readonly string[]) =>
-    `${path}: unknown key ${JSON.stringify(key)}; allowed keys are ${allowed.join(", ")}.`,
+  unknownKey: (path: string, key: string, allowed: string) => `${path}: unknown key ${show(key)}; ${allowed}.`,
   notOneOf: (path: string, value: unknown, allowed: readonly string[]) =>
     `${path}: ${show(value)} is not allowed; expected one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}.`,
-  noMatch: (path: string, value: unknown, expected: string) => `${path}: ${show(value)} is not ${expected}.`,
-  outOfRange: (path: string, value: unknown, min: number, max: number) =>
-    `${path}: ${show(value)} is not a whole number from ${min} to ${max}.`,
   empty: (path: string, example: string) => `${path}: is empty; list at least one, for example ${example}.`,
   duplicate: (path: string, value: unknown, firstPath: string, why: string) =>
     `${path}: ${show(value)} is already used at ${firstPath}; ${why}.`,

@@ -2,7 +2,7 @@ import { DataAwsOrganizationsOrganization } from "@cdktf/provider-aws/lib/data-a
 import { OrganizationsOrganization } from "@cdktf/provider-aws/lib/organizations-organization";
 import { Fn, ITerraformDependable, Postcondition } from "cdktf";
 import { Construct } from "constructs";
-import { OrganizationMode } from "./config";
+import type { OrganizationMode } from "./config/schema";
 import { organizationCheck } from "./errors";
 
 /** The organization resource's address, in every mode that declares it. */

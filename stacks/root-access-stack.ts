@@ -3,28 +3,27 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { AssetType, ITerraformDependable, LocalBackend, S3Backend, TerraformAsset, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import * as fs from "node:fs";
-import * as path from "node:path";
-import { projectRoot } from "../scripts/project-root";
 import { ROLE_SESSION_NAME } from "../scripts/root-access/contract";
-import { assetHashOf } from "./asset-hash";
-import { StackConfig } from "./config";
+import type { StackConfig } from "./config/schema";
 import { scriptBundleMissing } from "./errors";
 import { NativeRootFeatures, NATIVE_FEATURES_ADDRESS } from "./native-root-features";
 import { IAM_SERVICE_PRINCIPAL, ORGANIZATION_ADDRESS, Organization } from "./organization";
-import { FEATURE_RESOURCE_IDS, RootFeatures } from "./root-features";
+import { FEATURE_RESOURCE_IDS, ScriptRootFeatures } from "./script-root-features";
+import { assetHashOf } from "./synth/asset-hash";
 
-/** Where `npm run build` writes the script. */
-export const DEFAULT_SCRIPT_BUNDLE = path.join(projectRoot(), "build", "root-access.js");
+/** Throws a SynthError saying how to build it unless the bundled root-access script exists at `file`. */
+export function requireScriptBundle(file: string): void {
+  if (!fs.existsSync(file)) {
+    throw scriptBundleMissing(file);
+  }
+}
 
 /** Props of {@link RootAccessStack}. */
 export interface RootAccessStackProps {
   /** The validated configuration of this organization's stack. */
   readonly config: StackConfig;
-  /**
-   * The bundled root-access script to ship as an asset.
-   * @default - build/root-access.js in the project root
-   */
-  readonly scriptBundle?: string;
+  /** The bundled root-access script (build/root-access.js) to ship in the stack folder as an asset. */
+  readonly scriptBundle: string;
 }
 
 /**
@@ -62,16 +61,18 @@ export class RootAccessStack extends TerraformStack {
       ready.push(administrator);
     }
 
-    const scriptBundle = props.scriptBundle ?? DEFAULT_SCRIPT_BUNDLE;
-    if (!fs.existsSync(scriptBundle)) {
-      throw scriptBundleMissing(scriptBundle);
-    }
-    const script = new TerraformAsset(this, "root-access-script", { path: scriptBundle, type: AssetType.FILE, assetHash: assetHashOf(scriptBundle) });
+    const { scriptBundle } = props;
+    requireScriptBundle(scriptBundle);
+    const script = new TerraformAsset(this, "root-access-script", {
+      path: scriptBundle,
+      type: AssetType.FILE,
+      assetHash: assetHashOf(scriptBundle),
+    });
 
     const features =
       config.implementation === "native"
         ? new NativeRootFeatures(this, "root-features", { features: config.features, dependsOn: ready })
-        : new RootFeatures(this, "root-features", {
+        : new ScriptRootFeatures(this, "root-features", {
             organizationId: organization.organizationId,
             features: config.features,
             scriptPath: script.path,
@@ -112,8 +113,9 @@ export class RootAccessStack extends TerraformStack {
 
   private addBackend({ backend, name }: StackConfig): void {
     if (backend.type === "local") {
-      // cdktf's default writes an absolute path. Relative to the stack folder (terraform's working directory),
-      // this is the project root: the same file on every machine, and outside cdktf.out, which synth prunes.
+      // cdktf's default writes an absolute path. Relative to the stack folder (terraform's working directory,
+      // <outdir>/stacks/<name>), this is the folder that holds the output folder, the project root unless
+      // CDKTF_OUTDIR moves it: the same path on every machine, and outside cdktf.out, which synth prunes.
       new LocalBackend(this, { path: `../../../terraform.${name}.tfstate` });
       return;
     }

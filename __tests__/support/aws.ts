@@ -1,7 +1,7 @@
 import { IAMClient } from "@aws-sdk/client-iam";
 import { CreateAccountCommand, OrganizationsClient } from "@aws-sdk/client-organizations";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
-import { clientConfig } from "../../scripts/local-aws/organization-state";
+import { clientConfig } from "../../tools/emulator/organization-state";
 
 /** An IAM client acting with the credentials in `env`. */
 export const iamAs = (env: NodeJS.ProcessEnv, maxAttempts = 3) => new IAMClient({ ...clientConfig(env), maxAttempts });

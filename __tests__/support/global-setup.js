@@ -1,7 +1,8 @@
+// @ts-check
 const { execFileSync } = require("node:child_process");
 const path = require("node:path");
 
-/** Builds build/main.js and build/root-access.js, which the stack and synth tests use. */
+/** Builds every program into build/: the stacks ship build/root-access.js, and tests run the others. */
 module.exports = async () => {
-  execFileSync(process.execPath, [path.join(__dirname, "..", "..", "scripts", "build.mjs")], { stdio: "inherit" });
+  execFileSync(process.execPath, [path.join(__dirname, "..", "..", "tools", "build.mjs")], { stdio: "inherit" });
 };

@@ -1,9 +1,9 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { PROJECT_ROOT } from "./paths";
 
-const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
-const SOURCES = ["main.ts", "cdktf.json", "package.json", "package-lock.json", "tsconfig.json", "stacks", "scripts", "bench"];
+const SOURCES = ["main.ts", "cdktf.json", "package.json", "package-lock.json", "tsconfig.json", "stacks", "scripts", "tools"];
 
 /** A fresh copy of the project at `dir`: its sources, and node_modules hard-linked (a real folder, not a link). */
 export function copyProject(dir: string): string {

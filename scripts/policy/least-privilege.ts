@@ -1,4 +1,4 @@
-import type { StackConfig } from "../../stacks/config";
+import type { StackConfig } from "../../stacks/config/schema";
 import { ROOT_ACCESS_FEATURES } from "../root-access/contract";
 
 /** One statement of an IAM policy document. */

@@ -1,7 +1,7 @@
 import { IAMClient, IAMClientConfig } from "@aws-sdk/client-iam";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { ROLE_SESSION_NAME } from "./contract";
-import { assumeRoleFailed } from "./messages";
+import { assumeRoleFailed } from "./errors";
 
 type CredentialProvider = Exclude<NonNullable<IAMClientConfig["credentials"]>, { accessKeyId: string }>;
 
@@ -9,16 +9,20 @@ type CredentialProvider = Exclude<NonNullable<IAMClientConfig["credentials"]>, {
  * The IAM client the script talks through: the SDK's default credential chain, endpoint and standard retry
  * (throttling, 5xx, network), optionally behind an assumed role.
  */
-export function createIamClient(options: { readonly region?: string; readonly roleArn?: string }): IAMClient {
+export function createIamClient(options: {
+  readonly region?: string;
+  readonly roleArn?: string;
+  readonly endpoints?: { readonly sts?: string };
+}): IAMClient {
   return new IAMClient({
     region: options.region,
-    credentials: options.roleArn ? assumedRole(options.roleArn, options.region) : undefined,
+    credentials: options.roleArn ? assumedRole(options.roleArn, options.region, options.endpoints?.sts) : undefined,
   });
 }
 
 // The provider's assume_role credentials do not reach local-exec (terraform issue 21983), so the script
 // assumes the same role itself, once per run: a run lasts minutes, the session an hour.
-function assumedRole(roleArn: string, region: string | undefined): CredentialProvider {
+function assumedRole(roleArn: string, region: string | undefined, stsEndpoint: string | undefined): CredentialProvider {
   let credentials: ReturnType<CredentialProvider> | undefined;
   return () =>
     (credentials ??= new STSClient({ region })
@@ -35,6 +39,6 @@ function assumedRole(roleArn: string, region: string | undefined): CredentialPro
         };
       })
       .catch((error: unknown) => {
-        throw assumeRoleFailed(roleArn, error);
+        throw assumeRoleFailed(roleArn, error, stsEndpoint);
       }));
 }

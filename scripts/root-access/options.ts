@@ -9,7 +9,7 @@ import {
   SCRIPT_ENVIRONMENT,
   isRootAccessFeature,
 } from "./contract";
-import { usageError } from "./messages";
+import { usageError } from "./errors";
 
 /** What the script was asked to do. */
 export type Verb = "enable" | "disable" | "check";
@@ -27,6 +27,8 @@ export interface Options {
   readonly region?: string;
   /** How long to wait for IAM to see trusted access that was just enabled. */
   readonly waitSeconds: number;
+  /** Endpoints set in the environment, named in errors about connections (the SDK reads them itself). */
+  readonly endpoints: { readonly iam?: string; readonly sts?: string };
 }
 
 /** A parsed command line: either help was asked for, or options to run with. */
@@ -54,6 +56,10 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv): C
       roleArn: readRoleArn(values["role-arn"] ?? fromEnv("roleArn")),
       region: nonEmpty(values.region) ?? fromEnv("region"),
       waitSeconds: readWaitSeconds(values["wait-seconds"] ?? fromEnv("waitSeconds")),
+      endpoints: {
+        iam: nonEmpty(env.AWS_ENDPOINT_URL_IAM) ?? nonEmpty(env.AWS_ENDPOINT_URL),
+        sts: nonEmpty(env.AWS_ENDPOINT_URL_STS) ?? nonEmpty(env.AWS_ENDPOINT_URL),
+      },
     },
   };
 }

@@ -1,4 +1,4 @@
-import { awsErrorCode, serviceAccessStillNotEnabled } from "./messages";
+import { awsErrorCode, serviceAccessStillNotEnabled } from "./errors";
 
 const FIRST_DELAY_MS = 1000;
 const MAX_DELAY_MS = 10_000;

@@ -1,0 +1,66 @@
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { Emulator } from "../../tools/emulator/emulator";
+import { readOrganizationState } from "../../tools/emulator/organization-state";
+import { Terraform, providerMirror, requireTerraform, terraformEnvironment } from "../../tools/terraform/terraform";
+import { copyProject } from "../support/project-copy";
+
+jest.setTimeout(300_000);
+
+let emulator: Emulator;
+let project: string;
+
+beforeAll(async () => {
+  requireTerraform();
+  emulator = await Emulator.start();
+  // A copy, so the CLI's cdktf.out and state file never touch this checkout.
+  project = copyProject(path.join(fs.mkdtempSync(path.join(os.tmpdir(), "root-access-cli-")), "org-root-access"));
+});
+afterAll(async () => {
+  await emulator?.stop();
+  if (project) fs.rmSync(path.dirname(project), { recursive: true, force: true });
+});
+
+// `cdktf deploy` runs `terraform providers lock` after init, which always asks the registry: offline, with the
+// providers from a mirror, a pipeline must skip it.
+const DEPLOY = ["deploy", "--auto-approve", ...(providerMirror(process.env) ? ["--skip-provider-lock"] : [])];
+
+/** Runs `npx cdktf <args>` in the copy, as a pipeline does (CI=1, no TTY). */
+function cdktf(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn("npx", ["cdktf", ...args], { cwd: project, env: { ...env, CI: "1" }, stdio: ["ignore", "pipe", "pipe"] });
+    const output: Buffer[] = [];
+    child.stdout.on("data", (chunk: Buffer) => output.push(chunk));
+    child.stderr.on("data", (chunk: Buffer) => output.push(chunk));
+    child.once("close", (code) => resolve({ code: code ?? 1, output: Buffer.concat(output).toString() }));
+  });
+}
+
+describe("the cdktf CLI path a pipeline uses", () => {
+  it("npx cdktf deploy --auto-approve enables root access, and a second deploy changes nothing", async () => {
+    // GIVEN the project's default config and the emulator's environment
+    const env = terraformEnvironment({ ...emulator.environment(), ROOT_ACCESS_CONFIG: "" }, project);
+
+    // WHEN a pipeline deploys through the CLI
+    const deployed = await cdktf(DEPLOY, env);
+
+    // THEN it succeeds and the API shows the organization with RootSessions
+    if (deployed.code !== 0) throw new Error(`cdktf deploy exited ${deployed.code}:\n${deployed.output}`);
+    const state = await readOrganizationState(env);
+    expect(state.trustedServices).toEqual(["iam.amazonaws.com"]);
+    expect(state.rootAccess).toEqual({ enabledFeatures: ["RootSessions"] });
+
+    // AND the state sits in the project root, and terraform finds nothing left to do there
+    expect(fs.existsSync(path.join(project, "terraform.root-access.tfstate"))).toBe(true);
+    const terraform = new Terraform(path.join(project, "cdktf.out", "stacks", "root-access"), env, project);
+    expect((await terraform.plan()).code).toBe(0);
+    const again = await emulator.calls();
+    const redeployed = await cdktf(DEPLOY, env);
+    expect(redeployed.code).toBe(0);
+    const after = await emulator.calls();
+    expect(after["iam:EnableOrganizationsRootSessions"]).toBe(again["iam:EnableOrganizationsRootSessions"]);
+    expect(after["iam:ListOrganizationsFeatures"]).toBe(again["iam:ListOrganizationsFeatures"]);
+  });
+});

@@ -1,0 +1,50 @@
+import { rootAccessCalls, useScenario } from "../support/stack-driver";
+
+const scenario = useScenario();
+
+describe("terraform destroy", () => {
+  it("with allowOrganizationDestroy, disables the features first and then deletes the organization", async () => {
+    const { driver } = scenario;
+    // GIVEN both features applied on an organization the stack may delete
+    await driver.synth({ features: ["RootCredentialsManagement", "RootSessions"], allowOrganizationDestroy: true }).applyOk();
+
+    // WHEN the stack is destroyed
+    const { result, calls } = await driver.callsDuring(() => driver.destroy());
+
+    // THEN both Disable calls reached a living organization (after deletion they would have nothing to disable),
+    // RootSessions went before RootCredentialsManagement, the organization went last, and nothing remains
+    expect(result.code).toBe(0);
+    expect(rootAccessCalls(calls)).toMatchObject({
+      "iam:DisableOrganizationsRootSessions": 1,
+      "iam:DisableOrganizationsRootCredentialsManagement": 1,
+    });
+    expect(calls["organizations:DeleteOrganization"]).toBe(1);
+    const order = [
+      "terraform_data.root-sessions[0]: Destruction complete",
+      "terraform_data.root-credentials-management[0]: Destruction complete",
+      "aws_organizations_organization.organization: Destroying...",
+    ].map((line) => result.stdout.indexOf(line));
+    expect(order.every((index) => index >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect((await driver.state()).organization).toBeNull();
+  });
+
+  it("without allowOrganizationDestroy, refuses at plan time and changes nothing", async () => {
+    const { driver } = scenario;
+    // GIVEN the default stack applied
+    await driver.synth().applyOk();
+    const before = await driver.state();
+
+    // WHEN destroy is attempted
+    const { result, calls } = await driver.callsDuring(() => driver.destroy());
+
+    // THEN terraform refuses before running anything, and the organization and its features are as they were
+    expect(result.code).toBe(1);
+    const message = result.stderr.replace(/\s+/g, " ");
+    expect(message).toContain("Error: Instance cannot be destroyed");
+    expect(message).toContain("Resource aws_organizations_organization.organization has lifecycle.prevent_destroy set");
+    expect(rootAccessCalls(calls)).toEqual({});
+    expect(calls["organizations:DeleteOrganization"]).toBeUndefined();
+    expect(await driver.state()).toEqual(before);
+  });
+});

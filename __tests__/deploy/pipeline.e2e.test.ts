@@ -1,0 +1,84 @@
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { stripVTControlCharacters } from "node:util";
+import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
+import { Emulator } from "../../tools/emulator/emulator";
+import { clientConfig, readOrganizationState } from "../../tools/emulator/organization-state";
+import { requireTerraform, terraformEnvironment } from "../../tools/terraform/terraform";
+import { copyProject } from "../support/project-copy";
+import { PROJECT_ROOT } from "../support/paths";
+
+jest.setTimeout(600_000);
+
+const WORKFLOW = path.join(PROJECT_ROOT, "examples", "github-actions.yml");
+const BUCKET = "acme-org-root-access-state";
+
+let emulator: Emulator;
+let work: string;
+
+beforeAll(async () => {
+  requireTerraform();
+  emulator = await Emulator.start();
+  work = fs.mkdtempSync(path.join(os.tmpdir(), "root-access-pipeline-"));
+});
+afterAll(async () => {
+  await emulator?.stop();
+  if (work) fs.rmSync(work, { recursive: true, force: true });
+});
+
+/** The workflow's `run:` commands, in order (every one is a single line by design). */
+function workflowCommands(): string[] {
+  return [...fs.readFileSync(WORKFLOW, "utf8").matchAll(/^\s*- run: (.+)$/gm)].map((match) => match[1]);
+}
+
+describe("examples/github-actions.yml", () => {
+  it("runs, command for command, against the emulator: plan, gate, summary, then apply of the saved plan", async () => {
+    // GIVEN a checkout with an S3 backend in its config, a state bucket, and the job's environment
+    const project = copyProject(path.join(work, "checkout"));
+    fs.writeFileSync(
+      path.join(project, "root-access.config.json"),
+      JSON.stringify({ stacks: [{ name: "root-access", backend: { type: "s3", bucket: BUCKET } }] }),
+    );
+    await new S3Client({ ...clientConfig(emulator.environment()), forcePathStyle: true }).send(new CreateBucketCommand({ Bucket: BUCKET }));
+    const summaryFile = path.join(work, "step-summary.md");
+    const env = {
+      ...terraformEnvironment(emulator.environment(), work),
+      STACK: "root-access",
+      GITHUB_STEP_SUMMARY: summaryFile,
+      ROOT_ACCESS_CONFIG: "",
+      // The emulator serves buckets by path; TF_CLI_ARGS_init adds that without touching the workflow's commands.
+      TF_CLI_ARGS_init: "-backend-config=use_path_style=true",
+    };
+
+    // WHEN every `run:` step executes in order, as GitHub's bash would run it
+    const commands = workflowCommands();
+    expect(commands).toEqual([
+      "npm ci",
+      "npm run synth -- --hcl",
+      'terraform -chdir="cdktf.out/stacks/$STACK" init -input=false',
+      'terraform -chdir="cdktf.out/stacks/$STACK" plan -input=false -out=tfplan',
+      'terraform -chdir="cdktf.out/stacks/$STACK" show -json tfplan > plan.json',
+      "npm run --silent plan-gate -- plan.json",
+      'npm run --silent plan-summary -- plan.json >> "$GITHUB_STEP_SUMMARY"',
+      'terraform -chdir="cdktf.out/stacks/$STACK" init -input=false',
+      'terraform -chdir="cdktf.out/stacks/$STACK" apply -input=false tfplan',
+    ]);
+    const outputs: string[] = [];
+    for (const command of commands) {
+      const result = spawnSync("bash", ["-e", "-c", command], { cwd: project, env, encoding: "utf8" });
+      outputs.push(result.stdout);
+      if (result.status !== 0) throw new Error(`step "${command}" exited ${result.status}:\n${result.stdout}\n${result.stderr}`);
+    }
+
+    // THEN the gate passed, the summary says what the plan does, and root access is enabled
+    expect(outputs[5]).toContain("plan-gate: the plan keeps every organization, trusted service, policy type and delegated administrator.");
+    expect(fs.readFileSync(summaryFile, "utf8")).toContain(
+      "## Plan summary\n### Root access features\n- enable RootSessions\n### Organization\n- create aws_organizations_organization.organization\n- trust iam.amazonaws.com",
+    );
+    expect(fs.existsSync(path.join(project, "cdktf.out", "stacks", "root-access", "cdk.hcl"))).toBe(true);
+    expect(stripVTControlCharacters(outputs[8])).toContain("Apply complete! Resources: 2 added, 0 changed, 0 destroyed.");
+    expect((await readOrganizationState(emulator.environment())).rootAccess).toEqual({ enabledFeatures: ["RootSessions"] });
+  });
+});

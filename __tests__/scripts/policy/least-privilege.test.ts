@@ -1,0 +1,86 @@
+import { parseAppConfig } from "../../../stacks/config/load";
+import { leastPrivilegePolicy } from "../../../scripts/policy/least-privilege";
+
+function policyFor(fields: Record<string, unknown>) {
+  const stack = parseAppConfig({ stacks: [{ name: "root-access", ...fields }] }, "test").stacks[0];
+  return leastPrivilegePolicy(stack);
+}
+
+function actionsOf(fields: Record<string, unknown>): string[] {
+  return policyFor(fields).Statement.flatMap((statement) => statement.Action);
+}
+
+const READS = ["organizations:DescribeOrganization", "organizations:ListAccounts", "organizations:ListAWSServiceAccessForOrganization", "organizations:ListRoots"];
+const DISABLES = ["iam:DisableOrganizationsRootCredentialsManagement", "iam:DisableOrganizationsRootSessions"];
+
+describe("least-privilege policy", () => {
+  it("create mode: creates the organization and its service-linked role, trusts services, never deletes by default", () => {
+    const policy = policyFor({});
+    expect(policy.Version).toBe("2012-10-17");
+    expect(actionsOf({}).sort()).toEqual(
+      [...READS, "organizations:CreateOrganization", "organizations:EnableAWSServiceAccess", "iam:CreateServiceLinkedRole", "iam:ListOrganizationsFeatures", "iam:EnableOrganizationsRootSessions", ...DISABLES].sort(),
+    );
+    expect(policy.Statement.find((s) => s.Sid === "CreateOrganizationsServiceLinkedRole")?.Condition).toEqual({
+      StringEquals: { "iam:AWSServiceName": "organizations.amazonaws.com" },
+    });
+  });
+
+  it("create mode with allowOrganizationDestroy: DeleteOrganization, and only then", () => {
+    expect(actionsOf({ allowOrganizationDestroy: true })).toContain("organizations:DeleteOrganization");
+    for (const fields of [{}, { organization: { mode: "adopt", id: "o-a1b2c3d4e5" } }, { organization: { mode: "external", id: "o-a1b2c3d4e5" } }]) {
+      expect(actionsOf(fields)).not.toContain("organizations:DeleteOrganization");
+    }
+  });
+
+  it("adopt mode: no create or delete, only adding trusted access", () => {
+    expect(actionsOf({ organization: { mode: "adopt", id: "o-a1b2c3d4e5" }, features: ["RootCredentialsManagement", "RootSessions"] }).sort()).toEqual(
+      [...READS, "organizations:EnableAWSServiceAccess", "iam:ListOrganizationsFeatures", "iam:EnableOrganizationsRootCredentialsManagement", "iam:EnableOrganizationsRootSessions", ...DISABLES].sort(),
+    );
+  });
+
+  it("external mode: no organizations write at all", () => {
+    expect(actionsOf({ organization: { mode: "external", id: "o-a1b2c3d4e5" } }).filter((a) => a.startsWith("organizations:") && !READS.includes(a))).toEqual([]);
+  });
+
+  it("never disables a trusted service or a policy type, in any mode", () => {
+    for (const mode of ["create", "adopt", "external"]) {
+      const organization = mode === "create" ? { mode } : { mode, id: "o-a1b2c3d4e5" };
+      const actions = actionsOf({ organization, delegatedAdministratorAccountId: "111122223333" });
+      expect(actions).not.toContain("organizations:DisableAWSServiceAccess");
+      expect(actions).not.toContain("organizations:DisablePolicyType");
+      expect(actions).not.toContain("organizations:EnableAllFeatures");
+    }
+  });
+
+  it("adds the delegated administrator's actions only when one is configured", () => {
+    const admin = ["organizations:ListDelegatedAdministrators", "organizations:RegisterDelegatedAdministrator", "organizations:DeregisterDelegatedAdministrator"];
+    expect(actionsOf({ delegatedAdministratorAccountId: "111122223333" })).toEqual(expect.arrayContaining(admin));
+    expect(actionsOf({}).filter((a) => admin.includes(a))).toEqual([]);
+  });
+
+  it("enables only the configured features", () => {
+    expect(actionsOf({ features: [] }).filter((a) => a.startsWith("iam:EnableOrganizations"))).toEqual([]);
+  });
+
+  it("allows sts:AssumeRole on exactly the configured role", () => {
+    const arn = "arn:aws:iam::111122223333:role/OrgRootAccessDeployer";
+    expect(policyFor({ assumeRoleArn: arn }).Statement.find((s) => s.Sid === "AssumeDeployRole")).toEqual({
+      Sid: "AssumeDeployRole",
+      Effect: "Allow",
+      Action: ["sts:AssumeRole"],
+      Resource: arn,
+    });
+    expect(actionsOf({})).not.toContain("sts:AssumeRole");
+  });
+
+  it("grants the state object and its lock file, and nothing else of the bucket, when state is in S3", () => {
+    const statements = policyFor({ backend: { type: "s3", bucket: "acme-tfstate", dynamodbTable: "tf-locks" } }).Statement;
+    expect(statements.filter((s) => /State/.test(s.Sid))).toEqual([
+      { Sid: "ListStateBucket", Effect: "Allow", Action: ["s3:ListBucket"], Resource: "arn:aws:s3:::acme-tfstate" },
+      { Sid: "ReadWriteState", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: "arn:aws:s3:::acme-tfstate/org-root-access/root-access.tfstate" },
+      { Sid: "StateLockFile", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: "arn:aws:s3:::acme-tfstate/org-root-access/root-access.tfstate.tflock" },
+      { Sid: "StateLockTable", Effect: "Allow", Action: ["dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"], Resource: "arn:aws:dynamodb:us-east-1:*:table/tf-locks" },
+    ]);
+    expect(actionsOf({}).filter((a) => a.startsWith("s3:") || a.startsWith("dynamodb:"))).toEqual([]);
+  });
+});

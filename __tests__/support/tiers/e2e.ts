@@ -1,0 +1,2 @@
+// Real terraform against the emulator: a scenario runs several plans and applies, on a busy machine.
+jest.setTimeout(600_000);

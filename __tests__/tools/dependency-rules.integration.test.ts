@@ -1,0 +1,61 @@
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { PROJECT_ROOT } from "../support/paths";
+
+const DEPCRUISE = path.join(PROJECT_ROOT, "node_modules", ".bin", "depcruise");
+const CONFIG = path.join(PROJECT_ROOT, ".dependency-cruiser.cjs");
+const SOURCES = ["main.ts", "tsconfig.json", "stacks", "scripts", "tools", "__tests__"];
+
+interface Violation {
+  readonly rule: { readonly name: string };
+  readonly from: string;
+  readonly to: string;
+}
+
+/** dependency-cruiser with the project's rules over a tree, as npm run lint runs it; returns its violations. */
+function cruise(cwd: string): Violation[] {
+  const result = spawnSync(DEPCRUISE, ["--config", CONFIG, "--output-type", "json", ...SOURCES], { cwd, encoding: "utf8" });
+  if (!result.stdout) throw new Error(`depcruise failed (exit ${result.status}): ${result.stderr}`);
+  return (JSON.parse(result.stdout) as { summary: { violations: Violation[] } }).summary.violations;
+}
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "root-access-dependencies-"));
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+describe("the dependency rules (.dependency-cruiser.cjs)", () => {
+  it("hold for the project as it is", () => {
+    expect(cruise(PROJECT_ROOT)).toEqual([]);
+  });
+
+  it("each catch a deliberate violation", () => {
+    // GIVEN a copy of the sources with one violation of every rule planted in it
+    for (const entry of SOURCES) fs.cpSync(path.join(PROJECT_ROOT, entry), path.join(work, entry), { recursive: true });
+    fs.symlinkSync(path.join(PROJECT_ROOT, "node_modules"), path.join(work, "node_modules"));
+    const plant = (file: string, line: string) => fs.appendFileSync(path.join(work, file), `\n${line}\n`);
+    plant("scripts/root-access/feature-switch.ts", 'import "../../stacks/errors";');
+    plant("stacks/organization.ts", 'import "../scripts/root-access/errors";');
+    plant("main.ts", 'import "./scripts/policy/least-privilege";');
+    plant("stacks/organization.ts", 'import "../tools/terraform/terraform";');
+    plant("stacks/native-root-features.ts", 'import "@cdktf/provider-aws";');
+    plant("stacks/synth/asset-hash.ts", 'import "../root-access-stack";');
+
+    // WHEN the rules run over it
+    const violations = cruise(work);
+
+    // THEN every planted import is reported under its rule, and nothing else
+    const direct = violations.filter((violation) => violation.rule.name !== "no-cycles").map((v) => `${v.rule.name}: ${v.from} -> ${v.to}`);
+    expect(direct.sort()).toEqual([
+      "main-wires-stacks-only: main.ts -> scripts/policy/least-privilege.ts",
+      "no-provider-barrel: stacks/native-root-features.ts -> node_modules/@cdktf/provider-aws/lib/index.js",
+      "shipped-program-is-self-contained: scripts/root-access/feature-switch.ts -> stacks/errors.ts",
+      "stacks-use-only-the-program-contract: stacks/organization.ts -> scripts/root-access/errors.ts",
+      "tooling-off-the-deploy-path: stacks/organization.ts -> tools/terraform/terraform.ts",
+    ]);
+    // (the cycle root-access-stack -> asset-hash -> root-access-stack, reported from the modules on it)
+    const cycles = violations.filter((violation) => violation.rule.name === "no-cycles").map((violation) => violation.from);
+    expect(cycles.length).toBeGreaterThan(0);
+    expect(cycles.filter((from) => !["stacks/root-access-stack.ts", "stacks/synth/asset-hash.ts"].includes(from))).toEqual([]);
+  });
+});

@@ -1,0 +1,179 @@
+import {
+  DisableOrganizationsRootSessionsCommand,
+  EnableOrganizationsRootCredentialsManagementCommand,
+  EnableOrganizationsRootSessionsCommand,
+  ListOrganizationsFeaturesCommand,
+} from "@aws-sdk/client-iam";
+import {
+  CreateOrganizationCommand,
+  DisableAWSServiceAccessCommand,
+  EnableAWSServiceAccessCommand,
+  ListDelegatedAdministratorsCommand,
+  RegisterDelegatedAdministratorCommand,
+} from "@aws-sdk/client-organizations";
+import { Emulator } from "../../../tools/emulator/emulator";
+import { credentialsOf as baseCredentialsOf, createMemberAccount, iamAs, organizationsAs } from "../../support/aws";
+
+let emulator: Emulator;
+let management: NodeJS.ProcessEnv;
+
+beforeAll(async () => {
+  emulator = await Emulator.start();
+  management = emulator.environment();
+});
+afterAll(() => emulator?.stop());
+beforeEach(() => emulator.reset());
+
+const credentialsOf = async (accountId: string) => ({ ...management, ...(await baseCredentialsOf(management, accountId)) });
+const memberAccount = () => createMemberAccount(management);
+
+async function organizationWithIamAccess(env = management): Promise<string> {
+  const { Organization } = await organizationsAs(env).send(new CreateOrganizationCommand({ FeatureSet: "ALL" }));
+  await organizationsAs(env).send(new EnableAWSServiceAccessCommand({ ServicePrincipal: "iam.amazonaws.com" }));
+  return Organization!.Id!;
+}
+
+function rejectsWith(promise: Promise<unknown>, code: string) {
+  return expect(promise).rejects.toMatchObject({ name: code });
+}
+
+describe("preconditions, with AWS's wire error codes", () => {
+  it("answers OrganizationNotFoundException when the caller is in no organization", async () => {
+    await rejectsWith(iamAs(management).send(new ListOrganizationsFeaturesCommand({})), "OrganizationNotFoundException");
+    await rejectsWith(iamAs(management).send(new EnableOrganizationsRootSessionsCommand({})), "OrganizationNotFoundException");
+    await rejectsWith(iamAs(management).send(new DisableOrganizationsRootSessionsCommand({})), "OrganizationNotFoundException");
+  });
+
+  it("answers OrganizationNotInAllFeaturesModeException for a consolidated-billing organization", async () => {
+    await organizationsAs(management).send(new CreateOrganizationCommand({ FeatureSet: "CONSOLIDATED_BILLING" }));
+    await rejectsWith(iamAs(management).send(new ListOrganizationsFeaturesCommand({})), "OrganizationNotInAllFeaturesModeException");
+  });
+
+  it("answers ServiceAccessNotEnabledException until IAM trusted access is enabled", async () => {
+    await organizationsAs(management).send(new CreateOrganizationCommand({ FeatureSet: "ALL" }));
+    await rejectsWith(iamAs(management).send(new EnableOrganizationsRootSessionsCommand({})), "ServiceAccessNotEnabledException");
+    await organizationsAs(management).send(new EnableAWSServiceAccessCommand({ ServicePrincipal: "iam.amazonaws.com" }));
+    await expect(iamAs(management).send(new EnableOrganizationsRootSessionsCommand({}))).resolves.toMatchObject({
+      EnabledFeatures: ["RootSessions"],
+    });
+  });
+
+  it("refuses a member account: List and Disable need the management account or IAM's delegated administrator, Enable the management account", async () => {
+    await organizationWithIamAccess();
+    const member = await credentialsOf(await memberAccount());
+    await rejectsWith(iamAs(member).send(new ListOrganizationsFeaturesCommand({})), "AccountNotManagementOrDelegatedAdministratorException");
+    await rejectsWith(iamAs(member).send(new DisableOrganizationsRootSessionsCommand({})), "AccountNotManagementOrDelegatedAdministratorException");
+    await rejectsWith(iamAs(member).send(new EnableOrganizationsRootSessionsCommand({})), "CallerIsNotManagementAccountException");
+  });
+
+  it("lets IAM's delegated administrator list and disable, but not enable", async () => {
+    const organizationId = await organizationWithIamAccess();
+    await iamAs(management).send(new EnableOrganizationsRootSessionsCommand({}));
+    const accountId = await memberAccount();
+    await organizationsAs(management).send(new RegisterDelegatedAdministratorCommand({ AccountId: accountId, ServicePrincipal: "iam.amazonaws.com" }));
+    const admin = await credentialsOf(accountId);
+    await expect(iamAs(admin).send(new ListOrganizationsFeaturesCommand({}))).resolves.toMatchObject({
+      OrganizationId: organizationId,
+      EnabledFeatures: ["RootSessions"],
+    });
+    await rejectsWith(iamAs(admin).send(new EnableOrganizationsRootCredentialsManagementCommand({})), "CallerIsNotManagementAccountException");
+    await expect(iamAs(admin).send(new DisableOrganizationsRootSessionsCommand({}))).resolves.toMatchObject({ EnabledFeatures: [] });
+  });
+});
+
+describe("state", () => {
+  it("accepts iam.amazonaws.com as a delegated administrator service", async () => {
+    await organizationWithIamAccess();
+    const accountId = await memberAccount();
+    await organizationsAs(management).send(new RegisterDelegatedAdministratorCommand({ AccountId: accountId, ServicePrincipal: "iam.amazonaws.com" }));
+    const { DelegatedAdministrators } = await organizationsAs(management).send(
+      new ListDelegatedAdministratorsCommand({ ServicePrincipal: "iam.amazonaws.com" }),
+    );
+    expect(DelegatedAdministrators?.map((admin) => admin.Id)).toEqual([accountId]);
+  });
+
+  it("keeps features per organization", async () => {
+    // GIVEN two organizations, managed from two standalone accounts
+    const first = await organizationWithIamAccess();
+    const otherManagement = await credentialsOf("210987654321");
+    const second = await organizationWithIamAccess(otherManagement);
+    // WHEN each enables a different feature
+    await iamAs(management).send(new EnableOrganizationsRootSessionsCommand({}));
+    await iamAs(otherManagement).send(new EnableOrganizationsRootCredentialsManagementCommand({}));
+    // THEN each lists only its own
+    await expect(iamAs(management).send(new ListOrganizationsFeaturesCommand({}))).resolves.toMatchObject({ OrganizationId: first, EnabledFeatures: ["RootSessions"] });
+    await expect(iamAs(otherManagement).send(new ListOrganizationsFeaturesCommand({}))).resolves.toMatchObject({
+      OrganizationId: second,
+      EnabledFeatures: ["RootCredentialsManagement"],
+    });
+  });
+
+  it("turns the features off with IAM trusted access", async () => {
+    await organizationWithIamAccess();
+    await iamAs(management).send(new EnableOrganizationsRootSessionsCommand({}));
+    await organizationsAs(management).send(new DisableAWSServiceAccessCommand({ ServicePrincipal: "iam.amazonaws.com" }));
+    await organizationsAs(management).send(new EnableAWSServiceAccessCommand({ ServicePrincipal: "iam.amazonaws.com" }));
+    await expect(iamAs(management).send(new ListOrganizationsFeaturesCommand({}))).resolves.toMatchObject({ EnabledFeatures: [] });
+  });
+
+  it("forgets everything, counters and knobs included, on moto's reset", async () => {
+    await organizationWithIamAccess();
+    await iamAs(management).send(new EnableOrganizationsRootSessionsCommand({}));
+    await emulator.configure({ fault: "server-error", serviceAccessLagSeconds: 30 });
+    await emulator.reset();
+    expect(await emulator.calls()).toEqual({});
+    await organizationWithIamAccess();
+    await expect(iamAs(management).send(new ListOrganizationsFeaturesCommand({}))).resolves.toMatchObject({ EnabledFeatures: [] });
+  });
+});
+
+describe("test knobs", () => {
+  it("counts calls per service and action", async () => {
+    await organizationWithIamAccess();
+    await iamAs(management).send(new ListOrganizationsFeaturesCommand({}));
+    await iamAs(management).send(new ListOrganizationsFeaturesCommand({}));
+    await iamAs(management).send(new EnableOrganizationsRootSessionsCommand({}));
+    expect(await emulator.calls()).toEqual({
+      "organizations:CreateOrganization": 1,
+      "organizations:EnableAWSServiceAccess": 1,
+      "iam:ListOrganizationsFeatures": 2,
+      "iam:EnableOrganizationsRootSessions": 1,
+    });
+  });
+
+  it("answers ServiceAccessNotEnabledException for the configured lag after IAM trusted access is enabled", async () => {
+    await emulator.configure({ serviceAccessLagSeconds: 1.5 });
+    await organizationWithIamAccess();
+    await rejectsWith(iamAs(management).send(new ListOrganizationsFeaturesCommand({})), "ServiceAccessNotEnabledException");
+    await new Promise((resolve) => setTimeout(resolve, 1600));
+    await expect(iamAs(management).send(new ListOrganizationsFeaturesCommand({}))).resolves.toMatchObject({ EnabledFeatures: [] });
+  });
+
+  it("fails root access calls with HTTP 500 ServiceFailure, which the SDK retries and then raises", async () => {
+    await organizationWithIamAccess();
+    await emulator.configure({ fault: "server-error" });
+    await expect(iamAs(management, 2).send(new ListOrganizationsFeaturesCommand({}))).rejects.toMatchObject({
+      name: "ServiceFailureException",
+      $fault: "server",
+      $metadata: { httpStatusCode: 500, attempts: 2 },
+    });
+    expect((await emulator.calls())["iam:ListOrganizationsFeatures"]).toBe(2);
+    await emulator.configure({ fault: "none" });
+    await expect(iamAs(management).send(new ListOrganizationsFeaturesCommand({}))).resolves.toBeDefined();
+  });
+
+  it("drops the connection of root access calls, leaving other services alone", async () => {
+    await organizationWithIamAccess();
+    await emulator.configure({ fault: "drop" });
+    await expect(iamAs(management, 1).send(new ListOrganizationsFeaturesCommand({}))).rejects.toThrow(/socket hang up/);
+    await expect(organizationsAs(management).send(new EnableAWSServiceAccessCommand({ ServicePrincipal: "sso.amazonaws.com" }))).resolves.toBeDefined();
+  });
+});
+
+describe("process lifecycle", () => {
+  it("stops when its parent's pipe closes, so a crashed test leaves no server behind", async () => {
+    const other = await Emulator.start();
+    await other.stop();
+    await expect(fetch(`${other.endpoint}/_org-root-access/calls`)).rejects.toThrow();
+  });
+});

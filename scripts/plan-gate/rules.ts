@@ -1,0 +1,93 @@
+import { Plan, ResourceChange, valueText } from "./plan";
+
+/** What one rule concluded about a plan. A rule that cannot decide says non-compliant (fails closed). */
+export type RuleResult =
+  | { readonly rule: string; readonly status: "compliant" | "not-applicable" }
+  | { readonly rule: string; readonly status: "non-compliant"; readonly findings: readonly string[] };
+
+/** A safety rule: a pure function of the plan. */
+export interface Rule {
+  readonly name: string;
+  /** What the rule protects, for the report. */
+  readonly description: string;
+  readonly evaluate: (plan: Plan) => RuleResult;
+}
+
+const ORGANIZATION = "aws_organizations_organization";
+const DELEGATED_ADMINISTRATOR = "aws_organizations_delegated_administrator";
+
+/** No organization is deleted or replaced. */
+export const organizationKept: Rule = {
+  name: "organization-kept",
+  description: "no organization is deleted or replaced",
+  evaluate: (plan) =>
+    verdict("organization-kept", changesOf(plan, ORGANIZATION), (change) =>
+      change.actions.includes("delete")
+        ? [`${change.address} would be ${change.actions.includes("create") ? "replaced (deleted, then created anew)" : "deleted"}`]
+        : [],
+    ),
+};
+
+/** No trusted service loses its trusted access. */
+export const trustedServicesKept: Rule = {
+  name: "trusted-services-kept",
+  description: "no trusted service principal is removed",
+  evaluate: (plan) => setKept(plan, "trusted-services-kept", "aws_service_access_principals", "trusted access for"),
+};
+
+/** No policy type is disabled (disabling SERVICE_CONTROL_POLICY detaches every SCP). */
+export const policyTypesKept: Rule = {
+  name: "policy-types-kept",
+  description: "no policy type is disabled",
+  evaluate: (plan) => setKept(plan, "policy-types-kept", "enabled_policy_types", "the policy type"),
+};
+
+/** No delegated administrator is deregistered. */
+export const delegatedAdministratorsKept: Rule = {
+  name: "delegated-administrators-kept",
+  description: "no delegated administrator is deregistered",
+  evaluate: (plan) =>
+    verdict("delegated-administrators-kept", changesOf(plan, DELEGATED_ADMINISTRATOR), (change) =>
+      change.actions.includes("delete")
+        ? [
+            `${change.address} would deregister account ${valueText(change.before?.account_id)} as delegated ` +
+              `administrator for ${valueText(change.before?.service_principal)}` +
+              (change.actions.includes("create") ? " (and register again: replaced)" : ""),
+          ]
+        : [],
+    ),
+};
+
+/** Every rule the gate applies. */
+export const RULES: readonly Rule[] = [organizationKept, trustedServicesKept, policyTypesKept, delegatedAdministratorsKept];
+
+function changesOf(plan: Plan, type: string): ResourceChange[] {
+  return plan.resourceChanges.filter((change) => change.type === type && !isNoOp(change));
+}
+
+function isNoOp(change: ResourceChange): boolean {
+  return change.actions.length === 1 && (change.actions[0] === "no-op" || change.actions[0] === "read");
+}
+
+function verdict(rule: string, changes: ResourceChange[], findingsOf: (change: ResourceChange) => string[]): RuleResult {
+  if (changes.length === 0) return { rule, status: "not-applicable" };
+  const findings = changes.flatMap(findingsOf);
+  return findings.length === 0 ? { rule, status: "compliant" } : { rule, status: "non-compliant", findings };
+}
+
+// An organization that keeps existing must keep every member of `attribute`; a deleted one is organizationKept's.
+function setKept(plan: Plan, rule: string, attribute: string, what: string): RuleResult {
+  const kept = changesOf(plan, ORGANIZATION).filter((change) => change.before !== null && change.after !== null);
+  return verdict(rule, kept, (change) => {
+    if (change.afterUnknown[attribute] !== undefined && change.afterUnknown[attribute] !== false) {
+      return [`${change.address}: cannot tell which of ${attribute} remain, their value is only known after apply`];
+    }
+    const before = asStrings(change.before?.[attribute]);
+    const after = new Set(asStrings(change.after?.[attribute]));
+    return before.filter((item) => !after.has(item)).map((item) => `${change.address} would disable ${what} ${item}`);
+  });
+}
+
+function asStrings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === "string") : [];
+}

@@ -1,0 +1,88 @@
+import { Plan, ResourceChange, valueText } from "../plan-gate/plan";
+
+const FEATURE_RESOURCE = "terraform_data";
+const NATIVE_FEATURES = "aws_iam_organizations_features";
+const ORGANIZATION = "aws_organizations_organization";
+const DELEGATED_ADMINISTRATOR = "aws_organizations_delegated_administrator";
+
+/** A short, human account of a saved plan, in Markdown (it reads as plain text too). */
+export function summarizePlan(plan: Plan): string[] {
+  const lines: string[] = [];
+  const features = featureChanges(plan.resourceChanges);
+  lines.push("### Root access features");
+  lines.push(...(features.length > 0 ? features.map((line) => `- ${line}`) : ["- no change"]));
+
+  const organization = plan.resourceChanges.filter((change) => change.type === ORGANIZATION && !isNoOp(change));
+  lines.push("### Organization");
+  const organizationLines = organization.flatMap(describeOrganization);
+  lines.push(...(organizationLines.length > 0 ? organizationLines.map((line) => `- ${line}`) : ["- no change"]));
+
+  const administrators = plan.resourceChanges.filter((change) => change.type === DELEGATED_ADMINISTRATOR && !isNoOp(change));
+  lines.push("### Delegated administrators");
+  lines.push(
+    ...(administrators.length > 0
+      ? administrators.map((change) => `- ${verb(change)} account ${value(change, "account_id")} for ${value(change, "service_principal")}`)
+      : ["- no change"]),
+  );
+
+  const destroyed = plan.resourceChanges.filter((change) => change.actions.includes("delete"));
+  lines.push("### Destroyed");
+  lines.push(
+    ...(destroyed.length > 0
+      ? destroyed.map((change) => `- **${change.address}**${change.actions.includes("create") ? " (replaced)" : ""}`)
+      : ["- nothing"]),
+  );
+  return lines;
+}
+
+function featureChanges(changes: readonly ResourceChange[]): string[] {
+  return changes.flatMap((change) => {
+    if (change.type === FEATURE_RESOURCE && /^terraform_data\.root-/.test(change.address) && !isNoOp(change)) {
+      const identity = (change.after ?? change.before)?.triggers_replace as Record<string, unknown> | undefined;
+      const feature = valueText(identity?.feature ?? change.address);
+      if (change.actions.includes("delete") && change.actions.includes("create")) return [`re-enable ${feature} (its organization or identity changed)`];
+      if (change.actions.includes("create")) return [`enable ${feature}`];
+      if (change.actions.includes("delete")) return [`disable ${feature}`];
+      return [`update settings of ${feature} (nothing is called)`];
+    }
+    if (change.type === NATIVE_FEATURES && !isNoOp(change)) {
+      const before = strings(change.before?.enabled_features);
+      const after = strings(change.after?.enabled_features);
+      return [
+        ...after.filter((f) => !before.includes(f)).map((f) => `enable ${f}`),
+        ...before.filter((f) => !after.includes(f)).map((f) => `disable ${f}`),
+      ];
+    }
+    return [];
+  });
+}
+
+function describeOrganization(change: ResourceChange): string[] {
+  if (change.actions.includes("delete")) return [`**${change.address} is ${change.actions.includes("create") ? "replaced" : "deleted"}**`];
+  if (change.actions.includes("create")) {
+    return [`create ${change.address}`, ...strings(change.after?.aws_service_access_principals).map((p) => `trust ${p}`)];
+  }
+  const before = strings(change.before?.aws_service_access_principals);
+  const after = strings(change.after?.aws_service_access_principals);
+  return [
+    ...after.filter((p) => !before.includes(p)).map((p) => `trust ${p}`),
+    ...before.filter((p) => !after.includes(p)).map((p) => `**stop trusting ${p}**`),
+  ];
+}
+
+function verb(change: ResourceChange): string {
+  if (change.actions.includes("delete")) return change.actions.includes("create") ? "re-register" : "**deregister**";
+  return change.actions.includes("create") ? "register" : "update";
+}
+
+function value(change: ResourceChange, attribute: string): string {
+  return valueText((change.after ?? change.before)?.[attribute]);
+}
+
+function isNoOp(change: ResourceChange): boolean {
+  return change.actions.every((action) => action === "no-op" || action === "read");
+}
+
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === "string") : [];
+}

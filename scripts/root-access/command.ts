@@ -1,0 +1,49 @@
+import { createIamClient } from "./aws-clients";
+import { ScriptError, USAGE } from "./errors";
+import { parseCommand } from "./options";
+import { FeatureSwitch } from "./feature-switch";
+import { ServiceAccessWait } from "./service-access-wait";
+
+/** Where the script writes: one JSON result line to `stdout`, progress and errors to `stderr`. */
+export interface Io {
+  readonly stdout: (line: string) => void;
+  readonly stderr: (line: string) => void;
+}
+
+/** Exit codes: success (and in desired state), error, drift found by check. */
+export const EXIT = { ok: 0, error: 1, drift: 2 } as const;
+
+/** Executes one command line; returns the exit code. Expected failures print their explanation, never a stack. */
+export async function execute(argv: readonly string[], env: NodeJS.ProcessEnv, io: Io): Promise<number> {
+  try {
+    const command = parseCommand(argv, env);
+    if (command.help) {
+      io.stdout(USAGE);
+      return EXIT.ok;
+    }
+    const { options } = command;
+    const log = (line: string) => io.stderr(`root-access: ${line}`);
+    const featureSwitch = new FeatureSwitch(
+      createIamClient(options),
+      options,
+      new ServiceAccessWait(options.waitSeconds, log),
+      log,
+    );
+    if (options.verb === "check") {
+      const result = await featureSwitch.check(options.features);
+      io.stdout(JSON.stringify(result));
+      return result.inDesiredState ? EXIT.ok : EXIT.drift;
+    }
+    const [feature] = options.features;
+    const result = options.verb === "enable" ? await featureSwitch.enable(feature) : await featureSwitch.disable(feature);
+    io.stdout(JSON.stringify(result));
+    return EXIT.ok;
+  } catch (error) {
+    io.stderr(
+      error instanceof ScriptError
+        ? `root-access: error: ${error.message}`
+        : `root-access: unexpected error: ${(error as Error)?.stack ?? String(error)}`,
+    );
+    return EXIT.error;
+  }
+}

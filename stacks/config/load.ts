@@ -1,0 +1,50 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { configInvalid, configNotJson, configUnreadable } from "../errors";
+import { problemsOf } from "./problems";
+import { AppConfig, configFileSchema } from "./schema";
+
+/** The file read from the project root when ROOT_ACCESS_CONFIG is not set. */
+export const DEFAULT_CONFIG_FILE = "root-access.config.json";
+
+/**
+ * Loads the configuration: the JSON file ROOT_ACCESS_CONFIG names, else `root-access.config.json` in the
+ * project root, else the built-in defaults (one stack "root-access" that creates the organization and
+ * enables RootSessions). Throws a ConfigError naming every problem.
+ */
+export function loadConfig(options: { readonly env: NodeJS.ProcessEnv; readonly projectRoot: string }): AppConfig {
+  const named = options.env.ROOT_ACCESS_CONFIG;
+  if (named !== undefined && named !== "") {
+    return readConfigFile(path.resolve(named), true);
+  }
+  const defaultFile = path.join(options.projectRoot, DEFAULT_CONFIG_FILE);
+  if (fs.existsSync(defaultFile)) {
+    return readConfigFile(defaultFile, false);
+  }
+  return parseAppConfig({ stacks: [{}] }, "built-in defaults");
+}
+
+/** Validates a parsed configuration file and applies defaults; throws a ConfigError listing every problem. */
+export function parseAppConfig(raw: unknown, source: string): AppConfig {
+  const parsed = configFileSchema.safeParse(raw, { reportInput: true });
+  if (!parsed.success) {
+    throw configInvalid(source, problemsOf(parsed.error.issues));
+  }
+  return { source, stacks: parsed.data.stacks };
+}
+
+function readConfigFile(file: string, fromEnv: boolean): AppConfig {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (error) {
+    throw configUnreadable(file, error, fromEnv);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw configNotJson(file, error);
+  }
+  return parseAppConfig(raw, file);
+}

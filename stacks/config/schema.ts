@@ -1,0 +1,316 @@
+import * as z from "zod";
+import {
+  DEFAULT_SERVICE_ACCESS_WAIT_SECONDS,
+  MAX_SERVICE_ACCESS_WAIT_SECONDS,
+  ORGANIZATION_ID_PATTERN,
+  ROLE_ARN_PATTERN,
+  ROOT_ACCESS_FEATURES,
+} from "../../scripts/root-access/contract";
+
+// The configuration contract, defined once: the types below, validation with every problem at once, defaults,
+// cross-field rules, the editor's JSON Schema (root-access.config.schema.json) and the README's table all come
+// from this file. Each schema's `error` is the phrase that says what is allowed; ./problems.ts turns zod's
+// issues into one line per problem around it.
+
+/** What a string setting must look like, and the words that say so in messages. */
+interface Format {
+  readonly pattern: RegExp;
+  readonly expected: string;
+}
+
+const STACK_NAME: Format = {
+  pattern: /^[A-Za-z][A-Za-z0-9_-]{0,63}$/,
+  expected: 'a stack name: a letter, then up to 63 letters, digits, "-" or "_" (it becomes a folder name)',
+};
+const ORGANIZATION_ID: Format = {
+  pattern: ORGANIZATION_ID_PATTERN,
+  expected: 'an organization id: "o-" and 10 to 32 lowercase letters or digits, for example "o-a1b2c3d4e5"',
+};
+const ACCOUNT_ID: Format = { pattern: /^\d{12}$/, expected: 'an AWS account id: 12 digits, for example "111122223333"' };
+const ROLE_ARN: Format = {
+  pattern: ROLE_ARN_PATTERN,
+  expected: 'an IAM role ARN, for example "arn:aws:iam::111122223333:role/OrgRootAccessDeployer"',
+};
+const REGION: Format = { pattern: /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, expected: 'an AWS region, for example "us-east-1"' };
+const SERVICE_PRINCIPAL: Format = {
+  pattern: /^[a-z0-9][a-z0-9.-]*\.amazonaws\.com$/,
+  expected: 'a service principal, for example "sso.amazonaws.com"',
+};
+const BUCKET: Format = {
+  pattern: /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+  expected: 'an S3 bucket name: 3 to 63 lowercase letters, digits, "." or "-"',
+};
+const STATE_KEY: Format = {
+  pattern: /^[A-Za-z0-9!_.*'()/-]{1,1000}$/,
+  expected: "an S3 key such as \"org-root-access/prod.tfstate\" (letters, digits and !_.*'()/- only)",
+};
+const DYNAMODB_TABLE: Format = {
+  pattern: /^[A-Za-z0-9_.-]{3,255}$/,
+  expected: "a DynamoDB table name: 3 to 255 letters, digits, _ . or -",
+};
+
+/** The stack name when the config leaves it out. */
+export const DEFAULT_STACK_NAME = "root-access";
+/** The region when the config leaves it out. */
+export const DEFAULT_REGION = "us-east-1";
+const STACKS_EXAMPLE = '[{ "name": "root-access" }]';
+
+// Cross-field rules run even when other values have problems (every problem at once), on what zod has parsed
+// so far: values that failed stay as they were written, so the rules check types before trusting them.
+const whenObject = { when: (payload: { value: unknown }) => isRecord(payload.value) };
+const whenList = { when: (payload: { value: unknown }) => Array.isArray(payload.value) };
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+const formatted = (format: Format) =>
+  z
+    .string({ error: (issue) => (issue.input === undefined ? format.expected : "a string") })
+    .regex(format.pattern, { error: format.expected });
+
+const flag = () => z.boolean({ error: "true or false" });
+
+/** An object that refuses keys it does not know, naming the ones it does. */
+const strict = <T extends z.core.$ZodLooseShape>(shape: T) =>
+  z.strictObject(shape, {
+    error: (issue) => (issue.code === "unrecognized_keys" ? `allowed keys are ${Object.keys(shape).join(", ")}` : "an object"),
+  });
+
+/** A list in which each valid item appears once; `why` ends the message about a repeated one. */
+const uniqueList = <T extends z.ZodType>(item: T, why: string) =>
+  z.array(item, { error: "a list" }).superRefine(
+    (items, context) => {
+      const first = new Map<unknown, number>();
+      items.forEach((value, index) => {
+        if (!item.safeParse(value).success) return;
+        const earlier = first.get(value);
+        if (earlier === undefined) {
+          first.set(value, index);
+        } else {
+          context.addIssue(problem([index], { kind: "duplicate", value, firstPath: [earlier], why }));
+        }
+      });
+    },
+    whenList,
+  );
+
+const ORGANIZATION_MODES = ["create", "adopt", "external"] as const;
+
+const organizationSchema = strict({
+  mode: z.enum(ORGANIZATION_MODES).default("create").meta({
+    description:
+      '"create": this stack creates the organization; "adopt": imports and manages an existing one; "external": only checks one another stack owns',
+  }),
+  id: formatted(ORGANIZATION_ID)
+    .optional()
+    .meta({ description: 'the organization id ("o-" and 10-32 lowercase letters or digits); required for "adopt" and "external"' }),
+  serviceAccessPrincipals: uniqueList(formatted(SERVICE_PRINCIPAL), "list each service principal once")
+    .optional()
+    .meta({
+      description: 'trusted services to enable besides iam.amazonaws.com ("create" and "adopt"); none is ever disabled',
+      default: [],
+    }),
+})
+  .superRefine(
+    (organization, context) => {
+      const { mode } = organization;
+      if (mode === "create" && organization.id !== undefined) {
+        context.addIssue(onlyWith(["id"], 'with mode "adopt" or "external"', 'remove it: mode "create" creates a new organization'));
+      }
+      if ((mode === "adopt" || mode === "external") && organization.id === undefined) {
+        context.addIssue(problem(["id"], { kind: "missing", expected: `${ORGANIZATION_ID.expected}, with mode ${JSON.stringify(mode)}` }));
+      }
+      if (mode === "external" && organization.serviceAccessPrincipals !== undefined) {
+        context.addIssue(
+          onlyWith(
+            ["serviceAccessPrincipals"],
+            'with mode "create" or "adopt"',
+            "in external mode the stack that owns the organization manages its trusted services",
+          ),
+        );
+      }
+    },
+    whenObject,
+  )
+  .transform(({ mode, id, serviceAccessPrincipals }) => ({ mode, id, serviceAccessPrincipals: serviceAccessPrincipals ?? [] }))
+  .prefault({});
+
+const localBackendSchema = strict({ type: z.literal("local") });
+
+const s3BackendSchema = strict({
+  type: z.literal("s3"),
+  bucket: formatted(BUCKET).meta({ description: "the state bucket" }),
+  key: formatted(STATE_KEY).optional().meta({ description: "the state object's key; default org-root-access/<stack name>.tfstate" }),
+  region: formatted(REGION).optional().meta({ description: "the bucket's region; default the stack's region" }),
+  useLockfile: flag().default(true).meta({ description: "S3-native state locking (Terraform 1.10 or newer)" }),
+  dynamodbTable: formatted(DYNAMODB_TABLE).optional().meta({ description: "a DynamoDB table for locking (the older mechanism)" }),
+  encrypt: flag().default(true).meta({ description: "server-side encryption of the state object" }),
+});
+
+const backendSchema = z.discriminatedUnion("type", [localBackendSchema, s3BackendSchema], { error: "an object" });
+
+const FEATURES = z.enum(ROOT_ACCESS_FEATURES);
+
+const WAIT_RANGE = `a whole number from 0 to ${MAX_SERVICE_ACCESS_WAIT_SECONDS}`;
+
+const stackSchema = strict({
+  name: formatted(STACK_NAME)
+    .default(DEFAULT_STACK_NAME)
+    .meta({
+      description:
+        'stack name: the folder under cdktf.out/stacks and the state file name. A letter, then letters, digits, "-", "_"; unique',
+    }),
+  organization: organizationSchema.meta({ description: "the organization this stack works on" }),
+  features: uniqueList(FEATURES, "list each feature once")
+    .default(["RootSessions"])
+    .meta({
+      description: 'any of "RootCredentialsManagement", "RootSessions", each once; [] disables every feature this stack enabled',
+    }),
+  implementation: z.enum(["script", "native"])
+    .default("script")
+    .meta({ description: '"script" (the bundled script) or "native" (aws_iam_organizations_features)' }),
+  delegatedAdministratorAccountId: formatted(ACCOUNT_ID)
+    .optional()
+    .meta({ description: "12-digit account id to register as IAM's delegated administrator" }),
+  assumeRoleArn: formatted(ROLE_ARN)
+    .optional()
+    .meta({ description: "a role in the management account that the provider and the script assume (session name org-root-access)" }),
+  region: formatted(REGION).default(DEFAULT_REGION).meta({ description: "the provider's and the script's region" }),
+  allowOrganizationDestroy: flag()
+    .default(false)
+    .meta({ description: 'lets terraform destroy delete the organization ("create" mode only)' }),
+  backend: backendSchema.default({ type: "local" }).meta({
+    description:
+      'where state is kept: { "type": "local" }, or { "type": "s3", "bucket", "key", "region", "useLockfile", "dynamodbTable", "encrypt" }',
+  }),
+  serviceAccessWaitSeconds: z
+    .int({ error: WAIT_RANGE })
+    .min(0, { error: WAIT_RANGE })
+    .max(MAX_SERVICE_ACCESS_WAIT_SECONDS, { error: WAIT_RANGE })
+    .default(DEFAULT_SERVICE_ACCESS_WAIT_SECONDS)
+    .meta({
+      description: `how long the script keeps retrying while IAM does not yet see trusted access that was just enabled (0-${MAX_SERVICE_ACCESS_WAIT_SECONDS})`,
+    }),
+})
+  .superRefine(
+    (stack, context) => {
+      const mode = isRecord(stack.organization) ? stack.organization.mode : undefined;
+      if (mode !== undefined && mode !== "create" && stack.allowOrganizationDestroy === true) {
+        context.addIssue(
+          onlyWith(
+            ["allowOrganizationDestroy"],
+            'with mode "create"',
+            `an organization in mode ${JSON.stringify(mode)} is never deleted by this stack; remove the key`,
+          ),
+        );
+      }
+    },
+    whenObject,
+  )
+  .transform((stack) => ({
+    ...stack,
+    // Canonical (enable) order, so the same set always synthesizes the same way.
+    features: ROOT_ACCESS_FEATURES.filter((feature) => stack.features.includes(feature)),
+    backend:
+      stack.backend.type === "s3"
+        ? { ...stack.backend, key: stack.backend.key ?? defaultStateKey(stack.name), region: stack.backend.region ?? stack.region }
+        : stack.backend,
+  }));
+
+/** The JSON a configuration file holds. */
+export const configFileSchema = strict({
+  $schema: z.string({ error: "a string" }).optional().meta({ description: "the JSON Schema an editor checks this file against" }),
+  stacks: z
+    .array(stackSchema, {
+      error: (issue) => (issue.input === undefined ? `a list of stacks, for example ${STACKS_EXAMPLE}` : "a list"),
+    })
+    .min(1, { error: STACKS_EXAMPLE })
+    .superRefine(
+      (stacks, context) => {
+        unique(
+          context,
+          stacks.map((stack) => (isRecord(stack) && isValidName(stack.name) ? stack.name : undefined)),
+          "name",
+          "stack names must be unique: each becomes a folder under cdktf.out/stacks and a state file",
+        );
+        unique(
+          context,
+          stacks.map(stateObjectOf),
+          "backend.key",
+          "each stack needs its own state object, or they would overwrite each other's state",
+        );
+      },
+      whenList,
+    )
+    .meta({ description: "one entry per organization" }),
+});
+
+/** The default key of a stack's state object in S3. */
+export function defaultStateKey(stackName: string): string {
+  return `org-root-access/${stackName}.tfstate`;
+}
+
+function isValidName(name: unknown): name is string {
+  return typeof name === "string" && STACK_NAME.pattern.test(name);
+}
+
+// `s3://bucket/key` for a stack with an S3 backend (the key as it will be, default included), else undefined.
+function stateObjectOf(stack: unknown): string | undefined {
+  if (!isRecord(stack) || !isRecord(stack.backend)) return undefined;
+  const { backend } = stack;
+  if (backend.type !== "s3" || typeof backend.bucket !== "string") return undefined;
+  const key = typeof backend.key === "string" ? backend.key : isValidName(stack.name) ? defaultStateKey(stack.name) : undefined;
+  return key === undefined ? undefined : `s3://${backend.bucket}/${key}`;
+}
+
+// A problem for each value that appeared at an earlier index; undefined values are skipped.
+function unique(context: z.RefinementCtx, values: readonly unknown[], key: string, why: string): void {
+  const first = new Map<unknown, number>();
+  values.forEach((value, index) => {
+    if (value === undefined) return;
+    const earlier = first.get(value);
+    if (earlier === undefined) {
+      first.set(value, index);
+      return;
+    }
+    const keyPath = key.split(".");
+    context.addIssue(problem([index, ...keyPath], { kind: "duplicate", value, firstPath: [earlier, ...keyPath], why }));
+  });
+}
+
+function onlyWith(path: string[], condition: string, remedy: string) {
+  return problem(path, { kind: "onlyWith", condition, remedy });
+}
+
+/**
+ * A problem a cross-field rule found, for ./problems.ts to word. Paths inside it (`firstPath`) are relative to
+ * the same object as the issue's own `path`, which zod then prefixes with where that object is.
+ */
+export type RuleProblem =
+  | { readonly kind: "duplicate"; readonly value: unknown; readonly firstPath: readonly PropertyKey[]; readonly why: string }
+  | { readonly kind: "onlyWith"; readonly condition: string; readonly remedy: string }
+  | { readonly kind: "missing"; readonly expected: string };
+
+function problem(path: PropertyKey[], params: RuleProblem) {
+  return { code: "custom" as const, path, message: params.kind, params: { ...params, relativePath: path } };
+}
+
+/** One organization's stack, with every default applied. */
+export type StackConfig = z.output<typeof stackSchema>;
+/** The organization a stack works on. */
+export type OrganizationConfig = StackConfig["organization"];
+/** How the stack relates to the organization: create a new one, adopt (import) an existing one, or check an external one. */
+export type OrganizationMode = OrganizationConfig["mode"];
+/** Who turns the features on: the bundled script through local-exec, or the provider's native resource. */
+export type Implementation = StackConfig["implementation"];
+/** Where Terraform keeps the stack's state. */
+export type BackendConfig = StackConfig["backend"];
+/** State in S3, locked with an S3 lock file (Terraform 1.10 or newer) and/or a DynamoDB table. */
+export type S3BackendConfig = Extract<BackendConfig, { type: "s3" }>;
+
+/** The validated configuration and where it came from. */
+export interface AppConfig {
+  readonly source: string;
+  readonly stacks: readonly StackConfig[];
+}

@@ -1,0 +1,124 @@
+import { ChildProcess, spawn } from "node:child_process";
+import * as path from "node:path";
+import { createInterface } from "node:readline";
+import { projectRoot } from "../../stacks/config/project-root";
+
+/** The launcher that extends moto (see its docstring for what it adds). */
+export const MOTO_LAUNCHER = path.join(projectRoot(), "tools", "emulator", "moto_server.py");
+
+/** The account moto gives to its default test credentials: the management account of an organization they create. */
+export const EMULATOR_ACCOUNT_ID = "123456789012";
+
+/** Faults the emulator can inject into IAM's root access operations. */
+export type EmulatorFault = "none" | "server-error" | "drop";
+
+/** Knobs of a running emulator. */
+export interface EmulatorSettings {
+  /** Seconds after IAM trusted access is enabled during which IAM still answers ServiceAccessNotEnabledException. */
+  readonly serviceAccessLagSeconds?: number;
+  /** Fail every root access call with HTTP 500 (past the SDK's retries) or by dropping the connection. */
+  readonly fault?: EmulatorFault;
+}
+
+const START_TIMEOUT_MS = 30_000;
+
+/**
+ * A local AWS (moto 5.2.1 plus the root access extension) on a free loopback port. It stops when `stop()` is
+ * called, and also when this process dies: the server exits when its standard input closes.
+ */
+export class Emulator {
+  private constructor(
+    private readonly child: ChildProcess,
+    /** The URL to put in AWS_ENDPOINT_URL. */
+    readonly endpoint: string,
+  ) {}
+
+  /** Starts the emulator and resolves once it accepts connections; fails with python's output if it cannot. */
+  static async start(options: { readonly python?: string } = {}): Promise<Emulator> {
+    const python = options.python ?? process.env.PYTHON ?? "python3";
+    const child = spawn(python, [MOTO_LAUNCHER, "--port", "0", "--exit-with-stdin"], { stdio: ["pipe", "pipe", "pipe"] });
+    const output: string[] = [];
+    child.stderr?.on("data", (chunk: Buffer) => output.length < 200 && output.push(chunk.toString()));
+    const endpoint = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => fail(`it did not start within ${START_TIMEOUT_MS / 1000} s`), START_TIMEOUT_MS);
+      const fail = (reason: string) => {
+        clearTimeout(timer);
+        child.kill("SIGKILL");
+        reject(
+          new Error(
+            `The local AWS emulator could not start: ${reason}. It needs python3 with moto 5.2.1 ` +
+              `(pip install "moto[server]==5.2.1").\n${output.join("").slice(-2000)}`,
+          ),
+        );
+      };
+      child.once("error", (error) => fail(`${python}: ${error.message}`));
+      child.once("exit", (code) => fail(`python exited with code ${code}`));
+      createInterface({ input: child.stdout }).on("line", (line) => {
+        const match = /listening on (http:\/\/\S+)/.exec(line);
+        if (match) {
+          clearTimeout(timer);
+          child.removeAllListeners("exit");
+          resolve(match[1]);
+        }
+      });
+    });
+    // Keep draining the server's logs so it never blocks on a full pipe.
+    child.stdout?.resume();
+    child.stderr?.removeAllListeners("data").resume();
+    return new Emulator(child, endpoint);
+  }
+
+  /**
+   * An environment that points any AWS tool (the SDK, terraform's provider, the AWS CLI) at the emulator with
+   * moto's test credentials. Every AWS_* variable of `base` is dropped first, so no real profile, credentials or
+   * endpoint can leak in.
+   */
+  environment(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+    const clean = Object.fromEntries(Object.entries(base).filter(([name]) => !name.startsWith("AWS_")));
+    return {
+      ...clean,
+      AWS_ENDPOINT_URL: this.endpoint,
+      AWS_ACCESS_KEY_ID: "test",
+      AWS_SECRET_ACCESS_KEY: "test",
+      AWS_REGION: "us-east-1",
+      AWS_CONFIG_FILE: "/dev/null",
+      AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
+      AWS_EC2_METADATA_DISABLED: "true",
+    };
+  }
+
+  /** How many times each action was called since the last reset, keyed "service:Action". */
+  async calls(): Promise<Record<string, number>> {
+    return this.control("GET", "calls");
+  }
+
+  /** Changes the lag and fault knobs; unspecified ones keep their value. */
+  async configure(settings: EmulatorSettings): Promise<void> {
+    await this.control("POST", "settings", settings);
+  }
+
+  /** moto's reset: every account's state, plus the extension's features, counters and knobs. */
+  async reset(): Promise<void> {
+    const response = await fetch(`${this.endpoint}/moto-api/reset`, { method: "POST" });
+    if (!response.ok) throw new Error(`emulator reset failed: HTTP ${response.status}`);
+  }
+
+  /** Stops the server and waits for it to exit. */
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise((resolve) => this.child.once("exit", resolve));
+    this.child.stdin?.end();
+    this.child.kill("SIGTERM");
+    await exited;
+  }
+
+  private async control<T>(method: "GET" | "POST", route: string, body?: unknown): Promise<T> {
+    const response = await fetch(`${this.endpoint}/_org-root-access/${route}`, {
+      method,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const value = await response.json();
+    if (!response.ok) throw new Error(`emulator ${route}: ${JSON.stringify(value)}`);
+    return value as T;
+  }
+}
