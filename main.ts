@@ -17,11 +17,15 @@ async function main(): Promise<void> {
   // Before the App, which creates the output folder: a failed synth writes nothing.
   requireScriptBundle(SCRIPT_BUNDLE);
   // Checked once, while the stacks are built, instead of cdktf's check per terraform_data resource.
-  const terraformChecked = checkTerraformVersion(config.stacks, { cacheFile: path.join(root, "build", ".terraform-version.json") });
+  const terraformChecked = checkTerraformVersion(config.stacks, {
+    cacheFile: path.join(root, "build", ".terraform-version.json"),
+  });
   // Awaited below; if building a stack throws first, that error is the one to report.
   terraformChecked.catch(() => undefined);
   const app = new App({ skipValidation: true });
-  const stacks = config.stacks.map((stack) => new RootAccessStack(app, stack.name, { config: stack, scriptBundle: SCRIPT_BUNDLE }));
+  const stacks = config.stacks.map(
+    (stack) => new RootAccessStack(app, stack.name, { config: stack, scriptBundle: SCRIPT_BUNDLE }),
+  );
   await terraformChecked;
   app.synth();
   if (process.argv.includes("--hcl")) {

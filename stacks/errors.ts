@@ -100,4 +100,3 @@ export const organizationCheck = {
     `(keeping every principal already listed), apply that stack, then plan this one again. (Or run "aws ` +
     `organizations enable-aws-service-access --service-principal iam.amazonaws.com" if no stack manages it.)`,
 };
-

@@ -56,7 +56,11 @@ const programs = {
   },
   "plan-gate": { entry: "scripts/plan-gate/main.ts", description: "the plan gate", options: { packages: "external" } },
   "plan-summary": { entry: "scripts/plan-summary/main.ts", description: "the plan summary", options: { packages: "external" } },
-  policy: { entry: "scripts/policy/main.ts", description: "the least-privilege policy of a stack", options: { packages: "external" } },
+  policy: {
+    entry: "scripts/policy/main.ts",
+    description: "the least-privilege policy of a stack",
+    options: { packages: "external" },
+  },
   drift: { entry: "scripts/drift/main.ts", description: "the drift check of a stack", options: { packages: "external" } },
   start: {
     entry: "tools/start/main.ts",
@@ -192,7 +196,9 @@ if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.ar
     const badFlag = flags.find((flag) => flag !== "--force");
     const badName = names.find((name) => !(name in programs));
     if (badFlag !== undefined || badName !== undefined) {
-      process.stderr.write(`build: ${badFlag !== undefined ? `unknown flag ${badFlag}` : `unknown program "${badName}"`}\n${USAGE}\n`);
+      process.stderr.write(
+        `build: ${badFlag !== undefined ? `unknown flag ${badFlag}` : `unknown program "${badName}"`}\n${USAGE}\n`,
+      );
       process.exitCode = 2;
     } else {
       try {

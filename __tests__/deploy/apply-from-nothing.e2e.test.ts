@@ -42,7 +42,16 @@ describe("apply from nothing", () => {
     const { driver, emulator } = scenario;
     const json = driver.synth({ features: ["RootCredentialsManagement", "RootSessions"] }).synthesizedJson();
     const { port } = new URL(emulator.endpoint);
-    for (const forbidden of ["127.0.0.1", "localhost", port, "endpoint", "skip_", "access_key", "secret_key", "AWS_ENDPOINT_URL"]) {
+    for (const forbidden of [
+      "127.0.0.1",
+      "localhost",
+      port,
+      "endpoint",
+      "skip_",
+      "access_key",
+      "secret_key",
+      "AWS_ENDPOINT_URL",
+    ]) {
       expect(json).not.toContain(forbidden);
     }
     expect(JSON.parse(json).provider.aws).toEqual([{ region: "us-east-1" }]);
@@ -56,7 +65,9 @@ describe("apply from nothing", () => {
     // WHEN the organization and the feature are applied in one go
     const { result, calls } = await driver.callsDuring(() => driver.applyOk());
     // THEN the script waited, said so, and enabled the feature once
-    expect(result.stdout).toContain("IAM does not see trusted access yet (ListOrganizationsFeatures: ServiceAccessNotEnabledException)");
+    expect(result.stdout).toContain(
+      "IAM does not see trusted access yet (ListOrganizationsFeatures: ServiceAccessNotEnabledException)",
+    );
     expect(calls["iam:ListOrganizationsFeatures"]).toBeGreaterThan(2);
     expect(calls["iam:EnableOrganizationsRootSessions"]).toBe(1);
     expect((await driver.state()).rootAccess).toEqual({ enabledFeatures: ["RootSessions"] });

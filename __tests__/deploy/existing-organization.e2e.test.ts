@@ -22,10 +22,15 @@ describe("adopt an existing organization", () => {
     const before = await snapshotOrganization(driver.env);
 
     // WHEN this stack adopts it, through the plan gate
-    const stack = { organization: { mode: "adopt", id: seeded.organizationId }, features: ["RootCredentialsManagement", "RootSessions"] };
+    const stack = {
+      organization: { mode: "adopt", id: seeded.organizationId },
+      features: ["RootCredentialsManagement", "RootSessions"],
+    };
     driver.synth(stack);
     const { result: applied, calls } = await driver.callsDuring(() => driver.applyOk());
-    const allowed = leastPrivilegePolicy(parseAppConfig({ stacks: [{ name: "e2e", ...stack }] }, "test").stacks[0]).Statement.flatMap((s) => s.Action);
+    const allowed = leastPrivilegePolicy(
+      parseAppConfig({ stacks: [{ name: "e2e", ...stack }] }, "test").stacks[0],
+    ).Statement.flatMap((s) => s.Action);
     expect(actionsNeedingPermission(calls).filter((action) => !allowed.includes(action))).toEqual([]);
 
     // THEN the only change to the organization is IAM's trusted access, and both features are on
@@ -39,7 +44,9 @@ describe("adopt an existing organization", () => {
     // AND destroy is refused at plan time and changes nothing
     const destroyed = await driver.destroy();
     expect(destroyed.code).toBe(1);
-    expect(unwrapped(destroyed.stderr)).toContain("Resource aws_organizations_organization.organization has lifecycle.prevent_destroy set");
+    expect(unwrapped(destroyed.stderr)).toContain(
+      "Resource aws_organizations_organization.organization has lifecycle.prevent_destroy set",
+    );
     expect(await snapshotOrganization(driver.env)).toEqual(after);
     expect((await driver.state()).rootAccess).toEqual({ enabledFeatures: ["RootCredentialsManagement", "RootSessions"] });
   });
@@ -48,7 +55,9 @@ describe("adopt an existing organization", () => {
     const { driver } = scenario;
     const seeded = await seedOrganization(driver.env);
     const before = await snapshotOrganization(driver.env);
-    await driver.synth({ organization: { mode: "adopt", id: seeded.organizationId }, implementation: "native", features: ["RootSessions"] }).applyOk();
+    await driver
+      .synth({ organization: { mode: "adopt", id: seeded.organizationId }, implementation: "native", features: ["RootSessions"] })
+      .applyOk();
     expect(snapshotDifferences(before, await snapshotOrganization(driver.env))).toEqual([expect.stringMatching(IAM_ADDED)]);
     expect((await driver.state()).rootAccess).toEqual({ enabledFeatures: ["RootSessions"] });
     expect(await driver.planExitCode()).toBe(0);
@@ -77,7 +86,9 @@ describe("adopt an existing organization", () => {
     driver.synth({ organization: { mode: "adopt", id: "o-0000000000" } });
     const result = await driver.apply();
     expect(result.code).toBe(1);
-    expect(unwrapped(result.stderr)).toMatch(/These credentials belong to organization o-\w+, but organization\.id is o-0000000000\. Nothing was changed\./);
+    expect(unwrapped(result.stderr)).toMatch(
+      /These credentials belong to organization o-\w+, but organization\.id is o-0000000000\. Nothing was changed\./,
+    );
   });
 });
 
@@ -117,7 +128,9 @@ describe("an external organization (another stack owns it)", () => {
     const adopted = await snapshotOrganization(driver.env);
 
     // WHEN the stack hands it over to another stack (mode external)
-    const { result, calls } = await driver.callsDuring(() => driver.synth({ organization: { mode: "external", id: seeded.organizationId } }).applyOk());
+    const { result, calls } = await driver.callsDuring(() =>
+      driver.synth({ organization: { mode: "external", id: seeded.organizationId } }).applyOk(),
+    );
 
     // THEN terraform forgets it, the gate lets that through, and the organization and features are untouched
     expect(result.stdout).toContain("Apply complete! Resources: 0 added, 0 changed, 0 destroyed.");
@@ -143,9 +156,15 @@ describe("IAM's delegated administrator", () => {
     expect(DelegatedAdministrators?.map((admin) => admin.Id)).toEqual([adminId]);
 
     // The shipped script, run by a person or pipeline holding the delegated administrator's credentials
-    const script = JSON.parse(driver.synthesizedJson()).resource.terraform_data["root-sessions"].provisioner[0]["local-exec"].interpreter[1];
-    const adminEnv = { ...driver.env, ...(await credentialsOf(driver.env, adminId)), ROOT_ACCESS_ORGANIZATION_ID: seeded.organizationId };
-    const run = (...args: string[]) => spawnSync(process.execPath, [path.join(driver.stackDir, script), ...args], { env: adminEnv, encoding: "utf8" });
+    const script = JSON.parse(driver.synthesizedJson()).resource.terraform_data["root-sessions"].provisioner[0]["local-exec"]
+      .interpreter[1];
+    const adminEnv = {
+      ...driver.env,
+      ...(await credentialsOf(driver.env, adminId)),
+      ROOT_ACCESS_ORGANIZATION_ID: seeded.organizationId,
+    };
+    const run = (...args: string[]) =>
+      spawnSync(process.execPath, [path.join(driver.stackDir, script), ...args], { env: adminEnv, encoding: "utf8" });
 
     const check = run("check", "RootSessions");
     expect(check.status).toBe(0);
@@ -153,7 +172,9 @@ describe("IAM's delegated administrator", () => {
 
     const enable = run("enable", "RootCredentialsManagement");
     expect(enable.status).toBe(1);
-    expect(enable.stderr).toContain("(CallerIsNotManagementAccountException). Nothing was changed. IAM's delegated administrator may check and disable root access features, but only the management account can enable them");
+    expect(enable.stderr).toContain(
+      "(CallerIsNotManagementAccountException). Nothing was changed. IAM's delegated administrator may check and disable root access features, but only the management account can enable them",
+    );
     expect((await driver.state()).rootAccess).toEqual({ enabledFeatures: ["RootSessions"] });
   });
 });
@@ -178,7 +199,9 @@ describe("the plan gate", () => {
     expect(result.args[0]).toBe("plan-gate");
     expect(result.code).toBe(1);
     for (const principal of ["config.amazonaws.com", "guardduty.amazonaws.com", "sso.amazonaws.com"]) {
-      expect(result.stdout).toContain(`aws_organizations_organization.organization would disable trusted access for ${principal}`);
+      expect(result.stdout).toContain(
+        `aws_organizations_organization.organization would disable trusted access for ${principal}`,
+      );
     }
     expect(calls["organizations:DisableAWSServiceAccess"]).toBeUndefined();
     expect(await snapshotOrganization(driver.env)).toEqual(before);
@@ -193,7 +216,9 @@ describe("the plan gate", () => {
     const gate = driver.planGate();
 
     expect(gate.code).toBe(1);
-    expect(gate.stdout).toContain("  FAIL organization-kept: no organization is deleted or replaced\n         - aws_organizations_organization.organization would be deleted\n");
+    expect(gate.stdout).toContain(
+      "  FAIL organization-kept: no organization is deleted or replaced\n         - aws_organizations_organization.organization would be deleted\n",
+    );
     expect(rootAccessCalls(await driver.emulator.calls())).not.toHaveProperty("iam:DisableOrganizationsRootSessions");
   });
 });

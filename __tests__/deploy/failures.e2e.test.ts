@@ -33,7 +33,9 @@ describe("credentials of a member account", () => {
     expect(await driver.taintedResources()).toEqual(["terraform_data.root-sessions[0]"]);
 
     // WHEN the member is IAM's delegated administrator: it may read, but enabling needs the management account
-    await organizationsAs(driver.env).send(new RegisterDelegatedAdministratorCommand({ AccountId: memberId, ServicePrincipal: "iam.amazonaws.com" }));
+    await organizationsAs(driver.env).send(
+      new RegisterDelegatedAdministratorCommand({ AccountId: memberId, ServicePrincipal: "iam.amazonaws.com" }),
+    );
     const admin = await driver.callsDuring(() => driver.apply(asMember(member)));
     expect(admin.result.code).toBe(1);
     expect(unwrapped(admin.result.stderr)).toContain(
@@ -41,7 +43,10 @@ describe("credentials of a member account", () => {
         "account, and these credentials belong to a member account (CallerIsNotManagementAccountException). Nothing was changed.",
     );
     // (the tainted resource is replaced without its destroy-time script: terraform skips those for tainted resources)
-    expect(rootAccessCalls(admin.calls)).toEqual({ "iam:ListOrganizationsFeatures": 1, "iam:EnableOrganizationsRootSessions": 1 });
+    expect(rootAccessCalls(admin.calls)).toEqual({
+      "iam:ListOrganizationsFeatures": 1,
+      "iam:EnableOrganizationsRootSessions": 1,
+    });
     expect((await driver.state()).rootAccess).toEqual({ enabledFeatures: [] });
 
     // WHEN the fault is fixed: the management account applies again
@@ -55,33 +60,40 @@ describe("credentials of a member account", () => {
 
 describe("faults in IAM", () => {
   it.each([
-    ["server errors past the SDK's retries", "server-error", "IAM answered a server error (ServiceFailureException, HTTP 500) even after the SDK's retries."],
+    [
+      "server errors past the SDK's retries",
+      "server-error",
+      "IAM answered a server error (ServiceFailureException, HTTP 500) even after the SDK's retries.",
+    ],
     ["dropped connections", "drop", "failed: the connection to"],
-  ] as const)("fails clearly on %s, leaves the step tainted, and converges once the fault is lifted", async (_what, fault, message) => {
-    const { driver, emulator } = scenario;
-    // GIVEN IAM's root access calls fail
-    await emulator.configure({ fault });
-    driver.synth();
+  ] as const)(
+    "fails clearly on %s, leaves the step tainted, and converges once the fault is lifted",
+    async (_what, fault, message) => {
+      const { driver, emulator } = scenario;
+      // GIVEN IAM's root access calls fail
+      await emulator.configure({ fault });
+      driver.synth();
 
-    // WHEN the stack is applied from nothing
-    const failed = await driver.apply();
+      // WHEN the stack is applied from nothing
+      const failed = await driver.apply();
 
-    // THEN the organization is in place, the feature step failed with the explanation and is tainted
-    expect(failed.code).toBe(1);
-    expect(unwrapped(failed.stderr)).toContain(message);
-    expect(await driver.taintedResources()).toEqual(["terraform_data.root-sessions[0]"]);
+      // THEN the organization is in place, the feature step failed with the explanation and is tainted
+      expect(failed.code).toBe(1);
+      expect(unwrapped(failed.stderr)).toContain(message);
+      expect(await driver.taintedResources()).toEqual(["terraform_data.root-sessions[0]"]);
 
-    // WHEN the fault is lifted and terraform applies again
-    await emulator.configure({ fault: "none" });
-    expect((await driver.state()).rootAccess).toEqual({ enabledFeatures: [] });
-    const recovered = await driver.callsDuring(() => driver.applyOk());
+      // WHEN the fault is lifted and terraform applies again
+      await emulator.configure({ fault: "none" });
+      expect((await driver.state()).rootAccess).toEqual({ enabledFeatures: [] });
+      const recovered = await driver.callsDuring(() => driver.applyOk());
 
-    // THEN only the tainted step ran again, the feature is enabled, and another apply is harmless
-    expect(recovered.result.stdout).toContain("Apply complete! Resources: 1 added, 0 changed, 1 destroyed.");
-    expect(rootAccessCalls(recovered.calls)["iam:EnableOrganizationsRootSessions"]).toBe(1);
-    expect((await driver.state()).rootAccess).toEqual({ enabledFeatures: ["RootSessions"] });
-    const again = await driver.callsDuring(() => driver.applyOk());
-    expect(again.result.stdout).toContain("Apply complete! Resources: 0 added, 0 changed, 0 destroyed.");
-    expect(rootAccessCalls(again.calls)).toEqual({});
-  });
+      // THEN only the tainted step ran again, the feature is enabled, and another apply is harmless
+      expect(recovered.result.stdout).toContain("Apply complete! Resources: 1 added, 0 changed, 1 destroyed.");
+      expect(rootAccessCalls(recovered.calls)["iam:EnableOrganizationsRootSessions"]).toBe(1);
+      expect((await driver.state()).rootAccess).toEqual({ enabledFeatures: ["RootSessions"] });
+      const again = await driver.callsDuring(() => driver.applyOk());
+      expect(again.result.stdout).toContain("Apply complete! Resources: 0 added, 0 changed, 0 destroyed.");
+      expect(rootAccessCalls(again.calls)).toEqual({});
+    },
+  );
 });

@@ -6,7 +6,9 @@ describe("changing the features in the config", () => {
   it("enables both, then disables only the one removed from the config and leaves the other untouched", async () => {
     const { driver } = scenario;
     // GIVEN both features applied
-    const both = await driver.synth({ features: ["RootSessions", "RootCredentialsManagement"] }).callsDuring(() => driver.applyOk());
+    const both = await driver
+      .synth({ features: ["RootSessions", "RootCredentialsManagement"] })
+      .callsDuring(() => driver.applyOk());
     expect(rootAccessCalls(both.calls)).toMatchObject({
       "iam:EnableOrganizationsRootCredentialsManagement": 1,
       "iam:EnableOrganizationsRootSessions": 1,
@@ -32,7 +34,9 @@ describe("changing the features in the config", () => {
   it("adds a feature without touching the one already enabled", async () => {
     const { driver } = scenario;
     await driver.synth({ features: ["RootSessions"] }).applyOk();
-    const added = await driver.synth({ features: ["RootSessions", "RootCredentialsManagement"] }).callsDuring(() => driver.applyOk());
+    const added = await driver
+      .synth({ features: ["RootSessions", "RootCredentialsManagement"] })
+      .callsDuring(() => driver.applyOk());
     expect(added.result.stdout).toContain("Apply complete! Resources: 1 added, 0 changed, 0 destroyed.");
     expect(Object.keys(rootAccessCalls(added.calls)).filter((key) => key.includes("RootSessions"))).toEqual([]);
     expect((await driver.state()).rootAccess).toEqual({ enabledFeatures: ["RootCredentialsManagement", "RootSessions"] });
@@ -41,7 +45,9 @@ describe("changing the features in the config", () => {
   it("runs nothing when only a setting changes: the new role, region or wait is an in-place update", async () => {
     const { driver } = scenario;
     await driver.synth({ features: ["RootSessions"] }).applyOk();
-    const changed = await driver.synth({ features: ["RootSessions"], serviceAccessWaitSeconds: 30 }).callsDuring(() => driver.applyOk());
+    const changed = await driver
+      .synth({ features: ["RootSessions"], serviceAccessWaitSeconds: 30 })
+      .callsDuring(() => driver.applyOk());
     expect(changed.result.stdout).toContain("Apply complete! Resources: 0 added, 1 changed, 0 destroyed.");
     expect(rootAccessCalls(changed.calls)).toEqual({});
   });

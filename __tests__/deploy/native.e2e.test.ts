@@ -11,7 +11,9 @@ const BOTH = ["RootCredentialsManagement", "RootSessions"];
 
 /** Root access writes only (the provider's refresh reads ListOrganizationsFeatures, which is not a change). */
 function writes(calls: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.entries(rootAccessCalls(calls)).filter(([call]) => !call.endsWith("ListOrganizationsFeatures")));
+  return Object.fromEntries(
+    Object.entries(rootAccessCalls(calls)).filter(([call]) => !call.endsWith("ListOrganizationsFeatures")),
+  );
 }
 
 /** `npm run drift -- e2e` against the driver's config. */
@@ -50,7 +52,10 @@ describe("the native implementation (aws_iam_organizations_features)", () => {
     await driver.synth({ ...native, features: BOTH, allowOrganizationDestroy: true }).applyOk();
     const { result, calls } = await driver.callsDuring(() => driver.destroy());
     expect(result.code).toBe(0);
-    expect(writes(calls)).toEqual({ "iam:DisableOrganizationsRootCredentialsManagement": 1, "iam:DisableOrganizationsRootSessions": 1 });
+    expect(writes(calls)).toEqual({
+      "iam:DisableOrganizationsRootCredentialsManagement": 1,
+      "iam:DisableOrganizationsRootSessions": 1,
+    });
     expect(result.stdout.indexOf("aws_iam_organizations_features.features[0]: Destruction complete")).toBeLessThan(
       result.stdout.indexOf("aws_organizations_organization.organization: Destroying..."),
     );

@@ -41,7 +41,9 @@ describe("examples/github-actions.yml", () => {
       path.join(project, "root-access.config.json"),
       JSON.stringify({ stacks: [{ name: "root-access", backend: { type: "s3", bucket: BUCKET } }] }),
     );
-    await new S3Client({ ...clientConfig(emulator.environment()), forcePathStyle: true }).send(new CreateBucketCommand({ Bucket: BUCKET }));
+    await new S3Client({ ...clientConfig(emulator.environment()), forcePathStyle: true }).send(
+      new CreateBucketCommand({ Bucket: BUCKET }),
+    );
     const summaryFile = path.join(work, "step-summary.md");
     const env = {
       ...terraformEnvironment(emulator.environment(), work),
@@ -73,7 +75,9 @@ describe("examples/github-actions.yml", () => {
     }
 
     // THEN the gate passed, the summary says what the plan does, and root access is enabled
-    expect(outputs[5]).toContain("plan-gate: the plan keeps every organization, trusted service, policy type and delegated administrator.");
+    expect(outputs[5]).toContain(
+      "plan-gate: the plan keeps every organization, trusted service, policy type and delegated administrator.",
+    );
     expect(fs.readFileSync(summaryFile, "utf8")).toContain(
       "## Plan summary\n### Root access features\n- enable RootSessions\n### Organization\n- create aws_organizations_organization.organization\n- trust iam.amazonaws.com",
     );

@@ -31,14 +31,21 @@ describe("state in S3, locked with an S3 lock file", () => {
     const stack = { backend: { type: "s3", bucket: BUCKET } };
     const other = new StackDriver(emulator);
     try {
-      expect(JSON.parse(driver.synth(stack).synthesizedJson()).terraform.backend.s3).toMatchObject({ bucket: BUCKET, use_lockfile: true });
+      expect(JSON.parse(driver.synth(stack).synthesizedJson()).terraform.backend.s3).toMatchObject({
+        bucket: BUCKET,
+        use_lockfile: true,
+      });
       other.synth(stack);
       await driver.init(INIT);
       await other.init(INIT);
 
       // WHEN the second applies while the first holds the lock, without waiting for it
       const { result: runs, calls } = await driver.callsDuring(() =>
-        whileLocked(s3, () => driver.terraform.apply(), () => other.terraform.apply()),
+        whileLocked(
+          s3,
+          () => driver.terraform.apply(),
+          () => other.terraform.apply(),
+        ),
       );
 
       // THEN the first applied, the second was refused the lock, and RootSessions was enabled exactly once
@@ -49,14 +56,20 @@ describe("state in S3, locked with an S3 lock file", () => {
       expect((await driver.state()).rootAccess).toEqual({ enabledFeatures: ["RootSessions"] });
 
       // AND the state is in the bucket, and the lock file is gone
-      const state = await (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: "org-root-access/e2e.tfstate" }))).Body!.transformToString();
+      const state = await (
+        await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: "org-root-access/e2e.tfstate" }))
+      ).Body!.transformToString();
       expect(JSON.parse(state).resources.map((r: { type: string }) => r.type)).toContain("aws_organizations_organization");
       const keys = ((await s3.send(new ListObjectsV2Command({ Bucket: BUCKET }))).Contents ?? []).map((object) => object.Key);
       expect(keys).toEqual(["org-root-access/e2e.tfstate"]);
 
       // WHEN both run again, the second waiting for the lock
       const again = await driver.callsDuring(() =>
-        whileLocked(s3, () => driver.terraform.apply(), () => other.terraform.apply(["-lock-timeout=120s"])),
+        whileLocked(
+          s3,
+          () => driver.terraform.apply(),
+          () => other.terraform.apply(["-lock-timeout=120s"]),
+        ),
       );
       // THEN both succeed, one after the other, and neither enables anything
       expect(again.result.map((run) => run.code)).toEqual([0, 0]);

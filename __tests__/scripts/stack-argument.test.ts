@@ -15,7 +15,9 @@ describe("the stack named on a command line (npm run policy|drift -- <stack>)", 
     expect(() => stackNamedIn(["prdo"], two, "policy")).toThrow(
       new ConfigError('Usage: policy <stack> (no stack is named "prdo"); the stacks in two.json are: prod, staging'),
     );
-    expect(() => stackNamedIn([], two, "drift")).toThrow("Usage: drift <stack> (name a stack); the stacks in two.json are: prod, staging");
+    expect(() => stackNamedIn([], two, "drift")).toThrow(
+      "Usage: drift <stack> (name a stack); the stacks in two.json are: prod, staging",
+    );
     expect(() => stackNamedIn(["prod", "staging"], two, "drift")).toThrow("(one stack at a time)");
   });
 });

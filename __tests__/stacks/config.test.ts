@@ -149,20 +149,38 @@ describe("valid configurations", () => {
 describe("invalid configurations fail with the key, the bad value and what is allowed", () => {
   const cases: { what: string; raw: unknown; message: string }[] = [
     { what: "a top level that is not an object", raw: [], message: "config: [] is not an object." },
-    { what: "an unknown top-level key", raw: { stacks: [{}], stack: {} }, message: 'config: unknown key "stack"; allowed keys are $schema, stacks.' },
-    { what: "a missing stacks list", raw: {}, message: 'stacks: is missing; expected a list of stacks, for example [{ "name": "root-access" }].' },
+    {
+      what: "an unknown top-level key",
+      raw: { stacks: [{}], stack: {} },
+      message: 'config: unknown key "stack"; allowed keys are $schema, stacks.',
+    },
+    {
+      what: "a missing stacks list",
+      raw: {},
+      message: 'stacks: is missing; expected a list of stacks, for example [{ "name": "root-access" }].',
+    },
     { what: "stacks that is not a list", raw: { stacks: { name: "a" } }, message: 'stacks: {"name":"a"} is not a list.' },
-    { what: "an empty stacks list", raw: { stacks: [] }, message: 'stacks: is empty; list at least one, for example [{ "name": "root-access" }].' },
-    { what: "a stack that is not an object", raw: { stacks: ["root-access"] }, message: 'stacks[0]: "root-access" is not an object.' },
+    {
+      what: "an empty stacks list",
+      raw: { stacks: [] },
+      message: 'stacks: is empty; list at least one, for example [{ "name": "root-access" }].',
+    },
+    {
+      what: "a stack that is not an object",
+      raw: { stacks: ["root-access"] },
+      message: 'stacks[0]: "root-access" is not an object.',
+    },
     {
       what: "an unknown stack key",
       raw: stack({ feature: ["RootSessions"] }),
-      message: 'stacks[0]: unknown key "feature"; allowed keys are name, organization, features, implementation, delegatedAdministratorAccountId, assumeRoleArn, region, allowOrganizationDestroy, backend, serviceAccessWaitSeconds.',
+      message:
+        'stacks[0]: unknown key "feature"; allowed keys are name, organization, features, implementation, delegatedAdministratorAccountId, assumeRoleArn, region, allowOrganizationDestroy, backend, serviceAccessWaitSeconds.',
     },
     {
       what: "duplicate stack names",
       raw: { stacks: [{ name: "prod" }, { name: "dev" }, { name: "prod" }] },
-      message: 'stacks[2].name: "prod" is already used at stacks[0].name; stack names must be unique: each becomes a folder under cdktf.out/stacks and a state file.',
+      message:
+        'stacks[2].name: "prod" is already used at stacks[0].name; stack names must be unique: each becomes a folder under cdktf.out/stacks and a state file.',
     },
     {
       what: "two stacks that both default their name",
@@ -172,10 +190,15 @@ describe("invalid configurations fail with the key, the bad value and what is al
     {
       what: "a stack name that is not safe as a folder name",
       raw: stack({ name: "../prod" }),
-      message: 'stacks[0].name: "../prod" is not a stack name: a letter, then up to 63 letters, digits, "-" or "_" (it becomes a folder name).',
+      message:
+        'stacks[0].name: "../prod" is not a stack name: a letter, then up to 63 letters, digits, "-" or "_" (it becomes a folder name).',
     },
     { what: "a stack name that is not a string", raw: stack({ name: 7 }), message: "stacks[0].name: 7 is not a string." },
-    { what: "an organization that is not an object", raw: stack({ organization: "create" }), message: 'stacks[0].organization: "create" is not an object.' },
+    {
+      what: "an organization that is not an object",
+      raw: stack({ organization: "create" }),
+      message: 'stacks[0].organization: "create" is not an object.',
+    },
     {
       what: "an unknown organization key",
       raw: stack({ organization: { mode: "create", name: "x" } }),
@@ -189,25 +212,36 @@ describe("invalid configurations fail with the key, the bad value and what is al
     {
       what: "a malformed organization id",
       raw: stack({ organization: { mode: "adopt", id: "o-ABC" } }),
-      message: 'stacks[0].organization.id: "o-ABC" is not an organization id: "o-" and 10 to 32 lowercase letters or digits, for example "o-a1b2c3d4e5".',
+      message:
+        'stacks[0].organization.id: "o-ABC" is not an organization id: "o-" and 10 to 32 lowercase letters or digits, for example "o-a1b2c3d4e5".',
     },
     {
       what: "an organization id with mode create",
       raw: stack({ organization: { mode: "create", id: "o-a1b2c3d4e5" } }),
-      message: 'stacks[0].organization.id: is only used with mode "adopt" or "external"; remove it: mode "create" creates a new organization.',
+      message:
+        'stacks[0].organization.id: is only used with mode "adopt" or "external"; remove it: mode "create" creates a new organization.',
     },
     {
       what: "mode adopt without an organization id",
       raw: stack({ organization: { mode: "adopt" } }),
-      message: 'stacks[0].organization.id: is missing; expected an organization id',
+      message: "stacks[0].organization.id: is missing; expected an organization id",
     },
-    { what: "features that are not a list", raw: stack({ features: "RootSessions" }), message: 'stacks[0].features: "RootSessions" is not a list.' },
+    {
+      what: "features that are not a list",
+      raw: stack({ features: "RootSessions" }),
+      message: 'stacks[0].features: "RootSessions" is not a list.',
+    },
     {
       what: "an unknown feature",
       raw: stack({ features: ["RootSession"] }),
-      message: 'stacks[0].features[0]: "RootSession" is not allowed; expected one of "RootCredentialsManagement", "RootSessions".',
+      message:
+        'stacks[0].features[0]: "RootSession" is not allowed; expected one of "RootCredentialsManagement", "RootSessions".',
     },
-    { what: "a feature that is not a string", raw: stack({ features: [1] }), message: 'stacks[0].features[0]: 1 is not allowed; expected one of' },
+    {
+      what: "a feature that is not a string",
+      raw: stack({ features: [1] }),
+      message: "stacks[0].features[0]: 1 is not allowed; expected one of",
+    },
     {
       what: "a feature listed twice",
       raw: stack({ features: ["RootSessions", "RootCredentialsManagement", "RootSessions"] }),
@@ -233,7 +267,8 @@ describe("invalid configurations fail with the key, the bad value and what is al
     {
       what: "a malformed service principal",
       raw: stack({ organization: { serviceAccessPrincipals: ["sso"] } }),
-      message: 'stacks[0].organization.serviceAccessPrincipals[0]: "sso" is not a service principal, for example "sso.amazonaws.com".',
+      message:
+        'stacks[0].organization.serviceAccessPrincipals[0]: "sso" is not a service principal, for example "sso.amazonaws.com".',
     },
     {
       what: "a service principal listed twice",
@@ -244,7 +279,8 @@ describe("invalid configurations fail with the key, the bad value and what is al
     {
       what: "a delegated administrator account id that is not 12 digits",
       raw: stack({ delegatedAdministratorAccountId: "12345" }),
-      message: 'stacks[0].delegatedAdministratorAccountId: "12345" is not an AWS account id: 12 digits, for example "111122223333".',
+      message:
+        'stacks[0].delegatedAdministratorAccountId: "12345" is not an AWS account id: 12 digits, for example "111122223333".',
     },
     {
       what: "an account id given as a number (leading zeros would be lost)",
@@ -254,20 +290,29 @@ describe("invalid configurations fail with the key, the bad value and what is al
     {
       what: "a role ARN that names a user",
       raw: stack({ assumeRoleArn: "arn:aws:iam::111122223333:user/deployer" }),
-      message: 'stacks[0].assumeRoleArn: "arn:aws:iam::111122223333:user/deployer" is not an IAM role ARN, for example "arn:aws:iam::111122223333:role/OrgRootAccessDeployer".',
+      message:
+        'stacks[0].assumeRoleArn: "arn:aws:iam::111122223333:user/deployer" is not an IAM role ARN, for example "arn:aws:iam::111122223333:role/OrgRootAccessDeployer".',
     },
     {
       what: "a role ARN with shell metacharacters",
       raw: stack({ assumeRoleArn: "arn:aws:iam::111122223333:role/x;$(touch /tmp/pwned)" }),
       message: 'stacks[0].assumeRoleArn: "arn:aws:iam::111122223333:role/x;$(touch /tmp/pwned)" is not an IAM role ARN',
     },
-    { what: "a malformed region", raw: stack({ region: "US East" }), message: 'stacks[0].region: "US East" is not an AWS region, for example "us-east-1".' },
+    {
+      what: "a malformed region",
+      raw: stack({ region: "US East" }),
+      message: 'stacks[0].region: "US East" is not an AWS region, for example "us-east-1".',
+    },
     {
       what: "allowOrganizationDestroy as a string",
       raw: stack({ allowOrganizationDestroy: "yes" }),
       message: 'stacks[0].allowOrganizationDestroy: "yes" is not true or false.',
     },
-    { what: "a backend without a type", raw: stack({ backend: {} }), message: 'stacks[0].backend.type: is missing; expected "local" or "s3".' },
+    {
+      what: "a backend without a type",
+      raw: stack({ backend: {} }),
+      message: 'stacks[0].backend.type: is missing; expected "local" or "s3".',
+    },
     {
       what: "an unknown backend type",
       raw: stack({ backend: { type: "gcs" } }),
@@ -278,7 +323,11 @@ describe("invalid configurations fail with the key, the bad value and what is al
       raw: stack({ backend: { type: "local", path: "/tmp/state" } }),
       message: 'stacks[0].backend: unknown key "path"; allowed keys are type.',
     },
-    { what: "an S3 backend without a bucket", raw: stack({ backend: { type: "s3" } }), message: 'stacks[0].backend.bucket: is missing; expected an S3 bucket name' },
+    {
+      what: "an S3 backend without a bucket",
+      raw: stack({ backend: { type: "s3" } }),
+      message: "stacks[0].backend.bucket: is missing; expected an S3 bucket name",
+    },
     {
       what: "a malformed bucket name",
       raw: stack({ backend: { type: "s3", bucket: "Acme_State" } }),
@@ -287,11 +336,17 @@ describe("invalid configurations fail with the key, the bad value and what is al
     {
       what: "an unknown S3 backend key",
       raw: stack({ backend: { type: "s3", bucket: "acme-tfstate", lock: true } }),
-      message: 'stacks[0].backend: unknown key "lock"; allowed keys are type, bucket, key, region, useLockfile, dynamodbTable, encrypt.',
+      message:
+        'stacks[0].backend: unknown key "lock"; allowed keys are type, bucket, key, region, useLockfile, dynamodbTable, encrypt.',
     },
     {
       what: "two stacks sharing one state object",
-      raw: { stacks: [{ name: "a", backend: { type: "s3", bucket: "acme-tfstate", key: "state" } }, { name: "b", backend: { type: "s3", bucket: "acme-tfstate", key: "state" } }] },
+      raw: {
+        stacks: [
+          { name: "a", backend: { type: "s3", bucket: "acme-tfstate", key: "state" } },
+          { name: "b", backend: { type: "s3", bucket: "acme-tfstate", key: "state" } },
+        ],
+      },
       message: `stacks[1].backend.key: "s3://acme-tfstate/state" is already used at stacks[0].backend.key; each stack needs its own state object, or they would overwrite each other's state.`,
     },
     {
@@ -331,6 +386,8 @@ describe("invalid configurations fail with the key, the bad value and what is al
   });
 
   it("shortens a long bad value so the message stays readable", () => {
-    expect(() => parse(stack({ region: "x".repeat(500) }))).toThrow(`stacks[0].region: "${"x".repeat(76)}..." is not an AWS region`);
+    expect(() => parse(stack({ region: "x".repeat(500) }))).toThrow(
+      `stacks[0].region: "${"x".repeat(76)}..." is not an AWS region`,
+    );
   });
 });

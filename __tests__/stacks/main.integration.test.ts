@@ -6,7 +6,6 @@ import { Terraform, requireTerraform } from "../../tools/terraform/terraform";
 import { copyProject } from "../support/project-copy";
 import { PROJECT_ROOT } from "../support/paths";
 
-
 const tempDirs: string[] = [];
 afterAll(() => tempDirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
 
@@ -44,7 +43,9 @@ describe("npm run synth", () => {
   it("writes the stack folder with cdk.tf.json and the bundled script at the path the provisioners use", () => {
     const asset = scriptAssetOf(stackDir);
     expect(fs.statSync(path.join(stackDir, asset)).size).toBeGreaterThan(10_000);
-    expect(fs.readFileSync(path.join(stackDir, asset))).toEqual(fs.readFileSync(path.join(PROJECT_ROOT, "build", "root-access.js")));
+    expect(fs.readFileSync(path.join(stackDir, asset))).toEqual(
+      fs.readFileSync(path.join(PROJECT_ROOT, "build", "root-access.js")),
+    );
   });
 
   it("ships a script that runs with node alone, with no node_modules anywhere above it", () => {
@@ -72,7 +73,9 @@ describe("npm run synth", () => {
 
   it("with --hcl, also writes a formatted HCL copy for review, under a name terraform does not load", () => {
     const hcl = fs.readFileSync(path.join(stackDir, "cdk.hcl"), "utf8");
-    expect(hcl).toContain('resource "aws_organizations_organization" "organization" {\n  aws_service_access_principals = [\n    "iam.amazonaws.com"\n  ]');
+    expect(hcl).toContain(
+      'resource "aws_organizations_organization" "organization" {\n  aws_service_access_principals = [\n    "iam.amazonaws.com"\n  ]',
+    );
     expect(fs.readdirSync(stackDir).filter((name) => name.endsWith(".tf"))).toEqual([]);
   });
 
@@ -129,7 +132,10 @@ describe("a bad configuration", () => {
     fs.writeFileSync(configFile, JSON.stringify({ stacks: [{ name: "prod", features: ["RootSession"] }] }));
     const outdir = path.join(dir, "cdktf.out");
     // WHEN the app runs
-    const result = run(process.execPath, ["build/main.js"], PROJECT_ROOT, { ROOT_ACCESS_CONFIG: configFile, CDKTF_OUTDIR: outdir });
+    const result = run(process.execPath, ["build/main.js"], PROJECT_ROOT, {
+      ROOT_ACCESS_CONFIG: configFile,
+      CDKTF_OUTDIR: outdir,
+    });
     // THEN it exits 1 with the message and no stack trace, and no output folder exists
     expect(result.status).toBe(1);
     expect(result.stderr).toBe(

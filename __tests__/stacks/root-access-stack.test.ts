@@ -36,17 +36,17 @@ describe("provider and backend", () => {
   });
 
   it("assumes the configured role in the configured region, with the script's session name", () => {
-    expect(synth({ region: "eu-central-1", assumeRoleArn: "arn:aws:iam::111122223333:role/Deployer" })).toHaveProviderWithProperties(
-      AwsProvider,
-      {
-        region: "eu-central-1",
-        assume_role: [{ role_arn: "arn:aws:iam::111122223333:role/Deployer", session_name: "org-root-access" }],
-      },
-    );
+    expect(
+      synth({ region: "eu-central-1", assumeRoleArn: "arn:aws:iam::111122223333:role/Deployer" }),
+    ).toHaveProviderWithProperties(AwsProvider, {
+      region: "eu-central-1",
+      assume_role: [{ role_arn: "arn:aws:iam::111122223333:role/Deployer", session_name: "org-root-access" }],
+    });
   });
 
   it("keeps state in S3 with S3-native locking, which cdktf has no field for, set by override", () => {
-    const backend = synthJson({ backend: { type: "s3", bucket: "acme-tfstate", region: "eu-west-1", dynamodbTable: "tf-locks" } }).terraform.backend;
+    const backend = synthJson({ backend: { type: "s3", bucket: "acme-tfstate", region: "eu-west-1", dynamodbTable: "tf-locks" } })
+      .terraform.backend;
     expect(backend).toEqual({
       s3: {
         bucket: "acme-tfstate",
@@ -57,7 +57,9 @@ describe("provider and backend", () => {
         use_lockfile: true,
       },
     });
-    expect(synthJson({ backend: { type: "s3", bucket: "acme-tfstate", useLockfile: false } }).terraform.backend.s3).not.toHaveProperty("use_lockfile");
+    expect(
+      synthJson({ backend: { type: "s3", bucket: "acme-tfstate", useLockfile: false } }).terraform.backend.s3,
+    ).not.toHaveProperty("use_lockfile");
   });
 
   it("keeps state in the project root through a path relative to the stack folder", () => {
@@ -68,7 +70,8 @@ describe("provider and backend", () => {
 
 describe("the organization", () => {
   it("adds configured extra trusted services beside IAM", () => {
-    const organization = synthJson({ organization: { serviceAccessPrincipals: ["sso.amazonaws.com"] } }).resource.aws_organizations_organization.organization;
+    const organization = synthJson({ organization: { serviceAccessPrincipals: ["sso.amazonaws.com"] } }).resource
+      .aws_organizations_organization.organization;
     expect(organization.aws_service_access_principals).toEqual(["iam.amazonaws.com", "sso.amazonaws.com"]);
   });
 
@@ -112,15 +115,24 @@ describe("adopting an existing organization", () => {
 
   it("fails the plan, before any change, when the credentials' organization is another one or lacks all features", () => {
     const checks = synthJson(adopt).data.aws_organizations_organization.current.lifecycle.postcondition;
-    expect(checks.map((check: Json) => check.condition)).toEqual(['${self.id == "o-a1b2c3d4e5"}', '${self.feature_set == "ALL"}']);
-    expect(checks[0].error_message).toContain("These credentials belong to organization ${self.id}, but organization.id is o-a1b2c3d4e5.");
+    expect(checks.map((check: Json) => check.condition)).toEqual([
+      '${self.id == "o-a1b2c3d4e5"}',
+      '${self.feature_set == "ALL"}',
+    ]);
+    expect(checks[0].error_message).toContain(
+      "These credentials belong to organization ${self.id}, but organization.id is o-a1b2c3d4e5.",
+    );
     expect(checks[1].error_message).toContain("Enabling all features needs the approval of every member account");
   });
 
   it("points the features at the adopted organization", () => {
     const json = synthJson(adopt);
-    expect(featureResource(json, "root-sessions").triggers_replace.organization_id).toBe("${aws_organizations_organization.organization.id}");
-    expect(featureResource(json, "root-credentials-management").depends_on).toEqual(["aws_organizations_organization.organization"]);
+    expect(featureResource(json, "root-sessions").triggers_replace.organization_id).toBe(
+      "${aws_organizations_organization.organization.id}",
+    );
+    expect(featureResource(json, "root-credentials-management").depends_on).toEqual([
+      "aws_organizations_organization.organization",
+    ]);
   });
 });
 
@@ -147,14 +159,23 @@ describe("an external organization", () => {
   });
 
   it("forgets, never deletes, an organization left in state by an earlier create or adopt", () => {
-    expect(synthJson(external).removed).toContainEqual({ from: "aws_organizations_organization.organization", lifecycle: { destroy: false } });
-    expect(synthJson().removed).not.toContainEqual(expect.objectContaining({ from: "aws_organizations_organization.organization" }));
+    expect(synthJson(external).removed).toContainEqual({
+      from: "aws_organizations_organization.organization",
+      lifecycle: { destroy: false },
+    });
+    expect(synthJson().removed).not.toContainEqual(
+      expect.objectContaining({ from: "aws_organizations_organization.organization" }),
+    );
   });
 
   it("makes the features wait for the checks and name the external organization", () => {
     const json = synthJson(external);
-    expect(featureResource(json, "root-credentials-management").depends_on).toEqual(["data.aws_organizations_organization.current"]);
-    expect(featureResource(json, "root-sessions").triggers_replace.organization_id).toBe("${data.aws_organizations_organization.current.id}");
+    expect(featureResource(json, "root-credentials-management").depends_on).toEqual([
+      "data.aws_organizations_organization.current",
+    ]);
+    expect(featureResource(json, "root-sessions").triggers_replace.organization_id).toBe(
+      "${data.aws_organizations_organization.current.id}",
+    );
     expect(json.output.organization_id.value).toBe("${data.aws_organizations_organization.current.id}");
   });
 });
@@ -163,13 +184,17 @@ describe("IAM's delegated administrator", () => {
   it.each(["create", "adopt", "external"])("registers it in %s mode after trusted access and before the features", (mode) => {
     const organization = mode === "create" ? { mode } : { mode, id: "o-a1b2c3d4e5" };
     const json = synthJson({ organization, delegatedAdministratorAccountId: "111122223333" });
-    const ready = mode === "external" ? "data.aws_organizations_organization.current" : "aws_organizations_organization.organization";
+    const ready =
+      mode === "external" ? "data.aws_organizations_organization.current" : "aws_organizations_organization.organization";
     expect(json.resource.aws_organizations_delegated_administrator.iam).toMatchObject({
       account_id: "111122223333",
       service_principal: "iam.amazonaws.com",
       depends_on: [ready],
     });
-    expect(featureResource(json, "root-credentials-management").depends_on).toEqual([ready, "aws_organizations_delegated_administrator.iam"]);
+    expect(featureResource(json, "root-credentials-management").depends_on).toEqual([
+      ready,
+      "aws_organizations_delegated_administrator.iam",
+    ]);
   });
 
   it("is not declared unless configured", () => {
@@ -195,17 +220,26 @@ describe("one terraform_data per feature", () => {
   });
 
   it("keeps only identity in triggers_replace and settings in input", () => {
-    const json = synth({ assumeRoleArn: "arn:aws:iam::111122223333:role/Deployer", region: "eu-west-1", serviceAccessWaitSeconds: 30 });
+    const json = synth({
+      assumeRoleArn: "arn:aws:iam::111122223333:role/Deployer",
+      region: "eu-west-1",
+      serviceAccessWaitSeconds: 30,
+    });
     expect(json).toHaveResourceWithProperties(DataResource, {
       triggers_replace: { organization_id: "${aws_organizations_organization.organization.id}", feature: "RootSessions" },
       input: { region: "eu-west-1", assume_role_arn: "arn:aws:iam::111122223333:role/Deployer", service_access_wait_seconds: 30 },
     });
-    expect(Object.keys(featureResource(JSON.parse(json), "root-sessions").triggers_replace).sort()).toEqual(["feature", "organization_id"]);
+    expect(Object.keys(featureResource(JSON.parse(json), "root-sessions").triggers_replace).sort()).toEqual([
+      "feature",
+      "organization_id",
+    ]);
   });
 
   it("orders the organization first, then RootCredentialsManagement, then RootSessions", () => {
     const json = synthJson({ features: ["RootSessions", "RootCredentialsManagement"] });
-    expect(featureResource(json, "root-credentials-management").depends_on).toEqual(["aws_organizations_organization.organization"]);
+    expect(featureResource(json, "root-credentials-management").depends_on).toEqual([
+      "aws_organizations_organization.organization",
+    ]);
     expect(featureResource(json, "root-sessions").depends_on).toEqual([
       "aws_organizations_organization.organization",
       "terraform_data.root-credentials-management",
@@ -229,14 +263,20 @@ describe("one terraform_data per feature", () => {
 
 describe("the native implementation", () => {
   it("uses aws_iam_organizations_features instead of the script, after the organization and delegated administrator", () => {
-    const json = synthJson({ implementation: "native", features: ["RootSessions", "RootCredentialsManagement"], delegatedAdministratorAccountId: "111122223333" });
+    const json = synthJson({
+      implementation: "native",
+      features: ["RootSessions", "RootCredentialsManagement"],
+      delegatedAdministratorAccountId: "111122223333",
+    });
     expect(json.resource.terraform_data).toBeUndefined();
     expect(json.resource.aws_iam_organizations_features.features).toMatchObject({
       count: 1,
       enabled_features: ["RootCredentialsManagement", "RootSessions"],
       depends_on: ["aws_organizations_organization.organization", "aws_organizations_delegated_administrator.iam"],
     });
-    expect(json.output.root_access_features.value).toBe("${try(sort(aws_iam_organizations_features.features[0].enabled_features), [])}");
+    expect(json.output.root_access_features.value).toBe(
+      "${try(sort(aws_iam_organizations_features.features[0].enabled_features), [])}",
+    );
   });
 
   it("keeps the block with count 0 when no feature is wanted, so removing the last one disables it", () => {
@@ -245,7 +285,10 @@ describe("the native implementation", () => {
 
   it("forgets the other implementation's resources instead of destroying them, in both directions", () => {
     const forgotten = (fields: Record<string, unknown>) => synthJson(fields).removed.map((block: Json) => block.from);
-    expect(forgotten({ implementation: "native" })).toEqual(["terraform_data.root-credentials-management", "terraform_data.root-sessions"]);
+    expect(forgotten({ implementation: "native" })).toEqual([
+      "terraform_data.root-credentials-management",
+      "terraform_data.root-sessions",
+    ]);
     expect(forgotten({})).toEqual(["aws_iam_organizations_features.features"]);
     expect(synthJson().removed[0].lifecycle).toEqual({ destroy: false });
   });
@@ -257,16 +300,36 @@ describe("several organizations", () => {
     const config = parseAppConfig(
       {
         stacks: [
-          { name: "prod", region: "eu-west-1", assumeRoleArn: "arn:aws:iam::111111111111:role/Deployer", backend: { type: "s3", bucket: "acme-tfstate" } },
-          { name: "sandbox", assumeRoleArn: "arn:aws:iam::222222222222:role/Deployer", backend: { type: "s3", bucket: "acme-tfstate" } },
+          {
+            name: "prod",
+            region: "eu-west-1",
+            assumeRoleArn: "arn:aws:iam::111111111111:role/Deployer",
+            backend: { type: "s3", bucket: "acme-tfstate" },
+          },
+          {
+            name: "sandbox",
+            assumeRoleArn: "arn:aws:iam::222222222222:role/Deployer",
+            backend: { type: "s3", bucket: "acme-tfstate" },
+          },
         ],
       },
       "test",
     );
-    const [prod, sandbox] = config.stacks.map((stack) => JSON.parse(Testing.synth(new RootAccessStack(app, stack.name, { config: stack, scriptBundle: SCRIPT_BUNDLE }))));
-    expect(prod.provider.aws[0]).toMatchObject({ region: "eu-west-1", assume_role: [{ role_arn: "arn:aws:iam::111111111111:role/Deployer" }] });
-    expect(sandbox.provider.aws[0]).toMatchObject({ region: "us-east-1", assume_role: [{ role_arn: "arn:aws:iam::222222222222:role/Deployer" }] });
-    expect([prod.terraform.backend.s3.key, sandbox.terraform.backend.s3.key]).toEqual(["org-root-access/prod.tfstate", "org-root-access/sandbox.tfstate"]);
+    const [prod, sandbox] = config.stacks.map((stack) =>
+      JSON.parse(Testing.synth(new RootAccessStack(app, stack.name, { config: stack, scriptBundle: SCRIPT_BUNDLE }))),
+    );
+    expect(prod.provider.aws[0]).toMatchObject({
+      region: "eu-west-1",
+      assume_role: [{ role_arn: "arn:aws:iam::111111111111:role/Deployer" }],
+    });
+    expect(sandbox.provider.aws[0]).toMatchObject({
+      region: "us-east-1",
+      assume_role: [{ role_arn: "arn:aws:iam::222222222222:role/Deployer" }],
+    });
+    expect([prod.terraform.backend.s3.key, sandbox.terraform.backend.s3.key]).toEqual([
+      "org-root-access/prod.tfstate",
+      "org-root-access/sandbox.tfstate",
+    ]);
   });
 });
 
@@ -306,14 +369,24 @@ describe("nothing from the config reaches a command line", () => {
 
   it("puts no config value into command or interpreter, even the most unusual ones IAM allows", () => {
     // GIVEN every string field at an unusual but valid value
-    const config = { name: "Org_prod-1", region: "us-gov-west-1", assumeRoleArn: "arn:aws-us-gov:iam::111122223333:role/a/b+c=d,e.f@g_h-i" };
+    const config = {
+      name: "Org_prod-1",
+      region: "us-gov-west-1",
+      assumeRoleArn: "arn:aws-us-gov:iam::111122223333:role/a/b+c=d,e.f@g_h-i",
+    };
     // WHEN synthesized THEN every command is a bare feature name and every interpreter is node, the script and a verb
     const json = synthJson({ ...config, features: ["RootCredentialsManagement", "RootSessions"] });
-    const runs = Object.values(json.resource.terraform_data as Json).flatMap((r: Json) => r.provisioner.map((p: Json) => p["local-exec"]));
+    const runs = Object.values(json.resource.terraform_data as Json).flatMap((r: Json) =>
+      r.provisioner.map((p: Json) => p["local-exec"]),
+    );
     expect(runs).toHaveLength(4);
     for (const run of runs) {
       expect(["RootCredentialsManagement", "RootSessions"]).toContain(run.command);
-      expect(run.interpreter).toEqual(["node", expect.stringMatching(/^assets\/root-access-script\/\w+\/root-access\.js$/), expect.stringMatching(/^(enable|disable)$/)]);
+      expect(run.interpreter).toEqual([
+        "node",
+        expect.stringMatching(/^assets\/root-access-script\/\w+\/root-access\.js$/),
+        expect.stringMatching(/^(enable|disable)$/),
+      ]);
       expect(Object.values(run.environment).every((v) => typeof v === "string" && /^\$\{self\.[a-z_.]+\}$/.test(v))).toBe(true);
     }
   });

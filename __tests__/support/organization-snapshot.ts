@@ -36,11 +36,15 @@ export const SEEDED_TRUSTED_SERVICES = ["config.amazonaws.com", "guardduty.amazo
  * An organization like a real customer's: two member accounts in an OU, SCP and TAG policy types enabled, a
  * custom SCP attached to the OU, three trusted services, and a delegated administrator for GuardDuty.
  */
-export async function seedOrganization(env: NodeJS.ProcessEnv, featureSet: "ALL" | "CONSOLIDATED_BILLING" = "ALL"): Promise<SeededOrganization> {
+export async function seedOrganization(
+  env: NodeJS.ProcessEnv,
+  featureSet: "ALL" | "CONSOLIDATED_BILLING" = "ALL",
+): Promise<SeededOrganization> {
   const organizations = organizationsAs(env);
   const { Organization } = await organizations.send(new CreateOrganizationCommand({ FeatureSet: featureSet }));
   const rootId = (await organizations.send(new ListRootsCommand({}))).Roots![0].Id!;
-  const ouId = (await organizations.send(new CreateOrganizationalUnitCommand({ ParentId: rootId, Name: "Workloads" }))).OrganizationalUnit!.Id!;
+  const ouId = (await organizations.send(new CreateOrganizationalUnitCommand({ ParentId: rootId, Name: "Workloads" })))
+    .OrganizationalUnit!.Id!;
   const memberIds: string[] = [];
   for (const name of ["workload-a", "workload-b"]) {
     const accountId = await createMemberAccount(env, name);
@@ -56,14 +60,19 @@ export async function seedOrganization(env: NodeJS.ProcessEnv, featureSet: "ALL"
         Name: "DenyLeavingTheOrganization",
         Description: "Members may not leave",
         Type: "SERVICE_CONTROL_POLICY",
-        Content: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Deny", Action: "organizations:LeaveOrganization", Resource: "*" }] }),
+        Content: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Deny", Action: "organizations:LeaveOrganization", Resource: "*" }],
+        }),
       }),
     );
     await organizations.send(new AttachPolicyCommand({ PolicyId: scp.Policy!.PolicySummary!.Id!, TargetId: ouId }));
     for (const principal of SEEDED_TRUSTED_SERVICES) {
       await organizations.send(new EnableAWSServiceAccessCommand({ ServicePrincipal: principal }));
     }
-    await organizations.send(new RegisterDelegatedAdministratorCommand({ AccountId: memberIds[0], ServicePrincipal: "guardduty.amazonaws.com" }));
+    await organizations.send(
+      new RegisterDelegatedAdministratorCommand({ AccountId: memberIds[0], ServicePrincipal: "guardduty.amazonaws.com" }),
+    );
   }
   return { organizationId: Organization!.Id!, rootId, ouId, memberIds };
 }
@@ -76,13 +85,17 @@ export async function snapshotOrganization(env: NodeJS.ProcessEnv) {
   const accounts = (await organizations.send(new ListAccountsCommand({}))).Accounts ?? [];
   const ous = [];
   for (const root of roots) {
-    for (const ou of (await organizations.send(new ListOrganizationalUnitsForParentCommand({ ParentId: root.Id }))).OrganizationalUnits ?? []) {
+    for (const ou of (await organizations.send(new ListOrganizationalUnitsForParentCommand({ ParentId: root.Id })))
+      .OrganizationalUnits ?? []) {
       ous.push({ parent: root.Id, id: ou.Id, name: ou.Name });
     }
   }
   const placements = [];
   for (const account of accounts) {
-    placements.push({ account: account.Id, parents: ((await organizations.send(new ListParentsCommand({ ChildId: account.Id }))).Parents ?? []).map((p) => p.Id) });
+    placements.push({
+      account: account.Id,
+      parents: ((await organizations.send(new ListParentsCommand({ ChildId: account.Id }))).Parents ?? []).map((p) => p.Id),
+    });
   }
   const policies = [];
   const policyTypes: PolicyType[] = Organization?.FeatureSet === "ALL" ? ["SERVICE_CONTROL_POLICY", "TAG_POLICY"] : [];
@@ -100,14 +113,24 @@ export async function snapshotOrganization(env: NodeJS.ProcessEnv) {
       : [];
   const administrators = [];
   for (const admin of (await organizations.send(new ListDelegatedAdministratorsCommand({}))).DelegatedAdministrators ?? []) {
-    const services = (await organizations.send(new ListDelegatedServicesForAccountCommand({ AccountId: admin.Id }))).DelegatedServices ?? [];
+    const services =
+      (await organizations.send(new ListDelegatedServicesForAccountCommand({ AccountId: admin.Id }))).DelegatedServices ?? [];
     administrators.push({ account: admin.Id, services: services.map((s) => s.ServicePrincipal).sort() });
   }
   return {
-    organization: { id: Organization?.Id, featureSet: Organization?.FeatureSet, managementAccount: Organization?.MasterAccountId },
-    roots: roots.map((root) => ({ id: root.Id, policyTypes: (root.PolicyTypes ?? []).map((t) => `${t.Type}:${t.Status}`).sort() })),
+    organization: {
+      id: Organization?.Id,
+      featureSet: Organization?.FeatureSet,
+      managementAccount: Organization?.MasterAccountId,
+    },
+    roots: roots.map((root) => ({
+      id: root.Id,
+      policyTypes: (root.PolicyTypes ?? []).map((t) => `${t.Type}:${t.Status}`).sort(),
+    })),
     ous,
-    accounts: accounts.map((a) => ({ id: a.Id, name: a.Name, status: a.Status })).sort((a, b) => String(a.id).localeCompare(String(b.id))),
+    accounts: accounts
+      .map((a) => ({ id: a.Id, name: a.Name, status: a.Status }))
+      .sort((a, b) => String(a.id).localeCompare(String(b.id))),
     placements: placements.sort((a, b) => String(a.account).localeCompare(String(b.account))),
     policies: policies.sort((a, b) => String(a.id).localeCompare(String(b.id))),
     trustedServices,

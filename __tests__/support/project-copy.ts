@@ -9,7 +9,9 @@ const SOURCES = ["main.ts", "cdktf.json", "package.json", "package-lock.json", "
 export function copyProject(dir: string): string {
   fs.mkdirSync(dir, { recursive: true });
   for (const entry of SOURCES) fs.cpSync(path.join(PROJECT_ROOT, entry), path.join(dir, entry), { recursive: true });
-  const linked = spawnSync("cp", ["-al", path.join(PROJECT_ROOT, "node_modules"), path.join(dir, "node_modules")], { encoding: "utf8" });
+  const linked = spawnSync("cp", ["-al", path.join(PROJECT_ROOT, "node_modules"), path.join(dir, "node_modules")], {
+    encoding: "utf8",
+  });
   if (linked.status !== 0) throw new Error(`could not link node_modules into ${dir}: ${linked.stderr}`);
   return dir;
 }

@@ -7,7 +7,6 @@ import { OrganizationState, readOrganizationState } from "../../tools/emulator/o
 import { Terraform, TerraformResult, describeFailure, requireTerraform } from "../../tools/terraform/terraform";
 import { PROJECT_ROOT } from "./paths";
 
-
 /** How to run one apply. */
 export interface ApplyOptions {
   /** AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN to use instead of the management account's. */
@@ -80,7 +79,10 @@ export class StackDriver {
   /** `terraform plan -out` into the driver's plan file, and `show -json` of it into plan.json. */
   async plan(options: ApplyOptions = {}): Promise<TerraformResult> {
     await this.init();
-    const planned = await this.terraform.run(["plan", "-input=false", `-out=${this.planFile}`, ...(options.args ?? [])], options.credentials);
+    const planned = await this.terraform.run(
+      ["plan", "-input=false", `-out=${this.planFile}`, ...(options.args ?? [])],
+      options.credentials,
+    );
     if (planned.code !== 0) return planned;
     const shown = await this.terraform.ok(["show", "-json", this.planFile]);
     fs.writeFileSync(this.planJson, shown.stdout);
@@ -172,6 +174,7 @@ export function useScenario(): Scenario {
 
 /** Actions among emulator counts that an IAM policy must allow (sts:GetCallerIdentity needs no permission). */
 export function actionsNeedingPermission(calls: Record<string, number>): string[] {
-  return Object.keys(calls).filter((call) => call !== "sts:GetCallerIdentity").sort();
+  return Object.keys(calls)
+    .filter((call) => call !== "sts:GetCallerIdentity")
+    .sort();
 }
-

@@ -45,7 +45,9 @@ describe("the dependency rules (.dependency-cruiser.cjs)", () => {
     const violations = cruise(work);
 
     // THEN every planted import is reported under its rule, and nothing else
-    const direct = violations.filter((violation) => violation.rule.name !== "no-cycles").map((v) => `${v.rule.name}: ${v.from} -> ${v.to}`);
+    const direct = violations
+      .filter((violation) => violation.rule.name !== "no-cycles")
+      .map((v) => `${v.rule.name}: ${v.from} -> ${v.to}`);
     expect(direct.sort()).toEqual([
       "main-wires-stacks-only: main.ts -> scripts/policy/least-privilege.ts",
       "no-provider-barrel: stacks/native-root-features.ts -> node_modules/@cdktf/provider-aws/lib/index.js",

@@ -37,7 +37,13 @@ export function readPlan(text: string): Plan {
   return {
     resourceChanges: changes.flatMap((value, index) => {
       const change = isObject(value) && isObject(value.change) ? value.change : undefined;
-      if (!isObject(value) || !change || typeof value.address !== "string" || typeof value.type !== "string" || !Array.isArray(change.actions)) {
+      if (
+        !isObject(value) ||
+        !change ||
+        typeof value.address !== "string" ||
+        typeof value.type !== "string" ||
+        !Array.isArray(change.actions)
+      ) {
         throw new PlanUnreadable(`resource_changes[${index}] lacks address, type or change.actions`);
       }
       if (value.mode === "data") return [];

@@ -23,7 +23,9 @@ export const organizationKept: Rule = {
   evaluate: (plan) =>
     verdict("organization-kept", changesOf(plan, ORGANIZATION), (change) =>
       change.actions.includes("delete")
-        ? [`${change.address} would be ${change.actions.includes("create") ? "replaced (deleted, then created anew)" : "deleted"}`]
+        ? [
+            `${change.address} would be ${change.actions.includes("create") ? "replaced (deleted, then created anew)" : "deleted"}`,
+          ]
         : [],
     ),
 };

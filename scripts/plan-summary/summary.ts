@@ -21,7 +21,9 @@ export function summarizePlan(plan: Plan): string[] {
   lines.push("### Delegated administrators");
   lines.push(
     ...(administrators.length > 0
-      ? administrators.map((change) => `- ${verb(change)} account ${value(change, "account_id")} for ${value(change, "service_principal")}`)
+      ? administrators.map(
+          (change) => `- ${verb(change)} account ${value(change, "account_id")} for ${value(change, "service_principal")}`,
+        )
       : ["- no change"]),
   );
 
@@ -40,7 +42,8 @@ function featureChanges(changes: readonly ResourceChange[]): string[] {
     if (change.type === FEATURE_RESOURCE && /^terraform_data\.root-/.test(change.address) && !isNoOp(change)) {
       const identity = (change.after ?? change.before)?.triggers_replace as Record<string, unknown> | undefined;
       const feature = valueText(identity?.feature ?? change.address);
-      if (change.actions.includes("delete") && change.actions.includes("create")) return [`re-enable ${feature} (its organization or identity changed)`];
+      if (change.actions.includes("delete") && change.actions.includes("create"))
+        return [`re-enable ${feature} (its organization or identity changed)`];
       if (change.actions.includes("create")) return [`enable ${feature}`];
       if (change.actions.includes("delete")) return [`disable ${feature}`];
       return [`update settings of ${feature} (nothing is called)`];
@@ -58,7 +61,8 @@ function featureChanges(changes: readonly ResourceChange[]): string[] {
 }
 
 function describeOrganization(change: ResourceChange): string[] {
-  if (change.actions.includes("delete")) return [`**${change.address} is ${change.actions.includes("create") ? "replaced" : "deleted"}**`];
+  if (change.actions.includes("delete"))
+    return [`**${change.address} is ${change.actions.includes("create") ? "replaced" : "deleted"}**`];
   if (change.actions.includes("create")) {
     return [`create ${change.address}`, ...strings(change.after?.aws_service_access_principals).map((p) => `trust ${p}`)];
   }

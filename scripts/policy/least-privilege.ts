@@ -80,7 +80,12 @@ export function leastPrivilegePolicy(stack: StackConfig): PolicyDocument {
     const { bucket, key, useLockfile, dynamodbTable, region } = stack.backend;
     statements.push(
       { Sid: "ListStateBucket", Effect: "Allow", Action: ["s3:ListBucket"], Resource: `arn:aws:s3:::${bucket}` },
-      { Sid: "ReadWriteState", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: `arn:aws:s3:::${bucket}/${key}` },
+      {
+        Sid: "ReadWriteState",
+        Effect: "Allow",
+        Action: ["s3:GetObject", "s3:PutObject"],
+        Resource: `arn:aws:s3:::${bucket}/${key}`,
+      },
     );
     if (useLockfile) {
       statements.push({

@@ -26,13 +26,17 @@ function linesOf(issue: Issue): string[] {
   const input: unknown = issue.input;
   switch (issue.code) {
     case "invalid_type":
-      return [input === undefined ? configProblem.missing(path, issue.message) : configProblem.wrongType(path, input, issue.message)];
+      return [
+        input === undefined ? configProblem.missing(path, issue.message) : configProblem.wrongType(path, input, issue.message),
+      ];
     case "invalid_value":
       return [configProblem.notOneOf(path, input, issue.values.map(String))];
     case "unrecognized_keys":
       return issue.keys.map((key) => configProblem.unknownKey(path, key, issue.message));
     case "too_small":
-      return [issue.origin === "array" ? configProblem.empty(path, issue.message) : configProblem.wrongType(path, input, issue.message)];
+      return [
+        issue.origin === "array" ? configProblem.empty(path, issue.message) : configProblem.wrongType(path, input, issue.message),
+      ];
     case "invalid_union":
       return [discriminatorProblem(path, issue)];
     case "custom":
@@ -72,5 +76,7 @@ function ruleProblem(path: string, issue: z.core.$ZodIssueCustom): string {
 /** `stacks[0].backend.key` from zod's ["stacks", 0, "backend", "key"]; the whole file is "config". */
 export function pathText(path: readonly PropertyKey[]): string {
   if (path.length === 0) return "config";
-  return path.map((key, index) => (typeof key === "number" ? `[${key}]` : index === 0 ? String(key) : `.${String(key)}`)).join("");
+  return path
+    .map((key, index) => (typeof key === "number" ? `[${key}]` : index === 0 ? String(key) : `.${String(key)}`))
+    .join("");
 }

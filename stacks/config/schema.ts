@@ -42,7 +42,7 @@ const BUCKET: Format = {
 };
 const STATE_KEY: Format = {
   pattern: /^[A-Za-z0-9!_.*'()/-]{1,1000}$/,
-  expected: "an S3 key such as \"org-root-access/prod.tfstate\" (letters, digits and !_.*'()/- only)",
+  expected: 'an S3 key such as "org-root-access/prod.tfstate" (letters, digits and !_.*\'()/- only)',
 };
 const DYNAMODB_TABLE: Format = {
   pattern: /^[A-Za-z0-9_.-]{3,255}$/,
@@ -79,21 +79,18 @@ const strict = <T extends z.core.$ZodLooseShape>(shape: T) =>
 
 /** A list in which each valid item appears once; `why` ends the message about a repeated one. */
 const uniqueList = <T extends z.ZodType>(item: T, why: string) =>
-  z.array(item, { error: "a list" }).superRefine(
-    (items, context) => {
-      const first = new Map<unknown, number>();
-      items.forEach((value, index) => {
-        if (!item.safeParse(value).success) return;
-        const earlier = first.get(value);
-        if (earlier === undefined) {
-          first.set(value, index);
-        } else {
-          context.addIssue(problem([index], { kind: "duplicate", value, firstPath: [earlier], why }));
-        }
-      });
-    },
-    whenList,
-  );
+  z.array(item, { error: "a list" }).superRefine((items, context) => {
+    const first = new Map<unknown, number>();
+    items.forEach((value, index) => {
+      if (!item.safeParse(value).success) return;
+      const earlier = first.get(value);
+      if (earlier === undefined) {
+        first.set(value, index);
+      } else {
+        context.addIssue(problem([index], { kind: "duplicate", value, firstPath: [earlier], why }));
+      }
+    });
+  }, whenList);
 
 const ORGANIZATION_MODES = ["create", "adopt", "external"] as const;
 
@@ -102,37 +99,36 @@ const organizationSchema = strict({
     description:
       '"create": this stack creates the organization; "adopt": imports and manages an existing one; "external": only checks one another stack owns',
   }),
-  id: formatted(ORGANIZATION_ID)
-    .optional()
-    .meta({ description: 'the organization id ("o-" and 10-32 lowercase letters or digits); required for "adopt" and "external"' }),
-  serviceAccessPrincipals: uniqueList(formatted(SERVICE_PRINCIPAL), "list each service principal once")
-    .optional()
-    .meta({
-      description: 'trusted services to enable besides iam.amazonaws.com ("create" and "adopt"); none is ever disabled',
-      default: [],
-    }),
+  id: formatted(ORGANIZATION_ID).optional().meta({
+    description: 'the organization id ("o-" and 10-32 lowercase letters or digits); required for "adopt" and "external"',
+  }),
+  serviceAccessPrincipals: uniqueList(formatted(SERVICE_PRINCIPAL), "list each service principal once").optional().meta({
+    description: 'trusted services to enable besides iam.amazonaws.com ("create" and "adopt"); none is ever disabled',
+    default: [],
+  }),
 })
-  .superRefine(
-    (organization, context) => {
-      const { mode } = organization;
-      if (mode === "create" && organization.id !== undefined) {
-        context.addIssue(onlyWith(["id"], 'with mode "adopt" or "external"', 'remove it: mode "create" creates a new organization'));
-      }
-      if ((mode === "adopt" || mode === "external") && organization.id === undefined) {
-        context.addIssue(problem(["id"], { kind: "missing", expected: `${ORGANIZATION_ID.expected}, with mode ${JSON.stringify(mode)}` }));
-      }
-      if (mode === "external" && organization.serviceAccessPrincipals !== undefined) {
-        context.addIssue(
-          onlyWith(
-            ["serviceAccessPrincipals"],
-            'with mode "create" or "adopt"',
-            "in external mode the stack that owns the organization manages its trusted services",
-          ),
-        );
-      }
-    },
-    whenObject,
-  )
+  .superRefine((organization, context) => {
+    const { mode } = organization;
+    if (mode === "create" && organization.id !== undefined) {
+      context.addIssue(
+        onlyWith(["id"], 'with mode "adopt" or "external"', 'remove it: mode "create" creates a new organization'),
+      );
+    }
+    if ((mode === "adopt" || mode === "external") && organization.id === undefined) {
+      context.addIssue(
+        problem(["id"], { kind: "missing", expected: `${ORGANIZATION_ID.expected}, with mode ${JSON.stringify(mode)}` }),
+      );
+    }
+    if (mode === "external" && organization.serviceAccessPrincipals !== undefined) {
+      context.addIssue(
+        onlyWith(
+          ["serviceAccessPrincipals"],
+          'with mode "create" or "adopt"',
+          "in external mode the stack that owns the organization manages its trusted services",
+        ),
+      );
+    }
+  }, whenObject)
   .transform(({ mode, id, serviceAccessPrincipals }) => ({ mode, id, serviceAccessPrincipals: serviceAccessPrincipals ?? [] }))
   .prefault({});
 
@@ -141,7 +137,9 @@ const localBackendSchema = strict({ type: z.literal("local") });
 const s3BackendSchema = strict({
   type: z.literal("s3"),
   bucket: formatted(BUCKET).meta({ description: "the state bucket" }),
-  key: formatted(STATE_KEY).optional().meta({ description: "the state object's key; default org-root-access/<stack name>.tfstate" }),
+  key: formatted(STATE_KEY)
+    .optional()
+    .meta({ description: "the state object's key; default org-root-access/<stack name>.tfstate" }),
   region: formatted(REGION).optional().meta({ description: "the bucket's region; default the stack's region" }),
   useLockfile: flag().default(true).meta({ description: "S3-native state locking (Terraform 1.10 or newer)" }),
   dynamodbTable: formatted(DYNAMODB_TABLE).optional().meta({ description: "a DynamoDB table for locking (the older mechanism)" }),
@@ -155,27 +153,24 @@ const FEATURES = z.enum(ROOT_ACCESS_FEATURES);
 const WAIT_RANGE = `a whole number from 0 to ${MAX_SERVICE_ACCESS_WAIT_SECONDS}`;
 
 const stackSchema = strict({
-  name: formatted(STACK_NAME)
-    .default(DEFAULT_STACK_NAME)
-    .meta({
-      description:
-        'stack name: the folder under cdktf.out/stacks and the state file name. A letter, then letters, digits, "-", "_"; unique',
-    }),
+  name: formatted(STACK_NAME).default(DEFAULT_STACK_NAME).meta({
+    description:
+      'stack name: the folder under cdktf.out/stacks and the state file name. A letter, then letters, digits, "-", "_"; unique',
+  }),
   organization: organizationSchema.meta({ description: "the organization this stack works on" }),
-  features: uniqueList(FEATURES, "list each feature once")
-    .default(["RootSessions"])
-    .meta({
-      description: 'any of "RootCredentialsManagement", "RootSessions", each once; [] disables every feature this stack enabled',
-    }),
-  implementation: z.enum(["script", "native"])
+  features: uniqueList(FEATURES, "list each feature once").default(["RootSessions"]).meta({
+    description: 'any of "RootCredentialsManagement", "RootSessions", each once; [] disables every feature this stack enabled',
+  }),
+  implementation: z
+    .enum(["script", "native"])
     .default("script")
     .meta({ description: '"script" (the bundled script) or "native" (aws_iam_organizations_features)' }),
   delegatedAdministratorAccountId: formatted(ACCOUNT_ID)
     .optional()
     .meta({ description: "12-digit account id to register as IAM's delegated administrator" }),
-  assumeRoleArn: formatted(ROLE_ARN)
-    .optional()
-    .meta({ description: "a role in the management account that the provider and the script assume (session name org-root-access)" }),
+  assumeRoleArn: formatted(ROLE_ARN).optional().meta({
+    description: "a role in the management account that the provider and the script assume (session name org-root-access)",
+  }),
   region: formatted(REGION).default(DEFAULT_REGION).meta({ description: "the provider's and the script's region" }),
   allowOrganizationDestroy: flag()
     .default(false)
@@ -193,28 +188,29 @@ const stackSchema = strict({
       description: `how long the script keeps retrying while IAM does not yet see trusted access that was just enabled (0-${MAX_SERVICE_ACCESS_WAIT_SECONDS})`,
     }),
 })
-  .superRefine(
-    (stack, context) => {
-      const mode = isRecord(stack.organization) ? stack.organization.mode : undefined;
-      if (mode !== undefined && mode !== "create" && stack.allowOrganizationDestroy === true) {
-        context.addIssue(
-          onlyWith(
-            ["allowOrganizationDestroy"],
-            'with mode "create"',
-            `an organization in mode ${JSON.stringify(mode)} is never deleted by this stack; remove the key`,
-          ),
-        );
-      }
-    },
-    whenObject,
-  )
+  .superRefine((stack, context) => {
+    const mode = isRecord(stack.organization) ? stack.organization.mode : undefined;
+    if (mode !== undefined && mode !== "create" && stack.allowOrganizationDestroy === true) {
+      context.addIssue(
+        onlyWith(
+          ["allowOrganizationDestroy"],
+          'with mode "create"',
+          `an organization in mode ${JSON.stringify(mode)} is never deleted by this stack; remove the key`,
+        ),
+      );
+    }
+  }, whenObject)
   .transform((stack) => ({
     ...stack,
     // Canonical (enable) order, so the same set always synthesizes the same way.
     features: ROOT_ACCESS_FEATURES.filter((feature) => stack.features.includes(feature)),
     backend:
       stack.backend.type === "s3"
-        ? { ...stack.backend, key: stack.backend.key ?? defaultStateKey(stack.name), region: stack.backend.region ?? stack.region }
+        ? {
+            ...stack.backend,
+            key: stack.backend.key ?? defaultStateKey(stack.name),
+            region: stack.backend.region ?? stack.region,
+          }
         : stack.backend,
   }));
 
@@ -226,23 +222,20 @@ export const configFileSchema = strict({
       error: (issue) => (issue.input === undefined ? `a list of stacks, for example ${STACKS_EXAMPLE}` : "a list"),
     })
     .min(1, { error: STACKS_EXAMPLE })
-    .superRefine(
-      (stacks, context) => {
-        unique(
-          context,
-          stacks.map((stack) => (isRecord(stack) && isValidName(stack.name) ? stack.name : undefined)),
-          "name",
-          "stack names must be unique: each becomes a folder under cdktf.out/stacks and a state file",
-        );
-        unique(
-          context,
-          stacks.map(stateObjectOf),
-          "backend.key",
-          "each stack needs its own state object, or they would overwrite each other's state",
-        );
-      },
-      whenList,
-    )
+    .superRefine((stacks, context) => {
+      unique(
+        context,
+        stacks.map((stack) => (isRecord(stack) && isValidName(stack.name) ? stack.name : undefined)),
+        "name",
+        "stack names must be unique: each becomes a folder under cdktf.out/stacks and a state file",
+      );
+      unique(
+        context,
+        stacks.map(stateObjectOf),
+        "backend.key",
+        "each stack needs its own state object, or they would overwrite each other's state",
+      );
+    }, whenList)
     .meta({ description: "one entry per organization" }),
 });
 

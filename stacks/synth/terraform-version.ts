@@ -24,7 +24,10 @@ export interface TerraformVersionOptions {
  * Asynchronous, so the app builds its stacks while terraform starts; and a binary already seen (same path,
  * size and mtime) is not run again, which saves a fifth of a synth.
  */
-export async function checkTerraformVersion(stacks: readonly StackConfig[], options: TerraformVersionOptions = {}): Promise<void> {
+export async function checkTerraformVersion(
+  stacks: readonly StackConfig[],
+  options: TerraformVersionOptions = {},
+): Promise<void> {
   const binary = options.binary ?? (process.env.TERRAFORM_BINARY_NAME || "terraform");
   const output = await versionOutput(binary, options.cacheFile);
   const found = /v?(\d+)\.(\d+)\.(\d+)/.exec(output);
@@ -58,7 +61,9 @@ async function versionOutput(binary: string, cacheFile: string | undefined): Pro
 
 /** The binary's real path, size and mtime, or undefined when it is not found (running it reports why). */
 function binaryFingerprint(binary: string): string | undefined {
-  const candidates = binary.includes(path.sep) ? [binary] : (process.env.PATH ?? "").split(path.delimiter).map((dir) => path.join(dir, binary));
+  const candidates = binary.includes(path.sep)
+    ? [binary]
+    : (process.env.PATH ?? "").split(path.delimiter).map((dir) => path.join(dir, binary));
   for (const candidate of candidates) {
     try {
       fs.accessSync(candidate, fs.constants.X_OK);

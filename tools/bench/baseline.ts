@@ -15,7 +15,14 @@ export function createTemplateBaseline(projectRoot: string, dir: string): string
   fs.writeFileSync(
     path.join(dir, "tsconfig.json"),
     JSON.stringify({
-      compilerOptions: { target: "ES2022", module: "commonjs", strict: true, esModuleInterop: true, skipLibCheck: true, types: ["node"] },
+      compilerOptions: {
+        target: "ES2022",
+        module: "commonjs",
+        strict: true,
+        esModuleInterop: true,
+        skipLibCheck: true,
+        types: ["node"],
+      },
       include: ["main.ts", "stacks", "scripts/root-access/contract.ts"],
     }),
   );
@@ -34,6 +41,9 @@ for (const stack of config.stacks) new RootAccessStack(app, stack.name, { config
 app.synth();
 `,
   );
-  fs.writeFileSync(path.join(dir, "cdktf.json"), JSON.stringify({ language: "typescript", app: "npx ts-node main.ts", sendCrashReports: "false" }));
+  fs.writeFileSync(
+    path.join(dir, "cdktf.json"),
+    JSON.stringify({ language: "typescript", app: "npx ts-node main.ts", sendCrashReports: "false" }),
+  );
   return dir;
 }

@@ -55,17 +55,36 @@ async function synthFigures(): Promise<void> {
   const baselineDir = createTemplateBaseline(ROOT, path.join(work, "baseline"));
 
   const fast = { runs: 10 };
-  const npmSynth = await measure("npm run synth (build up to date)", () => timeCommand("npm", ["run", "--silent", "synth"], { cwd: ROOT, env }), fast);
+  const npmSynth = await measure(
+    "npm run synth (build up to date)",
+    () => timeCommand("npm", ["run", "--silent", "synth"], { cwd: ROOT, env }),
+    fast,
+  );
   // Touching main.ts (same bytes, new mtime) makes the build redo the app's bundle, as after an edit.
   const touchApp = () => fs.utimesSync(path.join(ROOT, "main.ts"), new Date(), new Date());
-  const afterEdit = await measure("npm run synth right after an edit (esbuild rebuilds the app)", () => timeCommand("npm", ["run", "--silent", "synth"], { cwd: ROOT, env }), {
-    ...fast,
-    prepare: touchApp,
-  });
-  const appOnly = await measure("node build/main.js (the app alone)", () => timeCommand(NODE, ["build/main.js"], { cwd: ROOT, env }), fast);
-  const npmAlone = await measure("npm --version (npm's own start, for reference)", () => timeCommand("npm", ["--version"], { cwd: ROOT, env }), fast);
+  const afterEdit = await measure(
+    "npm run synth right after an edit (esbuild rebuilds the app)",
+    () => timeCommand("npm", ["run", "--silent", "synth"], { cwd: ROOT, env }),
+    {
+      ...fast,
+      prepare: touchApp,
+    },
+  );
+  const appOnly = await measure(
+    "node build/main.js (the app alone)",
+    () => timeCommand(NODE, ["build/main.js"], { cwd: ROOT, env }),
+    fast,
+  );
+  const npmAlone = await measure(
+    "npm --version (npm's own start, for reference)",
+    () => timeCommand("npm", ["--version"], { cwd: ROOT, env }),
+    fast,
+  );
   const tsNode = await measure("baseline: ts-node main.ts, barrel imports", () =>
-    timeCommand("npx", ["ts-node", "main.ts"], { cwd: baselineDir, env: { ...env, CDKTF_OUTDIR: path.join(work, "baseline-out") } }),
+    timeCommand("npx", ["ts-node", "main.ts"], {
+      cwd: baselineDir,
+      env: { ...env, CDKTF_OUTDIR: path.join(work, "baseline-out") },
+    }),
   );
   const speedup = tsNode.median / npmSynth.median;
   const faster = (figure: Figure) => `${(tsNode.median / figure.median).toFixed(1)}x faster`;
@@ -88,11 +107,14 @@ async function synthFigures(): Promise<void> {
 
   // The CLI path, in copies so neither touches the checkout's cdktf.out.
   const cliProject = path.join(work, "cli-project");
-  for (const entry of ["main.ts", "cdktf.json", "package.json", "tsconfig.json", "stacks", "scripts", "tools"]) fs.cpSync(path.join(ROOT, entry), path.join(cliProject, entry), { recursive: true });
+  for (const entry of ["main.ts", "cdktf.json", "package.json", "tsconfig.json", "stacks", "scripts", "tools"])
+    fs.cpSync(path.join(ROOT, entry), path.join(cliProject, entry), { recursive: true });
   fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(cliProject, "node_modules"));
   const { CDKTF_OUTDIR: _outdir, ...withoutOutdir } = env;
   const cliEnv = { ...withoutOutdir, CHECKPOINT_DISABLE: "1", CI: "1" };
-  const cli = await measure("npx cdktf synth (this project)", () => timeCommand("npx", ["cdktf", "synth"], { cwd: cliProject, env: cliEnv }));
+  const cli = await measure("npx cdktf synth (this project)", () =>
+    timeCommand("npx", ["cdktf", "synth"], { cwd: cliProject, env: cliEnv }),
+  );
   const cliBaseline = await measure("baseline: npx cdktf synth with ts-node and barrel imports", () =>
     timeCommand("npx", ["cdktf", "synth"], { cwd: baselineDir, env: cliEnv }),
   );
@@ -107,13 +129,21 @@ async function synthFigures(): Promise<void> {
   // into a fresh folder (a pipeline's clean checkout).
   const counts = [1, 5, 25];
   const subjects = counts.flatMap((count): Subject[] => {
-    const config = writeConfig(`stacks-${count}`, Array.from({ length: count }, (_, i) => ({ name: `org${i}`, backend: { type: "s3", bucket: "acme-tfstate" } })));
+    const config = writeConfig(
+      `stacks-${count}`,
+      Array.from({ length: count }, (_, i) => ({ name: `org${i}`, backend: { type: "s3", bucket: "acme-tfstate" } })),
+    );
     const label = `${count} organization stack${count === 1 ? "" : "s"}`;
-    const synthInto = (outdir: string) => () => timeCommand(NODE, ["build/main.js"], { cwd: ROOT, env: { ...env, ROOT_ACCESS_CONFIG: config, CDKTF_OUTDIR: outdir } });
+    const synthInto = (outdir: string) => () =>
+      timeCommand(NODE, ["build/main.js"], { cwd: ROOT, env: { ...env, ROOT_ACCESS_CONFIG: config, CDKTF_OUTDIR: outdir } });
     const fresh = path.join(work, `fresh-${count}`);
     return [
       { label: `${label}, over the previous output`, run: synthInto(path.join(work, `out-${count}`)) },
-      { label: `${label}, into a fresh folder`, run: synthInto(fresh), prepare: () => fs.rmSync(fresh, { recursive: true, force: true }) },
+      {
+        label: `${label}, into a fresh folder`,
+        run: synthInto(fresh),
+        prepare: () => fs.rmSync(fresh, { recursive: true, force: true }),
+      },
     ];
   });
   const figures = await measureInTurns(subjects, { runs: 10 });
@@ -140,23 +170,38 @@ async function synthFigures(): Promise<void> {
 }
 
 async function scriptFigures(emulator: Emulator): Promise<void> {
-  const env = { ...emulator.environment(), ROOT_ACCESS_REGION: "us-east-1", AWS_REGION: "us-east-1", AWS_DEFAULT_REGION: "us-east-1" };
+  const env = {
+    ...emulator.environment(),
+    ROOT_ACCESS_REGION: "us-east-1",
+    AWS_REGION: "us-east-1",
+    AWS_DEFAULT_REGION: "us-east-1",
+  };
   // An organization with IAM trusted access and RootSessions, so enable and check have nothing to do.
   const organizations = new OrganizationsClient(clientConfig(env));
   await organizations.send(new CreateOrganizationCommand({ FeatureSet: "ALL" }));
   await organizations.send(new EnableAWSServiceAccessCommand({ ServicePrincipal: "iam.amazonaws.com" }));
   const setup = spawnSync(NODE, ["build/root-access.js", "enable", "RootSessions"], { cwd: ROOT, env, encoding: "utf8" });
   if (setup.status !== 0) throw new Error(`setting up: ${setup.stderr}`);
-  const inEmulator = (args: string[], extra: NodeJS.ProcessEnv = {}) => () => timeCommand(NODE, args, { cwd: ROOT, env: { ...env, ...extra } });
-  const floorProgram = 'const i=require("@aws-sdk/client-iam");new i.IAMClient({}).send(new i.ListOrganizationsFeaturesCommand({})).then(r=>console.log(r.EnabledFeatures))';
+  const inEmulator =
+    (args: string[], extra: NodeJS.ProcessEnv = {}) =>
+    () =>
+      timeCommand(NODE, args, { cwd: ROOT, env: { ...env, ...extra } });
+  const floorProgram =
+    'const i=require("@aws-sdk/client-iam");new i.IAMClient({}).send(new i.ListOrganizationsFeaturesCommand({})).then(r=>console.log(r.EnabledFeatures))';
   const awsCliInstalled = spawnSync("aws", ["--version"], { stdio: "ignore" }).status === 0;
   const subjects: Subject[] = [
     { label: "root-access enable RootSessions (no-op)", run: inEmulator(["build/root-access.js", "enable", "RootSessions"]) },
     { label: "root-access check RootSessions", run: inEmulator(["build/root-access.js", "check", "RootSessions"]) },
-    { label: "floor: node one-liner with the SDK", run: inEmulator(["-e", floorProgram], { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" }) },
+    {
+      label: "floor: node one-liner with the SDK",
+      run: inEmulator(["-e", floorProgram], { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" }),
+    },
   ];
   if (awsCliInstalled) {
-    subjects.push({ label: "AWS CLI: aws iam list-organizations-features", run: () => timeCommand("aws", ["iam", "list-organizations-features"], { cwd: ROOT, env }) });
+    subjects.push({
+      label: "AWS CLI: aws iam list-organizations-features",
+      run: () => timeCommand("aws", ["iam", "list-organizations-features"], { cwd: ROOT, env }),
+    });
   }
   const [enable, check, floor, awsCli] = await measureInTurns(subjects, { runs: 10 });
   const worst = Math.max(enable.median, check.median);
@@ -169,7 +214,9 @@ async function scriptFigures(emulator: Emulator): Promise<void> {
   if (awsCli) rows.push({ figure: awsCli, ratio: ofFloor(awsCli) });
   const detail =
     `the slower of the two is ${(worst / floor.median).toFixed(2)}x the floor` +
-    (awsCli ? ` and ${(awsCli.median / worst).toFixed(1)}x faster than the AWS CLI.` : "; the AWS CLI is not installed here, so that half was not measured.");
+    (awsCli
+      ? ` and ${(awsCli.median / worst).toFixed(1)}x faster than the AWS CLI.`
+      : "; the AWS CLI is not installed here, so that half was not measured.");
   sections.push(
     `## 4. The script's no-op enable and check, against the emulator\n\n${table(rows)}\n\n${verdict(
       worst <= 1.3 * floor.median && awsCli !== undefined && worst < awsCli.median,
@@ -186,7 +233,11 @@ async function applyFigures(emulator: Emulator): Promise<void> {
     await emulator.reset();
     dir = fs.mkdtempSync(path.join(work, `apply-${implementation}-`));
     const config = writeConfig(`apply-${implementation}`, [{ name: "bench", implementation }]);
-    const synth = spawnSync(NODE, ["build/main.js"], { cwd: ROOT, env: { ...cliConfig, ROOT_ACCESS_CONFIG: config, CDKTF_OUTDIR: path.join(dir, "cdktf.out") }, encoding: "utf8" });
+    const synth = spawnSync(NODE, ["build/main.js"], {
+      cwd: ROOT,
+      env: { ...cliConfig, ROOT_ACCESS_CONFIG: config, CDKTF_OUTDIR: path.join(dir, "cdktf.out") },
+      encoding: "utf8",
+    });
     if (synth.status !== 0) throw new Error(synth.stderr);
     timeCommand("terraform", ["init", "-input=false"], { cwd: stackDir(), env: cliConfig });
   };
@@ -215,7 +266,9 @@ async function applyFigures(emulator: Emulator): Promise<void> {
   const sent = Object.keys(after).filter((key) => delta(key) > 0);
   const sum = (keys: string[]) => keys.reduce((total, key) => total + delta(key), 0);
   const iamCalls = sent.filter((key) => key.startsWith("iam:"));
-  const writes = sent.filter((key) => /:(Enable|Disable|Create|Delete|Register|Deregister|Update|Attach|Detach|Put|Tag|Untag)/.test(key));
+  const writes = sent.filter((key) =>
+    /:(Enable|Disable|Create|Delete|Register|Deregister|Update|Attach|Detach|Put|Tag|Untag)/.test(key),
+  );
   // Only the script reads ListOrganizationsFeatures in script mode (the native resource is absent), once per run.
   const scriptRuns = delta("iam:ListOrganizationsFeatures");
   const listed = (keys: string[]) => (keys.length === 0 ? "none" : keys.map((key) => `${key} x${delta(key)}`).join(", "));
@@ -246,7 +299,9 @@ async function testFigure(): Promise<void> {
     const name = path.relative(ROOT, result.name);
     secondsByFile.set(name, [...(secondsByFile.get(name) ?? []), (result.endTime - result.startTime) / 1000]);
   }
-  const files = [...secondsByFile].map(([name, all]) => ({ name, all: all.sort((a, b) => a - b) })).sort((a, b) => median(b.all) - median(a.all));
+  const files = [...secondsByFile]
+    .map(([name, all]) => ({ name, all: all.sort((a, b) => a - b) }))
+    .sort((a, b) => median(b.all) - median(a.all));
   const last = timed[timed.length - 1];
   sections.push(
     `## 7. npm test\n\n${table([{ figure: npmTest }, { figure: typecheck }])}\n\nEvery timed run passed: ` +
@@ -254,7 +309,10 @@ async function testFigure(): Promise<void> {
       `| file | median | min | max |\n| --- | ---: | ---: | ---: |\n` +
       files
         .slice(0, 8)
-        .map(({ name, all }) => `| ${name} | ${median(all).toFixed(1)} s | ${all[0].toFixed(1)} s | ${all[all.length - 1].toFixed(1)} s |`)
+        .map(
+          ({ name, all }) =>
+            `| ${name} | ${median(all).toFixed(1)} s | ${all[0].toFixed(1)} s | ${all[all.length - 1].toFixed(1)} s |`,
+        )
         .join("\n") +
       `\n\nThe end-to-end files dominate: every apply starts terraform and the 700 MB AWS provider several times (plan, show -json, apply).`,
   );

@@ -20,14 +20,24 @@ export interface Figure {
  * Runs a command under GNU time, which reports the peak RSS; the wall time is measured here, since GNU time
  * rounds it to 10 ms. Throws with the command's output if it fails (a benchmark of a failure means nothing).
  */
-export function timeCommand(command: string, args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Sample {
+export function timeCommand(
+  command: string,
+  args: readonly string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Sample {
   const started = process.hrtime.bigint();
-  const result = spawnSync(GNU_TIME, ["-f", "BENCH %M", command, ...args], { ...options, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  const result = spawnSync(GNU_TIME, ["-f", "BENCH %M", command, ...args], {
+    ...options,
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const line = result.stderr.trim().split("\n").pop() ?? "";
   const match = /^BENCH (\d+)$/.exec(line);
   if (result.status !== 0 || !match) {
-    throw new Error(`${command} ${args.join(" ")} failed (exit ${result.status}):\n${result.stdout.slice(-2000)}\n${result.stderr.slice(-2000)}`);
+    throw new Error(
+      `${command} ${args.join(" ")} failed (exit ${result.status}):\n${result.stdout.slice(-2000)}\n${result.stderr.slice(-2000)}`,
+    );
   }
   return { seconds, peakMb: Number(match[1]) / 1024 };
 }
@@ -37,7 +47,8 @@ const GNU_TIME = "/usr/bin/time";
 /** Fails early, saying what to install, when a tool a figure needs is missing. */
 export function requireTool(command: string, args: readonly string[], install: string): void {
   const result = spawnSync(command, args, { stdio: "ignore" });
-  if (result.error || result.status !== 0) throw new Error(`bench needs ${command} (${install}); "${command} ${args.join(" ")}" failed.`);
+  if (result.error || result.status !== 0)
+    throw new Error(`bench needs ${command} (${install}); "${command} ${args.join(" ")}" failed.`);
 }
 
 /** One thing to measure: a timed run, and what to do untimed before each. */
@@ -48,7 +59,11 @@ export interface Subject {
 }
 
 /** `warmups` untimed runs, then `runs` timed ones; `prepare` runs untimed before each. */
-export async function measure(label: string, run: () => Sample, options: { runs?: number; warmups?: number; prepare?: () => Promise<void> | void } = {}): Promise<Figure> {
+export async function measure(
+  label: string,
+  run: () => Sample,
+  options: { runs?: number; warmups?: number; prepare?: () => Promise<void> | void } = {},
+): Promise<Figure> {
   const [figure] = await measureInTurns([{ label, run, prepare: options.prepare }], options);
   return figure;
 }
@@ -57,7 +72,10 @@ export async function measure(label: string, run: () => Sample, options: { runs?
  * Several subjects measured in turns (a, b, a, b...), so a slow spell of a shared machine falls on all of
  * them alike and their ratio stays fair.
  */
-export async function measureInTurns(subjects: readonly Subject[], options: { runs?: number; warmups?: number } = {}): Promise<Figure[]> {
+export async function measureInTurns(
+  subjects: readonly Subject[],
+  options: { runs?: number; warmups?: number } = {},
+): Promise<Figure[]> {
   const { runs = 5, warmups = 1 } = options;
   const samples: Sample[][] = subjects.map(() => []);
   for (let round = 0; round < warmups + runs; round++) {

@@ -89,7 +89,9 @@ function printSummary(
   log();
   log(`org-root-access: stack "${stack}" applied against the LOCAL EMULATOR`);
   log(`  Emulator        ${endpoint} (moto, not AWS)`);
-  log(`  Organization    ${org ? `${org.id} (feature set ${org.featureSet}, management account ${org.managementAccountId})` : "none"}`);
+  log(
+    `  Organization    ${org ? `${org.id} (feature set ${org.featureSet}, management account ${org.managementAccountId})` : "none"}`,
+  );
   log(`  Trusted access  ${after.trustedServices.join(", ") || "none"}`);
   log(`  Root access     before: ${describeFeatures(before)}`);
   log(`                  after:  ${describeFeatures(after)}`);

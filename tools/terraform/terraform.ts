@@ -86,7 +86,9 @@ export class Terraform {
   /** The stack's outputs, as plain values. */
   async outputs(): Promise<Record<string, unknown>> {
     const { stdout } = await this.ok(["output", "-json"]);
-    return Object.fromEntries(Object.entries(JSON.parse(stdout) as Record<string, { value: unknown }>).map(([k, v]) => [k, v.value]));
+    return Object.fromEntries(
+      Object.entries(JSON.parse(stdout) as Record<string, { value: unknown }>).map(([k, v]) => [k, v.value]),
+    );
   }
 }
 

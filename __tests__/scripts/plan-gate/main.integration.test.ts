@@ -22,7 +22,12 @@ const orgChange = (before: string[], after: string[]) => ({
       address: "aws_organizations_organization.organization",
       mode: "managed",
       type: "aws_organizations_organization",
-      change: { actions: ["update"], before: { aws_service_access_principals: before }, after: { aws_service_access_principals: after }, after_unknown: {} },
+      change: {
+        actions: ["update"],
+        before: { aws_service_access_principals: before },
+        after: { aws_service_access_principals: after },
+        after_unknown: {},
+      },
     },
   ],
 });
@@ -47,7 +52,9 @@ describe("npm run plan-gate", () => {
   it("exits 1 listing each offending change", () => {
     const { code, stdout } = check(orgChange(["iam.amazonaws.com", "sso.amazonaws.com"], ["iam.amazonaws.com"]));
     expect(code).toBe(1);
-    expect(stdout).toContain("  FAIL trusted-services-kept: no trusted service principal is removed\n         - aws_organizations_organization.organization would disable trusted access for sso.amazonaws.com\n");
+    expect(stdout).toContain(
+      "  FAIL trusted-services-kept: no trusted service principal is removed\n         - aws_organizations_organization.organization would disable trusted access for sso.amazonaws.com\n",
+    );
     expect(stdout).toContain("plan-gate: 1 rule failed. Do not apply this plan");
   });
 

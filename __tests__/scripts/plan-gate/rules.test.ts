@@ -1,7 +1,21 @@
 import { PlanUnreadable, readPlan } from "../../../scripts/plan-gate/plan";
-import { RULES, delegatedAdministratorsKept, organizationKept, policyTypesKept, trustedServicesKept } from "../../../scripts/plan-gate/rules";
+import {
+  RULES,
+  delegatedAdministratorsKept,
+  organizationKept,
+  policyTypesKept,
+  trustedServicesKept,
+} from "../../../scripts/plan-gate/rules";
 
-type Change = { address?: string; type: string; mode?: string; actions: string[]; before?: unknown; after?: unknown; after_unknown?: unknown };
+type Change = {
+  address?: string;
+  type: string;
+  mode?: string;
+  actions: string[];
+  before?: unknown;
+  after?: unknown;
+  after_unknown?: unknown;
+};
 
 /** A `terraform show -json` plan with these resource changes. */
 function plan(...changes: Change[]) {
@@ -19,42 +33,66 @@ function plan(...changes: Change[]) {
 }
 
 const ORG = "aws_organizations_organization";
-const organization = (principals: string[], policyTypes: string[]) => ({ aws_service_access_principals: principals, enabled_policy_types: policyTypes });
+const organization = (principals: string[], policyTypes: string[]) => ({
+  aws_service_access_principals: principals,
+  enabled_policy_types: policyTypes,
+});
 const orgUpdate = (before: object, after: object, after_unknown = {}) =>
   plan({ type: ORG, address: "aws_organizations_organization.organization", actions: ["update"], before, after, after_unknown });
 
 describe("organization-kept", () => {
   it("passes an update, a create and a no-op", () => {
-    expect(organizationKept.evaluate(orgUpdate(organization(["sso.amazonaws.com"], []), organization(["iam.amazonaws.com", "sso.amazonaws.com"], []))).status).toBe("compliant");
+    expect(
+      organizationKept.evaluate(
+        orgUpdate(organization(["sso.amazonaws.com"], []), organization(["iam.amazonaws.com", "sso.amazonaws.com"], [])),
+      ).status,
+    ).toBe("compliant");
     expect(organizationKept.evaluate(plan({ type: ORG, actions: ["create"], after: {} })).status).toBe("compliant");
-    expect(organizationKept.evaluate(plan({ type: ORG, actions: ["no-op"], before: {}, after: {} })).status).toBe("not-applicable");
+    expect(organizationKept.evaluate(plan({ type: ORG, actions: ["no-op"], before: {}, after: {} })).status).toBe(
+      "not-applicable",
+    );
   });
 
   it("fails a delete and a replacement, naming the resource", () => {
-    expect(organizationKept.evaluate(plan({ type: ORG, address: "aws_organizations_organization.organization", actions: ["delete"], before: {} }))).toEqual({
+    expect(
+      organizationKept.evaluate(
+        plan({ type: ORG, address: "aws_organizations_organization.organization", actions: ["delete"], before: {} }),
+      ),
+    ).toEqual({
       rule: "organization-kept",
       status: "non-compliant",
       findings: ["aws_organizations_organization.organization would be deleted"],
     });
-    expect(organizationKept.evaluate(plan({ type: ORG, address: "aws_organizations_organization.o", actions: ["delete", "create"], before: {}, after: {} }))).toMatchObject({
+    expect(
+      organizationKept.evaluate(
+        plan({ type: ORG, address: "aws_organizations_organization.o", actions: ["delete", "create"], before: {}, after: {} }),
+      ),
+    ).toMatchObject({
       findings: ["aws_organizations_organization.o would be replaced (deleted, then created anew)"],
     });
   });
 
   it("does not apply to plans without an organization", () => {
-    expect(organizationKept.evaluate(plan({ type: "terraform_data", actions: ["delete"], before: {} })).status).toBe("not-applicable");
+    expect(organizationKept.evaluate(plan({ type: "terraform_data", actions: ["delete"], before: {} })).status).toBe(
+      "not-applicable",
+    );
   });
 });
 
 describe("trusted-services-kept", () => {
   it("passes when every principal stays, new ones may be added", () => {
-    const result = trustedServicesKept.evaluate(orgUpdate(organization(["sso.amazonaws.com"], []), organization(["iam.amazonaws.com", "sso.amazonaws.com"], [])));
+    const result = trustedServicesKept.evaluate(
+      orgUpdate(organization(["sso.amazonaws.com"], []), organization(["iam.amazonaws.com", "sso.amazonaws.com"], [])),
+    );
     expect(result.status).toBe("compliant");
   });
 
   it("fails listing each principal whose trusted access would be disabled", () => {
     const result = trustedServicesKept.evaluate(
-      orgUpdate(organization(["config.amazonaws.com", "iam.amazonaws.com", "sso.amazonaws.com"], []), organization(["iam.amazonaws.com"], [])),
+      orgUpdate(
+        organization(["config.amazonaws.com", "iam.amazonaws.com", "sso.amazonaws.com"], []),
+        organization(["iam.amazonaws.com"], []),
+      ),
     );
     expect(result).toEqual({
       rule: "trusted-services-kept",
@@ -68,9 +106,16 @@ describe("trusted-services-kept", () => {
 
   it("fails closed when the principals are only known after apply", () => {
     const result = trustedServicesKept.evaluate(
-      orgUpdate(organization(["sso.amazonaws.com"], []), { ...organization([], []), aws_service_access_principals: null }, { aws_service_access_principals: true }),
+      orgUpdate(
+        organization(["sso.amazonaws.com"], []),
+        { ...organization([], []), aws_service_access_principals: null },
+        { aws_service_access_principals: true },
+      ),
     );
-    expect(result).toMatchObject({ status: "non-compliant", findings: [expect.stringContaining("cannot tell which of aws_service_access_principals remain")] });
+    expect(result).toMatchObject({
+      status: "non-compliant",
+      findings: [expect.stringContaining("cannot tell which of aws_service_access_principals remain")],
+    });
   });
 
   it("treats an organization that sets no principals at all as removing every one", () => {
@@ -82,11 +127,15 @@ describe("trusted-services-kept", () => {
 describe("policy-types-kept", () => {
   it("passes when the policy types stay", () => {
     const types = ["SERVICE_CONTROL_POLICY", "TAG_POLICY"];
-    expect(policyTypesKept.evaluate(orgUpdate(organization([], types), organization(["iam.amazonaws.com"], types))).status).toBe("compliant");
+    expect(policyTypesKept.evaluate(orgUpdate(organization([], types), organization(["iam.amazonaws.com"], types))).status).toBe(
+      "compliant",
+    );
   });
 
   it("fails when SCPs would be disabled (which detaches every SCP)", () => {
-    const result = policyTypesKept.evaluate(orgUpdate(organization([], ["SERVICE_CONTROL_POLICY", "TAG_POLICY"]), organization([], ["TAG_POLICY"])));
+    const result = policyTypesKept.evaluate(
+      orgUpdate(organization([], ["SERVICE_CONTROL_POLICY", "TAG_POLICY"]), organization([], ["TAG_POLICY"])),
+    );
     expect(result).toMatchObject({
       status: "non-compliant",
       findings: ["aws_organizations_organization.organization would disable the policy type SERVICE_CONTROL_POLICY"],
@@ -103,10 +152,16 @@ describe("delegated-administrators-kept", () => {
   });
 
   it("fails a deregistration and a replacement, naming account and service", () => {
-    expect(delegatedAdministratorsKept.evaluate(plan({ type, address: `${type}.iam`, actions: ["delete"], before: admin }))).toMatchObject({
+    expect(
+      delegatedAdministratorsKept.evaluate(plan({ type, address: `${type}.iam`, actions: ["delete"], before: admin })),
+    ).toMatchObject({
       findings: [`${type}.iam would deregister account 111122223333 as delegated administrator for iam.amazonaws.com`],
     });
-    expect(delegatedAdministratorsKept.evaluate(plan({ type, address: `${type}.iam`, actions: ["create", "delete"], before: admin, after: admin }))).toMatchObject({
+    expect(
+      delegatedAdministratorsKept.evaluate(
+        plan({ type, address: `${type}.iam`, actions: ["create", "delete"], before: admin, after: admin }),
+      ),
+    ).toMatchObject({
       findings: [expect.stringContaining("(and register again: replaced)")],
     });
   });
@@ -116,8 +171,16 @@ describe("reading the plan", () => {
   it.each([
     ["not JSON", "terraform plan output", "it is not JSON"],
     ["the plan file's text, not show -json", JSON.stringify({ resource_changes: [] }), 'it has no "format_version"'],
-    ["resource_changes that are not a list", JSON.stringify({ format_version: "1.2", resource_changes: {} }), '"resource_changes" is not a list'],
-    ["a change without actions", JSON.stringify({ format_version: "1.2", resource_changes: [{ address: "a.b", type: "a", change: {} }] }), "resource_changes[0] lacks address, type or change.actions"],
+    [
+      "resource_changes that are not a list",
+      JSON.stringify({ format_version: "1.2", resource_changes: {} }),
+      '"resource_changes" is not a list',
+    ],
+    [
+      "a change without actions",
+      JSON.stringify({ format_version: "1.2", resource_changes: [{ address: "a.b", type: "a", change: {} }] }),
+      "resource_changes[0] lacks address, type or change.actions",
+    ],
   ])("fails closed on %s", (_what, text, message) => {
     expect(() => readPlan(text)).toThrow(PlanUnreadable);
     expect(() => readPlan(text)).toThrow(message);
@@ -127,6 +190,11 @@ describe("reading the plan", () => {
     expect(readPlan(JSON.stringify({ format_version: "1.2" })).resourceChanges).toEqual([]);
     const withData = plan({ type: ORG, mode: "data", actions: ["read"], after: {} });
     expect(withData.resourceChanges).toEqual([]);
-    expect(RULES.map((rule) => rule.evaluate(withData).status)).toEqual(["not-applicable", "not-applicable", "not-applicable", "not-applicable"]);
+    expect(RULES.map((rule) => rule.evaluate(withData).status)).toEqual([
+      "not-applicable",
+      "not-applicable",
+      "not-applicable",
+      "not-applicable",
+    ]);
   });
 });

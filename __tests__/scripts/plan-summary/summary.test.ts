@@ -5,7 +5,12 @@ function plan(...changes: { address: string; type: string; actions: string[]; be
   return readPlan(
     JSON.stringify({
       format_version: "1.2",
-      resource_changes: changes.map(({ address, type, actions, before = null, after = null }) => ({ address, type, mode: "managed", change: { actions, before, after } })),
+      resource_changes: changes.map(({ address, type, actions, before = null, after = null }) => ({
+        address,
+        type,
+        mode: "managed",
+        change: { actions, before, after },
+      })),
     }),
   );
 }
@@ -16,8 +21,18 @@ describe("plan summary", () => {
   it("says which features are enabled and disabled, which services become trusted, which administrators are added", () => {
     const summary = summarizePlan(
       plan(
-        { address: "terraform_data.root-sessions[0]", type: "terraform_data", actions: ["create"], after: feature("RootSessions") },
-        { address: "terraform_data.root-credentials-management[0]", type: "terraform_data", actions: ["delete"], before: feature("RootCredentialsManagement") },
+        {
+          address: "terraform_data.root-sessions[0]",
+          type: "terraform_data",
+          actions: ["create"],
+          after: feature("RootSessions"),
+        },
+        {
+          address: "terraform_data.root-credentials-management[0]",
+          type: "terraform_data",
+          actions: ["delete"],
+          before: feature("RootCredentialsManagement"),
+        },
         {
           address: "aws_organizations_organization.organization",
           type: "aws_organizations_organization",
@@ -25,7 +40,12 @@ describe("plan summary", () => {
           before: { aws_service_access_principals: ["sso.amazonaws.com"] },
           after: { aws_service_access_principals: ["iam.amazonaws.com", "sso.amazonaws.com"] },
         },
-        { address: "aws_organizations_delegated_administrator.iam", type: "aws_organizations_delegated_administrator", actions: ["create"], after: { account_id: "111122223333", service_principal: "iam.amazonaws.com" } },
+        {
+          address: "aws_organizations_delegated_administrator.iam",
+          type: "aws_organizations_delegated_administrator",
+          actions: ["create"],
+          after: { account_id: "111122223333", service_principal: "iam.amazonaws.com" },
+        },
       ),
     );
     expect(summary).toEqual([
@@ -57,8 +77,19 @@ describe("plan summary", () => {
   it("calls out a deleted organization and a stopped trust in bold", () => {
     const summary = summarizePlan(
       plan(
-        { address: "aws_organizations_organization.organization", type: "aws_organizations_organization", actions: ["delete"], before: {} },
-        { address: "aws_organizations_organization.other", type: "aws_organizations_organization", actions: ["update"], before: { aws_service_access_principals: ["sso.amazonaws.com"] }, after: { aws_service_access_principals: [] } },
+        {
+          address: "aws_organizations_organization.organization",
+          type: "aws_organizations_organization",
+          actions: ["delete"],
+          before: {},
+        },
+        {
+          address: "aws_organizations_organization.other",
+          type: "aws_organizations_organization",
+          actions: ["update"],
+          before: { aws_service_access_principals: ["sso.amazonaws.com"] },
+          after: { aws_service_access_principals: [] },
+        },
       ),
     );
     expect(summary).toContain("- **aws_organizations_organization.organization is deleted**");
@@ -68,8 +99,18 @@ describe("plan summary", () => {
 
   it("reads the native resource's feature list", () => {
     const summary = summarizePlan(
-      plan({ address: "aws_iam_organizations_features.features", type: "aws_iam_organizations_features", actions: ["update"], before: { enabled_features: ["RootSessions"] }, after: { enabled_features: ["RootCredentialsManagement"] } }),
+      plan({
+        address: "aws_iam_organizations_features.features",
+        type: "aws_iam_organizations_features",
+        actions: ["update"],
+        before: { enabled_features: ["RootSessions"] },
+        after: { enabled_features: ["RootCredentialsManagement"] },
+      }),
     );
-    expect(summary.slice(0, 3)).toEqual(["### Root access features", "- enable RootCredentialsManagement", "- disable RootSessions"]);
+    expect(summary.slice(0, 3)).toEqual([
+      "### Root access features",
+      "- enable RootCredentialsManagement",
+      "- disable RootSessions",
+    ]);
   });
 });

@@ -10,7 +10,12 @@ function actionsOf(fields: Record<string, unknown>): string[] {
   return policyFor(fields).Statement.flatMap((statement) => statement.Action);
 }
 
-const READS = ["organizations:DescribeOrganization", "organizations:ListAccounts", "organizations:ListAWSServiceAccessForOrganization", "organizations:ListRoots"];
+const READS = [
+  "organizations:DescribeOrganization",
+  "organizations:ListAccounts",
+  "organizations:ListAWSServiceAccessForOrganization",
+  "organizations:ListRoots",
+];
 const DISABLES = ["iam:DisableOrganizationsRootCredentialsManagement", "iam:DisableOrganizationsRootSessions"];
 
 describe("least-privilege policy", () => {
@@ -18,7 +23,15 @@ describe("least-privilege policy", () => {
     const policy = policyFor({});
     expect(policy.Version).toBe("2012-10-17");
     expect(actionsOf({}).sort()).toEqual(
-      [...READS, "organizations:CreateOrganization", "organizations:EnableAWSServiceAccess", "iam:CreateServiceLinkedRole", "iam:ListOrganizationsFeatures", "iam:EnableOrganizationsRootSessions", ...DISABLES].sort(),
+      [
+        ...READS,
+        "organizations:CreateOrganization",
+        "organizations:EnableAWSServiceAccess",
+        "iam:CreateServiceLinkedRole",
+        "iam:ListOrganizationsFeatures",
+        "iam:EnableOrganizationsRootSessions",
+        ...DISABLES,
+      ].sort(),
     );
     expect(policy.Statement.find((s) => s.Sid === "CreateOrganizationsServiceLinkedRole")?.Condition).toEqual({
       StringEquals: { "iam:AWSServiceName": "organizations.amazonaws.com" },
@@ -27,19 +40,39 @@ describe("least-privilege policy", () => {
 
   it("create mode with allowOrganizationDestroy: DeleteOrganization, and only then", () => {
     expect(actionsOf({ allowOrganizationDestroy: true })).toContain("organizations:DeleteOrganization");
-    for (const fields of [{}, { organization: { mode: "adopt", id: "o-a1b2c3d4e5" } }, { organization: { mode: "external", id: "o-a1b2c3d4e5" } }]) {
+    for (const fields of [
+      {},
+      { organization: { mode: "adopt", id: "o-a1b2c3d4e5" } },
+      { organization: { mode: "external", id: "o-a1b2c3d4e5" } },
+    ]) {
       expect(actionsOf(fields)).not.toContain("organizations:DeleteOrganization");
     }
   });
 
   it("adopt mode: no create or delete, only adding trusted access", () => {
-    expect(actionsOf({ organization: { mode: "adopt", id: "o-a1b2c3d4e5" }, features: ["RootCredentialsManagement", "RootSessions"] }).sort()).toEqual(
-      [...READS, "organizations:EnableAWSServiceAccess", "iam:ListOrganizationsFeatures", "iam:EnableOrganizationsRootCredentialsManagement", "iam:EnableOrganizationsRootSessions", ...DISABLES].sort(),
+    expect(
+      actionsOf({
+        organization: { mode: "adopt", id: "o-a1b2c3d4e5" },
+        features: ["RootCredentialsManagement", "RootSessions"],
+      }).sort(),
+    ).toEqual(
+      [
+        ...READS,
+        "organizations:EnableAWSServiceAccess",
+        "iam:ListOrganizationsFeatures",
+        "iam:EnableOrganizationsRootCredentialsManagement",
+        "iam:EnableOrganizationsRootSessions",
+        ...DISABLES,
+      ].sort(),
     );
   });
 
   it("external mode: no organizations write at all", () => {
-    expect(actionsOf({ organization: { mode: "external", id: "o-a1b2c3d4e5" } }).filter((a) => a.startsWith("organizations:") && !READS.includes(a))).toEqual([]);
+    expect(
+      actionsOf({ organization: { mode: "external", id: "o-a1b2c3d4e5" } }).filter(
+        (a) => a.startsWith("organizations:") && !READS.includes(a),
+      ),
+    ).toEqual([]);
   });
 
   it("never disables a trusted service or a policy type, in any mode", () => {
@@ -53,7 +86,11 @@ describe("least-privilege policy", () => {
   });
 
   it("adds the delegated administrator's actions only when one is configured", () => {
-    const admin = ["organizations:ListDelegatedAdministrators", "organizations:RegisterDelegatedAdministrator", "organizations:DeregisterDelegatedAdministrator"];
+    const admin = [
+      "organizations:ListDelegatedAdministrators",
+      "organizations:RegisterDelegatedAdministrator",
+      "organizations:DeregisterDelegatedAdministrator",
+    ];
     expect(actionsOf({ delegatedAdministratorAccountId: "111122223333" })).toEqual(expect.arrayContaining(admin));
     expect(actionsOf({}).filter((a) => admin.includes(a))).toEqual([]);
   });
@@ -77,9 +114,24 @@ describe("least-privilege policy", () => {
     const statements = policyFor({ backend: { type: "s3", bucket: "acme-tfstate", dynamodbTable: "tf-locks" } }).Statement;
     expect(statements.filter((s) => /State/.test(s.Sid))).toEqual([
       { Sid: "ListStateBucket", Effect: "Allow", Action: ["s3:ListBucket"], Resource: "arn:aws:s3:::acme-tfstate" },
-      { Sid: "ReadWriteState", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: "arn:aws:s3:::acme-tfstate/org-root-access/root-access.tfstate" },
-      { Sid: "StateLockFile", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: "arn:aws:s3:::acme-tfstate/org-root-access/root-access.tfstate.tflock" },
-      { Sid: "StateLockTable", Effect: "Allow", Action: ["dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"], Resource: "arn:aws:dynamodb:us-east-1:*:table/tf-locks" },
+      {
+        Sid: "ReadWriteState",
+        Effect: "Allow",
+        Action: ["s3:GetObject", "s3:PutObject"],
+        Resource: "arn:aws:s3:::acme-tfstate/org-root-access/root-access.tfstate",
+      },
+      {
+        Sid: "StateLockFile",
+        Effect: "Allow",
+        Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+        Resource: "arn:aws:s3:::acme-tfstate/org-root-access/root-access.tfstate.tflock",
+      },
+      {
+        Sid: "StateLockTable",
+        Effect: "Allow",
+        Action: ["dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
+        Resource: "arn:aws:dynamodb:us-east-1:*:table/tf-locks",
+      },
     ]);
     expect(actionsOf({}).filter((a) => a.startsWith("s3:") || a.startsWith("dynamodb:"))).toEqual([]);
   });

@@ -27,7 +27,9 @@ describe("assuming the provider's role", () => {
   });
 
   it("fails on AccessDenied with what the trust policy and the caller need", async () => {
-    sts.on(AssumeRoleCommand).rejects(Object.assign(new Error("not authorized to perform: sts:AssumeRole"), { name: "AccessDenied" }));
+    sts
+      .on(AssumeRoleCommand)
+      .rejects(Object.assign(new Error("not authorized to perform: sts:AssumeRole"), { name: "AccessDenied" }));
     const client = createIamClient({ region: "us-east-1", roleArn: ROLE });
     await expect(client.config.credentials()).rejects.toThrow(
       `Could not assume ${ROLE} (AccessDenied: not authorized to perform: sts:AssumeRole). The role's trust policy must allow ` +
@@ -38,8 +40,6 @@ describe("assuming the provider's role", () => {
   it("fails with the network explanation when STS cannot be reached", async () => {
     sts.on(AssumeRoleCommand).rejects(Object.assign(new Error("getaddrinfo ENOTFOUND sts.amazonaws.com"), { code: "ENOTFOUND" }));
     const client = createIamClient({ region: "us-east-1", roleArn: ROLE });
-    await expect(client.config.credentials()).rejects.toThrow(
-      `sts:AssumeRole on ${ROLE} failed: the connection to`,
-    );
+    await expect(client.config.credentials()).rejects.toThrow(`sts:AssumeRole on ${ROLE} failed: the connection to`);
   });
 });

@@ -21,7 +21,9 @@ describe("check", () => {
     // GIVEN RootCredentialsManagement was disabled out of band
     iam.on(ListOrganizationsFeaturesCommand).resolves(listed("RootSessions"));
     // WHEN the pipeline checks both features from the stack's environment
-    const { code, result, stderr } = await runScript(["check"], { ROOT_ACCESS_FEATURES: "RootCredentialsManagement,RootSessions" });
+    const { code, result, stderr } = await runScript(["check"], {
+      ROOT_ACCESS_FEATURES: "RootCredentialsManagement,RootSessions",
+    });
     // THEN it reports drift
     expect(code).toBe(2);
     expect(sentToIam()).toEqual(["ListOrganizationsFeatures"]);

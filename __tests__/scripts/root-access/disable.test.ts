@@ -4,7 +4,10 @@ import { iam, iamError, listed, runScript, sentToIam } from "./harness";
 describe("disable", () => {
   it("disables an enabled feature, verifies it and prints the result", async () => {
     // GIVEN both features are enabled
-    iam.on(ListOrganizationsFeaturesCommand).resolvesOnce(listed("RootCredentialsManagement", "RootSessions")).resolves(listed("RootCredentialsManagement"));
+    iam
+      .on(ListOrganizationsFeaturesCommand)
+      .resolvesOnce(listed("RootCredentialsManagement", "RootSessions"))
+      .resolves(listed("RootCredentialsManagement"));
     iam.on(DisableOrganizationsRootSessionsCommand).resolves(listed("RootCredentialsManagement"));
     // WHEN RootSessions is disabled
     const { code, result } = await runScript(["disable", "RootSessions"]);
@@ -48,7 +51,9 @@ describe("disable", () => {
       after: [],
       changed: false,
     });
-    expect(run.stderr).toContain(`answered ${code.replace(/Exception$/, "")}: no root access feature can be enabled; nothing to disable.`);
+    expect(run.stderr).toContain(
+      `answered ${code.replace(/Exception$/, "")}: no root access feature can be enabled; nothing to disable.`,
+    );
   });
 
   it("fails with 'wrong organization' before any write", async () => {
@@ -56,7 +61,9 @@ describe("disable", () => {
     const { code, stderr } = await runScript(["disable", "RootSessions"]);
     expect(code).toBe(1);
     expect(sentToIam()).toEqual(["ListOrganizationsFeatures"]);
-    expect(stderr).toContain("Wrong organization: IAM reports organization o-zzzzzzzzzz for these credentials, but this stack manages o-a1b2c3d4e5.");
+    expect(stderr).toContain(
+      "Wrong organization: IAM reports organization o-zzzzzzzzzz for these credentials, but this stack manages o-a1b2c3d4e5.",
+    );
   });
 
   it("fails when the feature is still listed after IAM accepted the write", async () => {
@@ -64,6 +71,8 @@ describe("disable", () => {
     iam.on(DisableOrganizationsRootSessionsCommand).resolves(listed("RootSessions"));
     const { code, stderr } = await runScript(["disable", "RootSessions"]);
     expect(code).toBe(1);
-    expect(stderr).toContain("IAM accepted the request to disable RootSessions, but ListOrganizationsFeatures then listed [RootSessions].");
+    expect(stderr).toContain(
+      "IAM accepted the request to disable RootSessions, but ListOrganizationsFeatures then listed [RootSessions].",
+    );
   });
 });

@@ -44,12 +44,19 @@ describe("enable", () => {
   });
 
   it("calls the operation of the feature it was given and leaves the other feature alone", async () => {
-    iam.on(ListOrganizationsFeaturesCommand).resolvesOnce(listed("RootSessions")).resolves(listed("RootCredentialsManagement", "RootSessions"));
+    iam
+      .on(ListOrganizationsFeaturesCommand)
+      .resolvesOnce(listed("RootSessions"))
+      .resolves(listed("RootCredentialsManagement", "RootSessions"));
     const { code, result } = await runScript(["enable", "RootCredentialsManagement"]);
     expect(code).toBe(0);
     expect(iam).toHaveReceivedCommandTimes(EnableOrganizationsRootCredentialsManagementCommand, 1);
     expect(iam).not.toHaveReceivedCommand(EnableOrganizationsRootSessionsCommand);
-    expect(result).toMatchObject({ before: ["RootSessions"], after: ["RootCredentialsManagement", "RootSessions"], changed: true });
+    expect(result).toMatchObject({
+      before: ["RootSessions"],
+      after: ["RootCredentialsManagement", "RootSessions"],
+      changed: true,
+    });
   });
 
   it("fails with 'wrong organization' before any write when the credentials belong to another organization", async () => {
@@ -86,7 +93,10 @@ describe("enable", () => {
 
   it("re-runs safely after a partial failure: a second run finds the feature enabled and writes nothing", async () => {
     // GIVEN a first run whose verification read failed after the write went through
-    iam.on(ListOrganizationsFeaturesCommand).resolvesOnce(listed()).rejectsOnce(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }));
+    iam
+      .on(ListOrganizationsFeaturesCommand)
+      .resolvesOnce(listed())
+      .rejectsOnce(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }));
     iam.on(EnableOrganizationsRootSessionsCommand).resolves(listed("RootSessions"));
     expect((await runScript(["enable", "RootSessions"])).code).toBe(1);
     // WHEN terraform re-runs the tainted resource's provisioner

@@ -1,4 +1,8 @@
-import { EnableOrganizationsRootSessionsCommand, IAMServiceException, ListOrganizationsFeaturesCommand } from "@aws-sdk/client-iam";
+import {
+  EnableOrganizationsRootSessionsCommand,
+  IAMServiceException,
+  ListOrganizationsFeaturesCommand,
+} from "@aws-sdk/client-iam";
 import { iam, iamError, listed, runScript, sentToIam } from "./harness";
 
 const PREFIX = "root-access: error: ";
@@ -84,7 +88,9 @@ describe("other errors", () => {
   it("fails on AccessDenied naming the operation, the permissions to grant and the role", async () => {
     iam.on(ListOrganizationsFeaturesCommand).resolves(listed());
     iam.on(EnableOrganizationsRootSessionsCommand).rejects(iamError("AccessDenied"));
-    const { code, stderr } = await runScript(["enable", "RootSessions"], { ROOT_ACCESS_ROLE_ARN: "arn:aws:iam::111122223333:role/Deployer" });
+    const { code, stderr } = await runScript(["enable", "RootSessions"], {
+      ROOT_ACCESS_ROLE_ARN: "arn:aws:iam::111122223333:role/Deployer",
+    });
     expect(code).toBe(1);
     expectOneParagraph(
       stderr,
@@ -97,7 +103,10 @@ describe("other errors", () => {
   it("fails on an unreachable endpoint naming it, after the SDK's own retries", async () => {
     const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:9"), { code: "ECONNREFUSED" });
     iam.on(ListOrganizationsFeaturesCommand).rejects(refused);
-    const { code, stderr } = await runScript(["enable", "RootSessions"], { ROOT_ACCESS_WAIT_SECONDS: "0", AWS_ENDPOINT_URL: "http://127.0.0.1:9" });
+    const { code, stderr } = await runScript(["enable", "RootSessions"], {
+      ROOT_ACCESS_WAIT_SECONDS: "0",
+      AWS_ENDPOINT_URL: "http://127.0.0.1:9",
+    });
     expect(code).toBe(1);
     expect(sentToIam()).toEqual(["ListOrganizationsFeatures"]);
     expect(stderr).toMatch(
@@ -109,13 +118,20 @@ describe("other errors", () => {
     iam.on(ListOrganizationsFeaturesCommand).rejects(new Error("AWS SDK error wrapper for TimeoutError: socket hang up"));
     const { code, stderr } = await runScript(["check", "RootSessions"]);
     expect(code).toBe(1);
-    expect(stderr).toMatch(/^root-access: error: ListOrganizationsFeatures failed: the connection to .* failed \(TimeoutError: socket hang up\), even after the SDK's retries\./);
+    expect(stderr).toMatch(
+      /^root-access: error: ListOrganizationsFeatures failed: the connection to .* failed \(TimeoutError: socket hang up\), even after the SDK's retries\./,
+    );
   });
 
   it("fails on a server error that outlasted the SDK's retries, saying a re-run is safe", async () => {
     iam.on(ListOrganizationsFeaturesCommand).resolves(listed());
     iam.on(EnableOrganizationsRootSessionsCommand).rejects(
-      new IAMServiceException({ name: "ServiceFailure", $fault: "server", $metadata: { httpStatusCode: 500 }, message: "oops" }),
+      new IAMServiceException({
+        name: "ServiceFailure",
+        $fault: "server",
+        $metadata: { httpStatusCode: 500 },
+        message: "oops",
+      }),
     );
     const { code, stderr } = await runScript(["enable", "RootSessions"]);
     expect(code).toBe(1);
@@ -129,7 +145,9 @@ describe("other errors", () => {
   });
 
   it("fails when no credentials can be found, saying which variables to set", async () => {
-    iam.on(ListOrganizationsFeaturesCommand).rejects(Object.assign(new Error("Could not load credentials from any providers"), { name: "CredentialsProviderError" }));
+    iam
+      .on(ListOrganizationsFeaturesCommand)
+      .rejects(Object.assign(new Error("Could not load credentials from any providers"), { name: "CredentialsProviderError" }));
     const { code, stderr } = await runScript(["check", "RootSessions"]);
     expect(code).toBe(1);
     expectOneParagraph(
@@ -142,7 +160,10 @@ describe("other errors", () => {
   it("fails when no region is set, saying how to set one", async () => {
     iam.on(ListOrganizationsFeaturesCommand).rejects(new Error("Region is missing"));
     const { stderr } = await runScript(["check", "RootSessions"]);
-    expectOneParagraph(stderr, "ListOrganizationsFeatures failed: no AWS region is set. Pass --region, or set ROOT_ACCESS_REGION or AWS_REGION.");
+    expectOneParagraph(
+      stderr,
+      "ListOrganizationsFeatures failed: no AWS region is set. Pass --region, or set ROOT_ACCESS_REGION or AWS_REGION.",
+    );
   });
 
   it("prints the stack of an unexpected error, so it can be reported", async () => {

@@ -29,7 +29,12 @@ export async function runScript(argv: string[], env: Record<string, string> = {}
     { ROOT_ACCESS_REGION: "us-east-1", ROOT_ACCESS_ORGANIZATION_ID: ORGANIZATION_ID, ...env },
     { stdout: (line) => stdout.push(line), stderr: (line) => stderr.push(line) },
   );
-  return { code, stdout, stderr: stderr.join("\n"), result: stdout.length === 1 && stdout[0].startsWith("{") ? JSON.parse(stdout[0]) : undefined };
+  return {
+    code,
+    stdout,
+    stderr: stderr.join("\n"),
+    result: stdout.length === 1 && stdout[0].startsWith("{") ? JSON.parse(stdout[0]) : undefined,
+  };
 }
 
 /** The IAM operations sent so far, in order. */

@@ -21,7 +21,12 @@ describe("waiting for IAM to see trusted access", () => {
   it("retries ServiceAccessNotEnabledException until IAM sees trusted access, then enables", async () => {
     // GIVEN IAM lags twice after trusted access was enabled
     const lag = iamError("ServiceAccessNotEnabledException");
-    iam.on(ListOrganizationsFeaturesCommand).rejectsOnce(lag).rejectsOnce(lag).resolvesOnce(listed()).resolves(listed("RootSessions"));
+    iam
+      .on(ListOrganizationsFeaturesCommand)
+      .rejectsOnce(lag)
+      .rejectsOnce(lag)
+      .resolvesOnce(listed())
+      .resolves(listed("RootSessions"));
     iam.on(EnableOrganizationsRootSessionsCommand).resolves(listed("RootSessions"));
     // WHEN the script enables RootSessions
     const { code, stderr, elapsedMs } = await runWithClock(["enable", "RootSessions"]);
@@ -44,7 +49,10 @@ describe("waiting for IAM to see trusted access", () => {
 
   it("also retries the write, under the same deadline", async () => {
     iam.on(ListOrganizationsFeaturesCommand).resolvesOnce(listed()).resolves(listed("RootSessions"));
-    iam.on(EnableOrganizationsRootSessionsCommand).rejectsOnce(iamError("ServiceAccessNotEnabled")).resolves(listed("RootSessions"));
+    iam
+      .on(EnableOrganizationsRootSessionsCommand)
+      .rejectsOnce(iamError("ServiceAccessNotEnabled"))
+      .resolves(listed("RootSessions"));
     const { code } = await runWithClock(["enable", "RootSessions"]);
     expect(code).toBe(0);
     expect(iam).toHaveReceivedCommandTimes(EnableOrganizationsRootSessionsCommand, 2);
@@ -57,7 +65,9 @@ describe("waiting for IAM to see trusted access", () => {
     expect(sentToIam()).toEqual(Array(4).fill("ListOrganizationsFeatures"));
     expect(elapsedMs).toBeGreaterThanOrEqual(5000);
     expect(elapsedMs).toBeLessThan(6000);
-    expect(stderr).toContain("root-access: error: IAM trusted access is not enabled for the organization: ListOrganizationsFeatures answered ServiceAccessNotEnabledException for 5 s.");
+    expect(stderr).toContain(
+      "root-access: error: IAM trusted access is not enabled for the organization: ListOrganizationsFeatures answered ServiceAccessNotEnabledException for 5 s.",
+    );
     expect(stderr).toContain("raise ROOT_ACCESS_WAIT_SECONDS (now 5)");
   });
 

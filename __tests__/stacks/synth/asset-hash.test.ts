@@ -12,7 +12,8 @@ describe("the script asset's hash, computed once per synth", () => {
     // GIVEN a file, and the hash cdktf's TerraformAsset gives it
     const file = path.join(dir, "script.js");
     fs.writeFileSync(file, "console.log('first');\n");
-    const cdktfHash = () => new TerraformAsset(new TerraformStack(Testing.app(), "s"), "a", { path: file, type: AssetType.FILE }).assetHash;
+    const cdktfHash = () =>
+      new TerraformAsset(new TerraformStack(Testing.app(), "s"), "a", { path: file, type: AssetType.FILE }).assetHash;
     // WHEN ours is computed THEN they agree, before and after the file changes
     expect(assetHashOf(file)).toBe(cdktfHash());
     fs.writeFileSync(file, "console.log('second, longer');\n");

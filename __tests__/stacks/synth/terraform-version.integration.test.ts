@@ -10,7 +10,9 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 /** A stand-in terraform that prints `version`, and counts its runs in `<file>.runs`. */
 function terraformPrinting(version: string, file = path.join(dir, `terraform-${version}`)): string {
-  fs.writeFileSync(file, `#!/bin/sh\necho run >> "$0.runs"\necho "Terraform v${version}"\necho "on linux_amd64"\n`, { mode: 0o755 });
+  fs.writeFileSync(file, `#!/bin/sh\necho run >> "$0.runs"\necho "Terraform v${version}"\necho "on linux_amd64"\n`, {
+    mode: 0o755,
+  });
   return file;
 }
 
@@ -28,7 +30,9 @@ describe("the terraform version check at synth", () => {
   it("fails on a terraform without removed blocks, naming the version and what to do", async () => {
     const binary = terraformPrinting("1.6.6");
     await expect(checkTerraformVersion(local, { binary })).rejects.toThrow(SynthError);
-    await expect(checkTerraformVersion(local, { binary })).rejects.toThrow(`${binary} v1.6.6 is too old: the synthesized stacks need 1.7 or newer (removed blocks). Install a newer Terraform.`);
+    await expect(checkTerraformVersion(local, { binary })).rejects.toThrow(
+      `${binary} v1.6.6 is too old: the synthesized stacks need 1.7 or newer (removed blocks). Install a newer Terraform.`,
+    );
   });
 
   it("fails on a terraform without S3 lock files when the backend uses one, offering the alternative", async () => {
@@ -38,7 +42,9 @@ describe("the terraform version check at synth", () => {
   });
 
   it("fails when terraform cannot be run", async () => {
-    await expect(checkTerraformVersion(local, { binary: path.join(dir, "no-such-terraform") })).rejects.toThrow(/^Cannot run ".*no-such-terraform version" \(.*\)\. The synthesized stacks need Terraform 1\.7 or newer on PATH/);
+    await expect(checkTerraformVersion(local, { binary: path.join(dir, "no-such-terraform") })).rejects.toThrow(
+      /^Cannot run ".*no-such-terraform version" \(.*\)\. The synthesized stacks need Terraform 1\.7 or newer on PATH/,
+    );
   });
 
   it("runs a terraform it has seen once only, and again when the binary changes", async () => {

@@ -6,6 +6,8 @@ jest.setTimeout(20_000);
 
 for (const name of ["spawn", "spawnSync", "exec", "execSync", "execFile", "execFileSync", "fork"] as const) {
   jest.spyOn(childProcess, name).mockImplementation(() => {
-    throw new Error(`child_process.${name} was called in the unit tier: move this test to *.integration.test.ts or *.e2e.test.ts`);
+    throw new Error(
+      `child_process.${name} was called in the unit tier: move this test to *.integration.test.ts or *.e2e.test.ts`,
+    );
   });
 }

@@ -46,7 +46,10 @@ describe("preconditions, with AWS's wire error codes", () => {
 
   it("answers OrganizationNotInAllFeaturesModeException for a consolidated-billing organization", async () => {
     await organizationsAs(management).send(new CreateOrganizationCommand({ FeatureSet: "CONSOLIDATED_BILLING" }));
-    await rejectsWith(iamAs(management).send(new ListOrganizationsFeaturesCommand({})), "OrganizationNotInAllFeaturesModeException");
+    await rejectsWith(
+      iamAs(management).send(new ListOrganizationsFeaturesCommand({})),
+      "OrganizationNotInAllFeaturesModeException",
+    );
   });
 
   it("answers ServiceAccessNotEnabledException until IAM trusted access is enabled", async () => {
@@ -61,23 +64,39 @@ describe("preconditions, with AWS's wire error codes", () => {
   it("refuses a member account: List and Disable need the management account or IAM's delegated administrator, Enable the management account", async () => {
     await organizationWithIamAccess();
     const member = await credentialsOf(await memberAccount());
-    await rejectsWith(iamAs(member).send(new ListOrganizationsFeaturesCommand({})), "AccountNotManagementOrDelegatedAdministratorException");
-    await rejectsWith(iamAs(member).send(new DisableOrganizationsRootSessionsCommand({})), "AccountNotManagementOrDelegatedAdministratorException");
-    await rejectsWith(iamAs(member).send(new EnableOrganizationsRootSessionsCommand({})), "CallerIsNotManagementAccountException");
+    await rejectsWith(
+      iamAs(member).send(new ListOrganizationsFeaturesCommand({})),
+      "AccountNotManagementOrDelegatedAdministratorException",
+    );
+    await rejectsWith(
+      iamAs(member).send(new DisableOrganizationsRootSessionsCommand({})),
+      "AccountNotManagementOrDelegatedAdministratorException",
+    );
+    await rejectsWith(
+      iamAs(member).send(new EnableOrganizationsRootSessionsCommand({})),
+      "CallerIsNotManagementAccountException",
+    );
   });
 
   it("lets IAM's delegated administrator list and disable, but not enable", async () => {
     const organizationId = await organizationWithIamAccess();
     await iamAs(management).send(new EnableOrganizationsRootSessionsCommand({}));
     const accountId = await memberAccount();
-    await organizationsAs(management).send(new RegisterDelegatedAdministratorCommand({ AccountId: accountId, ServicePrincipal: "iam.amazonaws.com" }));
+    await organizationsAs(management).send(
+      new RegisterDelegatedAdministratorCommand({ AccountId: accountId, ServicePrincipal: "iam.amazonaws.com" }),
+    );
     const admin = await credentialsOf(accountId);
     await expect(iamAs(admin).send(new ListOrganizationsFeaturesCommand({}))).resolves.toMatchObject({
       OrganizationId: organizationId,
       EnabledFeatures: ["RootSessions"],
     });
-    await rejectsWith(iamAs(admin).send(new EnableOrganizationsRootCredentialsManagementCommand({})), "CallerIsNotManagementAccountException");
-    await expect(iamAs(admin).send(new DisableOrganizationsRootSessionsCommand({}))).resolves.toMatchObject({ EnabledFeatures: [] });
+    await rejectsWith(
+      iamAs(admin).send(new EnableOrganizationsRootCredentialsManagementCommand({})),
+      "CallerIsNotManagementAccountException",
+    );
+    await expect(iamAs(admin).send(new DisableOrganizationsRootSessionsCommand({}))).resolves.toMatchObject({
+      EnabledFeatures: [],
+    });
   });
 });
 
@@ -85,7 +104,9 @@ describe("state", () => {
   it("accepts iam.amazonaws.com as a delegated administrator service", async () => {
     await organizationWithIamAccess();
     const accountId = await memberAccount();
-    await organizationsAs(management).send(new RegisterDelegatedAdministratorCommand({ AccountId: accountId, ServicePrincipal: "iam.amazonaws.com" }));
+    await organizationsAs(management).send(
+      new RegisterDelegatedAdministratorCommand({ AccountId: accountId, ServicePrincipal: "iam.amazonaws.com" }),
+    );
     const { DelegatedAdministrators } = await organizationsAs(management).send(
       new ListDelegatedAdministratorsCommand({ ServicePrincipal: "iam.amazonaws.com" }),
     );
@@ -101,7 +122,10 @@ describe("state", () => {
     await iamAs(management).send(new EnableOrganizationsRootSessionsCommand({}));
     await iamAs(otherManagement).send(new EnableOrganizationsRootCredentialsManagementCommand({}));
     // THEN each lists only its own
-    await expect(iamAs(management).send(new ListOrganizationsFeaturesCommand({}))).resolves.toMatchObject({ OrganizationId: first, EnabledFeatures: ["RootSessions"] });
+    await expect(iamAs(management).send(new ListOrganizationsFeaturesCommand({}))).resolves.toMatchObject({
+      OrganizationId: first,
+      EnabledFeatures: ["RootSessions"],
+    });
     await expect(iamAs(otherManagement).send(new ListOrganizationsFeaturesCommand({}))).resolves.toMatchObject({
       OrganizationId: second,
       EnabledFeatures: ["RootCredentialsManagement"],
@@ -113,7 +137,9 @@ describe("state", () => {
     await iamAs(management).send(new EnableOrganizationsRootSessionsCommand({}));
     await organizationsAs(management).send(new DisableAWSServiceAccessCommand({ ServicePrincipal: "iam.amazonaws.com" }));
     await organizationsAs(management).send(new EnableAWSServiceAccessCommand({ ServicePrincipal: "iam.amazonaws.com" }));
-    await expect(iamAs(management).send(new ListOrganizationsFeaturesCommand({}))).resolves.toMatchObject({ EnabledFeatures: [] });
+    await expect(iamAs(management).send(new ListOrganizationsFeaturesCommand({}))).resolves.toMatchObject({
+      EnabledFeatures: [],
+    });
   });
 
   it("forgets everything, counters and knobs included, on moto's reset", async () => {
@@ -123,7 +149,9 @@ describe("state", () => {
     await emulator.reset();
     expect(await emulator.calls()).toEqual({});
     await organizationWithIamAccess();
-    await expect(iamAs(management).send(new ListOrganizationsFeaturesCommand({}))).resolves.toMatchObject({ EnabledFeatures: [] });
+    await expect(iamAs(management).send(new ListOrganizationsFeaturesCommand({}))).resolves.toMatchObject({
+      EnabledFeatures: [],
+    });
   });
 });
 
@@ -146,7 +174,9 @@ describe("test knobs", () => {
     await organizationWithIamAccess();
     await rejectsWith(iamAs(management).send(new ListOrganizationsFeaturesCommand({})), "ServiceAccessNotEnabledException");
     await new Promise((resolve) => setTimeout(resolve, 1600));
-    await expect(iamAs(management).send(new ListOrganizationsFeaturesCommand({}))).resolves.toMatchObject({ EnabledFeatures: [] });
+    await expect(iamAs(management).send(new ListOrganizationsFeaturesCommand({}))).resolves.toMatchObject({
+      EnabledFeatures: [],
+    });
   });
 
   it("fails root access calls with HTTP 500 ServiceFailure, which the SDK retries and then raises", async () => {
@@ -166,7 +196,9 @@ describe("test knobs", () => {
     await organizationWithIamAccess();
     await emulator.configure({ fault: "drop" });
     await expect(iamAs(management, 1).send(new ListOrganizationsFeaturesCommand({}))).rejects.toThrow(/socket hang up/);
-    await expect(organizationsAs(management).send(new EnableAWSServiceAccessCommand({ ServicePrincipal: "sso.amazonaws.com" }))).resolves.toBeDefined();
+    await expect(
+      organizationsAs(management).send(new EnableAWSServiceAccessCommand({ ServicePrincipal: "sso.amazonaws.com" })),
+    ).resolves.toBeDefined();
   });
 });
 

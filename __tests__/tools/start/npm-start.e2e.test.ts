@@ -5,7 +5,6 @@ import { PROJECT_ROOT } from "../../support/paths";
 
 jest.setTimeout(180_000);
 
-
 function runStart(): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [path.join(PROJECT_ROOT, "build", "start.js")], {
@@ -26,7 +25,9 @@ describe("npm start", () => {
     // GIVEN the checkout's state file and cdktf.out as they are now
     const stateFile = path.join(PROJECT_ROOT, "terraform.root-access.tfstate");
     const hadState = fs.existsSync(stateFile);
-    const outdirBefore = fs.existsSync(path.join(PROJECT_ROOT, "cdktf.out")) ? fs.statSync(path.join(PROJECT_ROOT, "cdktf.out")).mtimeMs : undefined;
+    const outdirBefore = fs.existsSync(path.join(PROJECT_ROOT, "cdktf.out"))
+      ? fs.statSync(path.join(PROJECT_ROOT, "cdktf.out")).mtimeMs
+      : undefined;
 
     // WHEN the main job runs
     const { code, stdout, stderr } = await runStart();
@@ -44,7 +45,9 @@ describe("npm start", () => {
     expect(stdout).toContain("npx cdktf deploy root-access");
     // AND it wrote nothing into the checkout
     expect(fs.existsSync(stateFile)).toBe(hadState);
-    const outdirAfter = fs.existsSync(path.join(PROJECT_ROOT, "cdktf.out")) ? fs.statSync(path.join(PROJECT_ROOT, "cdktf.out")).mtimeMs : undefined;
+    const outdirAfter = fs.existsSync(path.join(PROJECT_ROOT, "cdktf.out"))
+      ? fs.statSync(path.join(PROJECT_ROOT, "cdktf.out")).mtimeMs
+      : undefined;
     expect(outdirAfter).toBe(outdirBefore);
   });
 });
