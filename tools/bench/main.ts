@@ -10,6 +10,7 @@ import { clientConfig } from "../emulator/organization-state";
 import { terraformEnvironment } from "../terraform/terraform";
 import { createTemplateBaseline } from "./baseline";
 import { Figure, Subject, measure, measureInTurns, median, requireTool, timeCommand } from "./measure";
+import { mergeReport } from "./report";
 
 // `npm run bench`: every figure of BENCHMARKS.md, each against its baseline measured in the same run, since
 // absolute times on a shared 2-core machine mean little. Never part of npm test.
@@ -330,12 +331,28 @@ function machine(): string {
   return `${os.cpus().length} x ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}; Node ${process.version}, ${terraform}`;
 }
 
-async function main(): Promise<void> {
+/** The groups of figures, as `npm run bench -- <group>...` names them. */
+const GROUPS = ["synth", "script", "apply", "test"] as const;
+
+const USAGE = `Usage: npm run bench -- [group...]
+
+Measures the figures of BENCHMARKS.md and writes them into it: all of them, or only the named groups
+(the other sections are kept as they were). Groups: ${GROUPS.join(", ")}.`;
+
+async function main(argv: readonly string[]): Promise<number> {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const unknown = argv.filter((arg) => !(GROUPS as readonly string[]).includes(arg));
+  if (unknown.length > 0) {
+    process.stderr.write(`bench: unknown group ${unknown.map((arg) => JSON.stringify(arg)).join(", ")}\n${USAGE}\n`);
+    return 2;
+  }
   silenceSdkNodeVersionNotice();
   requireTool("/usr/bin/time", ["true"], "GNU time, which reports peak memory: apt-get install time");
-  requireTool("terraform", ["version"], "Terraform 1.7 or newer on PATH");
-  const only = process.argv.slice(2);
-  const wanted = (name: string) => only.length === 0 || only.includes(name);
+  requireTool("terraform", ["version"], "Terraform on PATH");
+  const wanted = (name: (typeof GROUPS)[number]) => argv.length === 0 || argv.includes(name);
   if (wanted("synth")) await synthFigures();
   if (wanted("script") || wanted("apply")) {
     const emulator = await Emulator.start();
@@ -347,15 +364,20 @@ async function main(): Promise<void> {
     }
   }
   if (wanted("test")) await testFigure();
-  const text =
-    `# Benchmarks\n\nWritten by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}. Machine: ${machine()}.\n` +
-    `Each figure is the median of its runs (counted in the table) after one warm-up; peak RSS is the largest of any run, child processes included. ` +
-    `Ratios compare figures measured in the same run; those of figures 4 and 5, which are close to their targets, come from runs taken in turns (a, b, a, b...).\n\n${sections.join("\n\n")}\n`;
-  fs.writeFileSync(path.join(ROOT, only.length === 0 ? "BENCHMARKS.md" : `BENCHMARKS.${only.join("-")}.md`), text);
+  const measured = `Measured on ${new Date().toISOString().slice(0, 10)}. Machine: ${machine()}.`;
+  const dated = sections.map((section) => section.replace(/^(## [^\n]+\n)/, `$1\n${measured}\n`));
+  const file = path.join(ROOT, "BENCHMARKS.md");
+  fs.writeFileSync(file, mergeReport(fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "", dated));
   fs.rmSync(work, { recursive: true, force: true });
+  return 0;
 }
 
-main().catch((error: Error) => {
-  process.stderr.write(`bench: ${error.stack}\n`);
-  process.exitCode = 1;
-});
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: Error) => {
+    process.stderr.write(`bench: ${error.stack}\n`);
+    process.exitCode = 1;
+  },
+);
