@@ -18,9 +18,17 @@ export interface EmulatorSettings {
   readonly serviceAccessLagSeconds?: number;
   /** Fail every root access call with HTTP 500 (past the SDK's retries) or by dropping the connection. */
   readonly fault?: EmulatorFault;
+  /** Per "service:Action": seconds between handling a call and replying to it. */
+  readonly replyDelaySeconds?: Readonly<Record<string, number>>;
+  /** Per "service:Action": how many of the next calls are handled and then lose their reply (the connection closes). */
+  readonly dropReplies?: Readonly<Record<string, number>>;
 }
 
-const START_TIMEOUT_MS = 30_000;
+// moto takes a second or two to import on an idle machine; a loaded one can take many times that.
+const START_TIMEOUT_MS = 60_000;
+
+/** Every emulator process started here and not yet exited, started or still starting. */
+const started = new Set<ChildProcess>();
 
 /**
  * A local AWS (moto 5.2.1 plus the root access extension) on a free loopback port. It stops when `stop()` is
@@ -37,6 +45,8 @@ export class Emulator {
   static async start(options: { readonly python?: string } = {}): Promise<Emulator> {
     const python = options.python ?? process.env.PYTHON ?? "python3";
     const child = spawn(python, [MOTO_LAUNCHER, "--port", "0", "--exit-with-stdin"], { stdio: ["pipe", "pipe", "pipe"] });
+    started.add(child);
+    child.once("exit", () => started.delete(child));
     const output: string[] = [];
     child.stderr?.on("data", (chunk: Buffer) => output.length < 200 && output.push(chunk.toString()));
     const endpoint = await new Promise<string>((resolve, reject) => {
@@ -104,12 +114,18 @@ export class Emulator {
   }
 
   /** Stops the server and waits for it to exit. */
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = new Promise((resolve) => this.child.once("exit", resolve));
-    this.child.stdin?.end();
-    this.child.kill("SIGTERM");
-    await exited;
+  stop(): Promise<void> {
+    return stopProcess(this.child);
+  }
+
+  /**
+   * Stops every emulator this process started, including one whose start was abandoned (a timed-out test):
+   * resolves with how many were still running.
+   */
+  static async stopAll(): Promise<number> {
+    const children = [...started];
+    await Promise.all(children.map(stopProcess));
+    return children.length;
   }
 
   private async control<T>(method: "GET" | "POST", route: string, body?: unknown): Promise<T> {
@@ -121,4 +137,14 @@ export class Emulator {
     if (!response.ok) throw new Error(`emulator ${route}: ${JSON.stringify(value)}`);
     return value as T;
   }
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.stdin?.end();
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+  await exited;
+  clearTimeout(timer);
 }

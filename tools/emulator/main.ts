@@ -15,6 +15,8 @@ async function main(): Promise<void> {
       `  curl ${endpoint}/_org-root-access/calls                  calls per service:Action`,
       `  curl -X POST ${endpoint}/_org-root-access/settings -d '{"serviceAccessLagSeconds": 10}'`,
       `  curl -X POST ${endpoint}/_org-root-access/settings -d '{"fault": "server-error"}'   (or "drop", "none")`,
+      `  curl -X POST ${endpoint}/_org-root-access/settings -d '{"dropReplies": {"organizations:CreateOrganization": 1}}'`,
+      `  curl -X POST ${endpoint}/_org-root-access/settings -d '{"replyDelaySeconds": {"organizations:CreateOrganization": 20}}'`,
       `  curl -X POST ${endpoint}/moto-api/reset                  forget everything`,
       "",
       "Ctrl-C stops it.",

@@ -6,8 +6,15 @@ moto 5.2.1 lacks two things this project needs:
 This launcher adds both, with AWS's semantics, and wraps moto's WSGI app with a small control API for tests:
 
   GET  /_org-root-access/calls      {"iam:ListOrganizationsFeatures": 2, "organizations:CreateOrganization": 1, ...}
-  POST /_org-root-access/settings   {"serviceAccessLagSeconds": 5, "fault": "none" | "server-error" | "drop"}
-  POST /moto-api/reset              moto's own reset; also clears the features, counters and settings kept here
+  POST /_org-root-access/settings   {"serviceAccessLagSeconds": 5, "fault": "none" | "server-error" | "drop",
+                                     "replyDelaySeconds": {"organizations:CreateOrganization": 30},
+                                     "dropReplies": {"organizations:CreateOrganization": 1}}
+  POST /moto-api/reset              moto's own reset; also clears the features, counters and settings kept here,
+                                    and which accounts belong to which organization (moto's reset keeps that)
+
+Reply faults, for any service's action: "replyDelaySeconds" handles the call, then waits before replying (a
+slow network); "dropReplies" handles the next N calls, then closes the connection without a reply (a reply
+lost on the way back, after the change was made: the caller cannot tell whether it happened).
 
 Usage: python3 moto_server.py [--host 127.0.0.1] [--port 0] [--exit-with-stdin]
 Prints "org-root-access emulator listening on http://HOST:PORT" once it accepts connections.
@@ -56,6 +63,8 @@ class State:
             self.calls = Counter()  # "service:Action" -> count
             self.service_access_lag_seconds = 0.0
             self.fault = "none"
+            self.reply_delay_seconds = {}  # "service:Action" -> seconds between handling a call and replying
+            self.drop_replies = Counter()  # "service:Action" -> how many more replies to lose after handling
 
 
 STATE = State()
@@ -185,6 +194,9 @@ class ControlMiddleware:
             return self.control(environ, start_response, path[len(CONTROL_PREFIX):])
         if path == "/moto-api/reset" and environ.get("REQUEST_METHOD") == "POST":
             STATE.reset()
+            # moto's reset forgets every organization but not which member account belonged to which: without
+            # this, an account created in one test would still count as a member in the next.
+            organizations.organizations_backends.master_accounts.clear()
         body = self.buffer_body(environ)
         service, action = self.identify(environ, body)
         if action:
@@ -200,7 +212,26 @@ class ControlMiddleware:
                     connection.shutdown(socket.SHUT_RDWR)
                 start_response("500 Internal Server Error", [])
                 return [b""]
-        return self.app(environ, start_response)
+        key = f"{service}:{action}"
+        with STATE.lock:
+            delay = STATE.reply_delay_seconds.get(key, 0) if action else 0
+            drop = action is not None and STATE.drop_replies[key] > 0
+            if drop:
+                STATE.drop_replies[key] -= 1
+        if drop:
+            # The call takes effect; then the connection closes with no reply.
+            list(self.app(environ, lambda status, headers, exc_info=None: None))
+            connection = environ.get("werkzeug.socket")
+            if connection is not None:
+                connection.shutdown(socket.SHUT_RDWR)
+            start_response("500 Internal Server Error", [])
+            return [b""]
+        if delay <= 0:
+            return self.app(environ, start_response)
+        # The call takes effect now; its reply arrives late, as from a slow network or a loaded service.
+        reply = list(self.app(environ, start_response))
+        time.sleep(delay)
+        return reply
 
     @staticmethod
     def buffer_body(environ):
@@ -232,10 +263,23 @@ class ControlMiddleware:
             fault = settings.get("fault", STATE.fault)
             if fault not in FAULTS:
                 return self.json(start_response, {"error": f"fault must be one of {FAULTS}"}, "400 Bad Request")
+            delays = settings.get("replyDelaySeconds", STATE.reply_delay_seconds)
+            if not isinstance(delays, dict) or not all(isinstance(v, (int, float)) and v >= 0 for v in delays.values()):
+                return self.json(start_response, {"error": "replyDelaySeconds must map service:Action to seconds"}, "400 Bad Request")
+            drops = settings.get("dropReplies", dict(STATE.drop_replies))
+            if not isinstance(drops, dict) or not all(isinstance(v, int) and v >= 0 for v in drops.values()):
+                return self.json(start_response, {"error": "dropReplies must map service:Action to a count"}, "400 Bad Request")
             with STATE.lock:
                 STATE.fault = fault
                 STATE.service_access_lag_seconds = float(settings.get("serviceAccessLagSeconds", STATE.service_access_lag_seconds))
-                current = {"fault": STATE.fault, "serviceAccessLagSeconds": STATE.service_access_lag_seconds}
+                STATE.reply_delay_seconds = {key: float(value) for key, value in delays.items()}
+                STATE.drop_replies = Counter(drops)
+                current = {
+                    "fault": STATE.fault,
+                    "serviceAccessLagSeconds": STATE.service_access_lag_seconds,
+                    "replyDelaySeconds": STATE.reply_delay_seconds,
+                    "dropReplies": dict(STATE.drop_replies),
+                }
             return self.json(start_response, current)
         return self.json(start_response, {"error": f"no control route {route}"}, "404 Not Found")
 

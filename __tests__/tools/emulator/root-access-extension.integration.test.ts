@@ -6,12 +6,15 @@ import {
 } from "@aws-sdk/client-iam";
 import {
   CreateOrganizationCommand,
+  DescribeOrganizationCommand,
   DisableAWSServiceAccessCommand,
   EnableAWSServiceAccessCommand,
   ListDelegatedAdministratorsCommand,
+  OrganizationsClient,
   RegisterDelegatedAdministratorCommand,
 } from "@aws-sdk/client-organizations";
 import { Emulator } from "../../../tools/emulator/emulator";
+import { clientConfig } from "../../../tools/emulator/organization-state";
 import { credentialsOf as baseCredentialsOf, createMemberAccount, iamAs, organizationsAs } from "../../support/aws";
 
 let emulator: Emulator;
@@ -142,6 +145,18 @@ describe("state", () => {
     });
   });
 
+  it("forgets which accounts belonged to an organization on reset, which moto's own reset keeps", async () => {
+    // GIVEN a member account of an organization, before a reset
+    await organizationWithIamAccess();
+    const member = await memberAccount();
+    await emulator.reset();
+    // WHEN that account creates an organization of its own after the reset THEN it is not a member of anything
+    const asMember = await credentialsOf(member);
+    await expect(organizationsAs(asMember).send(new CreateOrganizationCommand({ FeatureSet: "ALL" }))).resolves.toMatchObject({
+      Organization: { MasterAccountId: member },
+    });
+  });
+
   it("forgets everything, counters and knobs included, on moto's reset", async () => {
     await organizationWithIamAccess();
     await iamAs(management).send(new EnableOrganizationsRootSessionsCommand({}));
@@ -190,6 +205,36 @@ describe("test knobs", () => {
     expect((await emulator.calls())["iam:ListOrganizationsFeatures"]).toBe(2);
     await emulator.configure({ fault: "none" });
     await expect(iamAs(management).send(new ListOrganizationsFeaturesCommand({}))).resolves.toBeDefined();
+  });
+
+  it("loses the reply of the next N calls of an action after handling them: the change is made, the caller cannot tell", async () => {
+    // GIVEN the next CreateOrganization reply is lost
+    await emulator.configure({ dropReplies: { "organizations:CreateOrganization": 1 } });
+    // WHEN a client without retries creates an organization THEN it sees a broken connection...
+    const once = new OrganizationsClient({ ...clientConfig(management), maxAttempts: 1 });
+    await expect(once.send(new CreateOrganizationCommand({ FeatureSet: "ALL" }))).rejects.toThrow(/socket hang up|ECONNRESET/);
+    // ...while the organization exists, and a retry is told so, as the AWS SDKs' retry of a lost reply would be
+    await expect(organizationsAs(management).send(new DescribeOrganizationCommand({}))).resolves.toMatchObject({
+      Organization: { MasterAccountId: "123456789012" },
+    });
+    await rejectsWith(
+      organizationsAs(management).send(new CreateOrganizationCommand({ FeatureSet: "ALL" })),
+      "AlreadyInOrganizationException",
+    );
+    expect((await emulator.calls())["organizations:CreateOrganization"]).toBe(2);
+  });
+
+  it("delays the reply of an action after handling it", async () => {
+    await emulator.configure({ replyDelaySeconds: { "organizations:CreateOrganization": 1.5 } });
+    const started = Date.now();
+    await organizationsAs(management).send(new CreateOrganizationCommand({ FeatureSet: "ALL" }));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1400);
+  });
+
+  it("refuses malformed reply faults, saying what they must be", async () => {
+    await expect(emulator.configure({ dropReplies: { "organizations:CreateOrganization": -1 } })).rejects.toThrow(
+      "dropReplies must map service:Action to a count",
+    );
   });
 
   it("drops the connection of root access calls, leaving other services alone", async () => {
