@@ -1,6 +1,14 @@
 /** The part of `terraform show -json <planfile>` the rules read. */
 export interface Plan {
   readonly resourceChanges: readonly ResourceChange[];
+  /** The AWS provider's settings, where the configuration gives them as constants. */
+  readonly provider: ProviderSettings;
+}
+
+/** Where and as whom the plan's AWS provider acts, so the gate can read the live organization the same way. */
+export interface ProviderSettings {
+  readonly region?: string;
+  readonly assumeRoleArn?: string;
 }
 
 /** One planned change of a managed resource. */
@@ -58,6 +66,20 @@ export function readPlan(text: string): Plan {
         },
       ];
     }),
+    provider: providerSettings(raw.configuration),
+  };
+}
+
+// configuration.provider_config.aws.expressions: { region: { constant_value }, assume_role: [{ role_arn: ... }] }
+function providerSettings(configuration: unknown): ProviderSettings {
+  const aws = isObject(configuration) && isObject(configuration.provider_config) ? configuration.provider_config.aws : undefined;
+  const expressions = isObject(aws) && isObject(aws.expressions) ? aws.expressions : {};
+  const constant = (expression: unknown) =>
+    isObject(expression) && typeof expression.constant_value === "string" ? expression.constant_value : undefined;
+  const assumeRole = Array.isArray(expressions.assume_role) ? (expressions.assume_role[0] as unknown) : undefined;
+  return {
+    region: constant(expressions.region),
+    assumeRoleArn: isObject(assumeRole) ? constant(assumeRole.role_arn) : undefined,
   };
 }
 

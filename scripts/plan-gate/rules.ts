@@ -1,3 +1,4 @@
+import type { LiveOrganization } from "./live-organization";
 import { Plan, ResourceChange, valueText } from "./plan";
 
 /** What one rule concluded about a plan. A rule that cannot decide says non-compliant (fails closed). */
@@ -5,12 +6,18 @@ export type RuleResult =
   | { readonly rule: string; readonly status: "compliant" | "not-applicable" }
   | { readonly rule: string; readonly status: "non-compliant"; readonly findings: readonly string[] };
 
-/** A safety rule: a pure function of the plan. */
+/** What the gate read from AWS beside the plan: only what a rule needs, and only when the plan calls for it. */
+export interface LiveFacts {
+  /** The organization of the credentials' account; read only when the plan creates an organization. */
+  readonly organization?: LiveOrganization;
+}
+
+/** A safety rule: a pure function of the plan (and the live facts it needs). */
 export interface Rule {
   readonly name: string;
   /** What the rule protects, for the report. */
   readonly description: string;
-  readonly evaluate: (plan: Plan) => RuleResult;
+  readonly evaluate: (plan: Plan, facts?: LiveFacts) => RuleResult;
 }
 
 const ORGANIZATION = "aws_organizations_organization";
@@ -60,8 +67,49 @@ export const delegatedAdministratorsKept: Rule = {
     ),
 };
 
+/**
+ * An organization the plan creates does not exist already. Creating one in an account that belongs to an
+ * organization fails with AlreadyInOrganizationException: the state was lost, the organization was made outside
+ * this stack, or an earlier apply created it but never got the reply (the SDK retried, and the retry failed).
+ */
+export const organizationCreatable: Rule = {
+  name: "organization-creatable",
+  description: "an organization the plan creates does not exist already",
+  evaluate: (plan, facts = {}) =>
+    verdict("organization-creatable", organizationsCreated(plan), (change) => {
+      const live = facts.organization;
+      if (live === undefined || live.state === "unknown") {
+        return [
+          `${change.address} would create an organization, and the gate cannot tell whether these credentials' account ` +
+            `already belongs to one (${live?.state === "unknown" ? live.reason : "it was not read"}). Run the gate with ` +
+            `the credentials terraform plans with.`,
+        ];
+      }
+      if (live.state === "none") return [];
+      return [
+        `${change.address} would create an organization, but these credentials' account already belongs to organization ` +
+          `${live.id} (management account ${live.managementAccountId}); the apply would fail with ` +
+          `AlreadyInOrganizationException. If this stack created it (an apply that failed after creating it, or state ` +
+          `that was lost), restore the stack's state: from a backup, or with "terraform import ` +
+          `aws_organizations_organization.organization ${live.id}" in the stack folder. If it existed before, use it as ` +
+          `it is: set organization.mode to "adopt" and organization.id to "${live.id}".`,
+      ];
+    }),
+};
+
 /** Every rule the gate applies. */
-export const RULES: readonly Rule[] = [organizationKept, trustedServicesKept, policyTypesKept, delegatedAdministratorsKept];
+export const RULES: readonly Rule[] = [
+  organizationKept,
+  organizationCreatable,
+  trustedServicesKept,
+  policyTypesKept,
+  delegatedAdministratorsKept,
+];
+
+/** The changes that create an organization anew (not replacements, which organization-kept refuses). */
+export function organizationsCreated(plan: Plan): ResourceChange[] {
+  return changesOf(plan, ORGANIZATION).filter((change) => change.actions.length === 1 && change.actions[0] === "create");
+}
 
 function changesOf(plan: Plan, type: string): ResourceChange[] {
   return plan.resourceChanges.filter((change) => change.type === type && !isNoOp(change));

@@ -3,7 +3,8 @@ import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { ROLE_SESSION_NAME } from "./contract";
 import { assumeRoleFailed } from "./errors";
 
-type CredentialProvider = Exclude<NonNullable<IAMClientConfig["credentials"]>, { accessKeyId: string }>;
+/** What an SDK client takes as `credentials`: a function resolving them. */
+export type CredentialProvider = Exclude<NonNullable<IAMClientConfig["credentials"]>, { accessKeyId: string }>;
 
 /**
  * The IAM client the script talks through: the SDK's default credential chain, endpoint and standard retry
@@ -20,9 +21,12 @@ export function createIamClient(options: {
   });
 }
 
-// The provider's assume_role credentials do not reach local-exec (terraform issue 21983), so the script
-// assumes the same role itself, once per run: a run lasts minutes, the session an hour.
-function assumedRole(roleArn: string, region: string | undefined, stsEndpoint: string | undefined): CredentialProvider {
+/**
+ * Credentials of `roleArn`, assumed with the default credential chain, once per run (a run lasts minutes, the
+ * session an hour). The provider's assume_role credentials do not reach local-exec (terraform issue 21983), so
+ * the script assumes the same role itself; pipeline commands do the same as the provider.
+ */
+export function assumedRole(roleArn: string, region: string | undefined, stsEndpoint?: string): CredentialProvider {
   let credentials: ReturnType<CredentialProvider> | undefined;
   return () =>
     (credentials ??= new STSClient({ region })

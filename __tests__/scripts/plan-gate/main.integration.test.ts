@@ -40,6 +40,7 @@ describe("npm run plan-gate", () => {
       [
         "plan-gate: plan.json",
         "  PASS organization-kept: no organization is deleted or replaced",
+        "  n/a  organization-creatable: an organization the plan creates does not exist already",
         "  PASS trusted-services-kept: no trusted service principal is removed",
         "  PASS policy-types-kept: no policy type is disabled",
         "  n/a  delegated-administrators-kept: no delegated administrator is deregistered",

@@ -2,6 +2,7 @@ import { PlanUnreadable, readPlan } from "../../../scripts/plan-gate/plan";
 import {
   RULES,
   delegatedAdministratorsKept,
+  organizationCreatable,
   organizationKept,
   policyTypesKept,
   trustedServicesKept,
@@ -76,6 +77,54 @@ describe("organization-kept", () => {
     expect(organizationKept.evaluate(plan({ type: "terraform_data", actions: ["delete"], before: {} })).status).toBe(
       "not-applicable",
     );
+  });
+});
+
+describe("organization-creatable", () => {
+  const creates = plan({ type: ORG, address: "aws_organizations_organization.organization", actions: ["create"], after: {} });
+
+  it("passes a plan that creates an organization in an account that belongs to none", () => {
+    expect(organizationCreatable.evaluate(creates, { organization: { state: "none" } }).status).toBe("compliant");
+  });
+
+  it("fails when the account already belongs to an organization, naming it and both ways out", () => {
+    // GIVEN a plan that creates an organization, and an account that is already the management account of one
+    const live = { state: "member" as const, id: "o-a1b2c3d4e5", managementAccountId: "111122223333" };
+    // WHEN the rule runs THEN it refuses, saying why the apply would fail and how to restore state or adopt
+    expect(organizationCreatable.evaluate(creates, { organization: live })).toEqual({
+      rule: "organization-creatable",
+      status: "non-compliant",
+      findings: [
+        "aws_organizations_organization.organization would create an organization, but these credentials' account already " +
+          "belongs to organization o-a1b2c3d4e5 (management account 111122223333); the apply would fail with " +
+          "AlreadyInOrganizationException. If this stack created it (an apply that failed after creating it, or state " +
+          "that was lost), restore the stack's state: from a backup, or with \"terraform import " +
+          'aws_organizations_organization.organization o-a1b2c3d4e5" in the stack folder. If it existed before, use it as ' +
+          'it is: set organization.mode to "adopt" and organization.id to "o-a1b2c3d4e5".',
+      ],
+    });
+  });
+
+  it("fails closed when the live organization could not be read, or was not", () => {
+    const unknown = { state: "unknown" as const, reason: "CredentialsProviderError: Could not load credentials" };
+    expect(organizationCreatable.evaluate(creates, { organization: unknown })).toMatchObject({
+      status: "non-compliant",
+      findings: [
+        expect.stringContaining(
+          "cannot tell whether these credentials' account already belongs to one (CredentialsProviderError",
+        ),
+      ],
+    });
+    expect(organizationCreatable.evaluate(creates)).toMatchObject({
+      status: "non-compliant",
+      findings: [expect.stringContaining("(it was not read)")],
+    });
+  });
+
+  it("does not apply to plans that only update, replace or keep an organization", () => {
+    for (const actions of [["update"], ["delete", "create"], ["no-op"]]) {
+      expect(organizationCreatable.evaluate(plan({ type: ORG, actions, before: {}, after: {} })).status).toBe("not-applicable");
+    }
   });
 });
 
@@ -190,11 +239,26 @@ describe("reading the plan", () => {
     expect(readPlan(JSON.stringify({ format_version: "1.2" })).resourceChanges).toEqual([]);
     const withData = plan({ type: ORG, mode: "data", actions: ["read"], after: {} });
     expect(withData.resourceChanges).toEqual([]);
-    expect(RULES.map((rule) => rule.evaluate(withData).status)).toEqual([
-      "not-applicable",
-      "not-applicable",
-      "not-applicable",
-      "not-applicable",
-    ]);
+    expect(RULES.map((rule) => rule.evaluate(withData).status)).toEqual(RULES.map(() => "not-applicable"));
+    expect(RULES).toHaveLength(5);
+  });
+
+  it("reads the AWS provider's region and role, for reading the live organization as terraform would", () => {
+    const configuration = {
+      provider_config: {
+        aws: {
+          name: "aws",
+          expressions: {
+            region: { constant_value: "eu-west-1" },
+            assume_role: [{ role_arn: { constant_value: "arn:aws:iam::111122223333:role/Deployer" } }],
+          },
+        },
+      },
+    };
+    expect(readPlan(JSON.stringify({ format_version: "1.2", configuration })).provider).toEqual({
+      region: "eu-west-1",
+      assumeRoleArn: "arn:aws:iam::111122223333:role/Deployer",
+    });
+    expect(readPlan(JSON.stringify({ format_version: "1.2" })).provider).toEqual({ region: undefined, assumeRoleArn: undefined });
   });
 });

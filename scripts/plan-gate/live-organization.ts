@@ -1,0 +1,33 @@
+import { DescribeOrganizationCommand, OrganizationsClient } from "@aws-sdk/client-organizations";
+import { assumedRole } from "../root-access/aws-clients";
+import type { ProviderSettings } from "./plan";
+
+/** What AWS says about the organization of the credentials' account, as far as the gate needs to know. */
+export type LiveOrganization =
+  | { readonly state: "none" }
+  | { readonly state: "member"; readonly id: string; readonly managementAccountId: string }
+  | { readonly state: "unknown"; readonly reason: string };
+
+/**
+ * Reads the organization the plan's credentials belong to, as the plan's provider would (its region and role;
+ * the credentials and endpoint from the environment, like terraform's). Never throws: what it cannot read is
+ * "unknown", which the rules treat as a failure.
+ */
+export async function readLiveOrganization(provider: ProviderSettings): Promise<LiveOrganization> {
+  const region = provider.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  const client = new OrganizationsClient({
+    region,
+    credentials: provider.assumeRoleArn ? assumedRole(provider.assumeRoleArn, region) : undefined,
+  });
+  try {
+    const { Organization } = await client.send(new DescribeOrganizationCommand({}));
+    return Organization?.Id
+      ? { state: "member", id: Organization.Id, managementAccountId: Organization.MasterAccountId ?? "?" }
+      : { state: "unknown", reason: "DescribeOrganization returned no organization" };
+  } catch (error) {
+    if ((error as Error).name === "AWSOrganizationsNotInUseException") return { state: "none" };
+    return { state: "unknown", reason: `${(error as Error).name}: ${(error as Error).message}` };
+  } finally {
+    client.destroy();
+  }
+}
