@@ -1,4 +1,5 @@
 // @ts-check
+const os = require("node:os");
 // Tests live beside the subject they test (__tests__/<folder of the source>/); the speed tier is in the file
 // name and decided here: "x.test.ts" is unit, "x.integration.test.ts" integration, "x.e2e.test.ts" end-to-end.
 
@@ -25,6 +26,9 @@ const tier = (displayName, options) => ({
 
 /** @type {import("jest").Config} */
 module.exports = {
+  // One worker per core: the files are independent (each has its own emulator on a free port, its own temporary
+  // folders and state), and the end-to-end files are balanced so that none holds a worker for long.
+  maxWorkers: os.availableParallelism(),
   projects: [
     // Synth assertions, config, the script with aws-sdk-client-mock, plan-gate rules, policy: no child process.
     tier("unit", {
@@ -36,11 +40,13 @@ module.exports = {
       testMatch: ["**/*.integration.test.ts"],
       // The stacks ship the bundled script as an asset, so the programs are built once before the tier.
       globalSetup: "<rootDir>/__tests__/support/global-setup.js",
+      globalTeardown: "<rootDir>/__tests__/support/global-teardown.js",
     }),
     // Real terraform against the emulator.
     tier("e2e", {
       testMatch: ["**/*.e2e.test.ts"],
       globalSetup: "<rootDir>/__tests__/support/global-setup.js",
+      globalTeardown: "<rootDir>/__tests__/support/global-teardown.js",
     }),
   ],
 };

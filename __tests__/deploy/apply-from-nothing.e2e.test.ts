@@ -1,6 +1,6 @@
 import { leastPrivilegePolicy } from "../../scripts/policy/least-privilege";
 import { parseAppConfig } from "../../stacks/config/load";
-import { actionsNeedingPermission, rootAccessCalls, useScenario } from "../support/stack-driver";
+import { actionsNeedingPermission, rootAccessCalls, unwrapped, useScenario, writeCalls } from "../support/stack-driver";
 
 const scenario = useScenario();
 
@@ -31,11 +31,12 @@ describe("apply from nothing", () => {
     const allowed = policy.Statement.flatMap((statement) => statement.Action);
     expect(actionsNeedingPermission(calls).filter((action) => !allowed.includes(action))).toEqual([]);
 
-    // AND the plan is clean, and a second apply sends no IAM root access call at all (no script runs)
-    expect(await driver.planExitCode()).toBe(0);
-    const again = await driver.callsDuring(() => driver.applyOk());
+    // AND a literal second apply changes nothing and sends no IAM root access call at all (no script runs)
+    const again = await driver.callsDuring(() => driver.terraform.apply());
+    expect(again.result.stdout).toContain("No changes. Your infrastructure matches the configuration.");
     expect(again.result.stdout).toContain("Apply complete! Resources: 0 added, 0 changed, 0 destroyed.");
     expect(rootAccessCalls(again.calls)).toEqual({});
+    expect(writeCalls(again.calls)).toEqual({});
   });
 
   it("synthesizes nothing emulator-specific: the endpoint and credentials come only from the environment", () => {
@@ -71,5 +72,45 @@ describe("apply from nothing", () => {
     expect(calls["iam:ListOrganizationsFeatures"]).toBeGreaterThan(2);
     expect(calls["iam:EnableOrganizationsRootSessions"]).toBe(1);
     expect((await driver.state()).rootAccess).toEqual({ enabledFeatures: ["RootSessions"] });
+  });
+});
+
+describe("a CreateOrganization reply lost on its way back", () => {
+  it("fails the apply, then the plan gate names the organization and the import that brings it into state, which converges", async () => {
+    const { driver, emulator } = scenario;
+    // GIVEN AWS makes the organization but its reply is lost (the SDK then retries, as it does after a reset)
+    await emulator.configure({ dropReplies: { "organizations:CreateOrganization": 1 } });
+    driver.synth();
+
+    // WHEN the stack is applied from nothing
+    const failed = await driver.callsDuring(() => driver.apply());
+
+    // THEN the retry is told the account is already in an organization, which exists but is not in the state
+    expect(failed.result.code).toBe(1);
+    expect(unwrapped(failed.result.stderr)).toContain("AlreadyInOrganizationException");
+    expect(failed.calls["organizations:CreateOrganization"]).toBe(2);
+    const organization = (await driver.state()).organization!;
+    expect(organization).toMatchObject({ managementAccountId: "123456789012" });
+
+    // WHEN it is planned again THEN the plan gate refuses before anything is applied, saying what to run
+    const refused = await driver.callsDuring(() => driver.apply());
+    expect(refused.result.args[0]).toBe("plan-gate");
+    expect(unwrapped(refused.result.stdout)).toContain(`already belongs to organization ${organization.id}`);
+    expect(unwrapped(refused.result.stdout)).toContain(
+      `"terraform import aws_organizations_organization.organization ${organization.id}"`,
+    );
+    expect(writeCalls(refused.calls)).toEqual({});
+
+    // WHEN the operator runs that import, and the stack is applied
+    await driver.terraform.ok(["import", "-input=false", "aws_organizations_organization.organization", organization.id]);
+    const recovered = await driver.callsDuring(() => driver.applyOk());
+
+    // THEN that same organization gets IAM trusted access and RootSessions, nothing is created twice, and it has converged
+    expect(recovered.calls["organizations:CreateOrganization"]).toBeUndefined();
+    const state = await driver.state();
+    expect(state.organization?.id).toBe(organization.id);
+    expect(state.trustedServices).toEqual(["iam.amazonaws.com"]);
+    expect(state.rootAccess).toEqual({ enabledFeatures: ["RootSessions"] });
+    expect(await driver.converged()).toEqual({ planExitCode: 0, writes: {} });
   });
 });

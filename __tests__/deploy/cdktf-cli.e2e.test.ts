@@ -1,13 +1,11 @@
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Emulator } from "../../tools/emulator/emulator";
 import { readOrganizationState } from "../../tools/emulator/organization-state";
 import { Terraform, providerMirror, requireTerraform, terraformEnvironment } from "../../tools/terraform/terraform";
+import { runTracked } from "../support/processes";
 import { copyProject } from "../support/project-copy";
-
-jest.setTimeout(300_000);
 
 let emulator: Emulator;
 let project: string;
@@ -28,14 +26,9 @@ afterAll(async () => {
 const DEPLOY = ["deploy", "--auto-approve", ...(providerMirror(process.env) ? ["--skip-provider-lock"] : [])];
 
 /** Runs `npx cdktf <args>` in the copy, as a pipeline does (CI=1, no TTY). */
-function cdktf(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn("npx", ["cdktf", ...args], { cwd: project, env: { ...env, CI: "1" }, stdio: ["ignore", "pipe", "pipe"] });
-    const output: Buffer[] = [];
-    child.stdout.on("data", (chunk: Buffer) => output.push(chunk));
-    child.stderr.on("data", (chunk: Buffer) => output.push(chunk));
-    child.once("close", (code) => resolve({ code: code ?? 1, output: Buffer.concat(output).toString() }));
-  });
+async function cdktf(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; output: string }> {
+  const { code, stdout, stderr } = await runTracked("npx", ["cdktf", ...args], { cwd: project, env: { ...env, CI: "1" } });
+  return { code, output: stdout + stderr };
 }
 
 describe("the cdktf CLI path a pipeline uses", () => {

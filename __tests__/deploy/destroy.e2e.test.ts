@@ -6,7 +6,7 @@ describe("terraform destroy", () => {
   it("with allowOrganizationDestroy, disables the features first and then deletes the organization", async () => {
     const { driver } = scenario;
     // GIVEN both features applied on an organization the stack may delete
-    await driver.synth({ features: ["RootCredentialsManagement", "RootSessions"], allowOrganizationDestroy: true }).applyOk();
+    await driver.given({ features: ["RootCredentialsManagement", "RootSessions"], allowOrganizationDestroy: true });
 
     // WHEN the stack is destroyed
     const { result, calls } = await driver.callsDuring(() => driver.destroy());
@@ -32,7 +32,7 @@ describe("terraform destroy", () => {
   it("without allowOrganizationDestroy, refuses at plan time and changes nothing", async () => {
     const { driver } = scenario;
     // GIVEN the default stack applied
-    await driver.synth().applyOk();
+    await driver.given();
     const before = await driver.state();
 
     // WHEN destroy is attempted

@@ -5,10 +5,8 @@ const scenario = useScenario();
 describe("changing the features in the config", () => {
   it("enables both, then disables only the one removed from the config and leaves the other untouched", async () => {
     const { driver } = scenario;
-    // GIVEN both features applied
-    const both = await driver
-      .synth({ features: ["RootSessions", "RootCredentialsManagement"] })
-      .callsDuring(() => driver.applyOk());
+    // GIVEN both features applied, RootCredentialsManagement first
+    const both = await driver.callsDuring(() => driver.given({ features: ["RootSessions", "RootCredentialsManagement"] }));
     expect(rootAccessCalls(both.calls)).toMatchObject({
       "iam:EnableOrganizationsRootCredentialsManagement": 1,
       "iam:EnableOrganizationsRootSessions": 1,
@@ -28,12 +26,12 @@ describe("changing the features in the config", () => {
     expect(Object.keys(calls).filter((key) => key.includes("RootSessions"))).toEqual([]);
     expect((await driver.state()).rootAccess).toEqual({ enabledFeatures: ["RootSessions"] });
     expect(await driver.terraform.outputs()).toMatchObject({ root_access_features: ["RootSessions"] });
-    expect(await driver.planExitCode()).toBe(0);
+    expect(await driver.converged()).toEqual({ planExitCode: 0, writes: {} });
   });
 
   it("adds a feature without touching the one already enabled", async () => {
     const { driver } = scenario;
-    await driver.synth({ features: ["RootSessions"] }).applyOk();
+    await driver.given({ features: ["RootSessions"] });
     const added = await driver
       .synth({ features: ["RootSessions", "RootCredentialsManagement"] })
       .callsDuring(() => driver.applyOk());
@@ -44,7 +42,7 @@ describe("changing the features in the config", () => {
 
   it("runs nothing when only a setting changes: the new role, region or wait is an in-place update", async () => {
     const { driver } = scenario;
-    await driver.synth({ features: ["RootSessions"] }).applyOk();
+    await driver.given({ features: ["RootSessions"] });
     const changed = await driver
       .synth({ features: ["RootSessions"], serviceAccessWaitSeconds: 30 })
       .callsDuring(() => driver.applyOk());

@@ -10,8 +10,6 @@ import { requireTerraform, terraformEnvironment } from "../../tools/terraform/te
 import { copyProject } from "../support/project-copy";
 import { PROJECT_ROOT } from "../support/paths";
 
-jest.setTimeout(600_000);
-
 const WORKFLOW = path.join(PROJECT_ROOT, "examples", "github-actions.yml");
 const BUCKET = "acme-org-root-access-state";
 
@@ -57,7 +55,7 @@ describe("examples/github-actions.yml", () => {
     // WHEN every `run:` step executes in order, as GitHub's bash would run it
     const commands = workflowCommands();
     expect(commands).toEqual([
-      "npm ci",
+      "npm ci --omit=dev",
       "npm run synth -- --hcl",
       'terraform -chdir="cdktf.out/stacks/$STACK" init -input=false',
       'terraform -chdir="cdktf.out/stacks/$STACK" plan -input=false -out=tfplan',

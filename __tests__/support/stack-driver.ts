@@ -14,6 +14,13 @@ export interface ApplyOptions {
   readonly args?: readonly string[];
 }
 
+/** A resource in terraform's state file (format version 4), as far as taint is concerned. */
+interface StateResource {
+  readonly type: string;
+  readonly name: string;
+  readonly instances: readonly { readonly index_key?: string | number; readonly status?: string }[];
+}
+
 /** The stack name every scenario uses. */
 export const STACK = "e2e";
 
@@ -29,6 +36,8 @@ export class StackDriver {
   /** The saved plan of the last apply, and its `terraform show -json`. */
   readonly planFile = path.join(this.dir, "tfplan");
   readonly planJson = path.join(this.dir, "plan.json");
+  /** The local backend's state file: ../../../terraform.<stack>.tfstate from the stack folder. */
+  readonly stateFile = path.join(this.dir, `terraform.${STACK}.tfstate`);
   private initialized = false;
 
   constructor(
@@ -58,13 +67,25 @@ export class StackDriver {
   }
 
   /**
+   * A precondition, set up the fast way: synth, then one `terraform apply -auto-approve`, which must succeed.
+   * The step a scenario is about goes through {@link apply} instead, the way a careful pipeline runs it.
+   */
+  async given(stack: Record<string, unknown> = {}, options: ApplyOptions = {}): Promise<TerraformResult> {
+    this.synth(stack);
+    await this.init();
+    const result = await this.terraform.apply(options.args, options.credentials);
+    if (result.code !== 0) throw new Error(describeFailure(result));
+    return result;
+  }
+
+  /**
    * What a careful pipeline runs: `plan -out`, `show -json`, the plan gate (`plan-gate`), then `apply` of that
    * saved plan. Returns the first step that failed, or the apply; `credentials` replace the management account's.
    */
   async apply(options: ApplyOptions = {}): Promise<TerraformResult> {
     const planned = await this.plan(options);
     if (planned.code !== 0) return planned;
-    const gate = this.planGate();
+    const gate = this.planGate(this.planJson, options.credentials);
     if (gate.code !== 0) return gate;
     return this.terraform.run(["apply", "-input=false", this.planFile], options.credentials);
   }
@@ -89,10 +110,13 @@ export class StackDriver {
     return planned;
   }
 
-  /** `npm run plan-gate -- plan.json` (the built CLI) on the last plan, or on `planJson` when given. */
-  planGate(planJson: string = this.planJson): TerraformResult {
+  /**
+   * `npm run plan-gate -- plan.json` (the built CLI) on the last plan, or on `planJson` when given, with the
+   * credentials terraform planned with (the gate reads the live organization when the plan creates one).
+   */
+  planGate(planJson: string = this.planJson, credentials: NodeJS.ProcessEnv = {}): TerraformResult {
     const args = [path.join(PROJECT_ROOT, "build", "plan-gate.js"), planJson];
-    const result = spawnSync(process.execPath, args, { encoding: "utf8" });
+    const result = spawnSync(process.execPath, args, { encoding: "utf8", env: { ...this.env, ...credentials } });
     return { args: ["plan-gate", planJson], code: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
   }
 
@@ -103,11 +127,14 @@ export class StackDriver {
     return result;
   }
 
-  /** `terraform plan -detailed-exitcode`'s exit code: 0 nothing to do, 2 changes, 1 error. */
-  async planExitCode(): Promise<number> {
-    const result = await this.terraform.plan();
+  /**
+   * Whether the stack has converged: one `terraform plan -detailed-exitcode` (0 nothing to do, 2 changes; an
+   * error throws), with the emulator's calls during it counted.
+   */
+  async converged(): Promise<{ readonly planExitCode: number; readonly writes: Record<string, number> }> {
+    const { result, calls } = await this.callsDuring(() => this.terraform.plan());
     if (result.code === 1) throw new Error(describeFailure(result));
-    return result.code;
+    return { planExitCode: result.code, writes: writeCalls(calls) };
   }
 
   destroy(): Promise<TerraformResult> {
@@ -132,17 +159,44 @@ export class StackDriver {
     return { result, calls };
   }
 
-  /** Addresses of resources terraform marked tainted (a failed create-time provisioner). */
-  async taintedResources(): Promise<string[]> {
-    const { stdout } = await this.terraform.ok(["show", "-json"]);
-    const resources: { address: string; tainted?: boolean }[] = JSON.parse(stdout).values?.root_module?.resources ?? [];
-    return resources.filter((resource) => resource.tainted).map((resource) => resource.address);
+  /** Addresses of resources terraform marked tainted (a failed create-time provisioner), read from the state file. */
+  taintedResources(): string[] {
+    const state = JSON.parse(fs.readFileSync(this.stateFile, "utf8")) as { resources?: StateResource[] };
+    return (state.resources ?? []).flatMap((resource) =>
+      resource.instances
+        .filter((instance) => instance.status === "tainted")
+        .map(
+          (instance) =>
+            `${resource.type}.${resource.name}${instance.index_key === undefined ? "" : `[${JSON.stringify(instance.index_key)}]`}`,
+        ),
+    );
   }
 
   /** Removes the driver's folder. */
   cleanup(): void {
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** The calls among emulator counts that change something, in any service. */
+export function writeCalls(calls: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(calls).filter(([key]) =>
+      /:(Enable|Disable|Create|Delete|Register|Deregister|Update|Attach|Detach|Put|Tag|Untag|Move|Remove)/.test(key),
+    ),
+  );
+}
+
+/** Terraform's output with its line wrapping undone, so a message can be matched whole. */
+export function unwrapped(text: string): string {
+  return text.replace(/\s+/g, " ");
+}
+
+/** Root access writes only (the native provider's refresh reads ListOrganizationsFeatures, which is not a change). */
+export function rootAccessWrites(calls: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(rootAccessCalls(calls)).filter(([call]) => !call.endsWith("ListOrganizationsFeatures")),
+  );
 }
 
 /** Only the IAM root access calls among emulator counts. */
@@ -159,7 +213,6 @@ export interface Scenario {
 /** Registers the jest hooks for a file of scenarios; read the returned object inside tests, not at load time. */
 export function useScenario(): Scenario {
   const scenario = {} as { emulator: Emulator; driver: StackDriver };
-  jest.setTimeout(180_000);
   beforeAll(async () => {
     scenario.emulator = await Emulator.start();
   });

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from "node:child_process";
+import { ChildProcess, spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { MIN_TERRAFORM, MIN_TERRAFORM_FOR_S3_LOCKFILE } from "../../stacks/synth/terraform-version";
@@ -25,6 +25,39 @@ export function requireTerraform(): void {
   }
 }
 
+const running = new Set<ChildProcess>();
+
+/** How long a stopped terraform gets to let go of its state lock and providers before it is killed. */
+const STOP_GRACE_MS = 5_000;
+
+/**
+ * Stops every terraform this process started that is still running (an abandoned test, an interrupted
+ * `npm start`): SIGTERM to its process group, which terraform forwards to its providers, then SIGKILL after a
+ * grace period. Resolves with how many there were.
+ */
+export async function stopTerraformRuns(): Promise<number> {
+  const children = [...running];
+  await Promise.all(
+    children.map(async (child) => {
+      if (!running.has(child)) return;
+      const exited = new Promise((resolve) => child.once("close", resolve));
+      signalGroup(child, "SIGTERM");
+      const timer = setTimeout(() => signalGroup(child, "SIGKILL"), STOP_GRACE_MS);
+      await exited;
+      clearTimeout(timer);
+    }),
+  );
+  return children.length;
+}
+
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    if (child.pid !== undefined) process.kill(-child.pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
 /**
  * Runs terraform in one stack folder, non-interactively. With a provider mirror on disk it writes its own CLI
  * config (in `scratchDir`) so `init` installs the hashicorp providers offline; otherwise it uses the registry.
@@ -40,22 +73,37 @@ export class Terraform {
     this.env = terraformEnvironment(env, scratchDir);
   }
 
-  /** Runs `terraform <args> -no-color`; resolves with the exit code, whatever it is. */
+  /**
+   * Runs `terraform <args> -no-color`; resolves with the exit code, whatever it is. Terraform runs in a process
+   * group of its own, with its provider plugins and local-exec scripts, so {@link stopTerraformRuns} can stop
+   * all of them at once.
+   */
   run(args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<TerraformResult> {
     return new Promise((resolve, reject) => {
       const child = spawn("terraform", [...args, "-no-color"], {
         cwd: this.workingDir,
         env: { ...this.env, ...extraEnv },
         stdio: ["ignore", "pipe", "pipe"],
+        detached: true,
       });
+      running.add(child);
       const stdout: Buffer[] = [];
       const stderr: Buffer[] = [];
       child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
       child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
-      child.once("error", reject);
-      child.once("close", (code) =>
-        resolve({ args, code: code ?? 1, stdout: Buffer.concat(stdout).toString(), stderr: Buffer.concat(stderr).toString() }),
-      );
+      child.once("error", (error) => {
+        running.delete(child);
+        reject(error);
+      });
+      child.once("close", (code, signal) => {
+        running.delete(child);
+        resolve({
+          args,
+          code: code ?? 1,
+          stdout: Buffer.concat(stdout).toString(),
+          stderr: Buffer.concat(stderr).toString() + (signal ? `\n(terraform was stopped by ${signal})` : ""),
+        });
+      });
     });
   }
 
@@ -103,6 +151,10 @@ export function terraformEnvironment(env: NodeJS.ProcessEnv, scratchDir: string)
     TF_IN_AUTOMATION: "1",
     TF_INPUT: "0",
     CHECKPOINT_DISABLE: "1",
+    // Most of a terraform command's CPU is decoding the AWS provider's schema, and a fifth of that is Go's
+    // garbage collector: collecting less often cuts it (measured: plan 8.0 to 6.6 CPU-seconds) for about 100 MB
+    // more per process. A GOGC of the caller's own wins.
+    GOGC: env.GOGC ?? "400",
     ...(mirror ? { TF_CLI_CONFIG_FILE: writeMirrorConfig(scratchDir, mirror) } : {}),
   };
 }

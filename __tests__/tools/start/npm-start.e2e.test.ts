@@ -1,22 +1,13 @@
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { PROJECT_ROOT } from "../../support/paths";
+import { builtProgram, PROJECT_ROOT } from "../../support/paths";
+import { runTracked } from "../../support/processes";
 
-jest.setTimeout(180_000);
-
-function runStart(): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(PROJECT_ROOT, "build", "start.js")], {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, ROOT_ACCESS_CONFIG: "" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
+/** npm start, as built (the global setup built it). */
+function runStart() {
+  return runTracked(process.execPath, [builtProgram("start")], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, ROOT_ACCESS_CONFIG: "" },
   });
 }
 

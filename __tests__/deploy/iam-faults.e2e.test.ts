@@ -1,0 +1,42 @@
+import { rootAccessCalls, unwrapped, useScenario } from "../support/stack-driver";
+
+const scenario = useScenario();
+
+describe("faults in IAM", () => {
+  it.each([
+    [
+      "server errors past the SDK's retries",
+      "server-error",
+      "IAM answered a server error (ServiceFailureException, HTTP 500) even after the SDK's retries.",
+    ],
+    ["dropped connections", "drop", "failed: the connection to"],
+  ] as const)(
+    "fails clearly on %s, leaves the step tainted, and converges once the fault is lifted",
+    async (_what, fault, message) => {
+      const { driver, emulator } = scenario;
+      // GIVEN IAM's root access calls fail
+      await emulator.configure({ fault });
+      driver.synth();
+
+      // WHEN the stack is applied from nothing
+      const failed = await driver.apply();
+
+      // THEN the organization is in place, the feature step failed with the explanation and is tainted
+      expect(failed.code).toBe(1);
+      expect(unwrapped(failed.stderr)).toContain(message);
+      expect(driver.taintedResources()).toEqual(["terraform_data.root-sessions[0]"]);
+
+      // WHEN the fault is lifted and terraform applies again
+      await emulator.configure({ fault: "none" });
+      expect((await driver.state()).rootAccess).toEqual({ enabledFeatures: [] });
+      const recovered = await driver.callsDuring(() => driver.applyOk());
+
+      // THEN only the tainted step ran again, the feature is enabled, and the stack has converged
+      expect(recovered.result.stdout).toContain("Apply complete! Resources: 1 added, 0 changed, 1 destroyed.");
+      expect(rootAccessCalls(recovered.calls)["iam:EnableOrganizationsRootSessions"]).toBe(1);
+      expect((await driver.state()).rootAccess).toEqual({ enabledFeatures: ["RootSessions"] });
+      expect(driver.taintedResources()).toEqual([]);
+      expect(await driver.converged()).toEqual({ planExitCode: 0, writes: {} });
+    },
+  );
+});

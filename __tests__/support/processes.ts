@@ -1,0 +1,59 @@
+import { ChildProcessWithoutNullStreams, SpawnOptionsWithoutStdio, spawn } from "node:child_process";
+
+const tracked = new Set<ChildProcessWithoutNullStreams>();
+
+/** What a finished child printed, and how it ended. */
+export interface Finished {
+  readonly code: number;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs a command in a process group of its own and resolves when it ends. If the test is abandoned first (it
+ * failed, or timed out), the tier's afterEach stops the whole group: the command and everything it started.
+ */
+export function runTracked(command: string, args: readonly string[], options: SpawnOptionsWithoutStdio = {}): Promise<Finished> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { ...options, stdio: "pipe", detached: true });
+    tracked.add(child);
+    child.stdin.end();
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+    child.once("error", (error) => {
+      tracked.delete(child);
+      reject(error);
+    });
+    child.once("close", (code, signal) => {
+      tracked.delete(child);
+      resolve({ code: code ?? 1, signal, stdout: Buffer.concat(stdout).toString(), stderr: Buffer.concat(stderr).toString() });
+    });
+  });
+}
+
+/** Stops every process group runTracked started that has not ended: SIGTERM, then SIGKILL after 5 s. */
+export async function stopTrackedProcesses(): Promise<number> {
+  const children = [...tracked];
+  await Promise.all(
+    children.map(async (child) => {
+      if (!tracked.has(child)) return;
+      const closed = new Promise((resolve) => child.once("close", resolve));
+      signalGroup(child.pid, "SIGTERM");
+      const timer = setTimeout(() => signalGroup(child.pid, "SIGKILL"), 5_000);
+      await closed;
+      clearTimeout(timer);
+    }),
+  );
+  return children.length;
+}
+
+function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  try {
+    if (pid !== undefined) process.kill(-pid, signal);
+  } catch {
+    // already gone
+  }
+}
