@@ -1,8 +1,10 @@
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { App } from "cdktf";
+import { CommandLineSpec, EXIT_CODES, Invocation, parseCommandLine, reportFailure, runAsProcess } from "./stacks/command-line";
 import { loadConfig } from "./stacks/config/load";
 import { projectRoot } from "./stacks/config/project-root";
-import { SynthError } from "./stacks/errors";
+import { outdirParentMissing } from "./stacks/errors";
 import { RootAccessStack, requireScriptBundle } from "./stacks/root-access-stack";
 import { writeReviewHcl } from "./stacks/synth/review-hcl";
 import { checkTerraformVersion } from "./stacks/synth/terraform-version";
@@ -11,30 +13,53 @@ import { checkTerraformVersion } from "./stacks/synth/terraform-version";
 // organization, synth. The script bundle is built beside this file, so it is found there.
 const SCRIPT_BUNDLE = path.join(__dirname, "root-access.js");
 
-async function main(): Promise<void> {
-  const root = projectRoot();
-  const config = loadConfig({ env: process.env, projectRoot: root });
-  // Before the App, which creates the output folder: a failed synth writes nothing.
-  requireScriptBundle(SCRIPT_BUNDLE);
-  // Checked once, while the stacks are built, instead of cdktf's check per terraform_data resource.
-  const terraformChecked = checkTerraformVersion(config.stacks, {
-    cacheFile: path.join(root, "build", ".terraform-version.json"),
-  });
-  // Awaited below; if building a stack throws first, that error is the one to report.
-  terraformChecked.catch(() => undefined);
-  const app = new App({ skipValidation: true });
-  const stacks = config.stacks.map(
-    (stack) => new RootAccessStack(app, stack.name, { config: stack, scriptBundle: SCRIPT_BUNDLE }),
-  );
-  await terraformChecked;
-  app.synth();
-  if (process.argv.includes("--hcl")) {
-    writeReviewHcl(app, stacks);
+const COMMAND_LINE: CommandLineSpec = {
+  name: "synth",
+  synopsis: "Usage: npm run synth [-- --hcl]",
+  help: `Usage: npm run synth [-- --hcl]
+
+Synthesizes one Terraform stack per organization in the configuration (ROOT_ACCESS_CONFIG, else
+root-access.config.json, else the defaults) into cdktf.out/stacks/<name> (CDKTF_OUTDIR moves cdktf.out).
+
+  --hcl       also write cdk.hcl, an HCL copy for people to review (terraform keeps reading cdk.tf.json)
+  -h, --help  this text`,
+  options: { hcl: { type: "boolean" } },
+  positionals: { min: 0, max: 0 },
+};
+
+/** Synthesizes the configured stacks; returns the exit code. */
+export async function synth({ argv, env, io }: Invocation): Promise<number> {
+  try {
+    const commandLine = parseCommandLine(COMMAND_LINE, argv);
+    if (commandLine.help) {
+      io.stdout(COMMAND_LINE.help);
+      return EXIT_CODES.ok;
+    }
+    const root = projectRoot();
+    const config = loadConfig({ env, projectRoot: root });
+    const outdir = path.resolve(env.CDKTF_OUTDIR || "cdktf.out");
+    // Before the App, which creates the output folder: a failed synth writes nothing.
+    if (!fs.existsSync(path.dirname(outdir))) throw outdirParentMissing(outdir);
+    requireScriptBundle(SCRIPT_BUNDLE);
+    // Checked once, while the stacks are built, instead of cdktf's check per terraform_data resource.
+    const terraformChecked = checkTerraformVersion(config.stacks, {
+      cacheFile: path.join(root, "build", ".terraform-version.json"),
+    });
+    // Awaited below; if building a stack throws first, that error is the one to report.
+    terraformChecked.catch(() => undefined);
+    const app = new App({ outdir, skipValidation: true });
+    const stacks = config.stacks.map(
+      (stack) => new RootAccessStack(app, stack.name, { config: stack, scriptBundle: SCRIPT_BUNDLE }),
+    );
+    await terraformChecked;
+    app.synth();
+    if (commandLine.values.hcl) writeReviewHcl(app, stacks);
+    return EXIT_CODES.ok;
+  } catch (error) {
+    return reportFailure(COMMAND_LINE, error, io);
   }
 }
 
-main().catch((error: unknown) => {
-  if (!(error instanceof SynthError)) throw error;
-  process.stderr.write(`${error.message}\n`);
-  process.exitCode = 1;
-});
+// Run when this file is the program (node build/main.js, or tools/launch.mjs, which loads it with require and
+// sets argv first), not when a test imports it.
+if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === __filename) runAsProcess(synth);

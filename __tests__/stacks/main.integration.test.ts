@@ -139,8 +139,8 @@ describe("a bad configuration", () => {
     // THEN it exits 1 with the message and no stack trace, and no output folder exists
     expect(result.status).toBe(1);
     expect(result.stderr).toBe(
-      `Invalid configuration in ${configFile} (1 problem):\n` +
-        '  - stacks[0].features[0]: "RootSession" is not allowed; expected one of "RootCredentialsManagement", "RootSessions".\n',
+      `Invalid configuration in ${configFile}: ` +
+        'stacks[0].features[0]: "RootSession" is not allowed; expected one of "RootCredentialsManagement", "RootSessions".\n',
     );
     expect(fs.existsSync(outdir)).toBe(false);
   });

@@ -11,14 +11,25 @@ const RUN_MARKER = "ORG_ROOT_ACCESS_TEST_RUN";
  */
 function leakedProcesses() {
   const marker = process.env[RUN_MARKER];
-  if (!marker || !fs.existsSync("/proc/self/environ")) return [];
+  return marker ? processesMarked(RUN_MARKER, marker) : [];
+}
+
+/**
+ * The processes, other than this one and jest's, whose environment has `name=value`.
+ * @param {string} name
+ * @param {string} value
+ * @returns {{ pid: number; command: string }[]}
+ */
+function processesMarked(name, value) {
+  const marker = `${name}=${value}`;
+  if (!fs.existsSync("/proc/self/environ")) return [];
   const leaked = [];
   for (const entry of fs.readdirSync("/proc")) {
     const pid = Number(entry);
     if (!Number.isInteger(pid) || pid === process.pid) continue;
     try {
       const environ = fs.readFileSync(`/proc/${pid}/environ`, "utf8").split("\0");
-      if (!environ.includes(`${RUN_MARKER}=${marker}`)) continue;
+      if (!environ.includes(marker)) continue;
       const command = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ").trim();
       if (/jest|processChild/.test(command)) continue;
       leaked.push({ pid, command });
@@ -29,4 +40,4 @@ function leakedProcesses() {
   return leaked;
 }
 
-module.exports = { RUN_MARKER, leakedProcesses };
+module.exports = { RUN_MARKER, leakedProcesses, processesMarked };

@@ -15,14 +15,23 @@ export interface Finished {
  * failed, or timed out), the tier's afterEach stops the whole group: the command and everything it started.
  */
 export function runTracked(command: string, args: readonly string[], options: SpawnOptionsWithoutStdio = {}): Promise<Finished> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { ...options, stdio: "pipe", detached: true });
-    tracked.add(child);
-    child.stdin.end();
-    const stdout: Buffer[] = [];
-    const stderr: Buffer[] = [];
-    child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
-    child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+  return startTracked(command, args, options).finished;
+}
+
+/** Like runTracked, with the child at hand while it runs (to signal it, or to close its pipes). */
+export function startTracked(
+  command: string,
+  args: readonly string[],
+  options: SpawnOptionsWithoutStdio = {},
+): { readonly child: ChildProcessWithoutNullStreams; readonly finished: Promise<Finished> } {
+  const child = spawn(command, args, { ...options, stdio: "pipe", detached: true });
+  tracked.add(child);
+  child.stdin.end();
+  const stdout: Buffer[] = [];
+  const stderr: Buffer[] = [];
+  child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
+  child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+  const finished = new Promise<Finished>((resolve, reject) => {
     child.once("error", (error) => {
       tracked.delete(child);
       reject(error);
@@ -32,6 +41,7 @@ export function runTracked(command: string, args: readonly string[], options: Sp
       resolve({ code: code ?? 1, signal, stdout: Buffer.concat(stdout).toString(), stderr: Buffer.concat(stderr).toString() });
     });
   });
+  return { child, finished };
 }
 
 /** Stops every process group runTracked started that has not ended: SIGTERM, then SIGKILL after 5 s. */

@@ -1,3 +1,4 @@
+import { TextFileError, readTextFile } from "../../stacks/text-file";
 /** The part of `terraform show -json <planfile>` the rules read. */
 export interface Plan {
   readonly resourceChanges: readonly ResourceChange[];
@@ -27,7 +28,44 @@ export class PlanUnreadable extends Error {
   override readonly name = "PlanUnreadable";
 }
 
-/** Parses `terraform show -json` output; throws PlanUnreadable for anything that is not a plan it understands. */
+/** Largest plan file read: this project's plans are a few hundred kilobytes. */
+export const MAX_PLAN_BYTES = 64 * 1024 * 1024;
+
+/** Reads and checks a saved plan's JSON file; throws PlanUnreadable saying why it cannot be used. */
+export function readPlanFile(file: string): Plan {
+  let text: string;
+  try {
+    text = readTextFile(file, MAX_PLAN_BYTES);
+  } catch (error) {
+    if (!(error instanceof TextFileError)) throw error;
+    const { problem } = error;
+    if (problem.kind === "not a file") throw new PlanUnreadable(`it is ${problem.what}, not a file`);
+    if (problem.kind === "too large") throw new PlanUnreadable(`it is larger than a plan can be (over ${MAX_PLAN_BYTES} bytes)`);
+    if (problem.kind === "not UTF-8") throw new PlanUnreadable("it is not UTF-8 text");
+    const code = (problem.cause as NodeJS.ErrnoException)?.code;
+    throw new PlanUnreadable(code === "ENOENT" ? "it does not exist" : `it cannot be read (${code ?? String(problem.cause)})`);
+  }
+  return readPlan(text);
+}
+
+/** The actions terraform's JSON plan format (1.x) gives a change; anything else is a format this gate does not know. */
+const ACTIONS = new Set(["no-op", "create", "read", "update", "delete", "forget"]);
+
+/** What the rules and the summary read from each resource type, and the shape each value must have. */
+const READ_ATTRIBUTES: Record<string, Record<string, "list of strings" | "string" | "object">> = {
+  aws_organizations_organization: { aws_service_access_principals: "list of strings", enabled_policy_types: "list of strings" },
+  aws_organizations_delegated_administrator: { account_id: "string", service_principal: "string" },
+  aws_iam_organizations_features: { enabled_features: "list of strings" },
+  terraform_data: { triggers_replace: "object" },
+};
+
+const PLAN_FILE_HINT = 'pass the output of "terraform show -json <planfile>"';
+
+/**
+ * Parses `terraform show -json <planfile>` output, checking the shape of everything the rules read; throws
+ * PlanUnreadable, naming what is missing or malformed, for anything else (state, a partial document, another
+ * format version), so the gate fails closed.
+ */
 export function readPlan(text: string): Plan {
   let raw: unknown;
   try {
@@ -35,39 +73,77 @@ export function readPlan(text: string): Plan {
   } catch (error) {
     throw new PlanUnreadable(`it is not JSON (${(error as Error).message})`);
   }
-  if (!isObject(raw) || typeof raw.format_version !== "string") {
-    throw new PlanUnreadable('it has no "format_version": pass the output of "terraform show -json <planfile>"');
+  if (!isObject(raw)) throw new PlanUnreadable(`it is not a JSON object: ${PLAN_FILE_HINT}`);
+  if (typeof raw.format_version !== "string") throw new PlanUnreadable(`it has no "format_version": ${PLAN_FILE_HINT}`);
+  if (!/^1\.\d+$/.test(raw.format_version)) {
+    throw new PlanUnreadable(
+      `its format_version ${valueText(raw.format_version).slice(0, 20)} is not 1.x, the format this gate reads`,
+    );
   }
+  if (raw.planned_values === undefined && isObject(raw.values)) {
+    throw new PlanUnreadable(`it is state, not a plan ("terraform show -json" without a plan file): ${PLAN_FILE_HINT}`);
+  }
+  for (const part of ["planned_values", "configuration"]) {
+    if (!isObject(raw[part])) throw new PlanUnreadable(`it has no "${part}", which every saved plan has: ${PLAN_FILE_HINT}`);
+  }
+  if (raw.errored === true) throw new PlanUnreadable("terraform marked the plan as errored; it cannot be applied");
   if (raw.resource_changes !== undefined && !Array.isArray(raw.resource_changes)) {
     throw new PlanUnreadable('"resource_changes" is not a list');
   }
   const changes = (raw.resource_changes ?? []) as unknown[];
   return {
     resourceChanges: changes.flatMap((value, index) => {
-      const change = isObject(value) && isObject(value.change) ? value.change : undefined;
-      if (
-        !isObject(value) ||
-        !change ||
-        typeof value.address !== "string" ||
-        typeof value.type !== "string" ||
-        !Array.isArray(change.actions)
-      ) {
-        throw new PlanUnreadable(`resource_changes[${index}] lacks address, type or change.actions`);
-      }
-      if (value.mode === "data") return [];
-      return [
-        {
-          address: value.address,
-          type: value.type,
-          actions: change.actions as string[],
-          before: isObject(change.before) ? change.before : null,
-          after: isObject(change.after) ? change.after : null,
-          afterUnknown: isObject(change.after_unknown) ? change.after_unknown : {},
-        },
-      ];
+      const change = readChange(value, `resource_changes[${index}]`);
+      return change.mode === "data" ? [] : [change];
     }),
     provider: providerSettings(raw.configuration),
   };
+}
+
+function readChange(value: unknown, where: string): ResourceChange & { readonly mode: string } {
+  if (!isObject(value)) throw new PlanUnreadable(`${where} is not an object`);
+  const { address, type, mode = "managed", change } = value;
+  if (typeof address !== "string" || typeof type !== "string") throw new PlanUnreadable(`${where} lacks an address or a type`);
+  const at = `${where} (${address.slice(0, 100)})`;
+  if (mode !== "managed" && mode !== "data") throw new PlanUnreadable(`${at} has mode ${valueText(mode).slice(0, 40)}`);
+  if (!isObject(change)) throw new PlanUnreadable(`${at} has no change`);
+  const { actions } = change;
+  if (
+    !Array.isArray(actions) ||
+    actions.length === 0 ||
+    !actions.every((action) => typeof action === "string" && ACTIONS.has(action)) ||
+    new Set(actions).size !== actions.length
+  ) {
+    throw new PlanUnreadable(`${at} has change.actions ${valueText(actions).slice(0, 80)}, not a list of terraform's actions`);
+  }
+  const before = objectOrNull(change.before, `${at}: change.before`);
+  const after = objectOrNull(change.after, `${at}: change.after`);
+  const afterUnknown = change.after_unknown === undefined ? {} : change.after_unknown;
+  if (!isObject(afterUnknown)) throw new PlanUnreadable(`${at}: change.after_unknown is not an object`);
+  for (const [attribute, shape] of Object.entries(READ_ATTRIBUTES[type] ?? {})) {
+    for (const [side, values] of [
+      ["before", before],
+      ["after", after],
+    ] as const) {
+      const attributeValue = values?.[attribute];
+      if (attributeValue !== undefined && attributeValue !== null && !hasShape(attributeValue, shape)) {
+        throw new PlanUnreadable(`${at}: change.${side}.${attribute} is not a ${shape}`);
+      }
+    }
+  }
+  return { address, type, mode, actions: actions as string[], before, after, afterUnknown };
+}
+
+function objectOrNull(value: unknown, where: string): Record<string, unknown> | null {
+  if (value === undefined || value === null) return null;
+  if (!isObject(value)) throw new PlanUnreadable(`${where} is neither an object nor null`);
+  return value;
+}
+
+function hasShape(value: unknown, shape: "list of strings" | "string" | "object"): boolean {
+  if (shape === "string") return typeof value === "string";
+  if (shape === "object") return isObject(value);
+  return Array.isArray(value) && value.every((item) => typeof item === "string");
 }
 
 // configuration.provider_config.aws.expressions: { region: { constant_value }, assume_role: [{ role_arn: ... }] }

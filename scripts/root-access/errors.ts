@@ -49,9 +49,12 @@ Credentials, endpoint and profile come from the usual AWS variables (AWS_PROFILE
 AWS_ACCESS_KEY_ID, AWS_ENDPOINT_URL, ...). One JSON result line goes to stdout,
 progress to stderr.`;
 
-/** A bad command line. */
+/** The first line of the usage text, printed after a command-line error. */
+export const SYNOPSIS = USAGE.split("\n")[0];
+
+/** A bad command line: what was wrong, then the synopsis. */
 export function usageError(detail: string): ScriptError {
-  return new ScriptError(`Invalid command line: ${detail}. Run with --help for usage.`);
+  return new ScriptError(`Invalid command line: ${detail}.\n${SYNOPSIS} (--help for more)`);
 }
 
 /** The credentials belong to another organization than the one the stack manages. */

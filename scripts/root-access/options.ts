@@ -54,11 +54,11 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv): C
       features: readFeatures(verb, featureArgs, values.features ?? fromEnv("features")),
       organizationId: readOrganizationId(values["organization-id"] ?? fromEnv("organizationId")),
       roleArn: readRoleArn(values["role-arn"] ?? fromEnv("roleArn")),
-      region: nonEmpty(values.region) ?? fromEnv("region"),
+      region: readRegion(values.region, fromEnv("region") ?? nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION)),
       waitSeconds: readWaitSeconds(values["wait-seconds"] ?? fromEnv("waitSeconds")),
       endpoints: {
-        iam: nonEmpty(env.AWS_ENDPOINT_URL_IAM) ?? nonEmpty(env.AWS_ENDPOINT_URL),
-        sts: nonEmpty(env.AWS_ENDPOINT_URL_STS) ?? nonEmpty(env.AWS_ENDPOINT_URL),
+        iam: readEndpoint(env, "AWS_ENDPOINT_URL_IAM") ?? readEndpoint(env, "AWS_ENDPOINT_URL"),
+        sts: readEndpoint(env, "AWS_ENDPOINT_URL_STS") ?? readEndpoint(env, "AWS_ENDPOINT_URL"),
       },
     },
   };
@@ -80,7 +80,12 @@ function parseFlags(argv: readonly string[]) {
       },
     });
   } catch (error) {
-    throw usageError((error as Error).message);
+    // node's message, made short: "unknown flag --force" rather than a paragraph about "--".
+    const { code, message } = error as { code?: string; message: string };
+    const flag = /'(-[^']*)'/.exec(message)?.[1];
+    throw usageError(
+      code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && flag ? `unknown flag ${flag.slice(0, 60)}` : message.split(". ")[0],
+    );
   }
 }
 
@@ -127,6 +132,36 @@ function readWaitSeconds(value: string | undefined): number {
     throw usageError(`wait seconds ${JSON.stringify(value)} is not a whole number from 0 to ${MAX_SERVICE_ACCESS_WAIT_SECONDS}`);
   }
   return seconds;
+}
+
+/** AWS region names: two letters, a word or more, a number ("us-east-1", "us-gov-west-1", "eu-central-2"). */
+const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+
+// The flag, else the stack's variable, else AWS_REGION: checked here so a typo is named, not a stack trace.
+function readRegion(flag: string | undefined, fromEnvironment: string | undefined): string | undefined {
+  const region = nonEmpty(flag) ?? fromEnvironment;
+  if (region !== undefined && !REGION_PATTERN.test(region)) {
+    throw usageError(`region ${JSON.stringify(region.slice(0, 40))} is not an AWS region, for example us-east-1`);
+  }
+  return region;
+}
+
+// The SDK reads these itself; a malformed one would surface as a stack trace deep inside it.
+function readEndpoint(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const value = nonEmpty(env[name]);
+  if (value === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== "http:" && url.protocol !== "https:")) {
+    throw usageError(
+      `${name} ${JSON.stringify(value.slice(0, 60))} is not an http(s) URL, for example https://iam.amazonaws.com`,
+    );
+  }
+  return value;
 }
 
 // Terraform passes unset settings as empty strings.

@@ -1,6 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { configInvalid, configNotJson, configUnreadable } from "../errors";
+import { MAX_CONFIG_BYTES, configFileProblem, configInvalid } from "../errors";
+import { TextFileError, readTextFile } from "../text-file";
+import { parseConfigJson } from "./json";
 import { problemsOf } from "./problems";
 import { AppConfig, configFileSchema } from "./schema";
 
@@ -34,17 +36,18 @@ export function parseAppConfig(raw: unknown, source: string): AppConfig {
 }
 
 function readConfigFile(file: string, fromEnv: boolean): AppConfig {
-  let text: string;
+  return parseAppConfig(parseConfigJson(readConfigText(file, fromEnv), file), file);
+}
+
+function readConfigText(file: string, fromEnv: boolean): string {
   try {
-    text = fs.readFileSync(file, "utf8");
+    return readTextFile(file, MAX_CONFIG_BYTES);
   } catch (error) {
-    throw configUnreadable(file, error, fromEnv);
+    if (!(error instanceof TextFileError)) throw error;
+    const { problem } = error;
+    if (problem.kind === "not a file") throw configFileProblem.notAFile(file, problem.what, fromEnv);
+    if (problem.kind === "too large") throw configFileProblem.tooLarge(file, fromEnv);
+    if (problem.kind === "not UTF-8") throw configFileProblem.notUtf8(file, fromEnv);
+    throw configFileProblem.unreadable(file, problem.cause, fromEnv);
   }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    throw configNotJson(file, error);
-  }
-  return parseAppConfig(raw, file);
 }

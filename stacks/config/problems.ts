@@ -1,5 +1,5 @@
 import type * as z from "zod";
-import { configProblem } from "../errors";
+import { configProblem, keyPath } from "../errors";
 import type { RuleProblem } from "./schema";
 
 type Issue = z.core.$ZodIssue;
@@ -22,7 +22,7 @@ export function problemsOf(issues: readonly Issue[]): string[] {
 }
 
 function linesOf(issue: Issue): string[] {
-  const path = pathText(issue.path);
+  const path = keyPath(issue.path);
   const input: unknown = issue.input;
   switch (issue.code) {
     case "invalid_type":
@@ -61,11 +61,29 @@ function ruleProblem(path: string, issue: z.core.$ZodIssueCustom): string {
   switch (params?.kind) {
     case "duplicate": {
       // The first occurrence's path is relative to the same object as the issue's: give it the same prefix.
-      const prefix = issue.path.slice(0, issue.path.length - params.relativePath.length);
-      return configProblem.duplicate(path, params.value, pathText([...prefix, ...params.firstPath]), params.why);
+      const prefix = prefixOf(issue.path, params.relativePath);
+      return configProblem.duplicate(path, params.value, keyPath([...prefix, ...params.firstPath]), params.why);
     }
     case "onlyWith":
       return configProblem.onlyWith(path, params.condition, params.remedy);
+    case "nameTaken": {
+      const stacks = prefixOf(issue.path, params.relativePath);
+      return configProblem.nameTaken(
+        keyPath([...stacks, issue.path[stacks.length]]),
+        { value: params.name, written: params.written },
+        keyPath([...stacks, params.first.index]),
+        { value: params.first.name, written: params.first.written },
+      );
+    }
+    case "stateTaken": {
+      const stacks = prefixOf(issue.path, params.relativePath);
+      return configProblem.stateTaken(
+        keyPath([...stacks, issue.path[stacks.length]]),
+        params,
+        keyPath([...stacks, params.first.index]),
+        params.first.written,
+      );
+    }
     case "missing":
       return configProblem.missing(path, params.expected);
     default:
@@ -73,10 +91,7 @@ function ruleProblem(path: string, issue: z.core.$ZodIssueCustom): string {
   }
 }
 
-/** `stacks[0].backend.key` from zod's ["stacks", 0, "backend", "key"]; the whole file is "config". */
-export function pathText(path: readonly PropertyKey[]): string {
-  if (path.length === 0) return "config";
-  return path
-    .map((key, index) => (typeof key === "number" ? `[${key}]` : index === 0 ? String(key) : `.${String(key)}`))
-    .join("");
+/** The path of the object a rule ran on: the issue's path without the part the rule added. */
+function prefixOf(path: readonly PropertyKey[], relativePath: readonly PropertyKey[]): PropertyKey[] {
+  return path.slice(0, path.length - relativePath.length);
 }

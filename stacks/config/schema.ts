@@ -40,9 +40,13 @@ const BUCKET: Format = {
   pattern: /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
   expected: 'an S3 bucket name: 3 to 63 lowercase letters, digits, "." or "-"',
 };
+// The key becomes part of IAM resource ARNs (npm run policy), where "*" and "?" are wildcards and "${" starts a
+// policy variable: none may reach it, or the least-privilege policy would grant more than one object.
 const STATE_KEY: Format = {
-  pattern: /^[A-Za-z0-9!_.*'()/-]{1,1000}$/,
-  expected: 'an S3 key such as "org-root-access/prod.tfstate" (letters, digits and !_.*\'()/- only)',
+  pattern: /^[A-Za-z0-9!_.'()-]+(\/[A-Za-z0-9!_.'()-]+)*$/,
+  expected:
+    'an S3 key such as "org-root-access/prod.tfstate": letters, digits and !_.\'()- in parts joined by "/" (no "*", "?" or "$", ' +
+    "which an IAM policy would read as wildcards or variables)",
 };
 const DYNAMODB_TABLE: Format = {
   pattern: /^[A-Za-z0-9_.-]{3,255}$/,
@@ -138,6 +142,7 @@ const s3BackendSchema = strict({
   type: z.literal("s3"),
   bucket: formatted(BUCKET).meta({ description: "the state bucket" }),
   key: formatted(STATE_KEY)
+    .max(1000, { error: "an S3 key of at most 1000 characters" })
     .optional()
     .meta({ description: "the state object's key; default org-root-access/<stack name>.tfstate" }),
   region: formatted(REGION).optional().meta({ description: "the bucket's region; default the stack's region" }),
@@ -153,7 +158,9 @@ const FEATURES = z.enum(ROOT_ACCESS_FEATURES);
 const WAIT_RANGE = `a whole number from 0 to ${MAX_SERVICE_ACCESS_WAIT_SECONDS}`;
 
 const stackSchema = strict({
-  name: formatted(STACK_NAME).default(DEFAULT_STACK_NAME).meta({
+  // The default is applied below, after the rules that must know whether a name was written.
+  name: formatted(STACK_NAME).optional().meta({
+    default: DEFAULT_STACK_NAME,
     description:
       'stack name: the folder under cdktf.out/stacks and the state file name. A letter, then letters, digits, "-", "_"; unique',
   }),
@@ -204,15 +211,20 @@ const stackSchema = strict({
     ...stack,
     // Canonical (enable) order, so the same set always synthesizes the same way.
     features: ROOT_ACCESS_FEATURES.filter((feature) => stack.features.includes(feature)),
-    backend:
-      stack.backend.type === "s3"
-        ? {
-            ...stack.backend,
-            key: stack.backend.key ?? defaultStateKey(stack.name),
-            region: stack.backend.region ?? stack.region,
-          }
-        : stack.backend,
+    backend: stack.backend.type === "s3" ? { ...stack.backend, region: stack.backend.region ?? stack.region } : stack.backend,
   }));
+
+/**
+ * The defaults that depend on the stack's name, applied once every stack is checked, so the rules across
+ * stacks can tell a name or key the file wrote from one it would get by default.
+ */
+function withNameDefaults({ name = DEFAULT_STACK_NAME, ...stack }: z.output<typeof stackSchema>) {
+  return {
+    name,
+    ...stack,
+    backend: stack.backend.type === "s3" ? { ...stack.backend, key: stack.backend.key ?? defaultStateKey(name) } : stack.backend,
+  };
+}
 
 /** The JSON a configuration file holds. */
 export const configFileSchema = strict({
@@ -223,21 +235,11 @@ export const configFileSchema = strict({
     })
     .min(1, { error: STACKS_EXAMPLE })
     .superRefine((stacks, context) => {
-      unique(
-        context,
-        stacks.map((stack) => (isRecord(stack) && isValidName(stack.name) ? stack.name : undefined)),
-        "name",
-        "stack names must be unique: each becomes a folder under cdktf.out/stacks and a state file",
-      );
-      unique(
-        context,
-        stacks.map(stateObjectOf),
-        "backend.key",
-        "each stack needs its own state object, or they would overwrite each other's state",
-      );
+      uniqueNames(context, stacks);
+      uniqueStateObjects(context, stacks);
     }, whenList)
     .meta({ description: "one entry per organization" }),
-});
+}).transform((file) => ({ ...file, stacks: file.stacks.map(withNameDefaults) }));
 
 /** The default key of a stack's state object in S3. */
 export function defaultStateKey(stackName: string): string {
@@ -248,27 +250,54 @@ function isValidName(name: unknown): name is string {
   return typeof name === "string" && STACK_NAME.pattern.test(name);
 }
 
-// `s3://bucket/key` for a stack with an S3 backend (the key as it will be, default included), else undefined.
-function stateObjectOf(stack: unknown): string | undefined {
+/** A stack's name as it will be, and whether the file wrote it; undefined when it is not a valid name. */
+function nameOf(stack: unknown): { readonly name: string; readonly written: boolean } | undefined {
+  if (!isRecord(stack)) return undefined;
+  if (stack.name === undefined) return { name: DEFAULT_STACK_NAME, written: false };
+  return isValidName(stack.name) ? { name: stack.name, written: true } : undefined;
+}
+
+// Names collide when they are equal ignoring letter case: they become folder and file names.
+function uniqueNames(context: z.RefinementCtx, stacks: readonly unknown[]): void {
+  const first = new Map<string, { index: number; name: string; written: boolean }>();
+  stacks.forEach((stack, index) => {
+    const named = nameOf(stack);
+    if (named === undefined) return;
+    const earlier = first.get(named.name.toLowerCase());
+    if (earlier === undefined) {
+      first.set(named.name.toLowerCase(), { index, ...named });
+      return;
+    }
+    const params = { kind: "nameTaken" as const, name: named.name, written: named.written, first: earlier };
+    context.addIssue(problem(named.written ? [index, "name"] : [index], params));
+  });
+}
+
+/** Where a stack with an S3 backend keeps its state: bucket, key, and whether the file wrote the key. */
+function stateObjectOf(stack: unknown): { readonly bucket: string; readonly key: string; readonly written: boolean } | undefined {
   if (!isRecord(stack) || !isRecord(stack.backend)) return undefined;
   const { backend } = stack;
   if (backend.type !== "s3" || typeof backend.bucket !== "string") return undefined;
-  const key = typeof backend.key === "string" ? backend.key : isValidName(stack.name) ? defaultStateKey(stack.name) : undefined;
-  return key === undefined ? undefined : `s3://${backend.bucket}/${key}`;
+  if (typeof backend.key === "string") return { bucket: backend.bucket, key: backend.key, written: true };
+  const named = nameOf(stack);
+  return named && { bucket: backend.bucket, key: defaultStateKey(named.name), written: false };
 }
 
-// A problem for each value that appeared at an earlier index; undefined values are skipped.
-function unique(context: z.RefinementCtx, values: readonly unknown[], key: string, why: string): void {
-  const first = new Map<unknown, number>();
-  values.forEach((value, index) => {
-    if (value === undefined) return;
-    const earlier = first.get(value);
+function uniqueStateObjects(context: z.RefinementCtx, stacks: readonly unknown[]): void {
+  const first = new Map<string, { index: number; written: boolean }>();
+  stacks.forEach((stack, index) => {
+    const object = stateObjectOf(stack);
+    if (object === undefined) return;
+    const id = JSON.stringify([object.bucket, object.key]);
+    const earlier = first.get(id);
     if (earlier === undefined) {
-      first.set(value, index);
+      first.set(id, { index, written: object.written });
       return;
     }
-    const keyPath = key.split(".");
-    context.addIssue(problem([index, ...keyPath], { kind: "duplicate", value, firstPath: [earlier, ...keyPath], why }));
+    // Two default keys collide only where the names do, which is reported already.
+    if (!object.written && !earlier.written) return;
+    const params = { kind: "stateTaken" as const, ...object, first: earlier };
+    context.addIssue(problem(object.written ? [index, "backend", "key"] : [index, "backend"], params));
   });
 }
 
@@ -282,6 +311,19 @@ function onlyWith(path: string[], condition: string, remedy: string) {
  */
 export type RuleProblem =
   | { readonly kind: "duplicate"; readonly value: unknown; readonly firstPath: readonly PropertyKey[]; readonly why: string }
+  | {
+      readonly kind: "nameTaken";
+      readonly name: string;
+      readonly written: boolean;
+      readonly first: { readonly index: number; readonly name: string; readonly written: boolean };
+    }
+  | {
+      readonly kind: "stateTaken";
+      readonly bucket: string;
+      readonly key: string;
+      readonly written: boolean;
+      readonly first: { readonly index: number; readonly written: boolean };
+    }
   | { readonly kind: "onlyWith"; readonly condition: string; readonly remedy: string }
   | { readonly kind: "missing"; readonly expected: string };
 
@@ -290,7 +332,7 @@ function problem(path: PropertyKey[], params: RuleProblem) {
 }
 
 /** One organization's stack, with every default applied. */
-export type StackConfig = z.output<typeof stackSchema>;
+export type StackConfig = z.output<typeof configFileSchema>["stacks"][number];
 /** The organization a stack works on. */
 export type OrganizationConfig = StackConfig["organization"];
 /** How the stack relates to the organization: create a new one, adopt (import) an existing one, or check an external one. */

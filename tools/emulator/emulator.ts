@@ -42,9 +42,10 @@ export class Emulator {
   ) {}
 
   /** Starts the emulator and resolves once it accepts connections; fails with python's output if it cannot. */
-  static async start(options: { readonly python?: string } = {}): Promise<Emulator> {
+  static async start(options: { readonly python?: string; readonly port?: number } = {}): Promise<Emulator> {
     const python = options.python ?? process.env.PYTHON ?? "python3";
-    const child = spawn(python, [MOTO_LAUNCHER, "--port", "0", "--exit-with-stdin"], { stdio: ["pipe", "pipe", "pipe"] });
+    const port = String(options.port ?? 0);
+    const child = spawn(python, [MOTO_LAUNCHER, "--port", port, "--exit-with-stdin"], { stdio: ["pipe", "pipe", "pipe"] });
     started.add(child);
     child.once("exit", () => started.delete(child));
     const output: string[] = [];

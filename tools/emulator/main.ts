@@ -1,10 +1,44 @@
+import {
+  CommandLineSpec,
+  EXIT_CODES,
+  Invocation,
+  UsageError,
+  parseCommandLine,
+  reportFailure,
+  runAsProcess,
+} from "../../stacks/command-line";
 import { Emulator } from "./emulator";
 
+const COMMAND_LINE: CommandLineSpec = {
+  name: "emulator",
+  synopsis: "Usage: npm run emulator [-- --port <port>]",
+  help: `Usage: npm run emulator [-- --port <port>]
+
+Starts the local AWS emulator (moto 5.2.1 with this project's IAM root access extension) until Ctrl-C, and
+prints the variables that point any AWS tool at it.
+
+  --port <port>  the loopback port to listen on (default: a free one)
+  -h, --help     this text`,
+  options: { port: { type: "string" } },
+  positionals: { min: 0, max: 0 },
+};
+
 // `npm run emulator`: the local AWS for humans, until Ctrl-C.
-async function main(): Promise<void> {
-  const emulator = await Emulator.start();
+async function emulatorCommand({ argv, io }: Invocation): Promise<number> {
+  let port: number;
+  try {
+    const commandLine = parseCommandLine(COMMAND_LINE, argv);
+    if (commandLine.help) {
+      io.stdout(COMMAND_LINE.help);
+      return EXIT_CODES.ok;
+    }
+    port = readPort(commandLine.values.port);
+  } catch (error) {
+    return reportFailure(COMMAND_LINE, error, io);
+  }
+  const emulator = await Emulator.start({ port });
   const { endpoint } = emulator;
-  process.stdout.write(
+  io.stdout(
     [
       `Local AWS emulator (moto with the org-root-access extension) listening on ${endpoint}`,
       "",
@@ -23,12 +57,29 @@ async function main(): Promise<void> {
       "",
     ].join("\n"),
   );
-  const stop = () => emulator.stop().then(() => process.exit(0));
-  process.once("SIGINT", () => void stop());
-  process.once("SIGTERM", () => void stop());
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+  await emulator.stop();
+  return EXIT_CODES.ok;
 }
 
-main().catch((error: Error) => {
-  process.stderr.write(`${error.message}\n`);
-  process.exitCode = 1;
+function readPort(value: string | boolean | undefined): number {
+  if (value === undefined) return 0;
+  const port = Number(value);
+  if (typeof value !== "string" || !/^\d{1,5}$/.test(value) || port > 65535) {
+    throw new UsageError(`emulator: --port ${JSON.stringify(String(value)).slice(0, 20)} is not a port number from 0 to 65535`);
+  }
+  return port;
+}
+
+runAsProcess(async (invocation) => {
+  try {
+    return await emulatorCommand(invocation);
+  } catch (error) {
+    // The emulator could not start: its message says what to install.
+    invocation.io.stderr((error as Error).message);
+    return EXIT_CODES.failed;
+  }
 });

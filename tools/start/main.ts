@@ -3,65 +3,108 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { silenceSdkNodeVersionNotice } from "../../scripts/root-access/sdk-notice";
+import { CommandLineSpec, EXIT_CODES, parseCommandLine, reportFailure } from "../../stacks/command-line";
 import { projectRoot } from "../../stacks/config/project-root";
 import { Emulator } from "../emulator/emulator";
 import { OrganizationState, readOrganizationState } from "../emulator/organization-state";
-import { Terraform, describeFailure, requireTerraform, terraformEnvironment } from "../terraform/terraform";
+import { Terraform, describeFailure, requireTerraform, stopTerraformRuns, terraformEnvironment } from "../terraform/terraform";
 
 // `npm start`: the whole setup on a laptop with no AWS account. Starts the local emulator, synthesizes the
 // project's configuration, runs terraform init and apply against the emulator, prints a summary, shows that a
 // second plan is clean, and stops the emulator. Everything it writes (cdktf.out, state) lives in a temporary
-// folder, so it can never mix with the state of a real deployment.
+// folder, so it can never mix with the state of a real deployment. Interrupted (Ctrl-C, a closed output pipe),
+// it stops terraform and the emulator and removes that folder before it exits.
+
+const COMMAND_LINE: CommandLineSpec = {
+  name: "start",
+  synopsis: "Usage: npm start",
+  help: `Usage: npm start
+
+Runs the whole setup against a local AWS emulator, in a temporary folder, with test credentials: synthesizes
+your configuration, runs terraform init and apply, prints the organization, its trusted access and the root
+access features before and after, shows that a second plan is clean, and stops the emulator. No AWS account is
+needed and none is touched. Needs terraform on PATH and python3 with moto 5.2.1.`,
+  positionals: { min: 0, max: 0 },
+};
+
+/** Exit codes of an interrupted run, as shells report them. */
+const INTERRUPTED: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129, EPIPE: 1 };
 
 const log = (line = "") => process.stdout.write(`${line}\n`);
 
-async function main(): Promise<number> {
+/** What to undo when the run ends, however it ends. */
+const cleanups: (() => unknown)[] = [];
+let stopping: Promise<void> | undefined;
+
+function stop(): Promise<void> {
+  stopping ??= (async () => {
+    await stopTerraformRuns();
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  })();
+  return stopping;
+}
+
+function interrupt(reason: string): void {
+  void stop().then(() => process.exit(INTERRUPTED[reason] ?? 1));
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  try {
+    if (parseCommandLine(COMMAND_LINE, argv).help) {
+      log(COMMAND_LINE.help);
+      return EXIT_CODES.ok;
+    }
+  } catch (error) {
+    return reportFailure(COMMAND_LINE, error, { stdout: log, stderr: (text) => process.stderr.write(`${text}\n`) });
+  }
   const started = Date.now();
   silenceSdkNodeVersionNotice();
   requireTerraform();
-  log("org-root-access: starting the local AWS emulator (moto with the root access extension)...");
-  const emulator = await Emulator.start();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "org-root-access-start-"));
-  try {
-    const env = terraformEnvironment(emulator.environment(), work);
-    const timings: string[] = [];
-    const timed = async <T>(label: string, step: () => Promise<T> | T): Promise<T> => {
-      const t0 = Date.now();
-      const result = await step();
-      timings.push(`${label} ${seconds(Date.now() - t0)}`);
-      return result;
-    };
+  cleanups.push(() => fs.rmSync(work, { recursive: true, force: true }));
+  const timings: string[] = [];
+  const step = async <T>(label: string, run: () => Promise<T> | T): Promise<T> => {
+    log(`org-root-access: ${label}...`);
+    const t0 = Date.now();
+    const result = await run();
+    // Interrupted meanwhile: the handler is stopping everything and will exit; say nothing more.
+    if (stopping) await new Promise(() => undefined);
+    timings.push(`${label.split(" ")[0]} ${seconds(Date.now() - t0)}`);
+    log(`org-root-access: ${label} done in ${seconds(Date.now() - t0)}`);
+    return result;
+  };
 
-    const outdir = path.join(work, "cdktf.out");
-    const stacks = await timed("synth", () => synthesize(env, outdir));
-    for (const stack of stacks) {
-      const terraform = new Terraform(path.join(outdir, "stacks", stack), env, work);
-      const before = await readOrganizationState(env);
-      await timed("init", () => terraform.init());
-      log(`org-root-access: terraform apply of stack "${stack}" against ${emulator.endpoint}...`);
-      const applied = await timed("apply", () => terraform.apply());
-      if (applied.code !== 0) {
-        log(describeFailure(applied));
-        return 1;
-      }
-      const after = await readOrganizationState(env);
-      const plan = await timed("plan", () => terraform.plan());
-      printSummary(stack, emulator.endpoint, before, after, plan.code, [...timings, `total ${seconds(Date.now() - started)}`]);
-      if (plan.code !== 0) {
-        log(describeFailure(plan));
-        return 1;
-      }
+  const emulator = await step("starting the local AWS emulator (moto with the root access extension)", () => Emulator.start());
+  timings.length = 0;
+  cleanups.push(() => emulator.stop());
+  const env = terraformEnvironment(emulator.environment(), work);
+  const outdir = path.join(work, "cdktf.out");
+  const stacks = await step("synth", () => synthesize(env, outdir));
+  for (const stack of stacks) {
+    const terraform = new Terraform(path.join(outdir, "stacks", stack), env, work);
+    const before = await readOrganizationState(env);
+    await step(`init of stack "${stack}"`, () => terraform.init());
+    const applied = await step(`apply of stack "${stack}" against ${emulator.endpoint}`, () => terraform.apply());
+    if (applied.code !== 0) {
+      log(describeFailure(applied));
+      return EXIT_CODES.failed;
     }
-    log();
-    log("This ran against a local emulator, not AWS: nothing in any real account was touched.");
-    log("To enable root access in a real organization, use its management account's credentials:");
-    log("  export AWS_PROFILE=<management account profile>");
-    log("  npx cdktf deploy root-access        (see README: Deploying to a real organization)");
-    return 0;
-  } finally {
-    await emulator.stop();
-    fs.rmSync(work, { recursive: true, force: true });
+    const after = await readOrganizationState(env);
+    const plan = await step(`plan of stack "${stack}"`, () => terraform.plan());
+    printSummary(stack, emulator.endpoint, before, after, plan.code, [...timings, `total ${seconds(Date.now() - started)}`]);
+    if (plan.code !== 0) {
+      log(describeFailure(plan));
+      return EXIT_CODES.failed;
+    }
   }
+  log();
+  log("This ran against a local emulator, not AWS: nothing in any real account was touched.");
+  log("To enable root access in a real organization, use its management account's credentials:");
+  log("  export AWS_PROFILE=<management account profile>");
+  log("  npx cdktf deploy root-access        (see README: Deploying to a real organization)");
+  log("The default mode creates the organization. If the account already belongs to one (most do), set");
+  log('organization.mode to "adopt" and organization.id to its id (aws organizations describe-organization).');
+  return EXIT_CODES.ok;
 }
 
 function synthesize(env: NodeJS.ProcessEnv, outdir: string): string[] {
@@ -109,12 +152,29 @@ function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: Error) => {
-    process.stderr.write(`org-root-access: ${error.message}\n`);
-    process.exitCode = 1;
-  },
-);
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+  process.once(signal, () => {
+    process.stderr.write(`\norg-root-access: ${signal}: stopping terraform and the emulator, removing the temporary folder...\n`);
+    interrupt(signal);
+  });
+}
+for (const stream of [process.stdout, process.stderr]) {
+  // `npm start | head`: the reader went away; stop everything as for Ctrl-C.
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") interrupt("EPIPE");
+    else throw error;
+  });
+}
+
+main(process.argv.slice(2))
+  .then((code) => stop().then(() => code))
+  .then(
+    (code) => {
+      process.exitCode = code;
+    },
+    async (error: Error) => {
+      await stop();
+      process.stderr.write(`org-root-access: ${error.message}\n`);
+      process.exitCode = 1;
+    },
+  );

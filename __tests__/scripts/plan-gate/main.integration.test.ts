@@ -17,6 +17,8 @@ function check(plan: unknown) {
 
 const orgChange = (before: string[], after: string[]) => ({
   format_version: "1.2",
+  planned_values: {},
+  configuration: {},
   resource_changes: [
     {
       address: "aws_organizations_organization.organization",

@@ -23,6 +23,8 @@ function plan(...changes: Change[]) {
   return readPlan(
     JSON.stringify({
       format_version: "1.2",
+      planned_values: {},
+      configuration: {},
       resource_changes: changes.map(({ address, type, mode, actions, before = null, after = null, after_unknown = {} }) => ({
         address: address ?? `${type}.x`,
         mode: mode ?? "managed",
@@ -217,26 +219,79 @@ describe("delegated-administrators-kept", () => {
 });
 
 describe("reading the plan", () => {
+  const SAVED = { format_version: "1.2", planned_values: { root_module: {} }, configuration: { root_module: {} } };
+  const withChange = (change: Record<string, unknown>) => JSON.stringify({ ...SAVED, resource_changes: [change] });
+  const orgChange = (change: Record<string, unknown>) =>
+    withChange({ address: "aws_organizations_organization.organization", type: ORG, mode: "managed", change });
+
   it.each([
     ["not JSON", "terraform plan output", "it is not JSON"],
+    ["a JSON list", "[]", "it is not a JSON object"],
     ["the plan file's text, not show -json", JSON.stringify({ resource_changes: [] }), 'it has no "format_version"'],
+    ["a document with only a format_version", JSON.stringify({ format_version: "1.2" }), 'it has no "planned_values"'],
+    [
+      "state: terraform show -json without a plan file",
+      JSON.stringify({ format_version: "1.0", terraform_version: "1.11.4", values: { root_module: {} } }),
+      'it is state, not a plan ("terraform show -json" without a plan file)',
+    ],
+    [
+      "a plan without its configuration",
+      JSON.stringify({ format_version: "1.2", planned_values: {} }),
+      'it has no "configuration"',
+    ],
+    ["another format version", JSON.stringify({ ...SAVED, format_version: "2.0" }), "its format_version 2.0 is not 1.x"],
+    ["an errored plan", JSON.stringify({ ...SAVED, errored: true }), "terraform marked the plan as errored"],
     [
       "resource_changes that are not a list",
-      JSON.stringify({ format_version: "1.2", resource_changes: {} }),
+      JSON.stringify({ ...SAVED, resource_changes: {} }),
       '"resource_changes" is not a list',
     ],
     [
-      "a change without actions",
-      JSON.stringify({ format_version: "1.2", resource_changes: [{ address: "a.b", type: "a", change: {} }] }),
-      "resource_changes[0] lacks address, type or change.actions",
+      "a change that is not an object",
+      JSON.stringify({ ...SAVED, resource_changes: [7] }),
+      "resource_changes[0] is not an object",
     ],
-  ])("fails closed on %s", (_what, text, message) => {
+    ["a change without an address", withChange({ type: "a", change: { actions: ["create"] } }), "lacks an address or a type"],
+    ["a change without a change", withChange({ address: "a.b", type: "a" }), "resource_changes[0] (a.b) has no change"],
+    ["a change without actions", orgChange({}), "has change.actions ?, not a list of terraform's actions"],
+    ["actions that are not a list", orgChange({ actions: "delete" }), "has change.actions delete, not a list"],
+    ["an empty list of actions", orgChange({ actions: [] }), "has change.actions [], not a list"],
+    ["an unknown action", orgChange({ actions: ["destroy"] }), 'has change.actions ["destroy"], not a list'],
+    ["actions that are not strings", orgChange({ actions: [1] }), "has change.actions [1], not a list"],
+    [
+      "an unknown mode",
+      withChange({ address: "a.b", type: "a", mode: "ghost", change: { actions: ["create"] } }),
+      "has mode ghost",
+    ],
+    [
+      "before that is not an object",
+      orgChange({ actions: ["update"], before: "x", after: {} }),
+      "change.before is neither an object nor null",
+    ],
+    [
+      "trusted services of the wrong type",
+      orgChange({ actions: ["update"], before: { aws_service_access_principals: "sso.amazonaws.com" }, after: {} }),
+      "change.before.aws_service_access_principals is not a list of strings",
+    ],
+    [
+      "policy types that are not all strings",
+      orgChange({ actions: ["update"], before: {}, after: { enabled_policy_types: ["TAG_POLICY", 3] } }),
+      "change.after.enabled_policy_types is not a list of strings",
+    ],
+    [
+      "after_unknown that is not an object",
+      orgChange({ actions: ["update"], before: {}, after: {}, after_unknown: true }),
+      "change.after_unknown is not an object",
+    ],
+  ])("fails closed on %s, saying what is wrong", (_what, text, message) => {
     expect(() => readPlan(text)).toThrow(PlanUnreadable);
     expect(() => readPlan(text)).toThrow(message);
   });
 
   it("reads a plan with no changes as having none, and ignores data sources", () => {
-    expect(readPlan(JSON.stringify({ format_version: "1.2" })).resourceChanges).toEqual([]);
+    expect(readPlan(JSON.stringify({ format_version: "1.2", planned_values: {}, configuration: {} })).resourceChanges).toEqual(
+      [],
+    );
     const withData = plan({ type: ORG, mode: "data", actions: ["read"], after: {} });
     expect(withData.resourceChanges).toEqual([]);
     expect(RULES.map((rule) => rule.evaluate(withData).status)).toEqual(RULES.map(() => "not-applicable"));
@@ -255,10 +310,13 @@ describe("reading the plan", () => {
         },
       },
     };
-    expect(readPlan(JSON.stringify({ format_version: "1.2", configuration })).provider).toEqual({
+    expect(readPlan(JSON.stringify({ format_version: "1.2", planned_values: {}, configuration })).provider).toEqual({
       region: "eu-west-1",
       assumeRoleArn: "arn:aws:iam::111122223333:role/Deployer",
     });
-    expect(readPlan(JSON.stringify({ format_version: "1.2" })).provider).toEqual({ region: undefined, assumeRoleArn: undefined });
+    expect(readPlan(JSON.stringify({ format_version: "1.2", planned_values: {}, configuration: {} })).provider).toEqual({
+      region: undefined,
+      assumeRoleArn: undefined,
+    });
   });
 });

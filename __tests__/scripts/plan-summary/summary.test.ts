@@ -5,6 +5,8 @@ function plan(...changes: { address: string; type: string; actions: string[]; be
   return readPlan(
     JSON.stringify({
       format_version: "1.2",
+      planned_values: {},
+      configuration: {},
       resource_changes: changes.map(({ address, type, actions, before = null, after = null }) => ({
         address,
         type,

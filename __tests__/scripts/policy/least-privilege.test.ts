@@ -1,5 +1,6 @@
 import { parseAppConfig } from "../../../stacks/config/load";
 import { leastPrivilegePolicy } from "../../../scripts/policy/least-privilege";
+import { pick, seededRandom } from "../../support/mutations";
 
 function policyFor(fields: Record<string, unknown>) {
   const stack = parseAppConfig({ stacks: [{ name: "root-access", ...fields }] }, "test").stacks[0];
@@ -134,5 +135,45 @@ describe("least-privilege policy", () => {
       },
     ]);
     expect(actionsOf({}).filter((a) => a.startsWith("s3:") || a.startsWith("dynamodb:"))).toEqual([]);
+  });
+});
+
+describe("least privilege never widens, whatever the state key", () => {
+  it("refuses every key that would put an IAM wildcard or policy variable into a resource, and keeps the others exact", () => {
+    // GIVEN 2000 generated keys, from an alphabet with IAM's wildcards, "$", "{" and other S3-legal characters
+    const random = seededRandom(1303);
+    const alphabet = ["a", "Z", "0", "/", ".", "-", "_", "!", "'", "(", ")", "*", "?", "$", "{", "}", " ", "+", "=", "&", "%"];
+    let accepted = 0;
+    for (let index = 0; index < 2000; index++) {
+      const key = Array.from({ length: 1 + Math.floor(random() * 12) }, () => pick(random, alphabet)).join("");
+      const fields = { backend: { type: "s3", bucket: "acme-tfstate", key, dynamodbTable: "locks" } };
+      let statements: readonly { Resource: string | readonly string[] }[];
+      try {
+        statements = policyFor(fields).Statement;
+      } catch (error) {
+        // WHEN the config refuses the key THEN the message says why
+        expect(String(error)).toContain("stacks[0].backend.key");
+        continue;
+      }
+      accepted++;
+      // WHEN the key is accepted THEN the policy names exactly its object (and lock file), with no wildcard or variable
+      const s3 = statements
+        .flatMap((statement) => [statement.Resource].flat())
+        .filter((resource) => resource.startsWith("arn:aws:s3:::"));
+      expect(s3.sort()).toEqual(
+        ["arn:aws:s3:::acme-tfstate", `arn:aws:s3:::acme-tfstate/${key}`, `arn:aws:s3:::acme-tfstate/${key}.tflock`].sort(),
+      );
+      for (const resource of s3)
+        expect({ key, resource, wild: /[*?]|\$\{/.test(resource) }).toEqual({ key, resource, wild: false });
+    }
+    // AND both kinds occurred
+    expect(accepted).toBeGreaterThan(100);
+    expect(2000 - accepted).toBeGreaterThan(100);
+  });
+
+  it('says why a key with "*" is refused', () => {
+    expect(() => policyFor({ backend: { type: "s3", bucket: "acme-tfstate", key: "*" } })).toThrow(
+      'stacks[0].backend.key: "*" is not an S3 key such as "org-root-access/prod.tfstate": letters, digits and !_.\'()- in parts joined by "/" (no "*", "?" or "$", which an IAM policy would read as wildcards or variables).',
+    );
   });
 });

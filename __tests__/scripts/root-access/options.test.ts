@@ -110,7 +110,7 @@ describe("reading the command line and the stack's environment", () => {
       {},
       "check needs the expected features, as arguments, --features or ROOT_ACCESS_FEATURES",
     ],
-    ["an unknown flag", ["enable", "RootSessions", "--force"], {}, "Unknown option '--force'"],
+    ["an unknown flag", ["enable", "RootSessions", "--force"], {}, "unknown flag --force"],
     [
       "a malformed organization id",
       ["enable", "RootSessions"],
@@ -130,6 +130,31 @@ describe("reading the command line and the stack's environment", () => {
       'wait seconds "2m" is not a whole number from 0 to 3600',
     ],
     [
+      "a malformed region",
+      ["enable", "RootSessions", "--region", "us east 1"],
+      {},
+      'region "us east 1" is not an AWS region, for example us-east-1',
+    ],
+    [
+      "a malformed AWS_REGION",
+      ["check", "RootSessions"],
+      { ROOT_ACCESS_REGION: "", AWS_REGION: "USEAST1" },
+      'region "USEAST1" is not an AWS region',
+    ],
+    [
+      "a malformed AWS_ENDPOINT_URL",
+      ["check", "RootSessions"],
+      { AWS_ENDPOINT_URL: "localhost:4566" },
+      'AWS_ENDPOINT_URL "localhost:4566" is not an http(s) URL, for example https://iam.amazonaws.com',
+    ],
+    [
+      "a malformed service endpoint",
+      ["check", "RootSessions"],
+      { AWS_ENDPOINT_URL_IAM: "not a url" },
+      'AWS_ENDPOINT_URL_IAM "not a url" is not an http(s) URL',
+    ],
+    ["a stray argument", ["check", "RootSessions", "extra"], {}, 'unknown feature "extra"'],
+    [
       "a wait beyond an hour",
       ["enable", "RootSessions", "--wait-seconds", "7200"],
       {},
@@ -143,6 +168,6 @@ describe("reading the command line and the stack's environment", () => {
     expect(code).toBe(1);
     expect(sentToIam()).toEqual([]);
     expect(stderr).toContain(`root-access: error: Invalid command line: ${detail}`);
-    expect(stderr).toMatch(/Run with --help for usage\.$/);
+    expect(stderr).toMatch(/\.\nUsage: root-access <verb> \[feature\.\.\.\] \[flags\] \(--help for more\)$/);
   });
 });

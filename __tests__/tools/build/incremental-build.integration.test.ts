@@ -82,6 +82,24 @@ describe("the incremental build (tools/build.mjs, tools/launch.mjs)", () => {
     }
   });
 
+  it("builds the root-access script before running it, on a fresh clone and after an edit", () => {
+    // GIVEN a copy whose script was never built
+    fs.rmSync(path.join(dir, "build", "root-access.js"));
+    // WHEN npm run root-access runs it THEN it is built first, and answers
+    const fresh = node(dir, ["tools/launch.mjs", "root-access", "--help"]);
+    expect(fresh.status).toBe(0);
+    expect(fresh.stdout).toMatch(/^Usage: root-access <verb>/);
+    // WHEN its source changes THEN the next run runs the new code, not a stale build
+    const errors = path.join(dir, "scripts", "root-access", "errors.ts");
+    const original = fs.readFileSync(errors, "utf8");
+    try {
+      fs.writeFileSync(errors, original.replace("Usage: root-access <verb>", "Usage: root-access (edited) <verb>"));
+      expect(node(dir, ["tools/launch.mjs", "root-access", "--help"]).stdout).toMatch(/^Usage: root-access \(edited\) <verb>/);
+    } finally {
+      fs.writeFileSync(errors, original);
+    }
+  });
+
   it("rebuilds a program whose output was deleted", () => {
     fs.rmSync(path.join(dir, "build", "policy.js"));
     expect(node(dir, ["tools/build.mjs"]).status).toBe(0);

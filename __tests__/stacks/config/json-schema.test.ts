@@ -1,9 +1,9 @@
 import Ajv from "ajv";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseAppConfig } from "../../stacks/config/load";
-import { SCHEMA_FILE } from "../../tools/config-schema/generate";
-import { PROJECT_ROOT } from "../support/paths";
+import { parseAppConfig } from "../../../stacks/config/load";
+import { SCHEMA_FILE } from "../../../tools/config-schema/generate";
+import { PROJECT_ROOT } from "../../support/paths";
 
 /** Every JSON block of the README that is a whole configuration file (it has "stacks"). */
 function readmeConfigs(): unknown[] {

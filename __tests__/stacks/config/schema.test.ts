@@ -1,9 +1,9 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { loadConfig, parseAppConfig } from "../../stacks/config/load";
-import type { AppConfig } from "../../stacks/config/schema";
-import { ConfigError } from "../../stacks/errors";
+import { loadConfig, parseAppConfig } from "../../../stacks/config/load";
+import type { AppConfig } from "../../../stacks/config/schema";
+import { ConfigError } from "../../../stacks/errors";
 
 const tempDirs: string[] = [];
 afterAll(() => tempDirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
@@ -70,10 +70,11 @@ describe("loading the configuration", () => {
     );
   });
 
-  it("fails on a file that is not JSON, naming the file and the parser's complaint", () => {
+  it("fails on a file that is not JSON, naming the file, the line and column, and what was wrong there", () => {
     const root = projectWith({ "root-access.config.json": '{ "stacks": [ { "name": "a", } ] }' });
     expect(() => loadConfig({ env: {}, projectRoot: root })).toThrow(
-      new RegExp(`Invalid configuration in ${root}/root-access.config.json: it is not valid JSON \\(.*position.*\\)`),
+      `Invalid configuration in ${root}/root-access.config.json: not valid JSON at line 1, column 30: expected a key in ` +
+        'double quotes. The expected shape is { "stacks": [ { "name": "root-access", ... } ] }.',
     );
   });
 });
@@ -183,9 +184,50 @@ describe("invalid configurations fail with the key, the bad value and what is al
         'stacks[2].name: "prod" is already used at stacks[0].name; stack names must be unique: each becomes a folder under cdktf.out/stacks and a state file.',
     },
     {
-      what: "two stacks that both default their name",
+      what: "two stacks that both default their name (the message never claims a name the file did not write)",
       raw: { stacks: [{}, {}] },
-      message: 'stacks[1].name: "root-access" is already used at stacks[0].name',
+      message:
+        'stacks[1]: has no "name", and neither has stacks[0]: both would be named "root-access"; give each stack its own "name".',
+    },
+    {
+      what: "stack names that differ only in letter case",
+      raw: { stacks: [{ name: "prod" }, { name: "PROD" }] },
+      message:
+        'stacks[1].name: "PROD" differs from stacks[0].name ("prod") only in letter case; stack names become folder and state file names, so they must differ in more than letter case (on macOS and Windows they would be the same).',
+    },
+    {
+      what: "a stack without a name after one named like the default",
+      raw: { stacks: [{ name: "Root-Access" }, { region: "eu-west-1" }] },
+      message:
+        'stacks[1]: has no "name", so it would be named "root-access", which stacks[0].name already is apart from letter case; give it a "name" of its own.',
+    },
+    {
+      what: "a named stack after one that defaults to the same name",
+      raw: { stacks: [{}, { name: "root-access" }] },
+      message:
+        'stacks[1].name: "root-access" is the name stacks[0] gets by default (it has no "name"); give stacks[0] a "name", or this one another.',
+    },
+    {
+      what: "a state key that another stack's default key already is",
+      raw: {
+        stacks: [
+          { name: "a", backend: { type: "s3", bucket: "acme-tfstate" } },
+          { name: "b", backend: { type: "s3", bucket: "acme-tfstate", key: "org-root-access/a.tfstate" } },
+        ],
+      },
+      message:
+        'stacks[1].backend.key: "org-root-access/a.tfstate" is the key stacks[0] uses by default (it has no "key") in bucket "acme-tfstate"; each stack needs its own state object',
+    },
+    {
+      what: "a defaulted state key that another stack wrote",
+      raw: {
+        stacks: [
+          { name: "a", backend: { type: "s3", bucket: "acme-tfstate", key: "org-root-access/b.tfstate" } },
+          { name: "b", backend: { type: "s3", bucket: "acme-tfstate" } },
+        ],
+      },
+      message:
+        'stacks[1].backend: has no "key", so its state object would be "org-root-access/b.tfstate" in bucket "acme-tfstate", which stacks[0].backend.key already is; give it a "key" of its own.',
     },
     {
       what: "a stack name that is not safe as a folder name",
@@ -347,7 +389,7 @@ describe("invalid configurations fail with the key, the bad value and what is al
           { name: "b", backend: { type: "s3", bucket: "acme-tfstate", key: "state" } },
         ],
       },
-      message: `stacks[1].backend.key: "s3://acme-tfstate/state" is already used at stacks[0].backend.key; each stack needs its own state object, or they would overwrite each other's state.`,
+      message: `stacks[1].backend.key: "state" is already the key of stacks[0].backend.key in bucket "acme-tfstate"; each stack needs its own state object, or they would overwrite each other's state.`,
     },
     {
       what: "a negative wait",
