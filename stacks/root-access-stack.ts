@@ -73,6 +73,7 @@ export class RootAccessStack extends TerraformStack {
       config.implementation === "native"
         ? new NativeRootFeatures(this, "root-features", { features: config.features, dependsOn: ready })
         : new ScriptRootFeatures(this, "root-features", {
+            stackName: config.name,
             organizationId: organization.organizationId,
             features: config.features,
             scriptPath: script.path,

@@ -10,6 +10,8 @@ export const FEATURE_RESOURCE_IDS: Record<RootAccessFeature, string> = {
 
 /** Props of {@link ScriptRootFeatures}. */
 export interface ScriptRootFeaturesProps {
+  /** The stack's name, so the script's messages can name the stack's settings. */
+  readonly stackName: string;
   /** The organization the script must find its credentials in; the features are replaced when it changes. */
   readonly organizationId: string;
   /** The features to have enabled. Features left out are disabled if this stack enabled them. */
@@ -58,7 +60,10 @@ export class ScriptRootFeatures extends Construct {
           assume_role_arn: props.assumeRoleArn ?? "",
           service_access_wait_seconds: props.serviceAccessWaitSeconds,
         },
-        provisioners: [scriptRun(props.scriptPath, "enable", feature), scriptRun(props.scriptPath, "disable", feature)],
+        provisioners: [
+          scriptRun(props.scriptPath, "enable", feature, props.stackName),
+          scriptRun(props.scriptPath, "disable", feature, props.stackName),
+        ],
       });
       resource.overrideLogicalId(FEATURE_RESOURCE_IDS[feature]);
       resources[feature] = resource;
@@ -72,7 +77,12 @@ export class ScriptRootFeatures extends Construct {
 
 // No shell: `interpreter` execs node with fixed arguments and the feature name as the last one. Everything
 // that varies comes from `self` (all a destroy-time provisioner may read) through the environment.
-function scriptRun(scriptPath: string, verb: "enable" | "disable", feature: RootAccessFeature): LocalExecProvisioner {
+function scriptRun(
+  scriptPath: string,
+  verb: "enable" | "disable",
+  feature: RootAccessFeature,
+  stackName: string,
+): LocalExecProvisioner {
   return {
     type: "local-exec",
     ...(verb === "disable" ? { when: "destroy" as const } : {}),
@@ -83,6 +93,9 @@ function scriptRun(scriptPath: string, verb: "enable" | "disable", feature: Root
       [SCRIPT_ENVIRONMENT.region]: TerraformSelf.getString("input.region"),
       [SCRIPT_ENVIRONMENT.roleArn]: TerraformSelf.getString("input.assume_role_arn"),
       [SCRIPT_ENVIRONMENT.waitSeconds]: TerraformSelf.getString("input.service_access_wait_seconds"),
+      // A constant, not a reference (a stack name is letters, digits, "-" and "_"): never part of the resource's
+      // identity or settings, so renaming a stack re-runs nothing.
+      [SCRIPT_ENVIRONMENT.stack]: stackName,
     },
   };
 }

@@ -3,31 +3,35 @@ import { rootAccessCalls, useScenario } from "../support/stack-driver";
 const scenario = useScenario();
 
 describe("terraform destroy", () => {
-  it("with allowOrganizationDestroy, disables the features first and then deletes the organization", async () => {
-    const { driver } = scenario;
-    // GIVEN both features applied on an organization the stack may delete
-    await driver.given({ features: ["RootCredentialsManagement", "RootSessions"], allowOrganizationDestroy: true });
+  it.each(["kept", "forgotten"] as const)(
+    "with allowOrganizationDestroy, disables the features first and then deletes the organization (features %s without trusted access)",
+    async (knob) => {
+      const { driver, emulator } = scenario;
+      await emulator.configure({ featuresWhenTrustedAccessDisabled: knob });
+      // GIVEN both features applied on an organization the stack may delete
+      await driver.given({ features: ["RootCredentialsManagement", "RootSessions"], allowOrganizationDestroy: true });
 
-    // WHEN the stack is destroyed
-    const { result, calls } = await driver.callsDuring(() => driver.destroy());
+      // WHEN the stack is destroyed
+      const { result, calls } = await driver.callsDuring(() => driver.destroy());
 
-    // THEN both Disable calls reached a living organization (after deletion they would have nothing to disable),
-    // RootSessions went before RootCredentialsManagement, the organization went last, and nothing remains
-    expect(result.code).toBe(0);
-    expect(rootAccessCalls(calls)).toMatchObject({
-      "iam:DisableOrganizationsRootSessions": 1,
-      "iam:DisableOrganizationsRootCredentialsManagement": 1,
-    });
-    expect(calls["organizations:DeleteOrganization"]).toBe(1);
-    const order = [
-      "terraform_data.root-sessions[0]: Destruction complete",
-      "terraform_data.root-credentials-management[0]: Destruction complete",
-      "aws_organizations_organization.organization: Destroying...",
-    ].map((line) => result.stdout.indexOf(line));
-    expect(order.every((index) => index >= 0)).toBe(true);
-    expect([...order].sort((a, b) => a - b)).toEqual(order);
-    expect((await driver.state()).organization).toBeNull();
-  });
+      // THEN both Disable calls reached a living organization (after deletion they would have nothing to disable),
+      // RootSessions went before RootCredentialsManagement, the organization went last, and nothing remains
+      expect(result.code).toBe(0);
+      expect(rootAccessCalls(calls)).toMatchObject({
+        "iam:DisableOrganizationsRootSessions": 1,
+        "iam:DisableOrganizationsRootCredentialsManagement": 1,
+      });
+      expect(calls["organizations:DeleteOrganization"]).toBe(1);
+      const order = [
+        "terraform_data.root-sessions[0]: Destruction complete",
+        "terraform_data.root-credentials-management[0]: Destruction complete",
+        "aws_organizations_organization.organization: Destroying...",
+      ].map((line) => result.stdout.indexOf(line));
+      expect(order.every((index) => index >= 0)).toBe(true);
+      expect([...order].sort((a, b) => a - b)).toEqual(order);
+      expect((await driver.state()).organization).toBeNull();
+    },
+  );
 
   it("without allowOrganizationDestroy, refuses at plan time and changes nothing", async () => {
     const { driver } = scenario;

@@ -1,7 +1,8 @@
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { DisableOrganizationsRootSessionsCommand } from "@aws-sdk/client-iam";
-import { iamAs } from "../support/aws";
+import { DisableAWSServiceAccessCommand } from "@aws-sdk/client-organizations";
+import { iamAs, organizationsAs } from "../support/aws";
 import { StackDriver, useScenario } from "../support/stack-driver";
 import { builtProgram } from "../support/paths";
 
@@ -38,4 +39,30 @@ describe("drift: a feature disabled out of band", () => {
     expect(found.status).toBe(2);
     expect(JSON.parse(found.stdout)).toMatchObject({ missing: ["RootSessions"], inDesiredState: false });
   });
+});
+
+describe("drift: IAM trusted access disabled out of band", () => {
+  it.each([
+    ["kept", { status: 0, missing: [] }],
+    ["forgotten", { status: 2, missing: BOTH }],
+  ] as const)(
+    "npm run drift calls the features unknown, never disabled; once trusted access is back they are %s",
+    async (knob, afterwards) => {
+      const { driver, emulator } = scenario;
+      // GIVEN both features applied, and the emulator's assumption about what IAM does (AWS does not document it)
+      await emulator.configure({ featuresWhenTrustedAccessDisabled: knob });
+      await driver.given({ features: BOTH });
+      // WHEN someone disables IAM trusted access
+      await organizationsAs(driver.env).send(new DisableAWSServiceAccessCommand({ ServicePrincipal: "iam.amazonaws.com" }));
+      // THEN drift is reported (exit 2) with the features' state unknown, not "missing"
+      const found = drift(driver);
+      expect(found.status).toBe(2);
+      expect(JSON.parse(found.stdout)).toMatchObject({ enabled: null, missing: [], unknown: BOTH, inDesiredState: false });
+      expect(found.stderr).toContain("IAM trusted access is not enabled in the organization");
+      // WHEN the stack is applied again THEN trusted access is back, and drift tells what IAM did with the features
+      await driver.given({ features: BOTH });
+      const after = drift(driver);
+      expect({ status: after.status, missing: JSON.parse(after.stdout).missing }).toEqual(afterwards);
+    },
+  );
 });

@@ -40,3 +40,20 @@ describe("faults in IAM", () => {
     },
   );
 });
+
+describe("IAM that throttles and is slow to show a change", () => {
+  it("still converges from nothing: the SDK retries the throttling, the script waits for the change to show", async () => {
+    const { driver, emulator } = scenario;
+    // GIVEN IAM throttles the first two Enable calls, and lists a change only 3 s after it
+    await emulator.configure({ throttleCalls: { "iam:EnableOrganizationsRootSessions": 2 }, featureLagSeconds: 3 });
+    driver.synth();
+    // WHEN the stack is applied from nothing
+    const { result, calls } = await driver.callsDuring(() => driver.applyOk());
+    // THEN the enable got through on its third attempt, was verified after the lag, and the stack has converged
+    expect(calls["iam:EnableOrganizationsRootSessions"]).toBe(3);
+    expect(result.stdout).toContain("RootSessions enabled does not show yet; reading again in");
+    expect(result.stdout).toContain('"action":"enable","feature":"RootSessions"');
+    expect((await driver.state()).rootAccess).toEqual({ enabledFeatures: ["RootSessions"] });
+    expect(await driver.converged()).toEqual({ planExitCode: 0, writes: {} });
+  });
+});

@@ -246,7 +246,7 @@ describe("one terraform_data per feature", () => {
     ]);
   });
 
-  it("runs the bundled script without a shell: enable on create, disable on destroy, reading only self", () => {
+  it("runs the bundled script without a shell: enable on create, disable on destroy, reading only self and the stack's name", () => {
     const [create, destroy] = featureResource(synthJson(), "root-sessions").provisioner.map((p: Json) => p["local-exec"]);
     const script = create.interpreter[1];
     expect(script).toMatch(/^assets\/root-access-script\/[0-9A-F]{32}\/root-access\.js$/);
@@ -255,6 +255,7 @@ describe("one terraform_data per feature", () => {
       ROOT_ACCESS_REGION: "${self.input.region}",
       ROOT_ACCESS_ROLE_ARN: "${self.input.assume_role_arn}",
       ROOT_ACCESS_WAIT_SECONDS: "${self.input.service_access_wait_seconds}",
+      ROOT_ACCESS_STACK: "root-access",
     };
     expect(create).toEqual({ interpreter: ["node", script, "enable"], command: "RootSessions", environment });
     expect(destroy).toEqual({ interpreter: ["node", script, "disable"], command: "RootSessions", environment, when: "destroy" });
@@ -387,7 +388,9 @@ describe("nothing from the config reaches a command line", () => {
         expect.stringMatching(/^assets\/root-access-script\/\w+\/root-access\.js$/),
         expect.stringMatching(/^(enable|disable)$/),
       ]);
-      expect(Object.values(run.environment).every((v) => typeof v === "string" && /^\$\{self\.[a-z_.]+\}$/.test(v))).toBe(true);
+      const { ROOT_ACCESS_STACK: stackName, ...fromSelf } = run.environment;
+      expect(stackName).toBe("Org_prod-1");
+      expect(Object.values(fromSelf).every((v) => typeof v === "string" && /^\$\{self\.[a-z_.]+\}$/.test(v))).toBe(true);
     }
   });
 });

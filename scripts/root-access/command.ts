@@ -26,7 +26,7 @@ export async function execute(argv: readonly string[], env: NodeJS.ProcessEnv, i
     const featureSwitch = new FeatureSwitch(
       createIamClient(options),
       options,
-      new ServiceAccessWait(options.waitSeconds, log),
+      new ServiceAccessWait({ seconds: options.waitSeconds, stack: options.stack }, log),
       log,
     );
     if (options.verb === "check") {

@@ -11,6 +11,8 @@ export const SCRIPT_ENVIRONMENT = {
   roleArn: "ROOT_ACCESS_ROLE_ARN",
   region: "ROOT_ACCESS_REGION",
   waitSeconds: "ROOT_ACCESS_WAIT_SECONDS",
+  /** Set by the stack: the script runs inside terraform for this stack, so messages name its settings. */
+  stack: "ROOT_ACCESS_STACK",
 } as const;
 
 /** How long the script waits, by default, for IAM to see trusted access that was just enabled. */

@@ -66,28 +66,49 @@ export function wrongOrganization(expected: string, actual: string | null): Scri
   );
 }
 
+/** How long the script waits for IAM to catch up, and where that length was set, so a message names the setting. */
+export interface WaitSetting {
+  readonly seconds: number;
+  /** The stack whose terraform runs the script (ROOT_ACCESS_STACK); absent when a person or pipeline runs it. */
+  readonly stack?: string;
+}
+
+// Inside terraform the wait comes from the stack's configuration; otherwise from the flag or variable.
+function raiseTheWait({ seconds, stack }: WaitSetting): string {
+  return stack !== undefined
+    ? `raise "serviceAccessWaitSeconds" of stack "${stack}" in the configuration (now ${seconds}), synthesize and apply again`
+    : `run again with a longer --wait-seconds (or ${SCRIPT_ENVIRONMENT.waitSeconds}; now ${seconds})`;
+}
+
 /** IAM still answered ServiceAccessNotEnabled when the wait budget ran out. */
-export function serviceAccessStillNotEnabled(operation: string, waitedSeconds: number): ScriptError {
+export function serviceAccessStillNotEnabled(operation: string, wait: WaitSetting): ScriptError {
   return new ScriptError(
     `IAM trusted access is not enabled for the organization: ${operation} answered ServiceAccessNotEnabledException ` +
-      `for ${waitedSeconds} s. If trusted access for iam.amazonaws.com was just enabled, IAM may need longer to ` +
-      `see it: run again, or raise ${SCRIPT_ENVIRONMENT.waitSeconds} (now ${waitedSeconds}). Otherwise enable it ` +
-      `(aws organizations enable-aws-service-access --service-principal iam.amazonaws.com, which this stack's ` +
-      `organization resource does) and run again.`,
+      `for ${wait.seconds} s. If trusted access for iam.amazonaws.com was just enabled, IAM may need longer to ` +
+      `see it: ${raiseTheWait(wait)}. Otherwise enable it (aws organizations enable-aws-service-access ` +
+      `--service-principal iam.amazonaws.com, which this stack's organization resource does) and run again.`,
   );
 }
 
-/** IAM accepted the write but the read that follows does not show its effect. */
-export function notVerified(feature: string, verb: "enable" | "disable", after: readonly string[]): ScriptError {
+/** IAM accepted the write, but reads within the wait budget do not show its effect yet. */
+export function notVerified(
+  feature: string,
+  verb: "enable" | "disable",
+  after: readonly string[],
+  wait: WaitSetting,
+): ScriptError {
   return new ScriptError(
-    `IAM accepted the request to ${verb} ${feature}, but ListOrganizationsFeatures then listed ` +
-      `[${after.join(", ")}]. The change may still be propagating: run again in a minute; the script only ` +
-      `writes what is missing, so a re-run is safe.`,
+    `IAM accepted the request to ${verb} ${feature}, but ListOrganizationsFeatures still listed ` +
+      `[${after.join(", ")}] after ${wait.seconds} s. The change may still be propagating: ${raiseTheWait(wait)}; ` +
+      `the script only writes what is missing, so a re-run is safe.`,
   );
 }
 
 const AWS_ERROR_EXPLANATIONS: Record<string, (context: ErrorContext) => string> = {
-  ServiceAccessNotEnabled: ({ operation }) => serviceAccessStillNotEnabled(operation, 0).message,
+  ServiceAccessNotEnabled: ({ operation }) =>
+    `${operation} failed: IAM trusted access is not enabled for the organization (ServiceAccessNotEnabledException). ` +
+    `Enable it (aws organizations enable-aws-service-access --service-principal iam.amazonaws.com, which this ` +
+    `stack's organization resource does) and run again.`,
   OrganizationNotFound: ({ operation }) =>
     `${operation} failed: the account these credentials belong to is not in an AWS Organization ` +
     `(OrganizationNotFoundException). Run with credentials of the organization's management account, ` +

@@ -10,13 +10,13 @@ import { RootAccessFeature } from "./contract";
 import { ScriptError, awsErrorCode, explainAwsError, notVerified, wrongOrganization } from "./errors";
 import { Log, ServiceAccessWait } from "./service-access-wait";
 
-/** What enable or disable found and did; printed as the JSON result line. */
+/** What enable or disable found and did; printed as the JSON result line. Null where IAM would not say. */
 export interface ChangeResult {
   readonly action: "enable" | "disable";
   readonly feature: RootAccessFeature;
   readonly organizationId: string | null;
-  readonly before: readonly string[];
-  readonly after: readonly string[];
+  readonly before: readonly string[] | null;
+  readonly after: readonly string[] | null;
   readonly changed: boolean;
 }
 
@@ -25,8 +25,12 @@ export interface CheckResult {
   readonly action: "check";
   readonly organizationId: string | null;
   readonly expected: readonly RootAccessFeature[];
-  readonly enabled: readonly string[];
+  /** What IAM lists, or null when it would not say (its trusted access is not enabled). */
+  readonly enabled: readonly string[] | null;
+  /** Expected features IAM lists as not enabled. */
   readonly missing: readonly RootAccessFeature[];
+  /** Expected features whose state IAM would not say. */
+  readonly unknown: readonly RootAccessFeature[];
   readonly inDesiredState: boolean;
 }
 
@@ -60,9 +64,6 @@ const WRITES: Record<RootAccessFeature, Record<"enable" | "disable", Write>> = {
   },
 };
 
-// Errors of ListOrganizationsFeatures that mean no feature can be enabled, so there is nothing to disable.
-const NOTHING_TO_DISABLE = new Set(["OrganizationNotFound", "ServiceAccessNotEnabled"]);
-
 /** Reads IAM's root access features and writes only what is missing; every verb is safe to re-run. */
 export class FeatureSwitch {
   constructor(
@@ -76,7 +77,7 @@ export class FeatureSwitch {
     private readonly log: Log,
   ) {}
 
-  /** Enables `feature` unless it already is; verifies the result by reading again. */
+  /** Enables `feature` unless it already is; verifies the result by reading again, while IAM catches up. */
   async enable(feature: RootAccessFeature): Promise<ChangeResult> {
     const before = await this.read({ waitForServiceAccess: true });
     this.assertOrganization(before);
@@ -85,19 +86,49 @@ export class FeatureSwitch {
       return changeResult("enable", feature, before, before);
     }
     await this.write(WRITES[feature].enable, before);
-    const after = await this.read({ waitForServiceAccess: true });
+    const after = await this.wait.untilVisible(
+      () => this.read({ waitForServiceAccess: true }),
+      (state) => state.enabled.includes(feature),
+      `${feature} enabled`,
+    );
     if (!after.enabled.includes(feature)) {
-      throw notVerified(feature, "enable", after.enabled);
+      throw notVerified(feature, "enable", after.enabled, this.wait.waitSetting);
     }
     this.log(`${feature} is enabled in ${after.organizationId}.`);
     return changeResult("enable", feature, before, after);
   }
 
-  /** Disables `feature` if it is enabled; a missing organization or trusted access leaves nothing to do. */
+  /**
+   * Disables `feature` if it is enabled. With no organization there is nothing to disable. With IAM trusted
+   * access disabled, IAM will not say whether the feature is still on (and whether it keeps features for when
+   * trusted access returns is not documented): the result says it is unknown, never that it is off.
+   */
   async disable(feature: RootAccessFeature): Promise<ChangeResult> {
-    const before = await this.readForDisable();
-    if (!before) {
-      return changeResult("disable", feature, this.unknownState(), this.unknownState());
+    let before: FeatureState;
+    try {
+      before = await this.read({ waitForServiceAccess: false });
+    } catch (error) {
+      const code = awsErrorCode(causeOf(error));
+      if (code === "OrganizationNotFound") {
+        this.log(`ListOrganizationsFeatures answered ${code}: there is no organization, so nothing to disable.`);
+        const none = { organizationId: this.settings.organizationId ?? null, enabled: [] };
+        return changeResult("disable", feature, none, none);
+      }
+      if (code !== "ServiceAccessNotEnabled") throw error;
+      this.log(
+        `Cannot tell whether ${feature} is still enabled: IAM trusted access is not enabled, so IAM does not answer ` +
+          `(ServiceAccessNotEnabledException), and whether IAM keeps features to apply again when trusted access ` +
+          `returns is not documented. Nothing was changed. To be sure it is off: enable trusted access for ` +
+          `iam.amazonaws.com, run "root-access disable ${feature}", then disable trusted access again.`,
+      );
+      return {
+        action: "disable",
+        feature,
+        organizationId: this.settings.organizationId ?? null,
+        before: null,
+        after: null,
+        changed: false,
+      };
     }
     this.assertOrganization(before);
     if (!before.enabled.includes(feature)) {
@@ -105,15 +136,22 @@ export class FeatureSwitch {
       return changeResult("disable", feature, before, before);
     }
     await this.write(WRITES[feature].disable, before);
-    const after = await this.read({ waitForServiceAccess: false });
+    const after = await this.wait.untilVisible(
+      () => this.read({ waitForServiceAccess: false }),
+      (state) => !state.enabled.includes(feature),
+      `${feature} disabled`,
+    );
     if (after.enabled.includes(feature)) {
-      throw notVerified(feature, "disable", after.enabled);
+      throw notVerified(feature, "disable", after.enabled, this.wait.waitSetting);
     }
     this.log(`${feature} is disabled in ${after.organizationId}.`);
     return changeResult("disable", feature, before, after);
   }
 
-  /** Reports which of `expected` are not enabled; missing trusted access counts as all of them missing. */
+  /**
+   * Reports which of `expected` are not enabled. With IAM trusted access disabled the features' state is
+   * unknown: the stack is not in its desired state (it needs trusted access), but no feature is called disabled.
+   */
   async check(expected: readonly RootAccessFeature[]): Promise<CheckResult> {
     let state: FeatureState;
     try {
@@ -122,8 +160,13 @@ export class FeatureSwitch {
       if (awsErrorCode(causeOf(error)) !== "ServiceAccessNotEnabled") {
         throw error;
       }
-      this.log("IAM trusted access is not enabled in the organization, so no root access feature is in effect.");
-      state = this.unknownState();
+      this.log(
+        `Drift: IAM trusted access is not enabled in the organization, which centralized root access needs; IAM does ` +
+          `not say whether ${expected.join(", ")} ${expected.length === 1 ? "is" : "are"} still enabled. Enable trusted ` +
+          `access for iam.amazonaws.com (apply the stack) and check again.`,
+      );
+      const organizationId = this.settings.organizationId ?? null;
+      return { action: "check", organizationId, expected, enabled: null, missing: [], unknown: expected, inDesiredState: false };
     }
     this.assertOrganization(state);
     const missing = expected.filter((feature) => !state.enabled.includes(feature));
@@ -138,21 +181,9 @@ export class FeatureSwitch {
       expected,
       enabled: state.enabled,
       missing,
+      unknown: [],
       inDesiredState: missing.length === 0,
     };
-  }
-
-  private async readForDisable(): Promise<FeatureState | undefined> {
-    try {
-      return await this.read({ waitForServiceAccess: false });
-    } catch (error) {
-      const code = awsErrorCode(causeOf(error));
-      if (code === undefined || !NOTHING_TO_DISABLE.has(code)) {
-        throw error;
-      }
-      this.log(`ListOrganizationsFeatures answered ${code}: no root access feature can be enabled; nothing to disable.`);
-      return undefined;
-    }
   }
 
   private async read(options: { readonly waitForServiceAccess: boolean }): Promise<FeatureState> {
@@ -184,10 +215,6 @@ export class FeatureSwitch {
     if (expected !== undefined && state.organizationId !== expected) {
       throw wrongOrganization(expected, state.organizationId);
     }
-  }
-
-  private unknownState(): FeatureState {
-    return { organizationId: this.settings.organizationId ?? null, enabled: [] };
   }
 }
 

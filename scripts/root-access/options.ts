@@ -27,6 +27,8 @@ export interface Options {
   readonly region?: string;
   /** How long to wait for IAM to see trusted access that was just enabled. */
   readonly waitSeconds: number;
+  /** The stack whose terraform runs the script, when it does (ROOT_ACCESS_STACK); messages then name its settings. */
+  readonly stack?: string;
   /** Endpoints set in the environment, named in errors about connections (the SDK reads them itself). */
   readonly endpoints: { readonly iam?: string; readonly sts?: string };
 }
@@ -56,6 +58,8 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv): C
       roleArn: readRoleArn(values["role-arn"] ?? fromEnv("roleArn")),
       region: readRegion(values.region, fromEnv("region") ?? nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION)),
       waitSeconds: readWaitSeconds(values["wait-seconds"] ?? fromEnv("waitSeconds")),
+      // A wait given on the command line is the person's, not the stack's.
+      stack: values["wait-seconds"] === undefined ? fromEnv("stack") : undefined,
       endpoints: {
         iam: readEndpoint(env, "AWS_ENDPOINT_URL_IAM") ?? readEndpoint(env, "AWS_ENDPOINT_URL"),
         sts: readEndpoint(env, "AWS_ENDPOINT_URL_STS") ?? readEndpoint(env, "AWS_ENDPOINT_URL"),

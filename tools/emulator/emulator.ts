@@ -22,6 +22,14 @@ export interface EmulatorSettings {
   readonly replyDelaySeconds?: Readonly<Record<string, number>>;
   /** Per "service:Action": how many of the next calls are handled and then lose their reply (the connection closes). */
   readonly dropReplies?: Readonly<Record<string, number>>;
+  /** Per "service:Action": how many of the next calls are answered with the service's throttling error. */
+  readonly throttleCalls?: Readonly<Record<string, number>>;
+  /** Seconds before ListOrganizationsFeatures shows an Enable or Disable (propagation). */
+  readonly featureLagSeconds?: number;
+  /** What IAM does with enabled features when its trusted access is disabled; AWS does not say. Default "kept". */
+  readonly featuresWhenTrustedAccessDisabled?: "kept" | "forgotten";
+  /** What a member account that is not IAM's delegated administrator gets from Enable*; AWS may answer either. */
+  readonly memberEnableError?: "CallerIsNotManagementAccount" | "AccountNotManagementOrDelegatedAdministrator";
 }
 
 // moto takes a second or two to import on an idle machine; a loaded one can take many times that.

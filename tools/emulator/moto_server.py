@@ -8,9 +8,20 @@ This launcher adds both, with AWS's semantics, and wraps moto's WSGI app with a 
   GET  /_org-root-access/calls      {"iam:ListOrganizationsFeatures": 2, "organizations:CreateOrganization": 1, ...}
   POST /_org-root-access/settings   {"serviceAccessLagSeconds": 5, "fault": "none" | "server-error" | "drop",
                                      "replyDelaySeconds": {"organizations:CreateOrganization": 30},
-                                     "dropReplies": {"organizations:CreateOrganization": 1}}
+                                     "dropReplies": {"organizations:CreateOrganization": 1},
+                                     "throttleCalls": {"iam:EnableOrganizationsRootSessions": 2},
+                                     "featureLagSeconds": 5,
+                                     "featuresWhenTrustedAccessDisabled": "kept" | "forgotten",
+                                     "memberEnableError": "CallerIsNotManagementAccount" |
+                                                          "AccountNotManagementOrDelegatedAdministrator"}
   POST /moto-api/reset              moto's own reset; also clears the features, counters and settings kept here,
                                     and which accounts belong to which organization (moto's reset keeps that)
+
+Where AWS is silent, the emulator takes the less convenient side, and a knob chooses the other: features stay
+(unseen) when IAM trusted access is disabled unless "forgotten"; a member account calling Enable* gets
+CallerIsNotManagementAccountException unless the other code is chosen. "throttleCalls" answers the next N calls
+of an action with the service's throttling error; "featureLagSeconds" delays when ListOrganizationsFeatures
+shows an Enable or Disable.
 
 Reply faults, for any service's action: "replyDelaySeconds" handles the call, then waits before replying (a
 slow network); "dropReplies" handles the next N calls, then closes the connection without a reply (a reply
@@ -65,6 +76,11 @@ class State:
             self.fault = "none"
             self.reply_delay_seconds = {}  # "service:Action" -> seconds between handling a call and replying
             self.drop_replies = Counter()  # "service:Action" -> how many more replies to lose after handling
+            self.throttle_calls = Counter()  # "service:Action" -> how many more calls to answer with a throttling error
+            self.feature_lag_seconds = 0.0  # ListOrganizationsFeatures shows a change only this long after it
+            self.feature_history = {}  # organization id -> [(time, frozenset of features)], oldest first
+            self.features_when_trusted_access_disabled = "kept"  # or "forgotten"
+            self.member_enable_error = "CallerIsNotManagementAccount"  # or "AccountNotManagementOrDelegatedAdministrator"
 
 
 STATE = State()
@@ -86,17 +102,62 @@ def allow_iam_principal():
         organizations.FakeDelegatedAdministrator.SUPPORTED_SERVICES.append(IAM_PRINCIPAL)
 
 
-def forget_features_when_iam_access_is_disabled():
-    """Turning IAM trusted access off turns centralized root access off with it."""
+def features_follow_trusted_access_knob():
+    """What IAM does with enabled features when its trusted access is disabled is undocumented: a knob decides.
+    "kept" (the default, the less convenient assumption): they stay, unseen while IAM answers
+    ServiceAccessNotEnabled, and are in effect again when trusted access returns. "forgotten": they are gone."""
     original = organizations.OrganizationsBackend.disable_aws_service_access
 
     def disable_aws_service_access(self, **kwargs):
         original(self, **kwargs)
         if kwargs.get("ServicePrincipal") == IAM_PRINCIPAL and self.org is not None:
             with STATE.lock:
-                STATE.features.pop(self.org.id, None)
+                if STATE.features_when_trusted_access_disabled == "forgotten":
+                    STATE.features.pop(self.org.id, None)
+                    STATE.feature_history.pop(self.org.id, None)
 
     organizations.OrganizationsBackend.disable_aws_service_access = disable_aws_service_access
+
+
+def constraint_violation(reason, message):
+    """Organizations' ConstraintViolationException with its Reason, as AWS sends it (moto's has no Reason)."""
+    from moto.organizations.exceptions import ConstraintViolationException
+
+    error = ConstraintViolationException(message)
+    error.Reason = reason  # moto serializes the error model's attributes it finds on the exception
+    return error
+
+
+def organizations_preconditions():
+    """Preconditions AWS enforces and moto skips: trusted access and delegated administrators need an organization
+    with all features, and a delegated administrator for a service needs trusted access for it first."""
+    backend_class = organizations.OrganizationsBackend
+    original_enable = backend_class.enable_aws_service_access
+    original_register = backend_class.register_delegated_administrator
+
+    def require_all_features(backend):
+        if backend.org is not None and backend.org.feature_set != "ALL":
+            raise constraint_violation(
+                "ORGANIZATION_NOT_IN_ALL_FEATURES_MODE",
+                "You can't perform the operation because your organization doesn't have all features enabled.",
+            )
+
+    def enable_aws_service_access(self, **kwargs):
+        require_all_features(self)
+        return original_enable(self, **kwargs)
+
+    def register_delegated_administrator(self, **kwargs):
+        require_all_features(self)
+        principal = kwargs.get("ServicePrincipal")
+        if not any(service["ServicePrincipal"] == principal for service in self.services):
+            raise constraint_violation(
+                "SERVICE_ACCESS_NOT_ENABLED",
+                f"You must enable trusted access for {principal} before you register a delegated administrator for it.",
+            )
+        return original_register(self, **kwargs)
+
+    backend_class.enable_aws_service_access = enable_aws_service_access
+    backend_class.register_delegated_administrator = register_delegated_administrator
 
 
 def management_backend(account_id, partition):
@@ -127,7 +188,7 @@ def check_organization(response, action, callers):
         is_admin = any(
             admin.account.id == response.current_account and IAM_PRINCIPAL in admin.services for admin in backend.admins
         )
-        if callers == "management":
+        if callers == "management" and (is_admin or STATE.member_enable_error == "CallerIsNotManagementAccount"):
             raise iam_error(
                 "CallerIsNotManagementAccountException",
                 f"The request was rejected because {action} must be called from the organization's management account.",
@@ -155,11 +216,18 @@ def root_access_action(action, feature=None, enable=None):
         org = check_organization(self, action, callers)
         with STATE.lock:
             features = STATE.features.setdefault(org.id, set())
-            if enable is True:
-                features.add(feature)
-            elif enable is False:
-                features.discard(feature)
-            enabled = sorted(features)
+            history = STATE.feature_history.setdefault(org.id, [(0.0, frozenset())])
+            if enable is None:
+                # A read sees the features as they were featureLagSeconds ago (propagation).
+                visible_at = time.time() - STATE.feature_lag_seconds
+                enabled = sorted(next(snapshot for when, snapshot in reversed(history) if when <= visible_at))
+            else:
+                if enable:
+                    features.add(feature)
+                else:
+                    features.discard(feature)
+                history.append((time.time(), frozenset(features)))
+                enabled = sorted(features)
         return ActionResult({"OrganizationId": org.id, "EnabledFeatures": enabled})
 
     method.__name__ = action
@@ -214,6 +282,12 @@ class ControlMiddleware:
                 return [b""]
         key = f"{service}:{action}"
         with STATE.lock:
+            throttled = action is not None and STATE.throttle_calls[key] > 0
+            if throttled:
+                STATE.throttle_calls[key] -= 1
+        if throttled:
+            return self.throttling(environ, start_response)
+        with STATE.lock:
             delay = STATE.reply_delay_seconds.get(key, 0) if action else 0
             drop = action is not None and STATE.drop_replies[key] > 0
             if drop:
@@ -232,6 +306,19 @@ class ControlMiddleware:
         reply = list(self.app(environ, start_response))
         time.sleep(delay)
         return reply
+
+    @staticmethod
+    def throttling(environ, start_response):
+        """The service's own throttling error: Throttling for the query protocol (IAM, STS), TooManyRequestsException
+        for the JSON one (Organizations)."""
+        if environ.get("HTTP_X_AMZ_TARGET"):
+            start_response("400 Bad Request", [("Content-Type", "application/x-amz-json-1.1")])
+            return [json.dumps({"__type": "TooManyRequestsException", "message": "Rate exceeded (emulator knob)"}).encode()]
+        start_response("400 Bad Request", [("Content-Type", "text/xml")])
+        return [
+            b'<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded (emulator knob)'
+            b"</Message></Error><RequestId>00000000-0000-0000-0000-000000000000</RequestId></ErrorResponse>"
+        ]
 
     @staticmethod
     def buffer_body(environ):
@@ -269,7 +356,23 @@ class ControlMiddleware:
             drops = settings.get("dropReplies", dict(STATE.drop_replies))
             if not isinstance(drops, dict) or not all(isinstance(v, int) and v >= 0 for v in drops.values()):
                 return self.json(start_response, {"error": "dropReplies must map service:Action to a count"}, "400 Bad Request")
+            throttles = settings.get("throttleCalls", dict(STATE.throttle_calls))
+            if not isinstance(throttles, dict) or not all(isinstance(v, int) and v >= 0 for v in throttles.values()):
+                return self.json(start_response, {"error": "throttleCalls must map service:Action to a count"}, "400 Bad Request")
+            lag = settings.get("featureLagSeconds", STATE.feature_lag_seconds)
+            if not isinstance(lag, (int, float)) or lag < 0:
+                return self.json(start_response, {"error": "featureLagSeconds must be a number of seconds"}, "400 Bad Request")
+            kept = settings.get("featuresWhenTrustedAccessDisabled", STATE.features_when_trusted_access_disabled)
+            if kept not in ("kept", "forgotten"):
+                return self.json(start_response, {"error": 'featuresWhenTrustedAccessDisabled must be "kept" or "forgotten"'}, "400 Bad Request")
+            member_error = settings.get("memberEnableError", STATE.member_enable_error)
+            if member_error not in ("CallerIsNotManagementAccount", "AccountNotManagementOrDelegatedAdministrator"):
+                return self.json(start_response, {"error": "memberEnableError must name one of the two errors"}, "400 Bad Request")
             with STATE.lock:
+                STATE.throttle_calls = Counter(throttles)
+                STATE.feature_lag_seconds = float(lag)
+                STATE.features_when_trusted_access_disabled = kept
+                STATE.member_enable_error = member_error
                 STATE.fault = fault
                 STATE.service_access_lag_seconds = float(settings.get("serviceAccessLagSeconds", STATE.service_access_lag_seconds))
                 STATE.reply_delay_seconds = {key: float(value) for key, value in delays.items()}
@@ -279,6 +382,10 @@ class ControlMiddleware:
                     "serviceAccessLagSeconds": STATE.service_access_lag_seconds,
                     "replyDelaySeconds": STATE.reply_delay_seconds,
                     "dropReplies": dict(STATE.drop_replies),
+                    "throttleCalls": dict(STATE.throttle_calls),
+                    "featureLagSeconds": STATE.feature_lag_seconds,
+                    "featuresWhenTrustedAccessDisabled": STATE.features_when_trusted_access_disabled,
+                    "memberEnableError": STATE.member_enable_error,
                 }
             return self.json(start_response, current)
         return self.json(start_response, {"error": f"no control route {route}"}, "404 Not Found")
@@ -310,7 +417,8 @@ def main():
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
     allow_iam_principal()
-    forget_features_when_iam_access_is_disabled()
+    features_follow_trusted_access_knob()
+    organizations_preconditions()
     add_root_access_actions()
 
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

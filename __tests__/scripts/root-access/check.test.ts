@@ -13,6 +13,7 @@ describe("check", () => {
       expected: ["RootSessions"],
       enabled: ["RootCredentialsManagement", "RootSessions"],
       missing: [],
+      unknown: [],
       inDesiredState: true,
     });
   });
@@ -31,12 +32,15 @@ describe("check", () => {
     expect(stderr).toBe("root-access: Drift: not enabled in o-a1b2c3d4e5: RootCredentialsManagement.");
   });
 
-  it("exits 2 when IAM trusted access is gone: no feature is in effect", async () => {
+  it("exits 2 when IAM trusted access is gone, calling the features unknown, never disabled", async () => {
+    // GIVEN IAM refuses to answer: its trusted access was disabled (whether it keeps the features is undocumented)
     iam.on(ListOrganizationsFeaturesCommand).rejects(iamError("ServiceAccessNotEnabledException"));
-    const { code, result } = await runScript(["check", "RootSessions"]);
+    const { code, result, stderr } = await runScript(["check", "RootSessions"]);
+    // THEN it is drift (the stack needs trusted access), with the features' state unknown rather than off
     expect(code).toBe(2);
     expect(sentToIam()).toEqual(["ListOrganizationsFeatures"]);
-    expect(result).toMatchObject({ enabled: [], missing: ["RootSessions"], inDesiredState: false });
+    expect(result).toMatchObject({ enabled: null, missing: [], unknown: ["RootSessions"], inDesiredState: false });
+    expect(stderr).toContain("IAM does not say whether RootSessions is still enabled");
   });
 
   it("exits 1, not 2, when the credentials belong to another organization", async () => {

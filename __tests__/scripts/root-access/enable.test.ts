@@ -79,15 +79,16 @@ describe("enable", () => {
     expect(result.organizationId).toBe("o-zzzzzzzzzz");
   });
 
-  it("fails when IAM accepts the write but the read after it does not list the feature", async () => {
+  it("fails when IAM accepts the write but no read within the wait lists the feature", async () => {
     iam.on(ListOrganizationsFeaturesCommand).resolves(listed());
     iam.on(EnableOrganizationsRootSessionsCommand).resolves(listed());
-    const { code, stderr } = await runScript(["enable", "RootSessions"]);
+    const { code, stderr } = await runScript(["enable", "RootSessions"], { ROOT_ACCESS_WAIT_SECONDS: "0" });
     expect(code).toBe(1);
     expect(sentToIam()).toEqual(["ListOrganizationsFeatures", "EnableOrganizationsRootSessions", "ListOrganizationsFeatures"]);
     expect(stderr).toContain(
-      "root-access: error: IAM accepted the request to enable RootSessions, but ListOrganizationsFeatures then listed []. " +
-        "The change may still be propagating: run again in a minute; the script only writes what is missing, so a re-run is safe.",
+      "root-access: error: IAM accepted the request to enable RootSessions, but ListOrganizationsFeatures still listed [] after 0 s. " +
+        "The change may still be propagating: run again with a longer --wait-seconds (or ROOT_ACCESS_WAIT_SECONDS; now 0); " +
+        "the script only writes what is missing, so a re-run is safe.",
     );
   });
 

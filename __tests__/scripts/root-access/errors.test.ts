@@ -14,9 +14,9 @@ const DOCUMENTED: { code: string; failing: "List" | "Enable"; message: string }[
     failing: "List",
     message:
       "IAM trusted access is not enabled for the organization: ListOrganizationsFeatures answered ServiceAccessNotEnabledException " +
-      "for 0 s. If trusted access for iam.amazonaws.com was just enabled, IAM may need longer to see it: run again, or raise " +
-      "ROOT_ACCESS_WAIT_SECONDS (now 0). Otherwise enable it (aws organizations enable-aws-service-access --service-principal " +
-      "iam.amazonaws.com, which this stack's organization resource does) and run again.",
+      "for 0 s. If trusted access for iam.amazonaws.com was just enabled, IAM may need longer to see it: run again with a longer " +
+      "--wait-seconds (or ROOT_ACCESS_WAIT_SECONDS; now 0). Otherwise enable it (aws organizations enable-aws-service-access " +
+      "--service-principal iam.amazonaws.com, which this stack's organization resource does) and run again.",
   },
   {
     code: "OrganizationNotFound",
@@ -49,6 +49,15 @@ const DOCUMENTED: { code: string; failing: "List" | "Enable"; message: string }[
     failing: "List",
     message:
       "ListOrganizationsFeatures failed: these credentials belong to an account that is neither the organization's " +
+      "management account nor IAM's delegated administrator (AccountNotManagementOrDelegatedAdministratorException). Run " +
+      "with credentials of one of those accounts.",
+  },
+  // AWS may answer a plain member's Enable with either code (the emulator's memberEnableError knob): both are explained.
+  {
+    code: "AccountNotManagementOrDelegatedAdministrator",
+    failing: "Enable",
+    message:
+      "EnableOrganizationsRootSessions failed: these credentials belong to an account that is neither the organization's " +
       "management account nor IAM's delegated administrator (AccountNotManagementOrDelegatedAdministratorException). Run " +
       "with credentials of one of those accounts.",
   },

@@ -1,4 +1,8 @@
-import { EnableOrganizationsRootSessionsCommand, ListOrganizationsFeaturesCommand } from "@aws-sdk/client-iam";
+import {
+  DisableOrganizationsRootSessionsCommand,
+  EnableOrganizationsRootSessionsCommand,
+  ListOrganizationsFeaturesCommand,
+} from "@aws-sdk/client-iam";
 import { iam, iamError, listed, runScript, sentToIam } from "./harness";
 
 beforeEach(() => jest.useFakeTimers());
@@ -68,7 +72,58 @@ describe("waiting for IAM to see trusted access", () => {
     expect(stderr).toContain(
       "root-access: error: IAM trusted access is not enabled for the organization: ListOrganizationsFeatures answered ServiceAccessNotEnabledException for 5 s.",
     );
-    expect(stderr).toContain("raise ROOT_ACCESS_WAIT_SECONDS (now 5)");
+    expect(stderr).toContain("run again with a longer --wait-seconds (or ROOT_ACCESS_WAIT_SECONDS; now 5)");
+  });
+
+  it("names the stack's serviceAccessWaitSeconds when terraform runs it for a stack", async () => {
+    // GIVEN the script run by the stack's terraform (which sets ROOT_ACCESS_STACK)
+    iam.on(ListOrganizationsFeaturesCommand).rejects(iamError("ServiceAccessNotEnabledException"));
+    const { stderr } = await runWithClock(["enable", "RootSessions"], {
+      ROOT_ACCESS_WAIT_SECONDS: "2",
+      ROOT_ACCESS_STACK: "prod",
+    });
+    // THEN the way out is the setting in the configuration, not a variable the user never set
+    expect(stderr).toContain(
+      'raise "serviceAccessWaitSeconds" of stack "prod" in the configuration (now 2), synthesize and apply again',
+    );
+    expect(stderr).not.toContain("--wait-seconds");
+  });
+
+  it("verifies an enable that IAM shows only after a while, reading again within the same budget", async () => {
+    // GIVEN IAM accepts the enable, but lists it only from the third read after it (propagation)
+    iam
+      .on(ListOrganizationsFeaturesCommand)
+      .resolvesOnce(listed())
+      .resolvesOnce(listed())
+      .resolvesOnce(listed())
+      .resolves(listed("RootSessions"));
+    iam.on(EnableOrganizationsRootSessionsCommand).resolves(listed("RootSessions"));
+    // WHEN it is enabled
+    const { code, stderr, result } = await runWithClock(["enable", "RootSessions"], { ROOT_ACCESS_WAIT_SECONDS: "30" });
+    // THEN it waits for the read to show it, writes once, and succeeds
+    expect(code).toBe(0);
+    expect(sentToIam()).toEqual([
+      "ListOrganizationsFeatures",
+      "EnableOrganizationsRootSessions",
+      "ListOrganizationsFeatures",
+      "ListOrganizationsFeatures",
+      "ListOrganizationsFeatures",
+    ]);
+    expect(stderr).toContain("root-access: RootSessions enabled does not show yet; reading again in 1 s.");
+    expect(result).toMatchObject({ before: [], after: ["RootSessions"], changed: true });
+  });
+
+  it("verifies a disable that IAM shows only after a while", async () => {
+    iam
+      .on(ListOrganizationsFeaturesCommand)
+      .resolvesOnce(listed("RootSessions"))
+      .resolvesOnce(listed("RootSessions"))
+      .resolves(listed());
+    iam.on(DisableOrganizationsRootSessionsCommand).resolves(listed());
+    const { code, result } = await runWithClock(["disable", "RootSessions"], { ROOT_ACCESS_WAIT_SECONDS: "30" });
+    expect(code).toBe(0);
+    expect(sentToIam().filter((call) => call === "ListOrganizationsFeatures")).toHaveLength(3);
+    expect(result).toMatchObject({ before: ["RootSessions"], after: [], changed: true });
   });
 
   it("keeps each pause at 10 s at most, however long the budget", async () => {

@@ -81,6 +81,17 @@ describe("preconditions, with AWS's wire error codes", () => {
     );
   });
 
+  it("answers a plain member's Enable with the other code AWS may use, when the knob says so", async () => {
+    // AWS may answer a member that is not the delegated administrator either way; the script explains both.
+    await emulator.configure({ memberEnableError: "AccountNotManagementOrDelegatedAdministrator" });
+    await organizationWithIamAccess();
+    const member = await credentialsOf(await memberAccount());
+    await rejectsWith(
+      iamAs(member).send(new EnableOrganizationsRootSessionsCommand({})),
+      "AccountNotManagementOrDelegatedAdministratorException",
+    );
+  });
+
   it("lets IAM's delegated administrator list and disable, but not enable", async () => {
     const organizationId = await organizationWithIamAccess();
     await iamAs(management).send(new EnableOrganizationsRootSessionsCommand({}));
@@ -104,6 +115,29 @@ describe("preconditions, with AWS's wire error codes", () => {
 });
 
 describe("state", () => {
+  it("refuses a delegated administrator before trusted access for its service, as AWS does", async () => {
+    await organizationsAs(management).send(new CreateOrganizationCommand({ FeatureSet: "ALL" }));
+    const accountId = await memberAccount();
+    await expect(
+      organizationsAs(management).send(
+        new RegisterDelegatedAdministratorCommand({ AccountId: accountId, ServicePrincipal: "iam.amazonaws.com" }),
+      ),
+    ).rejects.toMatchObject({ name: "ConstraintViolationException", Reason: "SERVICE_ACCESS_NOT_ENABLED" });
+  });
+
+  it("refuses trusted access and delegated administrators in an organization without all features", async () => {
+    await organizationsAs(management).send(new CreateOrganizationCommand({ FeatureSet: "CONSOLIDATED_BILLING" }));
+    await expect(
+      organizationsAs(management).send(new EnableAWSServiceAccessCommand({ ServicePrincipal: "iam.amazonaws.com" })),
+    ).rejects.toMatchObject({ name: "ConstraintViolationException", Reason: "ORGANIZATION_NOT_IN_ALL_FEATURES_MODE" });
+    const accountId = await memberAccount();
+    await expect(
+      organizationsAs(management).send(
+        new RegisterDelegatedAdministratorCommand({ AccountId: accountId, ServicePrincipal: "iam.amazonaws.com" }),
+      ),
+    ).rejects.toMatchObject({ name: "ConstraintViolationException", Reason: "ORGANIZATION_NOT_IN_ALL_FEATURES_MODE" });
+  });
+
   it("accepts iam.amazonaws.com as a delegated administrator service", async () => {
     await organizationWithIamAccess();
     const accountId = await memberAccount();
@@ -135,15 +169,26 @@ describe("state", () => {
     });
   });
 
-  it("turns the features off with IAM trusted access", async () => {
-    await organizationWithIamAccess();
-    await iamAs(management).send(new EnableOrganizationsRootSessionsCommand({}));
-    await organizationsAs(management).send(new DisableAWSServiceAccessCommand({ ServicePrincipal: "iam.amazonaws.com" }));
-    await organizationsAs(management).send(new EnableAWSServiceAccessCommand({ ServicePrincipal: "iam.amazonaws.com" }));
-    await expect(iamAs(management).send(new ListOrganizationsFeaturesCommand({}))).resolves.toMatchObject({
-      EnabledFeatures: [],
-    });
-  });
+  it.each([
+    ["kept", ["RootSessions"]],
+    ["forgotten", []],
+  ] as const)(
+    "with IAM trusted access disabled, answers nothing about the features, which are %s when it returns",
+    async (knob, afterwards) => {
+      // GIVEN RootSessions enabled, and the assumption the knob makes (AWS does not document it)
+      await emulator.configure({ featuresWhenTrustedAccessDisabled: knob });
+      await organizationWithIamAccess();
+      await iamAs(management).send(new EnableOrganizationsRootSessionsCommand({}));
+      // WHEN IAM trusted access is disabled THEN IAM refuses to say anything about the features
+      await organizationsAs(management).send(new DisableAWSServiceAccessCommand({ ServicePrincipal: "iam.amazonaws.com" }));
+      await rejectsWith(iamAs(management).send(new ListOrganizationsFeaturesCommand({})), "ServiceAccessNotEnabledException");
+      // AND when it is enabled again the features are back, or gone, as assumed
+      await organizationsAs(management).send(new EnableAWSServiceAccessCommand({ ServicePrincipal: "iam.amazonaws.com" }));
+      await expect(iamAs(management).send(new ListOrganizationsFeaturesCommand({}))).resolves.toMatchObject({
+        EnabledFeatures: afterwards,
+      });
+    },
+  );
 
   it("forgets which accounts belonged to an organization on reset, which moto's own reset keeps", async () => {
     // GIVEN a member account of an organization, before a reset
@@ -222,6 +267,35 @@ describe("test knobs", () => {
       "AlreadyInOrganizationException",
     );
     expect((await emulator.calls())["organizations:CreateOrganization"]).toBe(2);
+  });
+
+  it("throttles the next N calls of an action with the service's own error, which the SDK retries", async () => {
+    await organizationWithIamAccess();
+    await emulator.configure({ throttleCalls: { "iam:ListOrganizationsFeatures": 2 } });
+    // A client with 3 attempts gets through on the third; the emulator saw all three.
+    await expect(iamAs(management, 3).send(new ListOrganizationsFeaturesCommand({}))).resolves.toMatchObject({
+      $metadata: { attempts: 3 },
+    });
+    expect((await emulator.calls())["iam:ListOrganizationsFeatures"]).toBe(3);
+    await emulator.configure({ throttleCalls: { "iam:ListOrganizationsFeatures": 1 } });
+    await expect(iamAs(management, 1).send(new ListOrganizationsFeaturesCommand({}))).rejects.toMatchObject({
+      name: "Throttling",
+    });
+  });
+
+  it("shows an Enable in ListOrganizationsFeatures only after the configured propagation lag", async () => {
+    await organizationWithIamAccess();
+    await emulator.configure({ featureLagSeconds: 1.5 });
+    await expect(iamAs(management).send(new EnableOrganizationsRootSessionsCommand({}))).resolves.toMatchObject({
+      EnabledFeatures: ["RootSessions"],
+    });
+    await expect(iamAs(management).send(new ListOrganizationsFeaturesCommand({}))).resolves.toMatchObject({
+      EnabledFeatures: [],
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1600));
+    await expect(iamAs(management).send(new ListOrganizationsFeaturesCommand({}))).resolves.toMatchObject({
+      EnabledFeatures: ["RootSessions"],
+    });
   });
 
   it("delays the reply of an action after handling it", async () => {
