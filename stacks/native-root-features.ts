@@ -20,16 +20,18 @@ export interface NativeRootFeaturesProps {
  * see trusted access that was just enabled, so a first apply can need a second one.
  */
 export class NativeRootFeatures extends Construct {
+  /** The resource, for what must be destroyed before it. */
+  readonly resource: IamOrganizationsFeatures;
   /** An expression for the features enabled, read from state. */
   readonly enabledFeatures: string;
 
   constructor(scope: Construct, id: string, props: NativeRootFeaturesProps) {
     super(scope, id);
-    const resource = new IamOrganizationsFeatures(this, "features", {
+    const resource = (this.resource = new IamOrganizationsFeatures(this, "features", {
       count: props.features.length > 0 ? 1 : 0,
       enabledFeatures: [...props.features],
       dependsOn: props.dependsOn,
-    });
+    }));
     resource.overrideLogicalId("features");
     this.enabledFeatures = `\${try(sort(${NATIVE_FEATURES_ADDRESS}[0].enabled_features), [])}`;
   }

@@ -8,6 +8,13 @@ import { organizationCheck } from "./errors";
 /** The organization resource's address, in every mode that declares it. */
 export const ORGANIZATION_ADDRESS = "aws_organizations_organization.organization";
 
+/** A Terraform `import` block, as it goes into cdk.tf.json; `for_each` imports only what exists (Terraform 1.7+). */
+export interface ImportBlock {
+  readonly to: string;
+  readonly id: string;
+  readonly for_each?: string;
+}
+
 /** The service principal that IAM's centralized root access needs trusted access for. */
 export const IAM_SERVICE_PRINCIPAL = "iam.amazonaws.com";
 
@@ -41,6 +48,8 @@ export class Organization extends Construct {
   readonly organizationId: string;
   /** What the features must wait for: the organization with IAM trusted access (resource or checked data source). */
   readonly ready: ITerraformDependable;
+  /** Terraform `import` blocks this construct needs (the stack writes them all in one list). */
+  readonly importBlocks: readonly ImportBlock[] = [];
 
   constructor(scope: Construct, id: string, props: OrganizationProps) {
     super(scope, id);
@@ -85,7 +94,7 @@ export class Organization extends Construct {
       lifecycle: { preventDestroy: true },
     });
     organization.overrideLogicalId("organization");
-    organization.importFrom(expected);
+    this.importBlocks = [{ to: ORGANIZATION_ADDRESS, id: expected }];
     this.organizationId = organization.id;
     this.ready = organization;
   }

@@ -1,4 +1,3 @@
-import { OrganizationsDelegatedAdministrator } from "@cdktf/provider-aws/lib/organizations-delegated-administrator";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { AssetType, ITerraformDependable, LocalBackend, S3Backend, TerraformAsset, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
@@ -7,7 +6,9 @@ import { ROLE_SESSION_NAME } from "../scripts/root-access/contract";
 import type { StackConfig } from "./config/schema";
 import { scriptBundleMissing } from "./errors";
 import { NativeRootFeatures, NATIVE_FEATURES_ADDRESS } from "./native-root-features";
-import { IAM_SERVICE_PRINCIPAL, ORGANIZATION_ADDRESS, Organization } from "./organization";
+import { IamDelegatedAdministrator } from "./iam-delegated-administrator";
+import { ORGANIZATION_ADDRESS, Organization } from "./organization";
+import { OrganizationDeletionCheck } from "./organization-deletion-check";
 import { FEATURE_RESOURCE_IDS, ScriptRootFeatures } from "./script-root-features";
 import { assetHashOf } from "./synth/asset-hash";
 
@@ -50,16 +51,17 @@ export class RootAccessStack extends TerraformStack {
     });
     const ready: ITerraformDependable[] = [organization.ready];
 
+    const imports = [...organization.importBlocks];
     if (config.delegatedAdministratorAccountId) {
-      // After IAM trusted access (AWS requires it), before the features.
-      const administrator = new OrganizationsDelegatedAdministrator(this, "iam-delegated-administrator", {
+      const administrator = new IamDelegatedAdministrator(this, "iam-delegated-administrator", {
         accountId: config.delegatedAdministratorAccountId,
-        servicePrincipal: IAM_SERVICE_PRINCIPAL,
+        mode: config.organization.mode,
         dependsOn: [organization.ready],
       });
-      administrator.overrideLogicalId("iam");
-      ready.push(administrator);
+      ready.push(administrator.resource);
+      imports.push(...administrator.importBlocks);
     }
+    if (imports.length > 0) this.addOverride("import", imports);
 
     const { scriptBundle } = props;
     requireScriptBundle(scriptBundle);
@@ -82,6 +84,20 @@ export class RootAccessStack extends TerraformStack {
             assumeRoleArn: config.assumeRoleArn,
             serviceAccessWaitSeconds: config.serviceAccessWaitSeconds,
           });
+
+    new OrganizationDeletionCheck(this, "organization-deletion-check", {
+      created: config.organization.mode === "create",
+      allowDestroy: config.allowOrganizationDestroy,
+      stackName: config.name,
+      organizationId: organization.organizationId,
+      scriptPath: script.path,
+      region: config.region,
+      assumeRoleArn: config.assumeRoleArn,
+      dependsOn: [
+        ...ready,
+        ...(features instanceof NativeRootFeatures ? [features.resource] : Object.values(features.resources)),
+      ],
+    });
 
     // Resources an earlier version of this stack may have left in state, which must be forgotten, never
     // destroyed: destroying them would delete the organization (switched to external) or disable the features

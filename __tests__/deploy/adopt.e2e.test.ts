@@ -1,3 +1,5 @@
+import { EnableAWSServiceAccessCommand, EnablePolicyTypeCommand, ListRootsCommand } from "@aws-sdk/client-organizations";
+import { organizationsAs } from "../support/aws";
 import { seedOrganization, snapshotDifferences, snapshotOrganization } from "../support/organization-snapshot";
 import { leastPrivilegePolicy } from "../../scripts/policy/least-privilege";
 import { parseAppConfig } from "../../stacks/config/load";
@@ -83,5 +85,37 @@ describe("adopt an existing organization", () => {
     expect(unwrapped(result.stderr)).toMatch(
       /These credentials belong to organization o-\w+, but organization\.id is o-0000000000\. Nothing was changed\./,
     );
+  });
+});
+
+describe("a change to the organization between a saved plan and its apply", () => {
+  // A regression guard for the provider (5.100 applies only the difference the plan computed, not the whole
+  // list): a provider upgrade that applied the planned list as a whole would disable what was added meanwhile.
+  it("keeps a trusted service and a policy type enabled after the plan was made", async () => {
+    const { driver } = scenario;
+    // GIVEN an organization to adopt and the saved plan of the first adopt (which adds IAM trusted access)
+    const seeded = await seedOrganization(driver.env);
+    driver.synth({ organization: { mode: "adopt", id: seeded.organizationId } });
+    expect((await driver.plan()).code).toBe(0);
+    expect(driver.planGate().code).toBe(0);
+
+    // WHEN another trusted service and another policy type are enabled before the plan is applied
+    const organizations = organizationsAs(driver.env);
+    await organizations.send(new EnableAWSServiceAccessCommand({ ServicePrincipal: "securityhub.amazonaws.com" }));
+    await organizations.send(new EnablePolicyTypeCommand({ RootId: seeded.rootId, PolicyType: "BACKUP_POLICY" }));
+    const meanwhile = await snapshotOrganization(driver.env);
+    const applied = await driver.terraform.run(["apply", "-input=false", driver.planFile]);
+
+    // THEN the saved plan applies, and the only change it makes is IAM's trusted access: both additions stay
+    expect(applied.code).toBe(0);
+    expect(snapshotDifferences(meanwhile, await snapshotOrganization(driver.env))).toEqual([expect.stringMatching(IAM_ADDED)]);
+    const roots = (await organizations.send(new ListRootsCommand({}))).Roots ?? [];
+    expect(roots[0].PolicyTypes?.map((type) => `${type.Type}:${type.Status}`).sort()).toEqual([
+      "BACKUP_POLICY:ENABLED",
+      "SERVICE_CONTROL_POLICY:ENABLED",
+      "TAG_POLICY:ENABLED",
+    ]);
+    // AND the next plan keeps them too (the data source reads them afresh)
+    expect(await driver.converged()).toEqual({ planExitCode: 0, writes: {} });
   });
 });

@@ -1,8 +1,12 @@
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
-import { ListDelegatedAdministratorsCommand } from "@aws-sdk/client-organizations";
+import {
+  EnableAWSServiceAccessCommand,
+  ListDelegatedAdministratorsCommand,
+  RegisterDelegatedAdministratorCommand,
+} from "@aws-sdk/client-organizations";
 import { credentialsOf, organizationsAs } from "../support/aws";
-import { seedOrganization } from "../support/organization-snapshot";
+import { seedOrganization, snapshotDifferences, snapshotOrganization } from "../support/organization-snapshot";
 import { useScenario } from "../support/stack-driver";
 
 const scenario = useScenario();
@@ -41,5 +45,29 @@ describe("IAM's delegated administrator", () => {
       "(CallerIsNotManagementAccountException). Nothing was changed. IAM's delegated administrator may check and disable root access features, but only the management account can enable them",
     );
     expect((await driver.state()).rootAccess).toEqual({ enabledFeatures: ["RootSessions"] });
+  });
+
+  it("already registered when the stack adopts the organization: imported, not registered again, nothing else changes", async () => {
+    const { driver } = scenario;
+    // GIVEN an organization that already trusts IAM and has an IAM delegated administrator
+    const seeded = await seedOrganization(driver.env);
+    const adminId = seeded.memberIds[1];
+    await organizationsAs(driver.env).send(new EnableAWSServiceAccessCommand({ ServicePrincipal: "iam.amazonaws.com" }));
+    await organizationsAs(driver.env).send(
+      new RegisterDelegatedAdministratorCommand({ AccountId: adminId, ServicePrincipal: "iam.amazonaws.com" }),
+    );
+    const before = await snapshotOrganization(driver.env);
+
+    // WHEN the stack adopts it with that account as IAM's delegated administrator
+    driver.synth({ organization: { mode: "adopt", id: seeded.organizationId }, delegatedAdministratorAccountId: adminId });
+    const { result, calls } = await driver.callsDuring(() => driver.applyOk());
+
+    // THEN both are imported, the administrator is neither deregistered nor registered again, and nothing changed
+    expect(result.stdout).toContain("Apply complete! Resources: 2 imported, 1 added, 0 changed, 0 destroyed.");
+    expect(calls["organizations:RegisterDelegatedAdministrator"]).toBeUndefined();
+    expect(calls["organizations:DeregisterDelegatedAdministrator"]).toBeUndefined();
+    expect(snapshotDifferences(before, await snapshotOrganization(driver.env))).toEqual([]);
+    expect((await driver.state()).rootAccess).toEqual({ enabledFeatures: ["RootSessions"] });
+    expect(await driver.converged()).toEqual({ planExitCode: 0, writes: {} });
   });
 });

@@ -1,4 +1,6 @@
-import { rootAccessCalls, useScenario } from "../support/stack-driver";
+import { RemoveAccountFromOrganizationCommand } from "@aws-sdk/client-organizations";
+import { createMemberAccount, organizationsAs } from "../support/aws";
+import { rootAccessCalls, unwrapped, useScenario, writeCalls } from "../support/stack-driver";
 
 const scenario = useScenario();
 
@@ -50,5 +52,40 @@ describe("terraform destroy", () => {
     expect(rootAccessCalls(calls)).toEqual({});
     expect(calls["organizations:DeleteOrganization"]).toBeUndefined();
     expect(await driver.state()).toEqual(before);
+  });
+
+  it("with member accounts left, refuses before anything is disabled, then deletes once they are gone", async () => {
+    const { driver } = scenario;
+    // GIVEN both features applied on a kept organization that then got a member account
+    await driver.given({ features: ["RootCredentialsManagement", "RootSessions"] });
+    const member = await createMemberAccount(driver.env);
+    const before = await driver.state();
+    // AND allowOrganizationDestroy turned on in the configuration, with no apply in between
+    driver.synth({ features: ["RootCredentialsManagement", "RootSessions"], allowOrganizationDestroy: true });
+
+    // WHEN the stack is destroyed
+    const refused = await driver.callsDuring(() => driver.destroy());
+
+    // THEN the destroy fails on the member account before it disables a feature or touches the organization
+    expect(refused.result.code).toBe(1);
+    expect(unwrapped(refused.result.stderr)).toContain(
+      `Refusing to destroy: organization ${before.organization!.id} still has 1 member account (${member}), and AWS ` +
+        "refuses to delete an organization with member accounts (OrganizationNotEmptyException). Nothing was disabled or deleted.",
+    );
+    expect(writeCalls(refused.calls)).toEqual({});
+    expect(await driver.state()).toEqual(before);
+
+    // WHEN the member leaves and the destroy runs again
+    await organizationsAs(driver.env).send(new RemoveAccountFromOrganizationCommand({ AccountId: member }));
+    const deleted = await driver.callsDuring(() => driver.destroy());
+
+    // THEN the features are disabled and the organization deleted, each once
+    expect(deleted.result.code).toBe(0);
+    expect(rootAccessCalls(deleted.calls)).toMatchObject({
+      "iam:DisableOrganizationsRootSessions": 1,
+      "iam:DisableOrganizationsRootCredentialsManagement": 1,
+    });
+    expect(deleted.calls["organizations:DeleteOrganization"]).toBe(1);
+    expect((await driver.state()).organization).toBeNull();
   });
 });

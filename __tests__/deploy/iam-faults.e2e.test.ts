@@ -31,8 +31,10 @@ describe("faults in IAM", () => {
       expect((await driver.state()).rootAccess).toEqual({ enabledFeatures: [] });
       const recovered = await driver.callsDuring(() => driver.applyOk());
 
-      // THEN only the tainted step ran again, the feature is enabled, and the stack has converged
-      expect(recovered.result.stdout).toContain("Apply complete! Resources: 1 added, 0 changed, 1 destroyed.");
+      // THEN only the tainted step ran again (the deletion check, which waits for it, is created with it and runs
+      // nothing), the feature is enabled, and the stack has converged
+      expect(recovered.result.stdout).toContain("Apply complete! Resources: 2 added, 0 changed, 1 destroyed.");
+      expect(recovered.result.stdout).toContain("terraform_data.organization-deletion-check[0]: Creation complete");
       expect(rootAccessCalls(recovered.calls)["iam:EnableOrganizationsRootSessions"]).toBe(1);
       expect((await driver.state()).rootAccess).toEqual({ enabledFeatures: ["RootSessions"] });
       expect(driver.taintedResources()).toEqual([]);

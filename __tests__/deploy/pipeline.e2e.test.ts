@@ -80,7 +80,7 @@ describe("examples/github-actions.yml", () => {
       "## Plan summary\n### Root access features\n- enable RootSessions\n### Organization\n- create aws_organizations_organization.organization\n- trust iam.amazonaws.com",
     );
     expect(fs.existsSync(path.join(project, "cdktf.out", "stacks", "root-access", "cdk.hcl"))).toBe(true);
-    expect(stripVTControlCharacters(outputs[8])).toContain("Apply complete! Resources: 2 added, 0 changed, 0 destroyed.");
+    expect(stripVTControlCharacters(outputs[8])).toContain("Apply complete! Resources: 3 added, 0 changed, 0 destroyed.");
     expect((await readOrganizationState(emulator.environment())).rootAccess).toEqual({ enabledFeatures: ["RootSessions"] });
   });
 });

@@ -200,6 +200,33 @@ describe("IAM's delegated administrator", () => {
   it("is not declared unless configured", () => {
     expect(synthJson().resource.aws_organizations_delegated_administrator).toBeUndefined();
   });
+
+  it.each(["adopt", "external"])(
+    "in %s mode, is imported when the organization already has it registered, instead of registered again",
+    (mode) => {
+      // GIVEN an existing organization and a configured delegated administrator
+      const json = synthJson({ organization: { mode, id: "o-a1b2c3d4e5" }, delegatedAdministratorAccountId: "111122223333" });
+      // THEN the organization's current IAM delegated administrators are read at plan time...
+      expect(json.data.aws_organizations_delegated_administrators.iam_registered).toEqual({
+        service_principal: "iam.amazonaws.com",
+      });
+      // ...and an import block takes over the registration only if the account is among them (for_each of 0 or 1)
+      expect(json.import).toContainEqual({
+        to: "aws_organizations_delegated_administrator.iam",
+        for_each:
+          '${{ for admin in data.aws_organizations_delegated_administrators.iam_registered.delegated_administrators : admin.id => admin if admin.id == "111122223333" }}',
+        id: "${each.key}/iam.amazonaws.com",
+      });
+      // AND the organization's own import (adopt) is kept beside it
+      expect(json.import).toHaveLength(mode === "adopt" ? 2 : 1);
+    },
+  );
+
+  it("in create mode, neither reads nor imports: a new organization has no delegated administrator yet", () => {
+    const json = synthJson({ delegatedAdministratorAccountId: "111122223333" });
+    expect(json.data?.aws_organizations_delegated_administrators).toBeUndefined();
+    expect(json.import).toBeUndefined();
+  });
 });
 
 describe("one terraform_data per feature", () => {
@@ -207,7 +234,7 @@ describe("one terraform_data per feature", () => {
     // GIVEN the default config (RootSessions only)
     const data = synthJson().resource.terraform_data;
     // THEN both blocks exist, so removing a feature later still runs its destroy-time provisioner
-    expect(Object.keys(data).sort()).toEqual(["root-credentials-management", "root-sessions"]);
+    expect(Object.keys(data).sort()).toEqual(["organization-deletion-check", "root-credentials-management", "root-sessions"]);
     expect(data["root-sessions"].count).toBe(1);
     expect(data["root-credentials-management"].count).toBe(0);
   });
@@ -269,7 +296,7 @@ describe("the native implementation", () => {
       features: ["RootSessions", "RootCredentialsManagement"],
       delegatedAdministratorAccountId: "111122223333",
     });
-    expect(json.resource.terraform_data).toBeUndefined();
+    expect(Object.keys(json.resource.terraform_data)).toEqual(["organization-deletion-check"]);
     expect(json.resource.aws_iam_organizations_features.features).toMatchObject({
       count: 1,
       enabled_features: ["RootCredentialsManagement", "RootSessions"],
@@ -292,6 +319,64 @@ describe("the native implementation", () => {
     ]);
     expect(forgotten({})).toEqual(["aws_iam_organizations_features.features"]);
     expect(synthJson().removed[0].lifecycle).toEqual({ destroy: false });
+  });
+});
+
+describe("a destroy that AWS would refuse", () => {
+  const check = (json: Json) => json.resource.terraform_data["organization-deletion-check"];
+
+  it("checks, before anything else is destroyed, whether the organization can be deleted", () => {
+    // GIVEN a created organization with a delegated administrator and both features
+    const json = synthJson({ delegatedAdministratorAccountId: "111122223333", allowOrganizationDestroy: true });
+    // THEN the check depends on everything, so a destroy removes it first and its failure stops the rest
+    expect(check(json)).toMatchObject({
+      count: 1,
+      depends_on: [
+        "aws_organizations_organization.organization",
+        "aws_organizations_delegated_administrator.iam",
+        "terraform_data.root-credentials-management",
+        "terraform_data.root-sessions",
+      ],
+      triggers_replace: { organization_id: "${aws_organizations_organization.organization.id}" },
+    });
+  });
+
+  it("also runs before the native resource disables the features", () => {
+    const json = synthJson({ implementation: "native", allowOrganizationDestroy: true });
+    expect(check(json).depends_on).toEqual([
+      "aws_organizations_organization.organization",
+      "aws_iam_organizations_features.features",
+    ]);
+  });
+
+  it.each([
+    [true, "true"],
+    [false, "false"],
+  ])(
+    "runs check-deletable at destroy with allowOrganizationDestroy %s from the configuration, not from state",
+    (allow, expected) => {
+      const json = synthJson({ allowOrganizationDestroy: allow, assumeRoleArn: "arn:aws:iam::111122223333:role/Deployer" });
+      const [provisioner] = check(json).provisioner.map((p: Json) => p["local-exec"]);
+      expect(provisioner).toEqual({
+        when: "destroy",
+        interpreter: ["node", expect.stringMatching(/^assets\/root-access-script\/[0-9A-F]{32}\/root-access\.js$/)],
+        command: "check-deletable",
+        environment: {
+          ROOT_ACCESS_ORGANIZATION_ID: "${self.triggers_replace.organization_id}",
+          ROOT_ACCESS_REGION: "${self.input.region}",
+          ROOT_ACCESS_ROLE_ARN: "${self.input.assume_role_arn}",
+          ROOT_ACCESS_DELETE_ORGANIZATION: expected,
+          ROOT_ACCESS_STACK: "root-access",
+        },
+      });
+      expect(check(json).input).toEqual({ region: "us-east-1", assume_role_arn: "arn:aws:iam::111122223333:role/Deployer" });
+    },
+  );
+
+  it.each(["adopt", "external"])("has count 0 in %s mode: this stack never deletes an organization it did not create", (mode) => {
+    const json = synthJson({ organization: { mode, id: "o-a1b2c3d4e5" } });
+    expect(check(json).count).toBe(0);
+    expect(check(json).provisioner[0]["local-exec"].environment.ROOT_ACCESS_DELETE_ORGANIZATION).toBe("false");
   });
 });
 
@@ -375,21 +460,27 @@ describe("nothing from the config reaches a command line", () => {
       region: "us-gov-west-1",
       assumeRoleArn: "arn:aws-us-gov:iam::111122223333:role/a/b+c=d,e.f@g_h-i",
     };
-    // WHEN synthesized THEN every command is a bare feature name and every interpreter is node, the script and a verb
-    const json = synthJson({ ...config, features: ["RootCredentialsManagement", "RootSessions"] });
+    // WHEN synthesized THEN every command line is node, the script, a verb and a bare feature name
+    const json = synthJson({
+      ...config,
+      features: ["RootCredentialsManagement", "RootSessions"],
+      allowOrganizationDestroy: true,
+    });
     const runs = Object.values(json.resource.terraform_data as Json).flatMap((r: Json) =>
       r.provisioner.map((p: Json) => p["local-exec"]),
     );
-    expect(runs).toHaveLength(4);
+    expect(runs).toHaveLength(5);
     for (const run of runs) {
-      expect(["RootCredentialsManagement", "RootSessions"]).toContain(run.command);
-      expect(run.interpreter).toEqual([
+      expect([...run.interpreter, run.command]).toEqual([
         "node",
         expect.stringMatching(/^assets\/root-access-script\/\w+\/root-access\.js$/),
-        expect.stringMatching(/^(enable|disable)$/),
+        ...(run.command === "check-deletable"
+          ? ["check-deletable"]
+          : [expect.stringMatching(/^(enable|disable)$/), expect.stringMatching(/^(RootCredentialsManagement|RootSessions)$/)]),
       ]);
-      const { ROOT_ACCESS_STACK: stackName, ...fromSelf } = run.environment;
+      const { ROOT_ACCESS_STACK: stackName, ROOT_ACCESS_DELETE_ORGANIZATION: deleteOrganization, ...fromSelf } = run.environment;
       expect(stackName).toBe("Org_prod-1");
+      expect([undefined, "true"]).toContain(deleteOrganization);
       expect(Object.values(fromSelf).every((v) => typeof v === "string" && /^\$\{self\.[a-z_.]+\}$/.test(v))).toBe(true);
     }
   });

@@ -1,4 +1,5 @@
 import { IAMClient, IAMClientConfig } from "@aws-sdk/client-iam";
+import type { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { ROLE_SESSION_NAME } from "./contract";
 import { assumeRoleFailed } from "./errors";
@@ -16,6 +17,22 @@ export function createIamClient(options: {
   readonly endpoints?: { readonly sts?: string };
 }): IAMClient {
   return new IAMClient({
+    region: options.region,
+    credentials: options.roleArn ? assumedRole(options.roleArn, options.region, options.endpoints?.sts) : undefined,
+  });
+}
+
+/**
+ * The Organizations client, for the one verb that needs it (check-deletable): loaded only then, so enable,
+ * disable and check do not pay for it. Same credentials, role and retries as the IAM client.
+ */
+export async function createOrganizationsClient(options: {
+  readonly region?: string;
+  readonly roleArn?: string;
+  readonly endpoints?: { readonly sts?: string };
+}): Promise<OrganizationsClient> {
+  const { OrganizationsClient } = await import("@aws-sdk/client-organizations");
+  return new OrganizationsClient({
     region: options.region,
     credentials: options.roleArn ? assumedRole(options.roleArn, options.region, options.endpoints?.sts) : undefined,
   });

@@ -1,7 +1,8 @@
-import { createIamClient } from "./aws-clients";
+import { createIamClient, createOrganizationsClient } from "./aws-clients";
 import { ScriptError, USAGE } from "./errors";
 import { parseCommand } from "./options";
 import { FeatureSwitch } from "./feature-switch";
+import { OrganizationDeletion } from "./organization-deletion";
 import { ServiceAccessWait } from "./service-access-wait";
 
 /** Where the script writes: one JSON result line to `stdout`, progress and errors to `stderr`. */
@@ -23,6 +24,19 @@ export async function execute(argv: readonly string[], env: NodeJS.ProcessEnv, i
     }
     const { options } = command;
     const log = (line: string) => io.stderr(`root-access: ${line}`);
+    if (options.verb === "check-deletable") {
+      if (!options.deleteOrganization) {
+        log("the organization is kept (allowOrganizationDestroy is not set): nothing to check");
+        return EXIT.ok;
+      }
+      const deletion = new OrganizationDeletion(
+        await createOrganizationsClient(options),
+        { ...options, endpoint: options.endpoints.organizations },
+        log,
+      );
+      io.stdout(JSON.stringify(await deletion.check()));
+      return EXIT.ok;
+    }
     const featureSwitch = new FeatureSwitch(
       createIamClient(options),
       options,

@@ -13,6 +13,8 @@ export const SCRIPT_ENVIRONMENT = {
   waitSeconds: "ROOT_ACCESS_WAIT_SECONDS",
   /** Set by the stack: the script runs inside terraform for this stack, so messages name its settings. */
   stack: "ROOT_ACCESS_STACK",
+  /** "true" when the stack may delete the organization (allowOrganizationDestroy), for check-deletable. */
+  deleteOrganization: "ROOT_ACCESS_DELETE_ORGANIZATION",
 } as const;
 
 /** How long the script waits, by default, for IAM to see trusted access that was just enabled. */

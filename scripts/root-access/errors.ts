@@ -27,6 +27,9 @@ Verbs:
   disable <feature>    disable one feature; no write if it is already disabled
                        (or the organization or IAM trusted access is gone)
   check [feature...]   exit 0 if every feature is enabled, 2 if any is not (drift), 1 on error
+  check-deletable      exit 1, before a destroy disables anything, if the organization
+                       may be deleted (${SCRIPT_ENVIRONMENT.deleteOrganization}=true) but still has
+                       member accounts, which AWS refuses; 0 otherwise
 
 Features: RootCredentialsManagement, RootSessions
 
@@ -57,10 +60,22 @@ export function usageError(detail: string): ScriptError {
   return new ScriptError(`Invalid command line: ${detail}.\n${SYNOPSIS} (--help for more)`);
 }
 
-/** The credentials belong to another organization than the one the stack manages. */
-export function wrongOrganization(expected: string, actual: string | null): ScriptError {
+/** The organization is to be deleted, but AWS refuses while member accounts remain. */
+export function organizationNotEmpty(organizationId: string, members: readonly string[]): ScriptError {
+  const listed = members.slice(0, 5).join(", ") + (members.length > 5 ? `, and ${members.length - 5} more` : "");
   return new ScriptError(
-    `Wrong organization: IAM reports organization ${actual ?? "(none)"} for these credentials, but this stack ` +
+    `Refusing to destroy: organization ${organizationId} still has ${members.length} member account` +
+      `${members.length === 1 ? "" : "s"} (${listed}), and AWS refuses to delete an organization with member ` +
+      `accounts (OrganizationNotEmptyException). Nothing was disabled or deleted. Remove the member accounts from ` +
+      `the organization (or close them: closed accounts leave it after 90 days), then destroy again; or, to keep the ` +
+      `organization, set allowOrganizationDestroy to false.`,
+  );
+}
+
+/** The credentials belong to another organization than the one the stack manages. */
+export function wrongOrganization(expected: string, actual: string | null, reporter = "IAM"): ScriptError {
+  return new ScriptError(
+    `Wrong organization: ${reporter} reports organization ${actual ?? "(none)"} for these credentials, but this stack ` +
       `manages ${expected}. Nothing was changed. Run with credentials of ${expected}'s management account ` +
       `(or set the stack's assumeRoleArn to a role in it).`,
   );

@@ -12,7 +12,7 @@ import {
 import { usageError } from "./errors";
 
 /** What the script was asked to do. */
-export type Verb = "enable" | "disable" | "check";
+export type Verb = "enable" | "disable" | "check" | "check-deletable";
 
 /** Everything the script acts on, read from flags first and the stack's environment second. */
 export interface Options {
@@ -27,16 +27,18 @@ export interface Options {
   readonly region?: string;
   /** How long to wait for IAM to see trusted access that was just enabled. */
   readonly waitSeconds: number;
+  /** Whether the stack may delete the organization (check-deletable checks only then). */
+  readonly deleteOrganization: boolean;
   /** The stack whose terraform runs the script, when it does (ROOT_ACCESS_STACK); messages then name its settings. */
   readonly stack?: string;
   /** Endpoints set in the environment, named in errors about connections (the SDK reads them itself). */
-  readonly endpoints: { readonly iam?: string; readonly sts?: string };
+  readonly endpoints: { readonly iam?: string; readonly sts?: string; readonly organizations?: string };
 }
 
 /** A parsed command line: either help was asked for, or options to run with. */
 export type Command = { readonly help: true } | { readonly help: false; readonly options: Options };
 
-const VERBS: readonly Verb[] = ["enable", "disable", "check"];
+const VERBS: readonly Verb[] = ["enable", "disable", "check", "check-deletable"];
 
 /** Reads flags and environment variables (the only place the script reads either); throws a usage error. */
 export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Command {
@@ -58,11 +60,13 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv): C
       roleArn: readRoleArn(values["role-arn"] ?? fromEnv("roleArn")),
       region: readRegion(values.region, fromEnv("region") ?? nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION)),
       waitSeconds: readWaitSeconds(values["wait-seconds"] ?? fromEnv("waitSeconds")),
+      deleteOrganization: fromEnv("deleteOrganization") === "true",
       // A wait given on the command line is the person's, not the stack's.
       stack: values["wait-seconds"] === undefined ? fromEnv("stack") : undefined,
       endpoints: {
         iam: readEndpoint(env, "AWS_ENDPOINT_URL_IAM") ?? readEndpoint(env, "AWS_ENDPOINT_URL"),
         sts: readEndpoint(env, "AWS_ENDPOINT_URL_STS") ?? readEndpoint(env, "AWS_ENDPOINT_URL"),
+        organizations: readEndpoint(env, "AWS_ENDPOINT_URL_ORGANIZATIONS") ?? readEndpoint(env, "AWS_ENDPOINT_URL"),
       },
     },
   };
@@ -98,6 +102,10 @@ function isVerb(value: string | undefined): value is Verb {
 }
 
 function readFeatures(verb: Verb, args: readonly string[], listed: string | undefined): RootAccessFeature[] {
+  if (verb === "check-deletable") {
+    if (args.length > 0) throw usageError(`check-deletable takes no feature, got ${JSON.stringify(args[0]).slice(0, 40)}`);
+    return [];
+  }
   const names = args.length > 0 ? args : (listed?.split(",").map((name) => name.trim()) ?? []);
   for (const name of names) {
     if (!isRootAccessFeature(name)) {

@@ -1,10 +1,12 @@
 import { FeatureType, IAMClient, IAMServiceException } from "@aws-sdk/client-iam";
+import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
 import { execute } from "../../../scripts/root-access/command";
 
-/** Every IAMClient and STSClient the script creates answers from these mocks. */
+/** Every IAMClient, OrganizationsClient and STSClient the script creates answers from these mocks. */
 export const iam = mockClient(IAMClient);
+export const organizations = mockClient(OrganizationsClient);
 export const sts = mockClient(STSClient);
 
 /** The organization the stack manages in these tests. */
@@ -44,5 +46,6 @@ export function sentToIam(): string[] {
 
 beforeEach(() => {
   iam.reset();
+  organizations.reset();
   sts.reset();
 });

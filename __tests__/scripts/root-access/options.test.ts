@@ -9,6 +9,7 @@ describe("reading the command line and the stack's environment", () => {
       ROOT_ACCESS_ROLE_ARN: "arn:aws:iam::111122223333:role/Deployer",
       ROOT_ACCESS_REGION: "eu-west-1",
       ROOT_ACCESS_WAIT_SECONDS: "30",
+      ROOT_ACCESS_DELETE_ORGANIZATION: "true",
       AWS_ENDPOINT_URL: "http://127.0.0.1:4566",
       AWS_ENDPOINT_URL_STS: "https://sts.eu-west-1.amazonaws.com",
     });
@@ -21,7 +22,12 @@ describe("reading the command line and the stack's environment", () => {
         roleArn: "arn:aws:iam::111122223333:role/Deployer",
         region: "eu-west-1",
         waitSeconds: 30,
-        endpoints: { iam: "http://127.0.0.1:4566", sts: "https://sts.eu-west-1.amazonaws.com" },
+        deleteOrganization: true,
+        endpoints: {
+          iam: "http://127.0.0.1:4566",
+          organizations: "http://127.0.0.1:4566",
+          sts: "https://sts.eu-west-1.amazonaws.com",
+        },
       },
     });
   });
