@@ -285,14 +285,18 @@ async function applyFigures(emulator: Emulator): Promise<void> {
   );
 }
 
-async function testFigure(): Promise<void> {
+async function testFigure(runs: number | undefined): Promise<void> {
   // npm appends the arguments to its test script, "tsc --noEmit && jest", so they reach jest.
   const reports: string[] = [];
-  const npmTest = await measure("npm test", () => {
-    const report = path.join(work, `jest-${reports.length}.json`);
-    reports.push(report);
-    return timeCommand("npm", ["test", "--silent", "--", "--json", `--outputFile=${report}`], { cwd: ROOT });
-  });
+  const npmTest = await measure(
+    "npm test",
+    () => {
+      const report = path.join(work, `jest-${reports.length}.json`);
+      reports.push(report);
+      return timeCommand("npm", ["test", "--silent", "--", "--json", `--outputFile=${report}`], { cwd: ROOT });
+    },
+    { runs },
+  );
   const typecheck = await measure("of which: tsc --noEmit", () => timeCommand("npx", ["tsc", "--noEmit"], { cwd: ROOT }));
   const timed = reports.slice(-npmTest.runs).map((report) => JSON.parse(fs.readFileSync(report, "utf8")) as JestReport);
   const secondsByFile = new Map<string, number[]>();
@@ -334,17 +338,27 @@ function machine(): string {
 /** The groups of figures, as `npm run bench -- <group>...` names them. */
 const GROUPS = ["synth", "script", "apply", "test"] as const;
 
-const USAGE = `Usage: npm run bench -- [group...]
+const USAGE = `Usage: npm run bench -- [group...] [--test-runs <n>]
 
 Measures the figures of BENCHMARKS.md and writes them into it: all of them, or only the named groups
-(the other sections are kept as they were). Groups: ${GROUPS.join(", ")}.`;
+(the other sections are kept as they were). Groups: ${GROUPS.join(", ")}.
+--test-runs <n>   timed runs of npm test (default 5, after one warm-up; each takes minutes)`;
 
 async function main(argv: readonly string[]): Promise<number> {
   if (argv.includes("--help") || argv.includes("-h")) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const unknown = argv.filter((arg) => !(GROUPS as readonly string[]).includes(arg));
+  const runsAt = argv.indexOf("--test-runs");
+  const testRuns = runsAt >= 0 ? Number(argv[runsAt + 1]) : undefined;
+  if (testRuns !== undefined && !(Number.isInteger(testRuns) && testRuns >= 1 && testRuns <= 20)) {
+    process.stderr.write(
+      `bench: --test-runs ${JSON.stringify(argv[runsAt + 1] ?? "")} is not a whole number from 1 to 20\n${USAGE}\n`,
+    );
+    return 2;
+  }
+  const groups = runsAt >= 0 ? [...argv.slice(0, runsAt), ...argv.slice(runsAt + 2)] : argv;
+  const unknown = groups.filter((arg) => !(GROUPS as readonly string[]).includes(arg));
   if (unknown.length > 0) {
     process.stderr.write(`bench: unknown group ${unknown.map((arg) => JSON.stringify(arg)).join(", ")}\n${USAGE}\n`);
     return 2;
@@ -352,7 +366,7 @@ async function main(argv: readonly string[]): Promise<number> {
   silenceSdkNodeVersionNotice();
   requireTool("/usr/bin/time", ["true"], "GNU time, which reports peak memory: apt-get install time");
   requireTool("terraform", ["version"], "Terraform on PATH");
-  const wanted = (name: (typeof GROUPS)[number]) => argv.length === 0 || argv.includes(name);
+  const wanted = (name: (typeof GROUPS)[number]) => groups.length === 0 || groups.includes(name);
   if (wanted("synth")) await synthFigures();
   if (wanted("script") || wanted("apply")) {
     const emulator = await Emulator.start();
@@ -363,7 +377,7 @@ async function main(argv: readonly string[]): Promise<number> {
       await emulator.stop();
     }
   }
-  if (wanted("test")) await testFigure();
+  if (wanted("test")) await testFigure(testRuns);
   const measured = `Measured on ${new Date().toISOString().slice(0, 10)}. Machine: ${machine()}.`;
   const dated = sections.map((section) => section.replace(/^(## [^\n]+\n)/, `$1\n${measured}\n`));
   const file = path.join(ROOT, "BENCHMARKS.md");
