@@ -30,6 +30,30 @@ export interface EmulatorSettings {
   readonly featuresWhenTrustedAccessDisabled?: "kept" | "forgotten";
   /** What a member account that is not IAM's delegated administrator gets from Enable*; AWS may answer either. */
   readonly memberEnableError?: "CallerIsNotManagementAccount" | "AccountNotManagementOrDelegatedAdministrator";
+  /** Which features sts:AssumeRoot needs: the task's own (credential tasks RootCredentialsManagement) or both. */
+  readonly assumeRootFeatures?: "by-task" | "both";
+  /** sts:AssumeRoot calls accepted per second before Throttling; 0 for no limit. */
+  readonly assumeRootCallsPerSecond?: number;
+  /** Root sessions expire after this many seconds, whatever DurationSeconds asked; null for DurationSeconds. */
+  readonly rootSessionSeconds?: number | null;
+}
+
+/** Root-user credentials to give a member account (`Emulator.seedRootUser`). */
+export interface RootUserSeed {
+  readonly accountId: string;
+  readonly password?: boolean;
+  readonly accessKeys?: readonly { readonly status?: "Active" | "Inactive"; readonly lastUsed?: boolean }[];
+  readonly mfaDevices?: readonly { readonly type: "virtual" | "hardware" }[];
+  readonly signingCertificates?: readonly { readonly status?: "Active" | "Inactive" }[];
+}
+
+/** One sts:AssumeRoot session the emulator issued, and what it did. */
+export interface RootSessionRecord {
+  readonly caller: string;
+  readonly accountId: string;
+  readonly task: string;
+  /** ["iam:DeleteAccessKey", "allowed" | "denied" | "expired"], in order. */
+  readonly actions: readonly (readonly [string, string])[];
 }
 
 // moto takes a second or two to import on an idle machine; a loaded one can take many times that.
@@ -114,6 +138,16 @@ export class Emulator {
   /** Changes the lag and fault knobs; unspecified ones keep their value. */
   async configure(settings: EmulatorSettings): Promise<void> {
     await this.control("POST", "settings", settings);
+  }
+
+  /** Gives a member account's root user credentials (password, access keys, MFA devices, signing certificates). */
+  async seedRootUser(seed: RootUserSeed): Promise<void> {
+    await this.control("POST", "root-user", seed);
+  }
+
+  /** Every root session issued since the last reset, with the calls it made. */
+  async rootSessions(): Promise<RootSessionRecord[]> {
+    return this.control("GET", "root-sessions");
   }
 
   /** moto's reset: every account's state, plus the extension's features, counters and knobs. */

@@ -13,7 +13,14 @@ This launcher adds both, with AWS's semantics, and wraps moto's WSGI app with a 
                                      "featureLagSeconds": 5,
                                      "featuresWhenTrustedAccessDisabled": "kept" | "forgotten",
                                      "memberEnableError": "CallerIsNotManagementAccount" |
-                                                          "AccountNotManagementOrDelegatedAdministrator"}
+                                                          "AccountNotManagementOrDelegatedAdministrator",
+                                     "assumeRootFeatures": "by-task" | "both",
+                                     "assumeRootCallsPerSecond": 5, "rootSessionSeconds": 2}
+  POST /_org-root-access/root-user  {"accountId": "111122223333", "password": true, "accessKeys": [{"status": "Active",
+                                     "lastUsed": true}], "mfaDevices": [{"type": "virtual" | "hardware"}],
+                                     "signingCertificates": [{"status": "Active"}]}: gives a root user credentials
+  GET  /_org-root-access/root-sessions  every sts:AssumeRoot session issued: caller, account, task, the actions it
+                                     made and whether each was allowed
   POST /moto-api/reset              moto's own reset; also clears the features, counters and settings kept here,
                                     and which accounts belong to which organization (moto's reset keeps that)
 
@@ -21,7 +28,7 @@ Where AWS is silent, the emulator takes the less convenient side, and a knob cho
 (unseen) when IAM trusted access is disabled unless "forgotten"; a member account calling Enable* gets
 CallerIsNotManagementAccountException unless the other code is chosen. "throttleCalls" answers the next N calls
 of an action with the service's throttling error; "featureLagSeconds" delays when ListOrganizationsFeatures
-shows an Enable or Disable.
+shows an Enable or Disable. Root sessions (sts:AssumeRoot) and member accounts' root users: see root_user.py.
 
 Reply faults, for any service's action: "replyDelaySeconds" handles the call, then waits before replying (a
 slow network); "dropReplies" handles the next N calls, then closes the connection without a reply (a reply
@@ -48,6 +55,8 @@ from moto.iam.responses import IamResponse
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 from moto.organizations import models as organizations
 from werkzeug.serving import make_server
+
+from root_user import IAM_NS, STS_NS, AwsError, RootUsers, error_response, parse_form, query_response
 
 IAM_PRINCIPAL = "iam.amazonaws.com"
 ROOT_ACCESS_ACTIONS = {
@@ -84,6 +93,28 @@ class State:
 
 
 STATE = State()
+
+
+def organization_of(account_id):
+    """The caller's Organizations backend and whether it is the management account; AccessDenied outside one."""
+    try:
+        return management_backend(account_id, "aws")
+    except ServiceException as error:
+        raise AwsError(403, "AccessDenied", f"Account {account_id} is not in an organization.") from error
+
+
+def features_of(organization_id):
+    with STATE.lock:
+        return set(STATE.features.get(organization_id, set()))
+
+
+def account_of_access_key(access_key):
+    from moto.iam.models import get_account_id_from
+
+    return get_account_id_from(access_key)
+
+
+ROOT_USERS = RootUsers(organization_of, features_of, account_of_access_key)
 
 
 class IamError(ServiceException):
@@ -262,6 +293,7 @@ class ControlMiddleware:
             return self.control(environ, start_response, path[len(CONTROL_PREFIX):])
         if path == "/moto-api/reset" and environ.get("REQUEST_METHOD") == "POST":
             STATE.reset()
+            ROOT_USERS.reset()
             # moto's reset forgets every organization but not which member account belonged to which: without
             # this, an account created in one test would still count as a member in the next.
             organizations.organizations_backends.master_accounts.clear()
@@ -294,18 +326,43 @@ class ControlMiddleware:
                 STATE.drop_replies[key] -= 1
         if drop:
             # The call takes effect; then the connection closes with no reply.
-            list(self.app(environ, lambda status, headers, exc_info=None: None))
+            list(self.dispatch(environ, lambda status, headers, exc_info=None: None, service, action, body))
             connection = environ.get("werkzeug.socket")
             if connection is not None:
                 connection.shutdown(socket.SHUT_RDWR)
             start_response("500 Internal Server Error", [])
             return [b""]
         if delay <= 0:
-            return self.app(environ, start_response)
+            return self.dispatch(environ, start_response, service, action, body)
         # The call takes effect now; its reply arrives late, as from a slow network or a loaded service.
-        reply = list(self.app(environ, start_response))
+        reply = list(self.dispatch(environ, start_response, service, action, body))
         time.sleep(delay)
         return reply
+
+    def dispatch(self, environ, start_response, service, action, body):
+        """Root sessions and sts:AssumeRoot are served here; everything else by moto."""
+        access_key = self.access_key(environ)
+        namespace = STS_NS if service == "sts" else IAM_NS
+        try:
+            if access_key and ROOT_USERS.is_root_session(access_key):
+                namespace, result = ROOT_USERS.session_call(access_key, service, action, parse_form(body))
+                return self.xml(start_response, "200 OK", query_response(namespace, action, result))
+            if service == "sts" and action == "AssumeRoot":
+                return self.xml(start_response, "200 OK", ROOT_USERS.assume_root(access_key, parse_form(body)))
+        except AwsError as error:
+            status = {400: "400 Bad Request", 403: "403 Forbidden", 404: "404 Not Found", 409: "409 Conflict"}[error.status]
+            return self.xml(start_response, status, error_response(error, namespace))
+        return self.app(environ, start_response)
+
+    @staticmethod
+    def access_key(environ):
+        auth = environ.get("HTTP_AUTHORIZATION", "")
+        return auth.split("Credential=", 1)[1].split("/", 1)[0] if "Credential=" in auth else None
+
+    @staticmethod
+    def xml(start_response, status, text):
+        start_response(status, [("Content-Type", "text/xml")])
+        return [text.encode()]
 
     @staticmethod
     def throttling(environ, start_response):
@@ -368,6 +425,9 @@ class ControlMiddleware:
             member_error = settings.get("memberEnableError", STATE.member_enable_error)
             if member_error not in ("CallerIsNotManagementAccount", "AccountNotManagementOrDelegatedAdministrator"):
                 return self.json(start_response, {"error": "memberEnableError must name one of the two errors"}, "400 Bad Request")
+            root_problem = ROOT_USERS.configure(settings)
+            if root_problem:
+                return self.json(start_response, {"error": root_problem}, "400 Bad Request")
             with STATE.lock:
                 STATE.throttle_calls = Counter(throttles)
                 STATE.feature_lag_seconds = float(lag)
@@ -386,8 +446,16 @@ class ControlMiddleware:
                     "featureLagSeconds": STATE.feature_lag_seconds,
                     "featuresWhenTrustedAccessDisabled": STATE.features_when_trusted_access_disabled,
                     "memberEnableError": STATE.member_enable_error,
+                    **ROOT_USERS.settings(),
                 }
             return self.json(start_response, current)
+        if route == "root-user" and environ.get("REQUEST_METHOD") == "POST":
+            try:
+                return self.json(start_response, ROOT_USERS.seed(json.loads(self.buffer_body(environ) or b"{}")))
+            except (ValueError, AttributeError, TypeError) as error:
+                return self.json(start_response, {"error": str(error)}, "400 Bad Request")
+        if route == "root-sessions" and environ.get("REQUEST_METHOD") == "GET":
+            return self.json(start_response, ROOT_USERS.session_log())
         return self.json(start_response, {"error": f"no control route {route}"}, "404 Not Found")
 
     @staticmethod
