@@ -62,6 +62,11 @@ const programs = {
     options: { packages: "external" },
   },
   drift: { entry: "scripts/drift/main.ts", description: "the drift check of a stack", options: { packages: "external" } },
+  "root-credentials": {
+    entry: "scripts/root-credentials/main.ts",
+    description: "audit, remove and recover member accounts' root credentials",
+    options: { packages: "external" },
+  },
   start: {
     entry: "tools/start/main.ts",
     description: "npm start: the whole setup against the local emulator",

@@ -3,6 +3,7 @@ import { ScriptError, USAGE } from "./errors";
 import { parseCommand } from "./options";
 import { FeatureSwitch } from "./feature-switch";
 import { OrganizationDeletion } from "./organization-deletion";
+import { removeRootCredentials } from "./root-credentials-removal";
 import { ServiceAccessWait } from "./service-access-wait";
 
 /** Where the script writes: one JSON result line to `stdout`, progress and errors to `stderr`. */
@@ -36,6 +37,11 @@ export async function execute(argv: readonly string[], env: NodeJS.ProcessEnv, i
       );
       io.stdout(JSON.stringify(await deletion.check()));
       return EXIT.ok;
+    }
+    if (options.verb === "remove-root-credentials") {
+      const result = await removeRootCredentials(options, log);
+      io.stdout(JSON.stringify(result));
+      return result.failed.length > 0 ? EXIT.error : EXIT.ok;
     }
     const featureSwitch = new FeatureSwitch(
       createIamClient(options),

@@ -15,7 +15,12 @@ export const SCRIPT_ENVIRONMENT = {
   stack: "ROOT_ACCESS_STACK",
   /** "true" when the stack may delete the organization (allowOrganizationDestroy), for check-deletable. */
   deleteOrganization: "ROOT_ACCESS_DELETE_ORGANIZATION",
+  /** Comma-separated member account ids whose root credentials remove-root-credentials removes. */
+  accounts: "ROOT_ACCESS_ACCOUNTS",
 } as const;
+
+/** AWS account ids: 12 digits. */
+export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
 
 /** How long the script waits, by default, for IAM to see trusted access that was just enabled. */
 export const DEFAULT_SERVICE_ACCESS_WAIT_SECONDS = 120;

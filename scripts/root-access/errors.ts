@@ -30,6 +30,12 @@ Verbs:
   check-deletable      exit 1, before a destroy disables anything, if the organization
                        may be deleted (${SCRIPT_ENVIRONMENT.deleteOrganization}=true) but still has
                        member accounts, which AWS refuses; 0 otherwise
+  remove-root-credentials [account...]
+                       remove every root credential (password, access keys, signing
+                       certificates, MFA devices) of these member accounts (or
+                       ${SCRIPT_ENVIRONMENT.accounts}), each in an sts:AssumeRoot session with
+                       IAMDeleteRootUserCredentials; clean accounts get no write. Irreversible
+                       except by password recovery (npm run root-credentials -- recover)
 
 Features: RootCredentialsManagement, RootSessions
 

@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import {
+  ACCOUNT_ID_PATTERN,
   DEFAULT_SERVICE_ACCESS_WAIT_SECONDS,
   MAX_SERVICE_ACCESS_WAIT_SECONDS,
   ORGANIZATION_ID_PATTERN,
@@ -12,7 +13,7 @@ import {
 import { usageError } from "./errors";
 
 /** What the script was asked to do. */
-export type Verb = "enable" | "disable" | "check" | "check-deletable";
+export type Verb = "enable" | "disable" | "check" | "check-deletable" | "remove-root-credentials";
 
 /** Everything the script acts on, read from flags first and the stack's environment second. */
 export interface Options {
@@ -27,6 +28,8 @@ export interface Options {
   readonly region?: string;
   /** How long to wait for IAM to see trusted access that was just enabled. */
   readonly waitSeconds: number;
+  /** The member accounts whose root credentials remove-root-credentials removes. */
+  readonly accounts: readonly string[];
   /** Whether the stack may delete the organization (check-deletable checks only then). */
   readonly deleteOrganization: boolean;
   /** The stack whose terraform runs the script, when it does (ROOT_ACCESS_STACK); messages then name its settings. */
@@ -38,7 +41,7 @@ export interface Options {
 /** A parsed command line: either help was asked for, or options to run with. */
 export type Command = { readonly help: true } | { readonly help: false; readonly options: Options };
 
-const VERBS: readonly Verb[] = ["enable", "disable", "check", "check-deletable"];
+const VERBS: readonly Verb[] = ["enable", "disable", "check", "check-deletable", "remove-root-credentials"];
 
 /** Reads flags and environment variables (the only place the script reads either); throws a usage error. */
 export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Command {
@@ -55,7 +58,8 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv): C
     help: false,
     options: {
       verb,
-      features: readFeatures(verb, featureArgs, values.features ?? fromEnv("features")),
+      features: verb === "remove-root-credentials" ? [] : readFeatures(verb, featureArgs, values.features ?? fromEnv("features")),
+      accounts: verb === "remove-root-credentials" ? readAccounts(featureArgs, fromEnv("accounts")) : [],
       organizationId: readOrganizationId(values["organization-id"] ?? fromEnv("organizationId")),
       roleArn: readRoleArn(values["role-arn"] ?? fromEnv("roleArn")),
       region: readRegion(values.region, fromEnv("region") ?? nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION)),
@@ -119,6 +123,15 @@ function readFeatures(verb: Verb, args: readonly string[], listed: string | unde
     throw usageError(`check needs the expected features, as arguments, --features or ${SCRIPT_ENVIRONMENT.features}`);
   }
   return names as RootAccessFeature[];
+}
+
+// Arguments, else the stack's variable; an empty list is valid (no member account is selected).
+function readAccounts(args: readonly string[], listed: string | undefined): string[] {
+  const ids = args.length > 0 ? [...args] : (listed?.split(",").map((id) => id.trim()) ?? []);
+  for (const id of ids) {
+    if (!ACCOUNT_ID_PATTERN.test(id)) throw usageError(`account id ${JSON.stringify(id.slice(0, 40))} is not 12 digits`);
+  }
+  return [...new Set(ids)];
 }
 
 function readOrganizationId(value: string | undefined): string | undefined {

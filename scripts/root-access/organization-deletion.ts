@@ -1,5 +1,6 @@
 import type { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { ScriptError, awsErrorCode, explainAwsError, organizationNotEmpty, wrongOrganization } from "./errors";
+import { describeOrganization, listMemberAccounts } from "./organization-accounts";
 import { Log } from "./service-access-wait";
 
 /** What check-deletable found; printed as the JSON result line. */
@@ -26,34 +27,25 @@ export class OrganizationDeletion {
 
   /** Returns the result when the organization can be deleted (or is gone); throws a ScriptError naming the members. */
   async check(): Promise<DeletableResult> {
-    const { DescribeOrganizationCommand, paginateListAccounts } = await import("@aws-sdk/client-organizations");
-    const organization = await this.send("DescribeOrganization", () =>
-      this.organizations.send(new DescribeOrganizationCommand({})).then((reply) => reply.Organization),
-    );
+    const organization = await this.send("DescribeOrganization", () => describeOrganization(this.organizations));
     if (organization === null) {
       this.log("the credentials' account is in no organization: nothing left to delete");
       return { action: "check-deletable", organizationId: null, memberAccounts: [], deletable: true };
     }
-    const organizationId = organization?.Id ?? null;
+    const { organizationId, managementAccountId } = organization;
     const expected = this.settings.organizationId;
     if (expected !== undefined && organizationId !== expected) {
       throw wrongOrganization(expected, organizationId, "Organizations");
     }
-    const memberAccounts = await this.send("ListAccounts", async () => {
-      const members: string[] = [];
-      for await (const page of paginateListAccounts({ client: this.organizations }, {})) {
-        for (const account of page.Accounts ?? []) {
-          if (account.Id && account.Id !== organization?.MasterAccountId) members.push(account.Id);
-        }
-      }
-      return members;
-    });
-    if (memberAccounts === null) {
+    const members = await this.send("ListAccounts", () => listMemberAccounts(this.organizations, managementAccountId));
+    if (members === null) {
       this.log("the organization was deleted while its accounts were read: nothing left to delete");
       return { action: "check-deletable", organizationId: null, memberAccounts: [], deletable: true };
     }
+    // Suspended and closed accounts count: they stay members for up to 90 days, and AWS refuses until they leave.
+    const memberAccounts = members.map((account) => account.id);
     if (memberAccounts.length > 0) {
-      throw organizationNotEmpty(organizationId ?? "(unknown)", memberAccounts);
+      throw organizationNotEmpty(organizationId, memberAccounts);
     }
     this.log(`organization ${organizationId} has no member accounts: AWS will delete it`);
     return { action: "check-deletable", organizationId, memberAccounts, deletable: true };

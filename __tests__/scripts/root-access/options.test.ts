@@ -22,6 +22,7 @@ describe("reading the command line and the stack's environment", () => {
         roleArn: "arn:aws:iam::111122223333:role/Deployer",
         region: "eu-west-1",
         waitSeconds: 30,
+        accounts: [],
         deleteOrganization: true,
         endpoints: {
           iam: "http://127.0.0.1:4566",

@@ -1,0 +1,109 @@
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { Emulator } from "../../../tools/emulator/emulator";
+import { PROJECT_ROOT } from "../../support/paths";
+import { organizationWithRootCredentialsManagement, seedMembers, suspendedMember } from "../../support/root-users";
+
+let emulator: Emulator;
+let env: NodeJS.ProcessEnv;
+let dir: string;
+
+beforeAll(async () => {
+  emulator = await Emulator.start();
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "root-credentials-"));
+  const config = path.join(dir, "root-access.config.json");
+  fs.writeFileSync(
+    config,
+    JSON.stringify({ stacks: [{ name: "org", features: ["RootCredentialsManagement", "RootSessions"] }] }),
+  );
+  env = { ...emulator.environment(), ROOT_ACCESS_CONFIG: config };
+});
+afterAll(async () => {
+  await emulator?.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+beforeEach(() => emulator.reset());
+
+/** `npm run root-credentials -- <argv>`, the built program as pipelines run it. */
+function rootCredentials(...argv: string[]) {
+  const result = spawnSync(process.execPath, [path.join(PROJECT_ROOT, "build", "root-credentials.js"), ...argv], {
+    env,
+    encoding: "utf8",
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe("npm run root-credentials against the emulator", () => {
+  it("audits with the audit task only, removes with the delete task only, and recovers a password", async () => {
+    // GIVEN members with a password, keys, a hardware MFA device, nothing, and a suspended one
+    await organizationWithRootCredentialsManagement(env);
+    const [password, keys, hardware, clean] = await seedMembers(emulator, env, [
+      "passwordOnly",
+      "keysOnly",
+      "hardwareMfa",
+      "clean",
+    ]);
+    const suspended = await suspendedMember(emulator, env);
+
+    // WHEN the organization is audited
+    const audit = rootCredentials("audit", "--json");
+    // THEN exactly the seeded accounts have root credentials, the suspended one is skipped, and the exit code is 2
+    expect(audit.code).toBe(2);
+    const report = JSON.parse(audit.stdout) as { accounts: { accountId: string; status: string; rootCredentials?: unknown }[] };
+    const verdicts = Object.fromEntries(
+      report.accounts.map((a) => [a.accountId, a.status === "audited" ? a.rootCredentials : a.status]),
+    );
+    expect(verdicts).toEqual({
+      [password]: expect.objectContaining({ password: true, accessKeys: 0, mfaDevices: 0 }),
+      [keys]: expect.objectContaining({ password: false, accessKeys: 2, activeAccessKeys: 1, mfaDevices: 0 }),
+      [hardware]: expect.objectContaining({ password: false, accessKeys: 0, mfaDevices: 1 }),
+      [clean]: expect.objectContaining({ password: false, accessKeys: 0, mfaDevices: 0, signingCertificates: 0 }),
+      [suspended]: "skipped",
+    });
+    const auditSessions = await emulator.rootSessions();
+    expect(new Set(auditSessions.map((session) => session.task))).toEqual(new Set(["IAMAuditRootUserCredentials"]));
+    expect(auditSessions.flatMap((session) => session.actions).filter(([, verdict]) => verdict !== "allowed")).toEqual([]);
+
+    // WHEN one account's credentials are removed
+    const removed = rootCredentials("remove", "--account", keys);
+    // THEN only a delete-task session was opened for it, and an audit finds it clean
+    expect(removed).toMatchObject({ code: 0 });
+    expect(removed.stdout).toContain(`${keys}: removed 2 access keys of the root user; verified clean.`);
+    const removalSessions = (await emulator.rootSessions()).slice(auditSessions.length);
+    expect(removalSessions.map((session) => [session.accountId, session.task])).toEqual([[keys, "IAMDeleteRootUserCredentials"]]);
+    expect(removalSessions[0].actions.filter(([action]) => /Delete|Deactivate/.test(action))).toEqual([
+      ["iam:DeleteAccessKey", "allowed"],
+      ["iam:DeleteAccessKey", "allowed"],
+    ]);
+
+    // WHEN the clean account's password is recovered
+    expect(rootCredentials("recover", "--account", clean).stdout).toContain("created a login profile without a password");
+    // THEN the next audit sees a password there, and none of the removed keys
+    const after = JSON.parse(rootCredentials("audit", "--json").stdout) as typeof report;
+    const byId = Object.fromEntries(after.accounts.map((a) => [a.accountId, a.rootCredentials]));
+    expect(byId[clean]).toMatchObject({ password: true });
+    expect(byId[keys]).toMatchObject({ password: false, accessKeys: 0 });
+  });
+
+  it("audits every account, none failed, while AssumeRoot is throttled at 5 calls per second", async () => {
+    await organizationWithRootCredentialsManagement(env);
+    const members = await seedMembers(
+      emulator,
+      env,
+      Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? "everything" : "clean")),
+    );
+    await emulator.configure({ assumeRootCallsPerSecond: 5 });
+    const audit = rootCredentials("audit", "--json", "--concurrency", "16");
+    expect(audit.code).toBe(2);
+    const report = JSON.parse(audit.stdout) as { summary: Record<string, number> };
+    expect(report.summary).toEqual({
+      memberAccounts: members.length,
+      audited: 20,
+      withRootCredentials: 10,
+      skipped: 0,
+      failed: 0,
+    });
+  });
+});

@@ -1,0 +1,213 @@
+import type { OrganizationsClient } from "@aws-sdk/client-organizations";
+import { CommandLineSpec, EXIT_CODES, Invocation, UsageError, parseCommandLine, reportFailure } from "../../stacks/command-line";
+import { loadConfig } from "../../stacks/config/load";
+import type { StackConfig } from "../../stacks/config/schema";
+import { SynthError } from "../../stacks/errors";
+import { createOrganizationsClient } from "../root-access/aws-clients";
+import { ACCOUNT_ID_PATTERN } from "../root-access/contract";
+import { ScriptError, awsErrorCode, explainAwsError, wrongOrganization } from "../root-access/errors";
+import { MemberAccount, describeOrganization, listMemberAccounts } from "../root-access/organization-accounts";
+import { RootCredentials, describeFindings } from "../root-access/root-credentials";
+import { auditAccounts } from "../root-access/root-credentials-audit";
+import { createRootSessions } from "../root-access/root-session";
+import { stackNamedIn } from "../stack-argument";
+import { auditMarkdown, auditTable, summaryLine } from "./report";
+
+const SYNOPSIS = "Usage: npm run root-credentials -- <audit|remove|recover> [<stack>] [flags]";
+
+const COMMAND_LINE: CommandLineSpec = {
+  name: "root-credentials",
+  synopsis: SYNOPSIS,
+  help: `${SYNOPSIS}
+
+Member accounts' root-user credentials (password, access keys, MFA devices, signing certificates), through short
+sts:AssumeRoot sessions, with the stack's region, role and organization (the stack may be left out when the
+configuration has only one). Needs RootCredentialsManagement enabled in the organization.
+
+  audit [--json | --markdown] [--concurrency <n>]
+      every member account, in an IAMAuditRootUserCredentials session (read-only): what its root user has.
+      Accounts that are not ACTIVE are skipped; one that fails is reported and the others go on.
+      Exit 0 when no audited account has a root credential, 2 when some do, 1 on an error (findings printed).
+  remove --account <id> [--dry-run]
+      removes every root credential of one member account (IAMDeleteRootUserCredentials), then verifies.
+      Irreversible except by password recovery. --dry-run only reads and says what would be removed.
+  recover --account <id>
+      password recovery (IAMCreateRootUserPassword): a login profile without a password, so that the owner of
+      the account's email address can set one ("Forgot password" on the root sign-in page).
+
+Flags:
+  --json              audit: one JSON document on stdout
+  --markdown          audit: Markdown for a pipeline's step summary
+  --concurrency <n>   audit: accounts at a time, 1 to 32 (default 8); AssumeRoot's throttling is paced by the SDK
+  --account <id>      remove, recover: the member account (12 digits)
+  --dry-run           remove: read only
+  -h, --help          this text`,
+  options: {
+    json: { type: "boolean" },
+    markdown: { type: "boolean" },
+    concurrency: { type: "string" },
+    account: { type: "string" },
+    "dry-run": { type: "boolean" },
+  },
+  positionals: { min: 1, max: 2 },
+};
+
+const EXIT = { ...EXIT_CODES, found: 2 } as const;
+const DEFAULT_CONCURRENCY = 8;
+
+type Verb = "audit" | "remove" | "recover";
+
+interface Request {
+  readonly verb: Verb;
+  readonly stack: StackConfig;
+  readonly format: "table" | "json" | "markdown";
+  readonly concurrency: number;
+  readonly account?: string;
+  readonly dryRun: boolean;
+}
+
+/** `npm run root-credentials -- <verb> [<stack>]`; returns the exit code. */
+export async function rootCredentials({ argv, env, io }: Invocation, projectRoot: string): Promise<number> {
+  let request: Request | undefined;
+  try {
+    request = parseRequest(argv, env, projectRoot);
+    if (request === undefined) {
+      io.stdout(COMMAND_LINE.help);
+      return EXIT.ok;
+    }
+  } catch (error) {
+    // 2 means "root credentials found" for audit, so a wrong command line is an error like any other.
+    return Math.min(reportFailure(COMMAND_LINE, error, io), EXIT.failed);
+  }
+  const { stack } = request;
+  const clients = { region: stack.region, roleArn: stack.assumeRoleArn, endpoints: endpointsOf(env) };
+  const log = (line: string) => io.stderr(`root-credentials: ${line}`);
+  try {
+    const organizations = await createOrganizationsClient(clients);
+    const { organizationId, members } = await readMembers(organizations, stack);
+    const credentials = new RootCredentials(createRootSessions(clients));
+    if (request.verb === "audit") {
+      const report = await auditAccounts(organizationId, members, credentials, {
+        concurrency: request.concurrency,
+        progress: (done, total) => {
+          if (done === total || done % 25 === 0) log(`audited ${done} of ${total} member accounts`);
+        },
+      });
+      io.stdout(
+        request.format === "json"
+          ? JSON.stringify(report, null, 2)
+          : request.format === "markdown"
+            ? auditMarkdown(report)
+            : auditTable(report),
+      );
+      if (request.format !== "table") log(summaryLine(report));
+      return report.summary.failed > 0 ? EXIT.failed : report.summary.withRootCredentials > 0 ? EXIT.found : EXIT.ok;
+    }
+    const account = requireMember(request.account!, members, organizationId);
+    if (request.verb === "remove") {
+      const result = await credentials.remove(account.id, { dryRun: request.dryRun });
+      io.stdout(
+        request.dryRun
+          ? `${account.id}: would remove ${describeFindings(result.before)} (dry run: nothing was changed)`
+          : Object.keys(result.removed).length === 0
+            ? `${account.id}: no root credentials; nothing to remove`
+            : `${account.id}: removed ${describeFindings(result.before)} of the root user; verified clean. ` +
+              `This cannot be undone, except by password recovery (npm run root-credentials -- recover --account ${account.id}).`,
+      );
+      return EXIT.ok;
+    }
+    const recovered = await credentials.recover(account.id);
+    io.stdout(
+      recovered.created
+        ? `${account.id}: created a login profile without a password. The owner of the account's email address can now ` +
+            `set a password with "Forgot password" on the root user sign-in page.`
+        : `${account.id}: the root user has a password already; nothing was created`,
+    );
+    return EXIT.ok;
+  } catch (error) {
+    io.stderr(`root-credentials: error: ${explain(error)}`);
+    return EXIT.failed;
+  }
+}
+
+function parseRequest(argv: readonly string[], env: NodeJS.ProcessEnv, projectRoot: string): Request | undefined {
+  const commandLine = parseCommandLine(COMMAND_LINE, argv);
+  if (commandLine.help) return undefined;
+  const [verb, ...stackName] = commandLine.positionals;
+  if (verb !== "audit" && verb !== "remove" && verb !== "recover") {
+    throw new UsageError(`root-credentials: unknown verb ${JSON.stringify(verb).slice(0, 40)}; verbs are audit, remove, recover`);
+  }
+  const { values } = commandLine;
+  const only = (flag: string, verbs: readonly Verb[]) => {
+    if (values[flag] !== undefined && !verbs.includes(verb))
+      throw new UsageError(`root-credentials: --${flag} is not for ${verb}`);
+  };
+  only("json", ["audit"]);
+  only("markdown", ["audit"]);
+  only("concurrency", ["audit"]);
+  only("account", ["remove", "recover"]);
+  only("dry-run", ["remove"]);
+  if (values.json && values.markdown) throw new UsageError("root-credentials: --json or --markdown, not both");
+  const account = values.account as string | undefined;
+  if (verb !== "audit" && account === undefined) throw new UsageError(`root-credentials: ${verb} needs --account <id>`);
+  if (account !== undefined && !ACCOUNT_ID_PATTERN.test(account)) {
+    throw new UsageError(`root-credentials: --account ${JSON.stringify(account.slice(0, 40))} is not a 12-digit account id`);
+  }
+  const concurrencyText = values.concurrency as string | undefined;
+  const concurrency = concurrencyText === undefined ? DEFAULT_CONCURRENCY : Number(concurrencyText);
+  if (!/^\d+$/.test(concurrencyText ?? "8") || concurrency < 1 || concurrency > 32) {
+    throw new UsageError(
+      `root-credentials: --concurrency ${JSON.stringify(concurrencyText).slice(0, 20)} is not a number from 1 to 32`,
+    );
+  }
+  return {
+    verb,
+    stack: stackNamedIn(stackName, loadConfig({ env, projectRoot }), "npm run root-credentials -- " + verb),
+    format: values.json ? "json" : values.markdown ? "markdown" : "table",
+    concurrency,
+    account,
+    dryRun: values["dry-run"] === true,
+  };
+}
+
+// The organization of the credentials, which must be the stack's when the stack names one (adopt, external).
+async function readMembers(
+  organizations: OrganizationsClient,
+  stack: StackConfig,
+): Promise<{ readonly organizationId: string; readonly members: readonly MemberAccount[] }> {
+  const { organizationId, managementAccountId } = await describeOrganization(organizations);
+  const expected = stack.organization.id;
+  if (expected !== undefined && expected !== organizationId) throw wrongOrganization(expected, organizationId, "Organizations");
+  return { organizationId, members: await listMemberAccounts(organizations, managementAccountId) };
+}
+
+function requireMember(accountId: string, members: readonly MemberAccount[], organizationId: string): MemberAccount {
+  const account = members.find((member) => member.id === accountId);
+  if (account === undefined) {
+    throw new ScriptError(
+      `Account ${accountId} is not a member account of ${organizationId} (the management account has no central ` +
+        `root session). Member accounts: npm run root-credentials -- audit.`,
+    );
+  }
+  if (account.status !== "ACTIVE") {
+    throw new ScriptError(`Account ${accountId} is ${account.status}, not ACTIVE: AWS opens no root session in it.`);
+  }
+  return account;
+}
+
+function explain(error: unknown): string {
+  if (error instanceof ScriptError || error instanceof SynthError) return error.message;
+  if (awsErrorCode(error) === "AWSOrganizationsNotInUse") {
+    return "the credentials' account is in no organization (AWSOrganizationsNotInUseException): run with credentials of the organization's management account.";
+  }
+  const known = explainAwsError(error, { operation: "Reading the organization's accounts" });
+  if (known) return known;
+  throw error;
+}
+
+function endpointsOf(env: NodeJS.ProcessEnv) {
+  return {
+    sts: env.AWS_ENDPOINT_URL_STS ?? env.AWS_ENDPOINT_URL,
+    organizations: env.AWS_ENDPOINT_URL_ORGANIZATIONS ?? env.AWS_ENDPOINT_URL,
+  };
+}
