@@ -50,6 +50,11 @@ export class Organization extends Construct {
   readonly ready: ITerraformDependable;
   /** Terraform `import` blocks this construct needs (the stack writes them all in one list). */
   readonly importBlocks: readonly ImportBlock[] = [];
+  /**
+   * An expression (without `${}`) for the organization's member accounts as the provider reads them on every
+   * refresh: a list of objects with `id`, `name` and `status`. Unknown until the organization exists.
+   */
+  readonly memberAccounts: string;
 
   constructor(scope: Construct, id: string, props: OrganizationProps) {
     super(scope, id);
@@ -63,6 +68,7 @@ export class Organization extends Construct {
       organization.overrideLogicalId("organization");
       this.organizationId = organization.id;
       this.ready = organization;
+      this.memberAccounts = `${ORGANIZATION_ADDRESS}.non_master_accounts`;
       return;
     }
 
@@ -83,6 +89,7 @@ export class Organization extends Construct {
     if (props.mode === "external") {
       this.organizationId = current.id;
       this.ready = current;
+      this.memberAccounts = "data.aws_organizations_organization.current.non_master_accounts";
       return;
     }
 
@@ -97,6 +104,7 @@ export class Organization extends Construct {
     this.importBlocks = [{ to: ORGANIZATION_ADDRESS, id: expected }];
     this.organizationId = organization.id;
     this.ready = organization;
+    this.memberAccounts = `${ORGANIZATION_ADDRESS}.non_master_accounts`;
   }
 }
 

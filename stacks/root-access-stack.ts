@@ -9,6 +9,7 @@ import { NativeRootFeatures, NATIVE_FEATURES_ADDRESS } from "./native-root-featu
 import { IamDelegatedAdministrator } from "./iam-delegated-administrator";
 import { ORGANIZATION_ADDRESS, Organization } from "./organization";
 import { OrganizationDeletionCheck } from "./organization-deletion-check";
+import { RootCredentialsRemoval } from "./root-credentials-removal";
 import { FEATURE_RESOURCE_IDS, ScriptRootFeatures } from "./script-root-features";
 import { assetHashOf } from "./synth/asset-hash";
 
@@ -85,6 +86,20 @@ export class RootAccessStack extends TerraformStack {
             serviceAccessWaitSeconds: config.serviceAccessWaitSeconds,
           });
 
+    const featureResources = features instanceof NativeRootFeatures ? [features.resource] : Object.values(features.resources);
+    const removal =
+      config.rootCredentials &&
+      new RootCredentialsRemoval(this, "root-credentials", {
+        selection: config.rootCredentials,
+        memberAccounts: organization.memberAccounts,
+        organizationId: organization.organizationId,
+        stackName: config.name,
+        scriptPath: script.path,
+        region: config.region,
+        assumeRoleArn: config.assumeRoleArn,
+        dependsOn: [...ready, ...featureResources],
+      });
+
     new OrganizationDeletionCheck(this, "organization-deletion-check", {
       created: config.organization.mode === "create",
       allowDestroy: config.allowOrganizationDestroy,
@@ -93,10 +108,7 @@ export class RootAccessStack extends TerraformStack {
       scriptPath: script.path,
       region: config.region,
       assumeRoleArn: config.assumeRoleArn,
-      dependsOn: [
-        ...ready,
-        ...(features instanceof NativeRootFeatures ? [features.resource] : Object.values(features.resources)),
-      ],
+      dependsOn: [...ready, ...featureResources, ...(removal ? [removal.resource] : [])],
     });
 
     // Resources an earlier version of this stack may have left in state, which must be forgotten, never

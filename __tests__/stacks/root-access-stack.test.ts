@@ -380,6 +380,80 @@ describe("a destroy that AWS would refuse", () => {
   });
 });
 
+describe("removing member accounts' root credentials", () => {
+  const FEATURES = { features: ["RootCredentialsManagement", "RootSessions"] };
+  const removal = (json: Json) => json.resource.terraform_data["root-credentials"];
+
+  it("is not declared unless configured", () => {
+    expect(removal(synthJson(FEATURES))).toBeUndefined();
+  });
+
+  it("names the selected active member accounts in its identity, read from the organization on every plan", () => {
+    // GIVEN every member account but one
+    const json = synthJson({ ...FEATURES, rootCredentials: { remove: "all", keep: ["444455556666"] } });
+    // THEN the identity is the sorted list the selection gives, so a new account replaces it and the plan names it
+    expect(removal(json).triggers_replace).toEqual({
+      organization_id: "${aws_organizations_organization.organization.id}",
+      accounts:
+        '${sort([for account in aws_organizations_organization.organization.non_master_accounts : account.id if account.status == "ACTIVE" && !contains(["444455556666"], account.id)])}',
+    });
+    // AND it runs after RootCredentialsManagement is enabled, and before the deletion check on destroy
+    expect(removal(json).depends_on).toEqual([
+      "aws_organizations_organization.organization",
+      "terraform_data.root-credentials-management",
+      "terraform_data.root-sessions",
+    ]);
+    expect(json.resource.terraform_data["organization-deletion-check"].depends_on).toContain("terraform_data.root-credentials");
+  });
+
+  it("runs remove-root-credentials without a shell on create, and nothing on destroy: removal is never undone", () => {
+    const json = synthJson({
+      ...FEATURES,
+      rootCredentials: { remove: "all" },
+      assumeRoleArn: "arn:aws:iam::111122223333:role/Deployer",
+    });
+    expect(removal(json).provisioner).toEqual([
+      {
+        "local-exec": {
+          interpreter: ["node", expect.stringMatching(/^assets\/root-access-script\/[0-9A-F]{32}\/root-access\.js$/)],
+          command: "remove-root-credentials",
+          environment: {
+            ROOT_ACCESS_ACCOUNTS: '${join(",", self.triggers_replace.accounts)}',
+            ROOT_ACCESS_REGION: "${self.input.region}",
+            ROOT_ACCESS_ROLE_ARN: "${self.input.assume_role_arn}",
+            ROOT_ACCESS_STACK: "root-access",
+          },
+        },
+      },
+    ]);
+    expect(removal(json).input).toEqual({ region: "us-east-1", assume_role_arn: "arn:aws:iam::111122223333:role/Deployer" });
+  });
+
+  it("fails the plan when a listed account is not an active member, naming it", () => {
+    const json = synthJson({ ...FEATURES, rootCredentials: { remove: ["222222222222"] } });
+    const [precondition] = removal(json).lifecycle.precondition;
+    expect(precondition.condition).toBe(
+      '${length(setsubtract(["222222222222"], [for account in aws_organizations_organization.organization.non_master_accounts : account.id if account.status == "ACTIVE"])) == 0}',
+    );
+    expect(precondition.error_message).toMatch(/^rootCredentials\.remove lists accounts that are not active member accounts/);
+    expect(removal(json).triggers_replace.accounts).toContain('contains(["222222222222"], account.id)');
+  });
+
+  it("reads an external organization's members from the checked data source, and works with the native features", () => {
+    const json = synthJson({
+      ...FEATURES,
+      implementation: "native",
+      organization: { mode: "external", id: "o-a1b2c3d4e5" },
+      rootCredentials: { remove: "all" },
+    });
+    expect(removal(json).triggers_replace.accounts).toContain("data.aws_organizations_organization.current.non_master_accounts");
+    expect(removal(json).depends_on).toEqual([
+      "data.aws_organizations_organization.current",
+      "aws_iam_organizations_features.features",
+    ]);
+  });
+});
+
 describe("several organizations", () => {
   it("gives every stack its own provider, region, role and state object", () => {
     const app = Testing.app();

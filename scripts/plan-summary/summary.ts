@@ -4,6 +4,8 @@ const FEATURE_RESOURCE = "terraform_data";
 const NATIVE_FEATURES = "aws_iam_organizations_features";
 const ORGANIZATION = "aws_organizations_organization";
 const DELEGATED_ADMINISTRATOR = "aws_organizations_delegated_administrator";
+const ROOT_CREDENTIALS = "terraform_data.root-credentials";
+const IRREVERSIBLE = "irreversible except by password recovery: npm run root-credentials -- recover --account <id>";
 
 /** A short, human account of a saved plan, in Markdown (it reads as plain text too). */
 export function summarizePlan(plan: Plan): string[] {
@@ -27,6 +29,11 @@ export function summarizePlan(plan: Plan): string[] {
       : ["- no change"]),
   );
 
+  const removals = plan.resourceChanges.filter((change) => change.address === ROOT_CREDENTIALS && !isNoOp(change));
+  lines.push("### Root credentials of member accounts");
+  const removalLines = removals.flatMap(describeRemoval);
+  lines.push(...(removalLines.length > 0 ? removalLines.map((line) => `- ${line}`) : ["- no change"]));
+
   const destroyed = plan.resourceChanges.filter((change) => change.actions.includes("delete"));
   lines.push("### Destroyed");
   lines.push(
@@ -39,7 +46,11 @@ export function summarizePlan(plan: Plan): string[] {
 
 function featureChanges(changes: readonly ResourceChange[]): string[] {
   return changes.flatMap((change) => {
-    if (change.type === FEATURE_RESOURCE && /^terraform_data\.root-/.test(change.address) && !isNoOp(change)) {
+    if (
+      change.type === FEATURE_RESOURCE &&
+      /^terraform_data\.root-(sessions|credentials-management)\b/.test(change.address) &&
+      !isNoOp(change)
+    ) {
       const identity = (change.after ?? change.before)?.triggers_replace as Record<string, unknown> | undefined;
       const feature = valueText(identity?.feature ?? change.address);
       if (change.actions.includes("delete") && change.actions.includes("create"))
@@ -58,6 +69,30 @@ function featureChanges(changes: readonly ResourceChange[]): string[] {
     }
     return [];
   });
+}
+
+// The accounts are the resource's identity: a new list replaces it, and its step runs for the whole list
+// (accounts cleaned before cost reads, no write). Nothing is ever restored.
+function describeRemoval(change: ResourceChange): string[] {
+  const before = strings((change.before?.triggers_replace as Record<string, unknown> | undefined)?.accounts);
+  if (!change.actions.includes("create")) {
+    return [`**stop removing root credentials**: nothing is restored in ${before.length} account(s) (${IRREVERSIBLE})`];
+  }
+  const identity = change.after?.triggers_replace as Record<string, unknown> | undefined;
+  if (!Array.isArray(identity?.accounts)) {
+    return [
+      `**remove the root credentials** of the selected member accounts, known after apply (a new organization; ${IRREVERSIBLE})`,
+    ];
+  }
+  const after = strings(identity.accounts);
+  const added = after.filter((id) => !before.includes(id));
+  const dropped = before.filter((id) => !after.includes(id));
+  return [
+    ...(added.length > 0 ? [`**remove the root credentials** of ${added.join(", ")} (${IRREVERSIBLE})`] : []),
+    ...(after.length > added.length ? [`verify ${after.length - added.length} account(s) cleaned before (reads, no write)`] : []),
+    ...(dropped.length > 0 ? [`no longer selected: ${dropped.join(", ")}; nothing is restored`] : []),
+    ...(after.length === 0 ? ["no member account is selected: nothing to remove"] : []),
+  ];
 }
 
 function describeOrganization(change: ResourceChange): string[] {

@@ -1,5 +1,6 @@
 import type { StackConfig } from "../../stacks/config/schema";
 import { ROOT_ACCESS_FEATURES } from "../root-access/contract";
+import { ROOT_TASKS, taskPolicyArn } from "../root-access/root-session";
 
 /** One statement of an IAM policy document. */
 export interface PolicyStatement {
@@ -76,6 +77,13 @@ export function leastPrivilegePolicy(stack: StackConfig): PolicyDocument {
     ],
     Resource: "*",
   });
+  if (stack.features.includes("RootCredentialsManagement")) {
+    // npm run root-credentials -- audit, with the stack's settings: read-only sessions in any member account.
+    statements.push(rootSessions("AuditMemberRootCredentials", ROOT_TASKS.audit, "all"));
+  }
+  if (stack.rootCredentials) {
+    statements.push(rootSessions("RemoveMemberRootCredentials", ROOT_TASKS.delete, stack.rootCredentials.remove));
+  }
   if (stack.backend.type === "s3") {
     const { bucket, key, useLockfile, dynamodbTable, region } = stack.backend;
     statements.push(
@@ -108,4 +116,19 @@ export function leastPrivilegePolicy(stack: StackConfig): PolicyDocument {
     statements.push({ Sid: "AssumeDeployRole", Effect: "Allow", Action: ["sts:AssumeRole"], Resource: stack.assumeRoleArn });
   }
   return { Version: "2012-10-17", Statement: statements };
+}
+
+// sts:AssumeRoot on the member accounts' root users, for one task policy only (the sts:TaskPolicyArn key).
+function rootSessions(
+  sid: string,
+  task: (typeof ROOT_TASKS)[keyof typeof ROOT_TASKS],
+  accounts: "all" | readonly string[],
+): PolicyStatement {
+  return {
+    Sid: sid,
+    Effect: "Allow",
+    Action: ["sts:AssumeRoot"],
+    Resource: accounts === "all" ? "arn:aws:iam::*:root" : accounts.map((id) => `arn:aws:iam::${id}:root`),
+    Condition: { StringEquals: { "sts:TaskPolicyArn": taskPolicyArn(task) } },
+  };
 }

@@ -48,7 +48,11 @@ function linesOf(issue: Issue): string[] {
 
 function discriminatorProblem(path: string, issue: z.core.$ZodIssueInvalidUnion): string {
   const { discriminator, options } = issue as { discriminator?: string; options?: unknown[] };
-  if (discriminator === undefined || options === undefined) return configProblem.wrongType(path, issue.input, issue.message);
+  if (discriminator === undefined || options === undefined) {
+    return issue.input === undefined
+      ? configProblem.missing(path, issue.message)
+      : configProblem.wrongType(path, issue.input, issue.message);
+  }
   const value = (issue.input as Record<string, unknown> | undefined)?.[discriminator];
   const allowed = options.map(String);
   return value === undefined

@@ -155,6 +155,21 @@ const backendSchema = z.discriminatedUnion("type", [localBackendSchema, s3Backen
 
 const FEATURES = z.enum(ROOT_ACCESS_FEATURES);
 
+const ACCOUNT_LIST = uniqueList(formatted(ACCOUNT_ID), "list each account once");
+
+const rootCredentialsSchema = strict({
+  remove: z
+    .union([z.literal("all"), ACCOUNT_LIST], {
+      error: (issue) =>
+        issue.input === undefined ? '"all" or a list of member account ids' : '"all", or a list of 12-digit member account ids',
+    })
+    .meta({
+      description:
+        '"all" member accounts, or a list of member account ids, whose root credentials (password, access keys, MFA devices, signing certificates) the apply removes; irreversible except by password recovery',
+    }),
+  keep: ACCOUNT_LIST.default([]).meta({ description: "member account ids whose root credentials are never removed" }),
+});
+
 const WAIT_RANGE = `a whole number from 0 to ${MAX_SERVICE_ACCESS_WAIT_SECONDS}`;
 
 const stackSchema = strict({
@@ -186,6 +201,10 @@ const stackSchema = strict({
     description:
       'where state is kept: { "type": "local" }, or { "type": "s3", "bucket", "key", "region", "useLockfile", "dynamodbTable", "encrypt" }',
   }),
+  rootCredentials: rootCredentialsSchema.optional().meta({
+    description:
+      'removes member accounts\' root credentials as code: { "remove": "all" | ["111122223333", ...], "keep": [...] }; needs "RootCredentialsManagement" in features',
+  }),
   serviceAccessWaitSeconds: z
     .int({ error: WAIT_RANGE })
     .min(0, { error: WAIT_RANGE })
@@ -205,6 +224,33 @@ const stackSchema = strict({
           `an organization in mode ${JSON.stringify(mode)} is never deleted by this stack; remove the key`,
         ),
       );
+    }
+    const features: unknown = stack.features;
+    if (stack.rootCredentials !== undefined && Array.isArray(features) && !features.includes("RootCredentialsManagement")) {
+      context.addIssue(
+        onlyWith(
+          ["rootCredentials"],
+          'with "RootCredentialsManagement" in features',
+          "add it to features: AWS opens root sessions that remove root credentials only in an organization with it",
+        ),
+      );
+    }
+    const rootCredentials: unknown = stack.rootCredentials;
+    if (isRecord(rootCredentials) && Array.isArray(rootCredentials.remove) && Array.isArray(rootCredentials.keep)) {
+      const removed: unknown[] = rootCredentials.remove;
+      rootCredentials.keep.forEach((id: unknown, index) => {
+        const earlier = removed.indexOf(id);
+        if (earlier >= 0) {
+          context.addIssue(
+            problem(["rootCredentials", "keep", index], {
+              kind: "duplicate",
+              value: id,
+              firstPath: ["rootCredentials", "remove", earlier],
+              why: "an account is either removed or kept",
+            }),
+          );
+        }
+      });
     }
   }, whenObject)
   .transform((stack) => ({
@@ -328,7 +374,7 @@ export type RuleProblem =
   | { readonly kind: "missing"; readonly expected: string };
 
 function problem(path: PropertyKey[], params: RuleProblem) {
-  return { code: "custom" as const, path, message: params.kind, params: { ...params, relativePath: path } };
+  return { code: "custom" as const, path, message: params.kind, params: { ...params, relativePath: [...path] } };
 }
 
 /** One organization's stack, with every default applied. */
@@ -337,6 +383,8 @@ export type StackConfig = z.output<typeof configFileSchema>["stacks"][number];
 export type OrganizationConfig = StackConfig["organization"];
 /** How the stack relates to the organization: create a new one, adopt (import) an existing one, or check an external one. */
 export type OrganizationMode = OrganizationConfig["mode"];
+/** Which member accounts' root credentials a stack removes. */
+export type RootCredentialsConfig = NonNullable<StackConfig["rootCredentials"]>;
 /** Who turns the features on: the bundled script through local-exec, or the provider's native resource. */
 export type Implementation = StackConfig["implementation"];
 /** Where Terraform keeps the stack's state. */

@@ -299,7 +299,9 @@ class ControlMiddleware:
             organizations.organizations_backends.master_accounts.clear()
         body = self.buffer_body(environ)
         service, action = self.identify(environ, body)
-        if action:
+        # Calls inside a root session act as a member's root user, not as the caller: they go to the session log
+        # (GET /_org-root-access/root-sessions), not to the counts, so the counts stay what the caller's policy must allow.
+        if action and not ROOT_USERS.is_root_session(self.access_key(environ)):
             with STATE.lock:
                 STATE.calls[f"{service}:{action}"] += 1
         if service == "iam" and action in ROOT_ACCESS_ACTIONS:

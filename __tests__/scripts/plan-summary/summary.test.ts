@@ -58,6 +58,8 @@ describe("plan summary", () => {
       "- trust iam.amazonaws.com",
       "### Delegated administrators",
       "- register account 111122223333 for iam.amazonaws.com",
+      "### Root credentials of member accounts",
+      "- no change",
       "### Destroyed",
       "- **terraform_data.root-credentials-management[0]**",
     ]);
@@ -70,6 +72,8 @@ describe("plan summary", () => {
       "### Organization",
       "- no change",
       "### Delegated administrators",
+      "- no change",
+      "### Root credentials of member accounts",
       "- no change",
       "### Destroyed",
       "- nothing",
@@ -114,5 +118,54 @@ describe("plan summary", () => {
       "- enable RootCredentialsManagement",
       "- disable RootSessions",
     ]);
+  });
+
+  describe("root credentials of member accounts", () => {
+    const removal = (actions: string[], before: string[] | null, after: string[] | null | "unknown") =>
+      summarizePlan(
+        plan({
+          address: "terraform_data.root-credentials",
+          type: "terraform_data",
+          actions,
+          before: before && { triggers_replace: { accounts: before, organization_id: "o-a1b2c3d4e5" } },
+          after: after && { triggers_replace: after === "unknown" ? { organization_id: "o-a1b2c3d4e5" } : { accounts: after } },
+        }),
+      );
+    const section = (summary: string[]) =>
+      summary.slice(summary.indexOf("### Root credentials of member accounts") + 1, summary.indexOf("### Destroyed"));
+    const irreversible = "irreversible except by password recovery: npm run root-credentials -- recover --account <id>";
+
+    it("names, by id, the accounts whose root credentials the apply removes, and says it is irreversible", () => {
+      expect(section(removal(["create"], null, ["222222222222", "333333333333"]))).toEqual([
+        `- **remove the root credentials** of 222222222222, 333333333333 (${irreversible})`,
+      ]);
+    });
+
+    it("on a new member, names only it, and counts the accounts merely verified", () => {
+      expect(section(removal(["delete", "create"], ["222222222222"], ["222222222222", "444444444444"]))).toEqual([
+        `- **remove the root credentials** of 444444444444 (${irreversible})`,
+        "- verify 1 account(s) cleaned before (reads, no write)",
+      ]);
+    });
+
+    it("says that an account left out, or the removal dropped, gets nothing back", () => {
+      expect(section(removal(["delete", "create"], ["222222222222", "333333333333"], ["222222222222"]))).toEqual([
+        "- verify 1 account(s) cleaned before (reads, no write)",
+        "- no longer selected: 333333333333; nothing is restored",
+      ]);
+      expect(section(removal(["delete"], ["222222222222"], null))).toEqual([
+        `- **stop removing root credentials**: nothing is restored in 1 account(s) (${irreversible})`,
+      ]);
+    });
+
+    it("says when the accounts are known only after apply (a new organization)", () => {
+      expect(section(removal(["create"], null, "unknown"))).toEqual([
+        `- **remove the root credentials** of the selected member accounts, known after apply (a new organization; ${irreversible})`,
+      ]);
+    });
+
+    it("is not mistaken for a feature", () => {
+      expect(removal(["create"], null, ["222222222222"]).slice(0, 2)).toEqual(["### Root access features", "- no change"]);
+    });
   });
 });

@@ -64,8 +64,41 @@ describe("least-privilege policy", () => {
         "iam:EnableOrganizationsRootCredentialsManagement",
         "iam:EnableOrganizationsRootSessions",
         ...DISABLES,
+        // RootCredentialsManagement: read-only root sessions for the audit
+        "sts:AssumeRoot",
       ].sort(),
     );
+  });
+
+  it("root sessions: audit in any member account, removal only in the selected ones, each for its own task policy", () => {
+    // GIVEN a stack that removes two accounts' root credentials
+    const policy = policyFor({
+      features: ["RootCredentialsManagement"],
+      rootCredentials: { remove: ["222222222222", "333333333333"] },
+    });
+    // THEN sts:AssumeRoot is granted twice, each restricted by sts:TaskPolicyArn to exactly one task policy
+    expect(policy.Statement.filter((statement) => statement.Action.includes("sts:AssumeRoot"))).toEqual([
+      {
+        Sid: "AuditMemberRootCredentials",
+        Effect: "Allow",
+        Action: ["sts:AssumeRoot"],
+        Resource: "arn:aws:iam::*:root",
+        Condition: { StringEquals: { "sts:TaskPolicyArn": "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials" } },
+      },
+      {
+        Sid: "RemoveMemberRootCredentials",
+        Effect: "Allow",
+        Action: ["sts:AssumeRoot"],
+        Resource: ["arn:aws:iam::222222222222:root", "arn:aws:iam::333333333333:root"],
+        Condition: { StringEquals: { "sts:TaskPolicyArn": "arn:aws:iam::aws:policy/root-task/IAMDeleteRootUserCredentials" } },
+      },
+    ]);
+    // AND with "all" the removal covers every member account's root user; without the feature, no root session at all
+    const all = policyFor({ features: ["RootCredentialsManagement"], rootCredentials: { remove: "all" } });
+    expect(all.Statement.find((statement) => statement.Sid === "RemoveMemberRootCredentials")?.Resource).toBe(
+      "arn:aws:iam::*:root",
+    );
+    expect(actionsOf({ features: ["RootSessions"] })).not.toContain("sts:AssumeRoot");
   });
 
   it("external mode: no organizations write at all", () => {
