@@ -9,8 +9,9 @@ import { Emulator } from "../emulator/emulator";
 import { clientConfig } from "../emulator/organization-state";
 import { terraformEnvironment } from "../terraform/terraform";
 import { createTemplateBaseline } from "./baseline";
+import { rootCredentialsFigures } from "./root-credentials";
 import { Figure, Subject, measure, measureInTurns, median, requireTool, timeCommand } from "./measure";
-import { mergeReport } from "./report";
+import { Row, mergeReport, table, verdict } from "./report";
 
 // `npm run bench`: every figure of BENCHMARKS.md, each against its baseline measured in the same run, since
 // absolute times on a shared 2-core machine mean little. Never part of npm test.
@@ -19,30 +20,6 @@ const ROOT = projectRoot();
 const NODE = process.execPath;
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "org-root-access-bench-"));
 const sections: string[] = [];
-
-interface Row {
-  readonly figure: Figure;
-  readonly ratio?: string;
-}
-
-function table(rows: readonly Row[]): string {
-  const lines = ["| what | median | min | max | peak RSS | vs baseline |", "| --- | ---: | ---: | ---: | ---: | --- |"];
-  for (const { figure, ratio } of rows) {
-    lines.push(
-      `| ${figure.label} (${figure.runs} runs) | ${seconds(figure.median)} | ${seconds(figure.min)} | ${seconds(figure.max)} | ${figure.peakMb.toFixed(0)} MB | ${ratio ?? ""} |`,
-    );
-  }
-  return lines.join("\n");
-}
-
-/** Seconds, with milliseconds below 10 s (the short figures differ by tens of them). */
-function seconds(value: number): string {
-  return `${value.toFixed(value < 10 ? 3 : 1)} s`;
-}
-
-function verdict(met: boolean, target: string, detail: string): string {
-  return `**Target: ${target}. ${met ? "Met" : "Missed"}:** ${detail}`;
-}
 
 function writeConfig(name: string, stacks: object[]): string {
   const file = path.join(work, `${name}.json`);
@@ -336,7 +313,7 @@ function machine(): string {
 }
 
 /** The groups of figures, as `npm run bench -- <group>...` names them. */
-const GROUPS = ["synth", "script", "apply", "test"] as const;
+const GROUPS = ["synth", "script", "apply", "audit", "test"] as const;
 
 const USAGE = `Usage: npm run bench -- [group...] [--test-runs <n>]
 
@@ -368,11 +345,13 @@ async function main(argv: readonly string[]): Promise<number> {
   requireTool("terraform", ["version"], "Terraform on PATH");
   const wanted = (name: (typeof GROUPS)[number]) => groups.length === 0 || groups.includes(name);
   if (wanted("synth")) await synthFigures();
-  if (wanted("script") || wanted("apply")) {
+  if (wanted("script") || wanted("apply") || wanted("audit")) {
+    requireTool("aws", ["--version"], "the AWS CLI, the baseline of the audit figures: pip install awscli");
     const emulator = await Emulator.start();
     try {
       if (wanted("script")) await scriptFigures(emulator);
       if (wanted("apply")) await applyFigures(emulator);
+      if (wanted("audit")) sections.push(...(await rootCredentialsFigures(emulator, work, ROOT)));
     } finally {
       await emulator.stop();
     }

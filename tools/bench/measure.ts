@@ -23,18 +23,19 @@ export interface Figure {
 export function timeCommand(
   command: string,
   args: readonly string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; exitCodes?: readonly number[] } = {},
 ): Sample {
+  const { exitCodes = [0], ...spawnOptions } = options;
   const started = process.hrtime.bigint();
   const result = spawnSync(GNU_TIME, ["-f", "BENCH %M", command, ...args], {
-    ...options,
+    ...spawnOptions,
     encoding: "utf8",
     maxBuffer: 64 * 1024 * 1024,
   });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const line = result.stderr.trim().split("\n").pop() ?? "";
   const match = /^BENCH (\d+)$/.exec(line);
-  if (result.status !== 0 || !match) {
+  if (!exitCodes.includes(result.status ?? -1) || !match) {
     throw new Error(
       `${command} ${args.join(" ")} failed (exit ${result.status}):\n${result.stdout.slice(-2000)}\n${result.stderr.slice(-2000)}`,
     );
