@@ -7,35 +7,33 @@ import { assumeRoleFailed } from "./errors";
 /** What an SDK client takes as `credentials`: a function resolving them. */
 export type CredentialProvider = Exclude<NonNullable<IAMClientConfig["credentials"]>, { accessKeyId: string }>;
 
+/** What every client of the script is made from: the region, and the role to assume (if any) through STS. */
+export interface ClientSettings {
+  readonly region?: string;
+  readonly roleArn?: string;
+  readonly endpoints?: { readonly sts?: string };
+}
+
+/** The credentials a client uses: the role's when one is set, else the SDK's default chain (undefined). */
+export function credentialsOf(settings: ClientSettings): CredentialProvider | undefined {
+  return settings.roleArn ? assumedRole(settings.roleArn, settings.region, settings.endpoints?.sts) : undefined;
+}
+
 /**
  * The IAM client the script talks through: the SDK's default credential chain, endpoint and standard retry
  * (throttling, 5xx, network), optionally behind an assumed role.
  */
-export function createIamClient(options: {
-  readonly region?: string;
-  readonly roleArn?: string;
-  readonly endpoints?: { readonly sts?: string };
-}): IAMClient {
-  return new IAMClient({
-    region: options.region,
-    credentials: options.roleArn ? assumedRole(options.roleArn, options.region, options.endpoints?.sts) : undefined,
-  });
+export function createIamClient(settings: ClientSettings): IAMClient {
+  return new IAMClient({ region: settings.region, credentials: credentialsOf(settings) });
 }
 
 /**
  * The Organizations client, for the one verb that needs it (check-deletable): loaded only then, so enable,
  * disable and check do not pay for it. Same credentials, role and retries as the IAM client.
  */
-export async function createOrganizationsClient(options: {
-  readonly region?: string;
-  readonly roleArn?: string;
-  readonly endpoints?: { readonly sts?: string };
-}): Promise<OrganizationsClient> {
+export async function createOrganizationsClient(settings: ClientSettings): Promise<OrganizationsClient> {
   const { OrganizationsClient } = await import("@aws-sdk/client-organizations");
-  return new OrganizationsClient({
-    region: options.region,
-    credentials: options.roleArn ? assumedRole(options.roleArn, options.region, options.endpoints?.sts) : undefined,
-  });
+  return new OrganizationsClient({ region: settings.region, credentials: credentialsOf(settings) });
 }
 
 /**

@@ -1,6 +1,6 @@
 import { IAMClient } from "@aws-sdk/client-iam";
 import { AssumeRootCommand, STSClient } from "@aws-sdk/client-sts";
-import { CredentialProvider, assumedRole } from "./aws-clients";
+import { ClientSettings, CredentialProvider, credentialsOf } from "./aws-clients";
 import { ScriptError, awsErrorCode, explainAwsError } from "./errors";
 
 /** The root-task policies this project uses, by AWS's names (`arn:aws:iam::aws:policy/root-task/<name>`). */
@@ -83,16 +83,8 @@ export class RootSessions {
 }
 
 /** Root sessions with the same credentials and role as the script's other clients. */
-export function createRootSessions(options: {
-  readonly region?: string;
-  readonly roleArn?: string;
-  readonly endpoints?: { readonly sts?: string };
-}): RootSessions {
-  return new RootSessions({
-    region: options.region,
-    credentials: options.roleArn ? assumedRole(options.roleArn, options.region, options.endpoints?.sts) : undefined,
-    endpoints: options.endpoints,
-  });
+export function createRootSessions(settings: ClientSettings): RootSessions {
+  return new RootSessions({ region: settings.region, credentials: credentialsOf(settings), endpoints: settings.endpoints });
 }
 
 /** Explains a refused or failed sts:AssumeRoot, naming the account, the task and what AWS requires. */

@@ -318,6 +318,14 @@ def no_such_entity(what):
     return AwsError(404, "NoSuchEntity", f"The {what} cannot be found.")
 
 
+def find(items, what, key, wanted, **attributes):
+    """The item whose `key` is `wanted` (and whose other attributes match), or NoSuchEntity naming it."""
+    for item in items:
+        if item[key] == wanted and all(item[name] == value for name, value in attributes.items()):
+            return item
+    raise no_such_entity(f"{what} {escape(wanted or '')}")
+
+
 def iam_action(user, action, form):
     """The result element of one IAM action on a root user (the lock is held)."""
     account = user.account_id
@@ -365,9 +373,7 @@ def iam_action(user, action, form):
         )
         return f"<AccessKeyMetadata>{members}</AccessKeyMetadata><IsTruncated>false</IsTruncated>"
     if action == "GetAccessKeyLastUsed":
-        key = next((k for k in user.access_keys if k["id"] == first(form, "AccessKeyId")), None)
-        if key is None:
-            raise no_such_entity(f"access key {escape(first(form, 'AccessKeyId') or '')}")
+        key = find(user.access_keys, "access key", "id", first(form, "AccessKeyId"))
         used = (
             f"<LastUsedDate>{key['lastUsed']}</LastUsedDate><ServiceName>s3</ServiceName><Region>us-east-1</Region>"
             if key["lastUsed"]
@@ -375,10 +381,7 @@ def iam_action(user, action, form):
         )
         return f"<AccessKeyLastUsed>{used}</AccessKeyLastUsed>"
     if action == "DeleteAccessKey":
-        key = next((k for k in user.access_keys if k["id"] == first(form, "AccessKeyId")), None)
-        if key is None:
-            raise no_such_entity(f"access key {escape(first(form, 'AccessKeyId') or '')}")
-        user.access_keys.remove(key)
+        user.access_keys.remove(find(user.access_keys, "access key", "id", first(form, "AccessKeyId")))
         return ""
     if action == "ListMFADevices":
         members = "".join(
@@ -388,17 +391,13 @@ def iam_action(user, action, form):
         )
         return f"<MFADevices>{members}</MFADevices><IsTruncated>false</IsTruncated>"
     if action == "DeactivateMFADevice":
-        device = next((d for d in user.mfa_devices if d["serial"] == first(form, "SerialNumber") and d["active"]), None)
-        if device is None:
-            raise no_such_entity(f"MFA device {escape(first(form, 'SerialNumber') or '')}")
+        device = find(user.mfa_devices, "MFA device", "serial", first(form, "SerialNumber"), active=True)
         device["active"] = False
         if device["type"] == "hardware":
             user.mfa_devices.remove(device)
         return ""
     if action == "DeleteVirtualMFADevice":
-        device = next((d for d in user.mfa_devices if d["serial"] == first(form, "SerialNumber") and d["type"] == "virtual"), None)
-        if device is None:
-            raise no_such_entity(f"virtual MFA device {escape(first(form, 'SerialNumber') or '')}")
+        device = find(user.mfa_devices, "virtual MFA device", "serial", first(form, "SerialNumber"), type="virtual")
         if device["active"]:
             raise AwsError(409, "DeleteConflict", "MFA device is still in use; deactivate it first.")
         user.mfa_devices.remove(device)
@@ -411,10 +410,7 @@ def iam_action(user, action, form):
         )
         return f"<Certificates>{members}</Certificates><IsTruncated>false</IsTruncated>"
     if action == "DeleteSigningCertificate":
-        certificate = next((c for c in user.signing_certificates if c["id"] == first(form, "CertificateId")), None)
-        if certificate is None:
-            raise no_such_entity(f"signing certificate {escape(first(form, 'CertificateId') or '')}")
-        user.signing_certificates.remove(certificate)
+        user.signing_certificates.remove(find(user.signing_certificates, "signing certificate", "id", first(form, "CertificateId")))
         return ""
     raise AwsError(400, "InvalidAction", f"The emulator does not model {action} in a root session.")
 
