@@ -8,6 +8,7 @@ import { Emulator } from "../../tools/emulator/emulator";
 import { clientConfig, readOrganizationState } from "../../tools/emulator/organization-state";
 import { requireTerraform, terraformEnvironment } from "../../tools/terraform/terraform";
 import { copyProject } from "../support/project-copy";
+import { seedMembers } from "../support/root-users";
 import { PROJECT_ROOT } from "../support/paths";
 
 const WORKFLOW = path.join(PROJECT_ROOT, "examples", "github-actions.yml");
@@ -26,18 +27,35 @@ afterAll(async () => {
   if (work) fs.rmSync(work, { recursive: true, force: true });
 });
 
-/** The workflow's `run:` commands, in order (every one is a single line by design). */
-function workflowCommands(): string[] {
-  return [...fs.readFileSync(WORKFLOW, "utf8").matchAll(/^\s*- run: (.+)$/gm)].map((match) => match[1]);
+/** One job's `run:` commands, in order (every one is a single line by design). */
+function jobCommands(job: string): string[] {
+  const text = fs.readFileSync(WORKFLOW, "utf8");
+  const start = text.indexOf(`\n  ${job}:\n`);
+  if (start < 0) throw new Error(`no job ${job} in ${WORKFLOW}`);
+  const next = text.slice(start + 1).search(/\n {2}[\w-]+:\n/);
+  const body = next < 0 ? text.slice(start) : text.slice(start, start + 1 + next);
+  return [...body.matchAll(/^\s*- run: (.+)$/gm)].map((match) => match[1]);
+}
+
+function runSteps(commands: readonly string[], cwd: string, env: NodeJS.ProcessEnv) {
+  return commands.map((command) => spawnSync("bash", ["-e", "-c", command], { cwd, env, encoding: "utf8" }));
 }
 
 describe("examples/github-actions.yml", () => {
-  it("runs, command for command, against the emulator: plan, gate, summary, then apply of the saved plan", async () => {
+  it("runs, command for command, against the emulator: plan, gate, summary, apply of the saved plan, then the scheduled audit", async () => {
     // GIVEN a checkout with an S3 backend in its config, a state bucket, and the job's environment
     const project = copyProject(path.join(work, "checkout"));
     fs.writeFileSync(
       path.join(project, "root-access.config.json"),
-      JSON.stringify({ stacks: [{ name: "root-access", backend: { type: "s3", bucket: BUCKET } }] }),
+      JSON.stringify({
+        stacks: [
+          {
+            name: "root-access",
+            features: ["RootCredentialsManagement", "RootSessions"],
+            backend: { type: "s3", bucket: BUCKET },
+          },
+        ],
+      }),
     );
     await new S3Client({ ...clientConfig(emulator.environment()), forcePathStyle: true }).send(
       new CreateBucketCommand({ Bucket: BUCKET }),
@@ -53,7 +71,7 @@ describe("examples/github-actions.yml", () => {
     };
 
     // WHEN every `run:` step executes in order, as GitHub's bash would run it
-    const commands = workflowCommands();
+    const commands = [...jobCommands("plan"), ...jobCommands("apply")];
     expect(commands).toEqual([
       "npm ci --omit=dev",
       "npm run synth -- --hcl",
@@ -77,10 +95,25 @@ describe("examples/github-actions.yml", () => {
       "plan-gate: the plan keeps every organization, trusted service, policy type and delegated administrator.",
     );
     expect(fs.readFileSync(summaryFile, "utf8")).toContain(
-      "## Plan summary\n### Root access features\n- enable RootSessions\n### Organization\n- create aws_organizations_organization.organization\n- trust iam.amazonaws.com",
+      "## Plan summary\n### Root access features\n- enable RootCredentialsManagement\n- enable RootSessions\n### Organization\n- create aws_organizations_organization.organization\n- trust iam.amazonaws.com",
     );
     expect(fs.existsSync(path.join(project, "cdktf.out", "stacks", "root-access", "cdk.hcl"))).toBe(true);
-    expect(stripVTControlCharacters(outputs[8])).toContain("Apply complete! Resources: 3 added, 0 changed, 0 destroyed.");
-    expect((await readOrganizationState(emulator.environment())).rootAccess).toEqual({ enabledFeatures: ["RootSessions"] });
+    expect(stripVTControlCharacters(outputs[8])).toContain("Apply complete! Resources: 4 added, 0 changed, 0 destroyed.");
+    expect((await readOrganizationState(emulator.environment())).rootAccess).toEqual({
+      enabledFeatures: ["RootCredentialsManagement", "RootSessions"],
+    });
+
+    // WHEN a member account with a root password joins, and the scheduled audit job runs
+    const [member] = await seedMembers(emulator, emulator.environment(), ["passwordOnly"]);
+    const audit = jobCommands("audit");
+    expect(audit).toEqual([
+      "npm ci --omit=dev",
+      'npm run --silent root-credentials -- audit "$STACK" --markdown >> "$GITHUB_STEP_SUMMARY"',
+    ]);
+    const [install, report] = runSteps(audit, project, env);
+    // THEN the job fails on the audit step (exit 2), and the step summary names the account
+    expect(install.status).toBe(0);
+    expect(report.status).toBe(2);
+    expect(fs.readFileSync(summaryFile, "utf8")).toContain(`| ${member} | passwordOnly-0 | HAS ROOT CREDENTIALS | password |`);
   });
 });
