@@ -62,6 +62,11 @@ const programs = {
     options: { packages: "external" },
   },
   drift: { entry: "scripts/drift/main.ts", description: "the drift check of a stack", options: { packages: "external" } },
+  doctor: {
+    entry: "scripts/doctor/main.ts",
+    description: "whether centralized root access works in the organization",
+    options: { packages: "external" },
+  },
   "root-credentials": {
     entry: "scripts/root-credentials/main.ts",
     description: "audit, remove and recover member accounts' root credentials",
@@ -70,7 +75,7 @@ const programs = {
   start: {
     entry: "tools/start/main.ts",
     description: "npm start: the whole setup against the local emulator",
-    needs: ["main"],
+    needs: ["main", "doctor"],
     options: { packages: "external" },
   },
   emulator: { entry: "tools/emulator/main.ts", description: "the local AWS emulator", options: { packages: "external" } },

@@ -79,6 +79,7 @@ describe("examples/github-actions.yml", () => {
       'terraform -chdir="cdktf.out/stacks/$STACK" plan -input=false -out=tfplan',
       'terraform -chdir="cdktf.out/stacks/$STACK" show -json tfplan > plan.json',
       "npm run --silent plan-gate -- plan.json",
+      'npm run --silent doctor -- "$STACK" --before-apply',
       'npm run --silent plan-summary -- plan.json >> "$GITHUB_STEP_SUMMARY"',
       'terraform -chdir="cdktf.out/stacks/$STACK" init -input=false',
       'terraform -chdir="cdktf.out/stacks/$STACK" apply -input=false tfplan',
@@ -98,7 +99,8 @@ describe("examples/github-actions.yml", () => {
       "## Plan summary\n### Root access features\n- enable RootCredentialsManagement\n- enable RootSessions\n### Organization\n- create aws_organizations_organization.organization\n- trust iam.amazonaws.com",
     );
     expect(fs.existsSync(path.join(project, "cdktf.out", "stacks", "root-access", "cdk.hcl"))).toBe(true);
-    expect(stripVTControlCharacters(outputs[8])).toContain("Apply complete! Resources: 4 added, 0 changed, 0 destroyed.");
+    expect(outputs[6]).toContain("Centralized root access works here.");
+    expect(stripVTControlCharacters(outputs[9])).toContain("Apply complete! Resources: 4 added, 0 changed, 0 destroyed.");
     expect((await readOrganizationState(emulator.environment())).rootAccess).toEqual({
       enabledFeatures: ["RootCredentialsManagement", "RootSessions"],
     });
@@ -108,11 +110,14 @@ describe("examples/github-actions.yml", () => {
     const audit = jobCommands("audit");
     expect(audit).toEqual([
       "npm ci --omit=dev",
+      'npm run --silent doctor -- "$STACK"',
       'npm run --silent root-credentials -- audit "$STACK" --markdown >> "$GITHUB_STEP_SUMMARY"',
     ]);
-    const [install, report] = runSteps(audit, project, env);
-    // THEN the job fails on the audit step (exit 2), and the step summary names the account
+    const [install, diagnosis, report] = runSteps(audit, project, env);
+    // THEN the doctor finds nothing wrong, the job fails on the audit step (exit 2), and the step summary names the account
     expect(install.status).toBe(0);
+    expect(diagnosis.stdout).toContain("Centralized root access works here.");
+    expect(diagnosis.status).toBe(0);
     expect(report.status).toBe(2);
     expect(fs.readFileSync(summaryFile, "utf8")).toContain(`| ${member} | passwordOnly-0 | HAS ROOT CREDENTIALS | password |`);
   });

@@ -77,6 +77,19 @@ export function leastPrivilegePolicy(stack: StackConfig): PolicyDocument {
     ],
     Resource: "*",
   });
+  // npm run doctor, in the pipeline: which SCPs are attached where (reads only).
+  statements.push({
+    Sid: "ReadServiceControlPolicies",
+    Effect: "Allow",
+    Action: [
+      "organizations:ListPolicies",
+      "organizations:DescribePolicy",
+      "organizations:ListTargetsForPolicy",
+      "organizations:ListAccountsForParent",
+      "organizations:ListOrganizationalUnitsForParent",
+    ],
+    Resource: "*",
+  });
   if (stack.features.includes("RootCredentialsManagement")) {
     // npm run root-credentials -- audit, with the stack's settings: read-only sessions in any member account.
     statements.push(rootSessions("AuditMemberRootCredentials", ROOT_TASKS.audit, "all"));

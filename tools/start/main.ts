@@ -96,6 +96,10 @@ async function main(argv: readonly string[]): Promise<number> {
       log(describeFailure(plan));
       return EXIT_CODES.failed;
     }
+    const diagnosis = await step(`doctor for stack "${stack}"`, () => runDoctor(env, stack));
+    log();
+    log(diagnosis.stdout.trimEnd());
+    if (diagnosis.status !== 0) return EXIT_CODES.failed;
   }
   log();
   log("This ran against a local emulator, not AWS: nothing in any real account was touched.");
@@ -118,6 +122,15 @@ function synthesize(env: NodeJS.ProcessEnv, outdir: string): string[] {
   }
   const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8")) as { stacks: Record<string, unknown> };
   return Object.keys(manifest.stacks);
+}
+
+// npm run doctor for the stack, as an operator would run it next: what would stop central root sessions.
+function runDoctor(env: NodeJS.ProcessEnv, stack: string) {
+  return spawnSync(process.execPath, [path.join(projectRoot(), "build", "doctor.js"), stack], {
+    cwd: projectRoot(),
+    env,
+    encoding: "utf8",
+  });
 }
 
 function printSummary(

@@ -18,6 +18,14 @@ const READS = [
   "organizations:ListRoots",
 ];
 const DISABLES = ["iam:DisableOrganizationsRootCredentialsManagement", "iam:DisableOrganizationsRootSessions"];
+// npm run doctor's reads of SCPs and where they are attached.
+const SCP_READS = [
+  "organizations:ListPolicies",
+  "organizations:DescribePolicy",
+  "organizations:ListTargetsForPolicy",
+  "organizations:ListAccountsForParent",
+  "organizations:ListOrganizationalUnitsForParent",
+];
 
 describe("least-privilege policy", () => {
   it("create mode: creates the organization and its service-linked role, trusts services, never deletes by default", () => {
@@ -32,6 +40,7 @@ describe("least-privilege policy", () => {
         "iam:ListOrganizationsFeatures",
         "iam:EnableOrganizationsRootSessions",
         ...DISABLES,
+        ...SCP_READS,
       ].sort(),
     );
     expect(policy.Statement.find((s) => s.Sid === "CreateOrganizationsServiceLinkedRole")?.Condition).toEqual({
@@ -66,6 +75,7 @@ describe("least-privilege policy", () => {
         ...DISABLES,
         // RootCredentialsManagement: read-only root sessions for the audit
         "sts:AssumeRoot",
+        ...SCP_READS,
       ].sort(),
     );
   });
@@ -104,7 +114,7 @@ describe("least-privilege policy", () => {
   it("external mode: no organizations write at all", () => {
     expect(
       actionsOf({ organization: { mode: "external", id: "o-a1b2c3d4e5" } }).filter(
-        (a) => a.startsWith("organizations:") && !READS.includes(a),
+        (a) => a.startsWith("organizations:") && !READS.includes(a) && !SCP_READS.includes(a),
       ),
     ).toEqual([]);
   });

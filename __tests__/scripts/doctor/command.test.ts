@@ -1,0 +1,189 @@
+import { IAMClient, IAMServiceException, ListOrganizationsFeaturesCommand } from "@aws-sdk/client-iam";
+import {
+  DescribeOrganizationCommand,
+  DescribePolicyCommand,
+  ListAccountsForParentCommand,
+  ListAWSServiceAccessForOrganizationCommand,
+  ListDelegatedAdministratorsCommand,
+  ListOrganizationalUnitsForParentCommand,
+  ListPoliciesCommand,
+  ListTargetsForPolicyCommand,
+  OrganizationsClient,
+} from "@aws-sdk/client-organizations";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { mockClient } from "aws-sdk-client-mock";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { doctor } from "../../../scripts/doctor/command";
+
+const iam = mockClient(IAMClient);
+const organizations = mockClient(OrganizationsClient);
+const sts = mockClient(STSClient);
+
+const MANAGEMENT = "111111111111";
+const ROOT = "r-abcd";
+const OU = "ou-abcd-11111111";
+const CLASSIC = JSON.stringify({
+  Statement: [
+    {
+      Sid: "DenyRoot",
+      Effect: "Deny",
+      Action: "*",
+      Resource: "*",
+      Condition: { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::*:root" } },
+    },
+  ],
+});
+const EXEMPT = JSON.stringify({
+  Statement: [
+    {
+      Effect: "Deny",
+      Action: "*",
+      Resource: "*",
+      Condition: { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::*:root" }, Null: { "aws:AssumedRoot": "true" } },
+    },
+  ],
+});
+
+const projectRoot = fs.mkdtempSync(path.join(os.tmpdir(), "doctor-"));
+afterAll(() => fs.rmSync(projectRoot, { recursive: true, force: true }));
+
+/** A healthy organization (management credentials, all features, IAM trusted, RootSessions on) with these SCPs. */
+function organizationWith(policies: { id: string; name: string; content: string; target?: string }[]) {
+  sts.on(GetCallerIdentityCommand).resolves({ Account: MANAGEMENT });
+  organizations
+    .on(DescribeOrganizationCommand)
+    .resolves({ Organization: { Id: "o-a1b2c3d4e5", MasterAccountId: MANAGEMENT, FeatureSet: "ALL" } });
+  organizations
+    .on(ListAWSServiceAccessForOrganizationCommand)
+    .resolves({ EnabledServicePrincipals: [{ ServicePrincipal: "iam.amazonaws.com" }] });
+  iam.on(ListOrganizationsFeaturesCommand).resolves({ OrganizationId: "o-a1b2c3d4e5", EnabledFeatures: ["RootSessions"] });
+  organizations.on(ListPoliciesCommand).resolves({ Policies: policies.map((policy) => ({ Id: policy.id, Name: policy.name })) });
+  for (const policy of policies) {
+    organizations.on(DescribePolicyCommand, { PolicyId: policy.id }).resolves({ Policy: { Content: policy.content } });
+    organizations
+      .on(ListTargetsForPolicyCommand, { PolicyId: policy.id })
+      .resolves({ Targets: policy.target ? [{ TargetId: policy.target, Type: "ORGANIZATIONAL_UNIT", Name: "workloads" }] : [] });
+  }
+  organizations
+    .on(ListAccountsForParentCommand, { ParentId: OU })
+    .resolves({ Accounts: [{ Id: "222222222222" }, { Id: "333333333333" }] });
+  organizations.on(ListOrganizationalUnitsForParentCommand).resolves({ OrganizationalUnits: [] });
+}
+
+async function run(argv: string[] = []) {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const code = await doctor(
+    { argv, env: { AWS_REGION: "us-east-1" }, io: { stdout: (t) => stdout.push(t), stderr: (t) => stderr.push(t) } },
+    projectRoot,
+  );
+  return { code, stdout: stdout.join("\n"), stderr: stderr.join("\n") };
+}
+
+beforeEach(() => {
+  iam.reset();
+  organizations.reset();
+  sts.reset();
+});
+
+describe("npm run doctor", () => {
+  it("exits 0 when every check is ok, and reads no delegated administrators it does not need", async () => {
+    organizationWith([{ id: "p-exempt", name: "deny-root-exempt", content: EXEMPT, target: OU }]);
+    const { code, stdout } = await run();
+    expect(code).toBe(0);
+    expect(stdout).toContain("ok           credentials: account 111111111111 is the management account");
+    expect(stdout).toContain("ok           service control policies: no SCP denies central root sessions");
+    expect(stdout).toMatch(/Centralized root access works here\.$/);
+    expect(organizations.commandCalls(ListDelegatedAdministratorsCommand)).toHaveLength(0);
+  });
+
+  it("names a blocking SCP, where it is attached, how many accounts it covers, and the fix; exit 2", async () => {
+    organizationWith([
+      { id: "p-classic", name: "deny-root", content: CLASSIC, target: OU },
+      { id: "p-exempt", name: "deny-root-exempt", content: EXEMPT, target: OU },
+    ]);
+    const { code, stdout } = await run(["--json"]);
+    expect(code).toBe(2);
+    const { checks, summary } = JSON.parse(stdout);
+    expect(checks.filter((check: { status: string }) => check.status !== "ok")).toEqual([
+      {
+        check: "SCP p-classic deny-root",
+        status: "problem",
+        detail:
+          "denies every action of root sessions to member accounts' root users, without an aws:AssumedRoot exemption (DenyRoot); " +
+          "attached to organizational unit ou-abcd-11111111, covering 2 account(s)",
+        fix: expect.stringContaining('add "Null": { "aws:AssumedRoot": "true" }'),
+      },
+    ]);
+    expect(summary).toEqual({ ok: expect.any(Number), problems: 1, cannotTell: 0 });
+  });
+
+  it("reports a policy it cannot evaluate as cannot tell, never ok", async () => {
+    organizationWith([{ id: "p-odd", name: "odd", content: "{not json", target: ROOT }]);
+    organizations.on(ListAccountsForParentCommand, { ParentId: ROOT }).resolves({ Accounts: [{ Id: MANAGEMENT }] });
+    const { code, stdout } = await run();
+    expect(code).toBe(2);
+    expect(stdout).toContain("CANNOT TELL  SCP p-odd odd: cannot tell the policy is not valid JSON");
+  });
+
+  it("says what a member's credentials and missing prerequisites need", async () => {
+    organizationWith([]);
+    sts.on(GetCallerIdentityCommand).resolves({ Account: "444444444444" });
+    organizations.on(ListDelegatedAdministratorsCommand).resolves({ DelegatedAdministrators: [] });
+    organizations.on(ListAWSServiceAccessForOrganizationCommand).resolves({ EnabledServicePrincipals: [] });
+    iam
+      .on(ListOrganizationsFeaturesCommand)
+      .rejects(
+        new IAMServiceException({ name: "ServiceAccessNotEnabledException", $fault: "client", $metadata: {}, message: "no" }),
+      );
+    const { code, stdout } = await run();
+    expect(code).toBe(2);
+    expect(stdout).toContain("PROBLEM      credentials: account 444444444444 is neither the management account (111111111111)");
+    expect(stdout).toContain("PROBLEM      IAM trusted access: iam.amazonaws.com has no trusted access");
+    expect(stdout).toContain("PROBLEM      root access features: ListOrganizationsFeatures answered ServiceAccessNotEnabled");
+  });
+
+  it("turns an unreadable part into cannot tell and goes on", async () => {
+    organizationWith([]);
+    organizations.on(ListPoliciesCommand).rejects(Object.assign(new Error("denied"), { name: "AccessDeniedException" }));
+    const { code, stdout } = await run();
+    expect(code).toBe(2);
+    expect(stdout).toContain("CANNOT TELL  service control policies: the read failed (AccessDenied)");
+    expect(stdout).toContain("ok           root access features: enabled: RootSessions");
+  });
+
+  it("before an apply, does not count what the apply does, but still counts a blocking SCP", async () => {
+    // GIVEN an organization without IAM trusted access or features yet, under a classic root-deny SCP
+    organizationWith([{ id: "p-classic", name: "deny-root", content: CLASSIC, target: OU }]);
+    organizations.on(ListAWSServiceAccessForOrganizationCommand).resolves({ EnabledServicePrincipals: [] });
+    iam.on(ListOrganizationsFeaturesCommand).resolves({ EnabledFeatures: [] });
+    // WHEN the doctor runs before the apply
+    const { code, stdout } = await run(["--before-apply"]);
+    // THEN trusted access and the features are left to the apply, and the SCP is still the one problem
+    expect(code).toBe(2);
+    expect(stdout).toContain("ok           IAM trusted access: iam.amazonaws.com has no trusted access yet: the apply does this");
+    expect(stdout).toContain(
+      "ok           root access features: RootSessions not enabled (enabled: none) yet: the apply does this",
+    );
+    expect(stdout).toContain("PROBLEM      SCP p-classic deny-root");
+  });
+
+  it("before a create-mode stack's first apply, an account in no organization is fine", async () => {
+    sts.on(GetCallerIdentityCommand).resolves({ Account: MANAGEMENT });
+    organizations
+      .on(DescribeOrganizationCommand)
+      .rejects(Object.assign(new Error("none"), { name: "AWSOrganizationsNotInUseException" }));
+    expect((await run(["--before-apply"])).code).toBe(0);
+    expect((await run([])).code).toBe(2);
+  });
+
+  it("refuses a stray argument with one line and the usage", async () => {
+    const { code, stderr } = await run(["a", "b"]);
+    expect(code).toBe(1);
+    expect(stderr).toBe(
+      'doctor: unexpected argument "b"\nUsage: npm run doctor -- [<stack>] [--json] [--before-apply] (--help for more)',
+    );
+  });
+});
