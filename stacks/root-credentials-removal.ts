@@ -1,4 +1,4 @@
-import { DataResource, ITerraformDependable, TerraformSelf } from "cdktf";
+import { DataResource, Fn, ITerraformDependable, TerraformSelf } from "cdktf";
 import { Construct } from "constructs";
 import { SCRIPT_ENVIRONMENT } from "../scripts/root-access/contract";
 import type { RootCredentialsConfig } from "./config/schema";
@@ -75,7 +75,7 @@ export class RootCredentialsRemoval extends Construct {
           interpreter: ["node", props.scriptPath],
           command: "remove-root-credentials",
           environment: {
-            [SCRIPT_ENVIRONMENT.accounts]: '${join(",", self.triggers_replace.accounts)}',
+            [SCRIPT_ENVIRONMENT.accounts]: Fn.join(",", TerraformSelf.getAny("triggers_replace.accounts") as string[]),
             [SCRIPT_ENVIRONMENT.region]: TerraformSelf.getString("input.region"),
             [SCRIPT_ENVIRONMENT.roleArn]: TerraformSelf.getString("input.assume_role_arn"),
             [SCRIPT_ENVIRONMENT.stack]: props.stackName,
