@@ -1,9 +1,14 @@
-import { IAMClient } from "@aws-sdk/client-iam";
 import { STSClient } from "@aws-sdk/client-sts";
 import { CommandLineSpec, EXIT_CODES, Invocation, parseCommandLine, reportFailure } from "../../stacks/command-line";
 import { loadConfig } from "../../stacks/config/load";
 import type { StackConfig } from "../../stacks/config/schema";
-import { createOrganizationsClient, credentialsOf } from "../root-access/aws-clients";
+import {
+  createIamClient,
+  createOrganizationsClient,
+  credentialsOf,
+  endpointsFromEnvironment,
+  withSharedCredentials,
+} from "../root-access/aws-clients";
 import { explainAwsError } from "../root-access/errors";
 import { stackNamedIn } from "../stack-argument";
 import { Check, runChecks } from "./checks";
@@ -49,17 +54,17 @@ export async function doctor({ argv, env, io }: Invocation, projectRoot: string)
     // 2 means problems found, so a wrong command line is an error like any other.
     return Math.min(reportFailure(COMMAND_LINE, error, io), EXIT_CODES.failed);
   }
-  const settings = {
+  const settings = withSharedCredentials({
     region: stack.region,
     roleArn: stack.assumeRoleArn,
-    endpoints: { sts: env.AWS_ENDPOINT_URL_STS ?? env.AWS_ENDPOINT_URL },
-  };
+    endpoints: endpointsFromEnvironment(env),
+  });
   let checks: Check[];
   try {
     checks = await runChecks(
       {
         organizations: await createOrganizationsClient(settings),
-        iam: new IAMClient({ region: settings.region, credentials: credentialsOf(settings) }),
+        iam: createIamClient(settings),
         sts: new STSClient({ region: settings.region, credentials: credentialsOf(settings) }),
       },
       stack,

@@ -12,11 +12,27 @@ export interface ClientSettings {
   readonly region?: string;
   readonly roleArn?: string;
   readonly endpoints?: { readonly sts?: string };
+  /** Credentials resolved once and shared by several clients (see {@link withSharedCredentials}). */
+  readonly credentials?: CredentialProvider;
 }
 
-/** The credentials a client uses: the role's when one is set, else the SDK's default chain (undefined). */
+/** The credentials a client uses: shared ones, else the role's when one is set, else the SDK's default chain. */
 export function credentialsOf(settings: ClientSettings): CredentialProvider | undefined {
+  if (settings.credentials) return settings.credentials;
   return settings.roleArn ? assumedRole(settings.roleArn, settings.region, settings.endpoints?.sts) : undefined;
+}
+
+/** The same settings with the role assumed once for every client made from them (one sts:AssumeRole, not one each). */
+export function withSharedCredentials<T extends ClientSettings>(settings: T): T {
+  return { ...settings, credentials: credentialsOf(settings) };
+}
+
+/** The endpoints set in the environment, for messages about connections (the SDK reads them itself). */
+export function endpointsFromEnvironment(env: NodeJS.ProcessEnv): { readonly sts?: string; readonly organizations?: string } {
+  return {
+    sts: env.AWS_ENDPOINT_URL_STS ?? env.AWS_ENDPOINT_URL,
+    organizations: env.AWS_ENDPOINT_URL_ORGANIZATIONS ?? env.AWS_ENDPOINT_URL,
+  };
 }
 
 /**

@@ -3,7 +3,7 @@ import { CommandLineSpec, EXIT_CODES, Invocation, UsageError, parseCommandLine, 
 import { loadConfig } from "../../stacks/config/load";
 import type { StackConfig } from "../../stacks/config/schema";
 import { SynthError } from "../../stacks/errors";
-import { createOrganizationsClient } from "../root-access/aws-clients";
+import { createOrganizationsClient, endpointsFromEnvironment, withSharedCredentials } from "../root-access/aws-clients";
 import { ACCOUNT_ID_PATTERN } from "../root-access/contract";
 import { ScriptError, awsErrorCode, explainAwsError, wrongOrganization } from "../root-access/errors";
 import { MemberAccount, describeOrganization, listMemberAccounts } from "../root-access/organization-accounts";
@@ -80,7 +80,11 @@ export async function rootCredentials({ argv, env, io }: Invocation, projectRoot
     return Math.min(reportFailure(COMMAND_LINE, error, io), EXIT.failed);
   }
   const { stack } = request;
-  const clients = { region: stack.region, roleArn: stack.assumeRoleArn, endpoints: endpointsOf(env) };
+  const clients = withSharedCredentials({
+    region: stack.region,
+    roleArn: stack.assumeRoleArn,
+    endpoints: endpointsFromEnvironment(env),
+  });
   const log = (line: string) => io.stderr(`root-credentials: ${line}`);
   try {
     const organizations = await createOrganizationsClient(clients);
@@ -203,11 +207,4 @@ function explain(error: unknown): string {
   const known = explainAwsError(error, { operation: "Reading the organization's accounts" });
   if (known) return known;
   throw error;
-}
-
-function endpointsOf(env: NodeJS.ProcessEnv) {
-  return {
-    sts: env.AWS_ENDPOINT_URL_STS ?? env.AWS_ENDPOINT_URL,
-    organizations: env.AWS_ENDPOINT_URL_ORGANIZATIONS ?? env.AWS_ENDPOINT_URL,
-  };
 }
