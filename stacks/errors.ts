@@ -205,3 +205,17 @@ export const organizationCheck = {
     `(keeping every principal already listed), apply that stack, then plan this one again. (Or run "aws ` +
     `organizations enable-aws-service-access --service-principal iam.amazonaws.com" if no stack manages it.)`,
 };
+
+/** Plan-time checks of the root-user guardrail; `${...}` parts are terraform expressions, filled at plan time. */
+export const guardrailCheck = {
+  managementAccountTarget: () =>
+    `rootUserGuardrail.targets lists \${each.value}, the organization's management account, and service control ` +
+    `policies never apply to the management account: the guardrail would protect nothing there. Remove it from ` +
+    `targets; protect the management account's root user with MFA and by keeping its credentials unused.`,
+  scpNotEnabled: (expected: string) =>
+    `Organization ${expected} does not have the SERVICE_CONTROL_POLICY policy type enabled, which rootUserGuardrail ` +
+    `needs. In the stack that owns aws_organizations_organization, add "SERVICE_CONTROL_POLICY" to ` +
+    `enabled_policy_types (keeping every type already listed), apply that stack, then plan this one again. (Or run ` +
+    `"aws organizations enable-policy-type --root-id <root id> --policy-type SERVICE_CONTROL_POLICY" if no stack ` +
+    `manages it.)`,
+};

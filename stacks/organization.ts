@@ -3,7 +3,8 @@ import { OrganizationsOrganization } from "@cdktf/provider-aws/lib/organizations
 import { Fn, ITerraformDependable, Postcondition } from "cdktf";
 import { Construct } from "constructs";
 import type { OrganizationMode } from "./config/schema";
-import { organizationCheck } from "./errors";
+import { guardrailCheck, organizationCheck } from "./errors";
+import { SERVICE_CONTROL_POLICY } from "./root-user-guardrail-policy";
 
 /** The organization resource's address, in every mode that declares it. */
 export const ORGANIZATION_ADDRESS = "aws_organizations_organization.organization";
@@ -34,6 +35,12 @@ export interface OrganizationProps {
    * @default false - the organization has `prevent_destroy`, so a plan that would delete it fails and nothing is deleted
    */
   readonly allowDestroy?: boolean;
+  /**
+   * Whether the SERVICE_CONTROL_POLICY policy type must be enabled (the root-user guardrail is an SCP): "create"
+   * enables it, "adopt" adds it to the types enabled now, "external" checks it at plan time.
+   * @default false
+   */
+  readonly serviceControlPolicies?: boolean;
 }
 
 /**
@@ -41,7 +48,9 @@ export interface OrganizationProps {
  *
  * `aws_organizations_organization` manages `aws_service_access_principals` and `enabled_policy_types`
  * exclusively: whatever is not listed gets disabled, and disabling the SCP policy type detaches every SCP. So an
- * adopted organization lists what it has now (read at plan time) plus IAM, and its policy types as they are.
+ * adopted organization lists what it has now (read at plan time) plus IAM, and its policy types as they are (plus
+ * SERVICE_CONTROL_POLICY for the guardrail). A created one lists SERVICE_CONTROL_POLICY when the guardrail needs it
+ * and otherwise leaves its policy types alone, so a type enabled outside this stack is never disabled.
  */
 export class Organization extends Construct {
   /** The organization id (a token until plan or apply). */
@@ -55,20 +64,28 @@ export class Organization extends Construct {
    * refresh: a list of objects with `id`, `name` and `status`. Unknown until the organization exists.
    */
   readonly memberAccounts: string;
+  /** An expression (without `${}`) for the organization root's id. Unknown until the organization exists. */
+  readonly rootId: string;
+  /** An expression (without `${}`) for the management account's id. Unknown until the organization exists. */
+  readonly managementAccountId: string;
 
   constructor(scope: Construct, id: string, props: OrganizationProps) {
     super(scope, id);
     const extras = props.serviceAccessPrincipals ?? [];
+    const scp = props.serviceControlPolicies ?? false;
     if (props.mode === "create") {
       const organization = new OrganizationsOrganization(this, "organization", {
         featureSet: "ALL",
         awsServiceAccessPrincipals: [IAM_SERVICE_PRINCIPAL, ...extras.filter((p) => p !== IAM_SERVICE_PRINCIPAL)],
-        lifecycle: { preventDestroy: !props.allowDestroy },
+        enabledPolicyTypes: scp ? [SERVICE_CONTROL_POLICY] : undefined,
+        lifecycle: { preventDestroy: !props.allowDestroy, ignoreChanges: scp ? undefined : ["enabled_policy_types"] },
       });
       organization.overrideLogicalId("organization");
       this.organizationId = organization.id;
       this.ready = organization;
       this.memberAccounts = `${ORGANIZATION_ADDRESS}.non_master_accounts`;
+      this.rootId = `${ORGANIZATION_ADDRESS}.roots[0].id`;
+      this.managementAccountId = `${ORGANIZATION_ADDRESS}.master_account_id`;
       return;
     }
 
@@ -82,6 +99,12 @@ export class Organization extends Construct {
         condition: `\${contains(self.aws_service_access_principals, "${IAM_SERVICE_PRINCIPAL}")}`,
         errorMessage: organizationCheck.iamNotTrusted(expected),
       });
+      if (scp) {
+        checks.push({
+          condition: `\${contains(self.enabled_policy_types, "${SERVICE_CONTROL_POLICY}")}`,
+          errorMessage: guardrailCheck.scpNotEnabled(expected),
+        });
+      }
     }
     const current = new DataAwsOrganizationsOrganization(this, "current", { lifecycle: { postcondition: checks } });
     current.overrideLogicalId("current");
@@ -90,13 +113,17 @@ export class Organization extends Construct {
       this.organizationId = current.id;
       this.ready = current;
       this.memberAccounts = "data.aws_organizations_organization.current.non_master_accounts";
+      this.rootId = "data.aws_organizations_organization.current.roots[0].id";
+      this.managementAccountId = "data.aws_organizations_organization.current.master_account_id";
       return;
     }
 
     const organization = new OrganizationsOrganization(this, "organization", {
       featureSet: "ALL",
       awsServiceAccessPrincipals: Fn.sort(Fn.setunion(current.awsServiceAccessPrincipals, [[IAM_SERVICE_PRINCIPAL, ...extras]])),
-      enabledPolicyTypes: current.enabledPolicyTypes,
+      enabledPolicyTypes: scp
+        ? Fn.sort(Fn.setunion(current.enabledPolicyTypes, [[SERVICE_CONTROL_POLICY]]))
+        : current.enabledPolicyTypes,
       // Adopted organizations are never deleted by this stack, whatever allowOrganizationDestroy says.
       lifecycle: { preventDestroy: true },
     });
@@ -105,6 +132,8 @@ export class Organization extends Construct {
     this.organizationId = organization.id;
     this.ready = organization;
     this.memberAccounts = `${ORGANIZATION_ADDRESS}.non_master_accounts`;
+    this.rootId = `${ORGANIZATION_ADDRESS}.roots[0].id`;
+    this.managementAccountId = `${ORGANIZATION_ADDRESS}.master_account_id`;
   }
 }
 

@@ -10,6 +10,7 @@ import { IamDelegatedAdministrator } from "./iam-delegated-administrator";
 import { ORGANIZATION_ADDRESS, Organization } from "./organization";
 import { OrganizationDeletionCheck } from "./organization-deletion-check";
 import { RootCredentialsRemoval } from "./root-credentials-removal";
+import { RootUserGuardrail } from "./root-user-guardrail";
 import { FEATURE_RESOURCE_IDS, ScriptRootFeatures } from "./script-root-features";
 import { assetHashOf } from "./synth/asset-hash";
 
@@ -30,7 +31,8 @@ export interface RootAccessStackProps {
 
 /**
  * One organization: provider, state, the organization with IAM trusted access (created, adopted or checked),
- * optionally IAM's delegated administrator, and the root access features.
+ * optionally IAM's delegated administrator, the root access features, the removal of member accounts' root
+ * credentials and the root-user guardrail SCP.
  */
 export class RootAccessStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: RootAccessStackProps) {
@@ -49,6 +51,7 @@ export class RootAccessStack extends TerraformStack {
       organizationId: config.organization.id,
       serviceAccessPrincipals: config.organization.serviceAccessPrincipals,
       allowDestroy: config.allowOrganizationDestroy,
+      serviceControlPolicies: config.rootUserGuardrail !== undefined,
     });
     const ready: ITerraformDependable[] = [organization.ready];
 
@@ -100,6 +103,15 @@ export class RootAccessStack extends TerraformStack {
         dependsOn: [...ready, ...featureResources],
       });
 
+    const guardrail =
+      config.rootUserGuardrail &&
+      new RootUserGuardrail(this, "root-user-guardrail", {
+        targets: config.rootUserGuardrail.targets,
+        rootId: organization.rootId,
+        managementAccountId: organization.managementAccountId,
+        dependsOn: [organization.ready],
+      });
+
     new OrganizationDeletionCheck(this, "organization-deletion-check", {
       created: config.organization.mode === "create",
       allowDestroy: config.allowOrganizationDestroy,
@@ -108,7 +120,12 @@ export class RootAccessStack extends TerraformStack {
       scriptPath: script.path,
       region: config.region,
       assumeRoleArn: config.assumeRoleArn,
-      dependsOn: [...ready, ...featureResources, ...(removal ? [removal.resource] : [])],
+      dependsOn: [
+        ...ready,
+        ...featureResources,
+        ...(removal ? [removal.resource] : []),
+        ...(guardrail ? guardrail.resources : []),
+      ],
     });
 
     // Resources an earlier version of this stack may have left in state, which must be forgotten, never

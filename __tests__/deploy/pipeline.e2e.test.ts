@@ -93,7 +93,7 @@ describe("examples/github-actions.yml", () => {
 
     // THEN the gate passed, the summary says what the plan does, and root access is enabled
     expect(outputs[5]).toContain(
-      "plan-gate: the plan keeps every organization, trusted service, policy type and delegated administrator.",
+      "plan-gate: the plan keeps every organization, trusted service, policy type, delegated administrator and root-user guardrail.",
     );
     expect(fs.readFileSync(summaryFile, "utf8")).toContain(
       "## Plan summary\n### Root access features\n- enable RootCredentialsManagement\n- enable RootSessions\n### Organization\n- create aws_organizations_organization.organization\n- trust iam.amazonaws.com",

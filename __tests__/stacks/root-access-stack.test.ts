@@ -3,27 +3,9 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DataResource, Testing } from "cdktf";
 import * as path from "node:path";
 import { parseAppConfig } from "../../stacks/config/load";
-import type { StackConfig } from "../../stacks/config/schema";
 import { ConfigError, SynthError } from "../../stacks/errors";
 import { RootAccessStack } from "../../stacks/root-access-stack";
-
-type Json = Record<string, any>;
-
-/** Stands in for build/root-access.js: these tests only hash and reference the asset. */
-const SCRIPT_BUNDLE = path.join(__dirname, "..", "support", "fixtures", "root-access.js");
-
-function configWith(fields: Record<string, unknown> = {}): StackConfig {
-  return parseAppConfig({ stacks: [{ name: "root-access", ...fields }] }, "test").stacks[0];
-}
-
-function synth(fields: Record<string, unknown> = {}): string {
-  const config = configWith(fields);
-  return Testing.synth(new RootAccessStack(Testing.app(), config.name, { config, scriptBundle: SCRIPT_BUNDLE }));
-}
-
-function synthJson(fields: Record<string, unknown> = {}): Json {
-  return JSON.parse(synth(fields));
-}
+import { Json, SCRIPT_BUNDLE, configWith, synth, synthJson } from "../support/stack-synth";
 
 function featureResource(json: Json, id: string): Json {
   return json.resource.terraform_data[id];
@@ -80,18 +62,20 @@ describe("the organization", () => {
     expect(json).toHaveResourceWithProperties(OrganizationsOrganization, {
       feature_set: "ALL",
       aws_service_access_principals: ["iam.amazonaws.com"],
-      lifecycle: { prevent_destroy: true },
+      lifecycle: { prevent_destroy: true, ignore_changes: ["enabled_policy_types"] },
     });
     expect(Object.keys(JSON.parse(json).resource.aws_organizations_organization)).toEqual(["organization"]);
   });
 
   it("lets destroy delete it only when allowOrganizationDestroy is true", () => {
     const organization = synthJson({ allowOrganizationDestroy: true }).resource.aws_organizations_organization.organization;
-    expect(organization.lifecycle).toEqual({ prevent_destroy: false });
+    expect(organization.lifecycle.prevent_destroy).toBe(false);
   });
 
-  it("never manages policy types, so no SCP can be detached by this stack", () => {
-    expect(synthJson().resource.aws_organizations_organization.organization).not.toHaveProperty("enabled_policy_types");
+  it("leaves policy types alone without the guardrail, so a type enabled outside the stack is never disabled", () => {
+    const organization = synthJson().resource.aws_organizations_organization.organization;
+    expect(organization).not.toHaveProperty("enabled_policy_types");
+    expect(organization.lifecycle.ignore_changes).toEqual(["enabled_policy_types"]);
   });
 });
 

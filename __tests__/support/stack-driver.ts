@@ -24,6 +24,14 @@ interface StateResource {
 /** The stack name every scenario uses. */
 export const STACK = "e2e";
 
+/** One check of `npm run doctor -- --json`. */
+export interface DoctorCheck {
+  readonly check: string;
+  readonly status: "ok" | "problem" | "cannot tell";
+  readonly detail: string;
+  readonly fix?: string;
+}
+
 /**
  * One stack, driven the way users run it: synthesize a config with the real app, then real terraform in the
  * synthesized folder, against the emulator. Checks go through the AWS API, never through terraform's view.
@@ -118,6 +126,15 @@ export class StackDriver {
     const args = [path.join(PROJECT_ROOT, "build", "plan-gate.js"), planJson];
     const result = spawnSync(process.execPath, args, { encoding: "utf8", env: { ...this.env, ...credentials } });
     return { args: ["plan-gate", planJson], code: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
+  }
+
+  /** `npm run doctor -- e2e --json` (the built CLI) with this stack's config: its exit code and report. */
+  doctor(): { readonly code: number; readonly checks: readonly DoctorCheck[] } {
+    const args = [path.join(PROJECT_ROOT, "build", "doctor.js"), STACK, "--json"];
+    const configFile = path.join(this.dir, "root-access.config.json");
+    const result = spawnSync(process.execPath, args, { encoding: "utf8", env: { ...this.env, ROOT_ACCESS_CONFIG: configFile } });
+    if (result.status !== 0 && result.status !== 2) throw new Error(`doctor failed (exit ${result.status}):\n${result.stderr}`);
+    return { code: result.status, checks: (JSON.parse(result.stdout) as { checks: DoctorCheck[] }).checks };
   }
 
   /** `terraform apply` that must succeed. */

@@ -55,6 +55,8 @@ const ACTIONS = new Set(["no-op", "create", "read", "update", "delete", "forget"
 const READ_ATTRIBUTES: Record<string, Record<string, "list of strings" | "string" | "object">> = {
   aws_organizations_organization: { aws_service_access_principals: "list of strings", enabled_policy_types: "list of strings" },
   aws_organizations_delegated_administrator: { account_id: "string", service_principal: "string" },
+  aws_organizations_policy: { name: "string" },
+  aws_organizations_policy_attachment: { target_id: "string" },
   aws_iam_organizations_features: { enabled_features: "list of strings" },
   terraform_data: { triggers_replace: "object" },
 };

@@ -1,3 +1,4 @@
+import { ROOT_USER_GUARDRAIL_ATTACHMENT_ADDRESS, ROOT_USER_GUARDRAIL_NAME } from "../../stacks/root-user-guardrail-policy";
 import type { LiveOrganization } from "./live-organization";
 import { Plan, ResourceChange, valueText } from "./plan";
 
@@ -22,6 +23,8 @@ export interface Rule {
 
 const ORGANIZATION = "aws_organizations_organization";
 const DELEGATED_ADMINISTRATOR = "aws_organizations_delegated_administrator";
+const POLICY = "aws_organizations_policy";
+const POLICY_ATTACHMENT = "aws_organizations_policy_attachment";
 
 /** No organization is deleted or replaced. */
 export const organizationKept: Rule = {
@@ -68,6 +71,34 @@ export const delegatedAdministratorsKept: Rule = {
 };
 
 /**
+ * The root-user guardrail is neither deleted nor detached: without it, a member account's root user (whose
+ * password may be recovered by anyone with its mailbox) may act outside central root sessions again.
+ */
+export const rootUserGuardrailKept: Rule = {
+  name: "root-user-guardrail-kept",
+  description: `the SCP ${ROOT_USER_GUARDRAIL_NAME} is neither deleted nor detached`,
+  evaluate: (plan) =>
+    verdict(
+      "root-user-guardrail-kept",
+      plan.resourceChanges.filter((change) => !isNoOp(change) && isGuardrail(change)),
+      (change) => {
+        if (!change.actions.includes("delete")) return [];
+        const replaced = change.actions.includes("create") ? " (and made anew: replaced)" : "";
+        if (change.type === POLICY) return [`${change.address} would delete the SCP ${ROOT_USER_GUARDRAIL_NAME}${replaced}`];
+        return [
+          `${change.address} would detach ${ROOT_USER_GUARDRAIL_NAME} from ${valueText(change.before?.target_id)}${replaced}: ` +
+            "member accounts there would lose the guardrail on their root users",
+        ];
+      },
+    ),
+};
+
+function isGuardrail(change: ResourceChange): boolean {
+  if (change.type === POLICY) return (change.before ?? change.after)?.name === ROOT_USER_GUARDRAIL_NAME;
+  return change.type === POLICY_ATTACHMENT && change.address.startsWith(`${ROOT_USER_GUARDRAIL_ATTACHMENT_ADDRESS}[`);
+}
+
+/**
  * An organization the plan creates does not exist already. Creating one in an account that belongs to an
  * organization fails with AlreadyInOrganizationException: the state was lost, the organization was made outside
  * this stack, or an earlier apply created it but never got the reply (the SDK retried, and the retry failed).
@@ -104,6 +135,7 @@ export const RULES: readonly Rule[] = [
   trustedServicesKept,
   policyTypesKept,
   delegatedAdministratorsKept,
+  rootUserGuardrailKept,
 ];
 
 /** The changes that create an organization anew (not replacements, which organization-kept refuses). */

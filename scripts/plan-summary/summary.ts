@@ -1,3 +1,4 @@
+import { ROOT_USER_GUARDRAIL_ATTACHMENT_ADDRESS, ROOT_USER_GUARDRAIL_NAME } from "../../stacks/root-user-guardrail-policy";
 import { Plan, ResourceChange, valueText } from "../plan-gate/plan";
 
 const FEATURE_RESOURCE = "terraform_data";
@@ -5,6 +6,7 @@ const NATIVE_FEATURES = "aws_iam_organizations_features";
 const ORGANIZATION = "aws_organizations_organization";
 const DELEGATED_ADMINISTRATOR = "aws_organizations_delegated_administrator";
 const ROOT_CREDENTIALS = "terraform_data.root-credentials";
+const POLICY = "aws_organizations_policy";
 const IRREVERSIBLE = "irreversible except by password recovery: npm run root-credentials -- recover --account <id>";
 
 /** A short, human account of a saved plan, in Markdown (it reads as plain text too). */
@@ -33,6 +35,10 @@ export function summarizePlan(plan: Plan): string[] {
   lines.push("### Root credentials of member accounts");
   const removalLines = removals.flatMap(describeRemoval);
   lines.push(...(removalLines.length > 0 ? removalLines.map((line) => `- ${line}`) : ["- no change"]));
+
+  lines.push("### Root-user guardrail");
+  const guardrailLines = plan.resourceChanges.filter((change) => !isNoOp(change)).flatMap(describeGuardrail);
+  lines.push(...(guardrailLines.length > 0 ? guardrailLines.map((line) => `- ${line}`) : ["- no change"]));
 
   const destroyed = plan.resourceChanges.filter((change) => change.actions.includes("delete"));
   lines.push("### Destroyed");
@@ -95,17 +101,47 @@ function describeRemoval(change: ResourceChange): string[] {
   ];
 }
 
+// The SCP and its attachments: each attachment's key is the target as the config writes it ("root", an OU, an
+// account), and its target_id the id it resolves to (unknown before a new organization exists).
+function describeGuardrail(change: ResourceChange): string[] {
+  const removed = change.actions.includes("delete");
+  const replaced = removed && change.actions.includes("create") ? " (replaced)" : "";
+  if (change.type === POLICY && (change.before ?? change.after)?.name === ROOT_USER_GUARDRAIL_NAME) {
+    if (removed) return [`**delete the SCP ${ROOT_USER_GUARDRAIL_NAME}**${replaced}`];
+    return [
+      change.actions.includes("create")
+        ? `create the SCP ${ROOT_USER_GUARDRAIL_NAME}: member accounts' root users act only through central root sessions`
+        : `update the SCP ${ROOT_USER_GUARDRAIL_NAME}`,
+    ];
+  }
+  const prefix = `${ROOT_USER_GUARDRAIL_ATTACHMENT_ADDRESS}["`;
+  if (!change.address.startsWith(prefix) || !change.address.endsWith('"]')) return [];
+  const key = change.address.slice(prefix.length, -2);
+  const target = (values: Record<string, unknown> | null) =>
+    typeof values?.target_id === "string" && values.target_id !== key ? `${key} (${values.target_id})` : key;
+  if (removed) return [`**detach it from ${target(change.before)}**${replaced}`];
+  return change.actions.includes("create") ? [`attach it to ${target(change.after)}`] : [];
+}
+
 function describeOrganization(change: ResourceChange): string[] {
   if (change.actions.includes("delete"))
     return [`**${change.address} is ${change.actions.includes("create") ? "replaced" : "deleted"}**`];
   if (change.actions.includes("create")) {
-    return [`create ${change.address}`, ...strings(change.after?.aws_service_access_principals).map((p) => `trust ${p}`)];
+    return [
+      `create ${change.address}`,
+      ...strings(change.after?.aws_service_access_principals).map((p) => `trust ${p}`),
+      ...strings(change.after?.enabled_policy_types).map((type) => `enable the policy type ${type}`),
+    ];
   }
-  const before = strings(change.before?.aws_service_access_principals);
-  const after = strings(change.after?.aws_service_access_principals);
+  const added = (attribute: string) =>
+    strings(change.after?.[attribute]).filter((item) => !strings(change.before?.[attribute]).includes(item));
+  const dropped = (attribute: string) =>
+    strings(change.before?.[attribute]).filter((item) => !strings(change.after?.[attribute]).includes(item));
   return [
-    ...after.filter((p) => !before.includes(p)).map((p) => `trust ${p}`),
-    ...before.filter((p) => !after.includes(p)).map((p) => `**stop trusting ${p}**`),
+    ...added("aws_service_access_principals").map((p) => `trust ${p}`),
+    ...dropped("aws_service_access_principals").map((p) => `**stop trusting ${p}**`),
+    ...added("enabled_policy_types").map((type) => `enable the policy type ${type}`),
+    ...dropped("enabled_policy_types").map((type) => `**disable the policy type ${type}**`),
   ];
 }
 

@@ -90,6 +90,24 @@ export function leastPrivilegePolicy(stack: StackConfig): PolicyDocument {
     ],
     Resource: "*",
   });
+  if (stack.rootUserGuardrail) {
+    statements.push({
+      Sid: "ManageRootUserGuardrail",
+      Effect: "Allow",
+      Action: [
+        // The guardrail is an SCP: its policy type is enabled where the stack manages the organization.
+        ...(mode !== "external" ? ["organizations:EnablePolicyType"] : []),
+        "organizations:CreatePolicy",
+        "organizations:UpdatePolicy",
+        "organizations:AttachPolicy",
+        "organizations:ListTagsForResource",
+        // Taking it down (removed from the config, or a target dropped): the plan gate refuses such a plan.
+        "organizations:DetachPolicy",
+        "organizations:DeletePolicy",
+      ],
+      Resource: "*",
+    });
+  }
   if (stack.features.includes("RootCredentialsManagement")) {
     // npm run root-credentials -- audit, with the stack's settings: read-only sessions in any member account.
     statements.push(rootSessions("AuditMemberRootCredentials", ROOT_TASKS.audit, "all"));

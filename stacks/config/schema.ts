@@ -26,6 +26,10 @@ const ORGANIZATION_ID: Format = {
   pattern: ORGANIZATION_ID_PATTERN,
   expected: 'an organization id: "o-" and 10 to 32 lowercase letters or digits, for example "o-a1b2c3d4e5"',
 };
+const ORGANIZATIONAL_UNIT_ID: Format = {
+  pattern: /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/,
+  expected: 'an OU id: "ou-", 4 to 32 lowercase letters or digits, "-", 8 to 32 more, for example "ou-ab12-cd34ef56"',
+};
 const ACCOUNT_ID: Format = { pattern: /^\d{12}$/, expected: 'an AWS account id: 12 digits, for example "111122223333"' };
 const ROLE_ARN: Format = {
   pattern: ROLE_ARN_PATTERN,
@@ -170,6 +174,36 @@ const rootCredentialsSchema = strict({
   keep: ACCOUNT_LIST.default([]).meta({ description: "member account ids whose root credentials are never removed" }),
 });
 
+const GUARDRAIL_TARGET_EXPECTED =
+  '"root" (the organization root), an OU id such as "ou-ab12-cd34ef56", or a 12-digit member account id';
+const guardrailTarget = z
+  .string({ error: GUARDRAIL_TARGET_EXPECTED })
+  .refine((target) => target === "root" || ORGANIZATIONAL_UNIT_ID.pattern.test(target) || ACCOUNT_ID.pattern.test(target), {
+    error: GUARDRAIL_TARGET_EXPECTED,
+  });
+
+const rootUserGuardrailSchema = strict({
+  targets: uniqueList(guardrailTarget, "attach the guardrail once per target")
+    .min(1, { error: `at least one target: ${GUARDRAIL_TARGET_EXPECTED}` })
+    .superRefine((targets, context) => {
+      const root = targets.indexOf("root");
+      if (root >= 0 && targets.length > 1) {
+        context.addIssue(
+          onlyWith(
+            [root],
+            "on its own",
+            '"root" already covers every member account: list either "root" or the OUs and accounts to protect',
+          ),
+        );
+      }
+    })
+    .default(["root"])
+    .meta({
+      description:
+        'where the SCP is attached: ["root"] (every member account), or OU ids and member account ids; never the management account, which SCPs do not apply to',
+    }),
+});
+
 const WAIT_RANGE = `a whole number from 0 to ${MAX_SERVICE_ACCESS_WAIT_SECONDS}`;
 
 const stackSchema = strict({
@@ -204,6 +238,10 @@ const stackSchema = strict({
   rootCredentials: rootCredentialsSchema.optional().meta({
     description:
       'removes member accounts\' root credentials as code: { "remove": "all" | ["111122223333", ...], "keep": [...] }; needs "RootCredentialsManagement" in features',
+  }),
+  rootUserGuardrail: rootUserGuardrailSchema.optional().meta({
+    description:
+      'an SCP, org-root-access-deny-root-user, that denies member accounts\' root users every action outside central root sessions: { "targets": ["root"] | ["ou-...", "111122223333", ...] } (default ["root"]); enables the SERVICE_CONTROL_POLICY policy type ("create", "adopt") or needs it ("external")',
   }),
   serviceAccessWaitSeconds: z
     .int({ error: WAIT_RANGE })
@@ -347,7 +385,7 @@ function uniqueStateObjects(context: z.RefinementCtx, stacks: readonly unknown[]
   });
 }
 
-function onlyWith(path: string[], condition: string, remedy: string) {
+function onlyWith(path: PropertyKey[], condition: string, remedy: string) {
   return problem(path, { kind: "onlyWith", condition, remedy });
 }
 
@@ -385,6 +423,8 @@ export type OrganizationConfig = StackConfig["organization"];
 export type OrganizationMode = OrganizationConfig["mode"];
 /** Which member accounts' root credentials a stack removes. */
 export type RootCredentialsConfig = NonNullable<StackConfig["rootCredentials"]>;
+/** Where the root-user guardrail SCP is attached. */
+export type RootUserGuardrailConfig = NonNullable<StackConfig["rootUserGuardrail"]>;
 /** Who turns the features on: the bundled script through local-exec, or the provider's native resource. */
 export type Implementation = StackConfig["implementation"];
 /** Where Terraform keeps the stack's state. */

@@ -1,4 +1,5 @@
 import { analyseScp } from "../../../scripts/doctor/scp-analysis";
+import { ROOT_USER_GUARDRAIL_DOCUMENT } from "../../../stacks/root-user-guardrail-policy";
 
 const ROOT_PRINCIPAL = { StringLike: { "aws:PrincipalArn": ["arn:aws:iam::*:root"] } };
 const EXEMPTION = { Null: { "aws:AssumedRoot": "true" } };
@@ -17,6 +18,7 @@ describe("which SCPs block central root sessions", () => {
   it.each([
     ["Control Tower's root-user control without ExemptAssumeRoot", policy(CONTROL_TOWER), "blocks"],
     ["Control Tower's root-user control with ExemptAssumeRoot", policy(CONTROL_TOWER_EXEMPT), "ok"],
+    ["this project's root-user guardrail, org-root-access-deny-root-user", JSON.stringify(ROOT_USER_GUARDRAIL_DOCUMENT), "ok"],
     [
       "the classic form with ArnLike",
       policy(deny({ Action: "*", Condition: { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::*:root" } } })),

@@ -46,7 +46,8 @@ describe("npm run plan-gate", () => {
         "  PASS trusted-services-kept: no trusted service principal is removed",
         "  PASS policy-types-kept: no policy type is disabled",
         "  n/a  delegated-administrators-kept: no delegated administrator is deregistered",
-        "plan-gate: the plan keeps every organization, trusted service, policy type and delegated administrator.",
+        "  n/a  root-user-guardrail-kept: the SCP org-root-access-deny-root-user is neither deleted nor detached",
+        "plan-gate: the plan keeps every organization, trusted service, policy type, delegated administrator and root-user guardrail.",
         "",
       ].join("\n"),
     );

@@ -5,6 +5,7 @@ import {
   organizationCreatable,
   organizationKept,
   policyTypesKept,
+  rootUserGuardrailKept,
   trustedServicesKept,
 } from "../../../scripts/plan-gate/rules";
 
@@ -218,6 +219,74 @@ describe("delegated-administrators-kept", () => {
   });
 });
 
+describe("root-user-guardrail-kept", () => {
+  const POLICY = "aws_organizations_policy";
+  const ATTACHMENT = "aws_organizations_policy_attachment";
+  const guardrail = { name: "org-root-access-deny-root-user" };
+  const attachedTo = (target_id: string) => ({ policy_id: "p-guard", target_id });
+
+  it("passes creating, updating and attaching the guardrail", () => {
+    const result = rootUserGuardrailKept.evaluate(
+      plan(
+        { type: POLICY, address: `${POLICY}.root-user-guardrail`, actions: ["update"], before: guardrail, after: guardrail },
+        { type: ATTACHMENT, address: `${ATTACHMENT}.root-user-guardrail["root"]`, actions: ["create"], after: {} },
+      ),
+    );
+    expect(result.status).toBe("compliant");
+  });
+
+  it("fails deleting the guardrail and detaching it from a target, naming the target", () => {
+    // GIVEN a plan that drops the guardrail from an OU and deletes it
+    const result = rootUserGuardrailKept.evaluate(
+      plan(
+        { type: POLICY, address: `${POLICY}.root-user-guardrail`, actions: ["delete"], before: guardrail },
+        {
+          type: ATTACHMENT,
+          address: `${ATTACHMENT}.root-user-guardrail["ou-ab12-cd34ef56"]`,
+          actions: ["delete"],
+          before: attachedTo("ou-ab12-cd34ef56"),
+        },
+      ),
+    );
+    // THEN both are findings
+    expect(result).toEqual({
+      rule: "root-user-guardrail-kept",
+      status: "non-compliant",
+      findings: [
+        `${POLICY}.root-user-guardrail would delete the SCP org-root-access-deny-root-user`,
+        `${ATTACHMENT}.root-user-guardrail["ou-ab12-cd34ef56"] would detach org-root-access-deny-root-user from ` +
+          "ou-ab12-cd34ef56: member accounts there would lose the guardrail on their root users",
+      ],
+    });
+  });
+
+  it("fails a replacement, and leaves other policies and attachments to their owners", () => {
+    expect(
+      rootUserGuardrailKept.evaluate(
+        plan({
+          type: POLICY,
+          address: `${POLICY}.root-user-guardrail`,
+          actions: ["create", "delete"],
+          before: guardrail,
+          after: guardrail,
+        }),
+      ),
+    ).toMatchObject({ findings: [expect.stringContaining("(and made anew: replaced)")] });
+    expect(
+      rootUserGuardrailKept.evaluate(
+        plan(
+          { type: POLICY, address: `${POLICY}.other`, actions: ["delete"], before: { name: "team-scp" } },
+          { type: ATTACHMENT, address: `${ATTACHMENT}.other`, actions: ["delete"], before: attachedTo("r-ab12") },
+        ),
+      ).status,
+    ).toBe("not-applicable");
+  });
+
+  it("is one of the gate's rules", () => {
+    expect(RULES).toContain(rootUserGuardrailKept);
+  });
+});
+
 describe("reading the plan", () => {
   const SAVED = { format_version: "1.2", planned_values: { root_module: {} }, configuration: { root_module: {} } };
   const withChange = (change: Record<string, unknown>) => JSON.stringify({ ...SAVED, resource_changes: [change] });
@@ -295,7 +364,7 @@ describe("reading the plan", () => {
     const withData = plan({ type: ORG, mode: "data", actions: ["read"], after: {} });
     expect(withData.resourceChanges).toEqual([]);
     expect(RULES.map((rule) => rule.evaluate(withData).status)).toEqual(RULES.map(() => "not-applicable"));
-    expect(RULES).toHaveLength(5);
+    expect(RULES).toHaveLength(6);
   });
 
   it("reads the AWS provider's region and role, for reading the live organization as terraform would", () => {

@@ -60,6 +60,8 @@ describe("plan summary", () => {
       "- register account 111122223333 for iam.amazonaws.com",
       "### Root credentials of member accounts",
       "- no change",
+      "### Root-user guardrail",
+      "- no change",
       "### Destroyed",
       "- **terraform_data.root-credentials-management[0]**",
     ]);
@@ -74,6 +76,8 @@ describe("plan summary", () => {
       "### Delegated administrators",
       "- no change",
       "### Root credentials of member accounts",
+      "- no change",
+      "### Root-user guardrail",
       "- no change",
       "### Destroyed",
       "- nothing",
@@ -101,6 +105,69 @@ describe("plan summary", () => {
     expect(summary).toContain("- **aws_organizations_organization.organization is deleted**");
     expect(summary).toContain("- **stop trusting sso.amazonaws.com**");
     expect(summary).toContain("- **aws_organizations_organization.organization**");
+  });
+
+  it("names the guardrail, the policy type it needs and its targets, and calls out a detach or delete in bold", () => {
+    // GIVEN a plan that enables SCPs, creates the guardrail, attaches it to the root (id known) and an OU
+    const created = summarizePlan(
+      plan(
+        {
+          address: "aws_organizations_organization.organization",
+          type: "aws_organizations_organization",
+          actions: ["update"],
+          before: { enabled_policy_types: ["TAG_POLICY"] },
+          after: { enabled_policy_types: ["SERVICE_CONTROL_POLICY", "TAG_POLICY"] },
+        },
+        {
+          address: "aws_organizations_policy.root-user-guardrail",
+          type: "aws_organizations_policy",
+          actions: ["create"],
+          after: { name: "org-root-access-deny-root-user" },
+        },
+        {
+          address: 'aws_organizations_policy_attachment.root-user-guardrail["root"]',
+          type: "aws_organizations_policy_attachment",
+          actions: ["create"],
+          after: { target_id: "r-ab12" },
+        },
+        {
+          address: 'aws_organizations_policy_attachment.root-user-guardrail["ou-ab12-cd34ef56"]',
+          type: "aws_organizations_policy_attachment",
+          actions: ["create"],
+          after: { target_id: "ou-ab12-cd34ef56" },
+        },
+      ),
+    );
+    // THEN the summary says so in the operator's words
+    expect(created).toContain("- enable the policy type SERVICE_CONTROL_POLICY");
+    const guardrail = created.slice(created.indexOf("### Root-user guardrail"), created.indexOf("### Destroyed"));
+    expect(guardrail).toEqual([
+      "### Root-user guardrail",
+      "- create the SCP org-root-access-deny-root-user: member accounts' root users act only through central root sessions",
+      "- attach it to root (r-ab12)",
+      "- attach it to ou-ab12-cd34ef56",
+    ]);
+
+    // WHEN a later plan detaches it from the OU and deletes it
+    const removed = summarizePlan(
+      plan(
+        {
+          address: "aws_organizations_policy.root-user-guardrail",
+          type: "aws_organizations_policy",
+          actions: ["delete"],
+          before: { name: "org-root-access-deny-root-user" },
+        },
+        {
+          address: 'aws_organizations_policy_attachment.root-user-guardrail["ou-ab12-cd34ef56"]',
+          type: "aws_organizations_policy_attachment",
+          actions: ["delete"],
+          before: { target_id: "ou-ab12-cd34ef56" },
+        },
+      ),
+    );
+    // THEN both are in bold
+    expect(removed).toContain("- **delete the SCP org-root-access-deny-root-user**");
+    expect(removed).toContain("- **detach it from ou-ab12-cd34ef56**");
   });
 
   it("reads the native resource's feature list", () => {
@@ -132,7 +199,7 @@ describe("plan summary", () => {
         }),
       );
     const section = (summary: string[]) =>
-      summary.slice(summary.indexOf("### Root credentials of member accounts") + 1, summary.indexOf("### Destroyed"));
+      summary.slice(summary.indexOf("### Root credentials of member accounts") + 1, summary.indexOf("### Root-user guardrail"));
     const irreversible = "irreversible except by password recovery: npm run root-credentials -- recover --account <id>";
 
     it("names, by id, the accounts whose root credentials the apply removes, and says it is irreversible", () => {

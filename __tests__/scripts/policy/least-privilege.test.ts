@@ -139,6 +139,25 @@ describe("least-privilege policy", () => {
     expect(actionsOf({}).filter((a) => admin.includes(a))).toEqual([]);
   });
 
+  it("grants the guardrail's SCP calls only with the guardrail, and enables its policy type only where the stack manages the organization", () => {
+    const guardrail = [
+      "organizations:CreatePolicy",
+      "organizations:UpdatePolicy",
+      "organizations:AttachPolicy",
+      "organizations:ListTagsForResource",
+      "organizations:DetachPolicy",
+      "organizations:DeletePolicy",
+    ];
+    for (const mode of ["create", "adopt", "external"]) {
+      const organization = mode === "create" ? { mode } : { mode, id: "o-a1b2c3d4e5" };
+      const statement = policyFor({ organization, rootUserGuardrail: {} }).Statement.find(
+        (s) => s.Sid === "ManageRootUserGuardrail",
+      );
+      expect(statement?.Action).toEqual([...(mode === "external" ? [] : ["organizations:EnablePolicyType"]), ...guardrail]);
+      expect(actionsOf({ organization }).filter((a) => guardrail.includes(a) || a.endsWith("PolicyType"))).toEqual([]);
+    }
+  });
+
   it("enables only the configured features", () => {
     expect(actionsOf({ features: [] }).filter((a) => a.startsWith("iam:EnableOrganizations"))).toEqual([]);
   });

@@ -175,7 +175,7 @@ describe("invalid configurations fail with the key, the bad value and what is al
       what: "an unknown stack key",
       raw: stack({ feature: ["RootSessions"] }),
       message:
-        'stacks[0]: unknown key "feature"; allowed keys are name, organization, features, implementation, delegatedAdministratorAccountId, assumeRoleArn, region, allowOrganizationDestroy, backend, rootCredentials, serviceAccessWaitSeconds.',
+        'stacks[0]: unknown key "feature"; allowed keys are name, organization, features, implementation, delegatedAdministratorAccountId, assumeRoleArn, region, allowOrganizationDestroy, backend, rootCredentials, rootUserGuardrail, serviceAccessWaitSeconds.',
     },
     {
       what: "duplicate stack names",
