@@ -33,8 +33,9 @@ Exit codes: 0 identical, 1 different or the check could not run, 2 wrong usage.`
 /** A failure the user can act on: one line, no stack trace. */
 class CheckError extends Error {}
 
+/** @param {readonly string[]} argv @returns {number} */
 function main(argv) {
-  const unknown = argv.filter((arg) => arg !== "--keep" && arg !== "--help");
+  const unknown = argv.filter((/** @type {string} */ arg) => arg !== "--keep" && arg !== "--help");
   if (argv.includes("--help")) {
     process.stdout.write(`${HELP}\n`);
     return 0;
@@ -86,15 +87,18 @@ function main(argv) {
   }
 }
 
+/** @param {string} what */
 function step(what) {
   process.stderr.write(`check:cdktn: ${what}\n`);
 }
 
+/** @param {number} since */
 function seconds(since) {
   return `${((Date.now() - since) / 1000).toFixed(1)} s`;
 }
 
 // The project's own files: what git tracks when this is a clone, else everything but what installs and builds make.
+/** @param {string} copy */
 function copyProject(copy) {
   const listed = spawnSync("git", ["ls-files", "-z"], { cwd: PROJECT_ROOT, encoding: "utf8" });
   if (listed.status === 0 && listed.stdout.length > 0) {
@@ -112,6 +116,7 @@ function copyProject(copy) {
 
 // `cdktf` resolves to cdktn everywhere, @cdktf/provider-aws's peer dependency included. The lock file stays, so
 // npm changes only what the switch needs and everything else (the AWS SDK bundled in the script) is as pinned.
+/** @param {string} copy */
 function switchToCdktn(copy) {
   const file = path.join(copy, "package.json");
   const manifest = JSON.parse(fs.readFileSync(file, "utf8"));
@@ -121,6 +126,12 @@ function switchToCdktn(copy) {
   fs.writeFileSync(file, `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
+/**
+ * @param {string} cwd
+ * @param {string} command
+ * @param {readonly string[]} args
+ * @param {Record<string, string>} [env]
+ */
 function run(cwd, command, args, env = {}) {
   const result = spawnSync(command, args, { cwd, env: { ...process.env, ...env }, encoding: "utf8" });
   if (result.error) throw new CheckError(`could not run ${command}: ${result.error.message}`);
@@ -130,13 +141,20 @@ function run(cwd, command, args, env = {}) {
   }
 }
 
+/** @param {any} json @returns {any} */
 function withoutVersion(json) {
   const copy = structuredClone(json);
   if (copy["//"]?.metadata) delete copy["//"].metadata.version;
   return copy;
 }
 
-/** Paths where two JSON values differ, as "path: golden → synthesized". */
+/**
+ * Paths where two JSON values differ, as "path: golden → synthesized".
+ * @param {any} expected
+ * @param {any} actual
+ * @param {string} [at]
+ * @returns {string[]}
+ */
 function compare(expected, actual, at = "") {
   if (JSON.stringify(expected) === JSON.stringify(actual)) return [];
   const bothObjects = [expected, actual].every((value) => typeof value === "object" && value !== null);

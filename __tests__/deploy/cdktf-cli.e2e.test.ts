@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { stripVTControlCharacters } from "node:util";
 import { Emulator } from "../../tools/emulator/emulator";
 import { readOrganizationState } from "../../tools/emulator/organization-state";
 import { Terraform, providerMirror, requireTerraform, terraformEnvironment } from "../../tools/terraform/terraform";
@@ -21,9 +22,10 @@ afterAll(async () => {
   if (project) fs.rmSync(path.dirname(project), { recursive: true, force: true });
 });
 
-// `cdktf deploy` runs `terraform providers lock` after init, which always asks the registry: offline, with the
-// providers from a mirror, a pipeline must skip it.
-const DEPLOY = ["deploy", "--auto-approve", ...(providerMirror(process.env) ? ["--skip-provider-lock"] : [])];
+// `cdktf deploy`, `diff` and `plan` run `terraform providers lock` after init, which always asks the registry:
+// offline, with the providers from a mirror, a pipeline must skip it.
+const OFFLINE = providerMirror(process.env) ? ["--skip-provider-lock"] : [];
+const DEPLOY = ["deploy", "--auto-approve", ...OFFLINE];
 
 /** Runs `npx cdktf <args>` in the copy, as a pipeline does (CI=1, no TTY). */
 async function cdktf(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; output: string }> {
@@ -32,7 +34,7 @@ async function cdktf(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: nu
 }
 
 describe("the cdktf CLI path a pipeline uses", () => {
-  it("npx cdktf deploy --auto-approve enables root access, and a second deploy changes nothing", async () => {
+  it("npx cdktf deploy --auto-approve enables root access; a second deploy changes nothing and diff shows nothing", async () => {
     // GIVEN the project's default config and the emulator's environment
     const env = terraformEnvironment({ ...emulator.environment(), ROOT_ACCESS_CONFIG: "" }, project);
 
@@ -55,5 +57,10 @@ describe("the cdktf CLI path a pipeline uses", () => {
     const after = await emulator.calls();
     expect(after["iam:EnableOrganizationsRootSessions"]).toBe(again["iam:EnableOrganizationsRootSessions"]);
     expect(after["iam:ListOrganizationsFeatures"]).toBe(again["iam:ListOrganizationsFeatures"]);
+
+    // AND npx cdktf diff, as a reviewer runs it, reports nothing to change
+    const diffed = await cdktf(["diff", ...OFFLINE], env);
+    if (diffed.code !== 0) throw new Error(`cdktf diff exited ${diffed.code}:\n${diffed.output}`);
+    expect(stripVTControlCharacters(diffed.output)).toContain("No changes. Your infrastructure matches the configuration.");
   });
 });

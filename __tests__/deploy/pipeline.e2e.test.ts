@@ -10,6 +10,9 @@ import { requireTerraform, terraformEnvironment } from "../../tools/terraform/te
 import { copyProject } from "../support/project-copy";
 import { seedMembers } from "../support/root-users";
 import { PROJECT_ROOT } from "../support/paths";
+import { actionsNeedingPermission, writeCalls } from "../support/stack-driver";
+import { PolicyDocument, leastPrivilegePolicy, planPolicy } from "../../scripts/policy/least-privilege";
+import { loadConfig } from "../../stacks/config/load";
 
 const WORKFLOW = path.join(PROJECT_ROOT, "examples", "github-actions.yml");
 const BUCKET = "acme-org-root-access-state";
@@ -84,19 +87,51 @@ describe("examples/github-actions.yml", () => {
       'terraform -chdir="cdktf.out/stacks/$STACK" init -input=false',
       'terraform -chdir="cdktf.out/stacks/$STACK" apply -input=false tfplan',
     ]);
+    const planJob = jobCommands("plan");
+    // The provider lock file the plan job made, which the artifact carries to the apply job.
+    const lockFilePath = path.join(project, "cdktf.out", "stacks", "root-access", ".terraform.lock.hcl");
+    let lockFile = "";
     const outputs: string[] = [];
-    for (const command of commands) {
-      const result = spawnSync("bash", ["-e", "-c", command], { cwd: project, env, encoding: "utf8" });
-      outputs.push(result.stdout);
-      if (result.status !== 0) throw new Error(`step "${command}" exited ${result.status}:\n${result.stdout}\n${result.stderr}`);
+    const callsOf: Record<string, Record<string, number>> = {};
+    for (const [job, steps] of [
+      ["plan", planJob],
+      ["apply", commands.slice(planJob.length)],
+    ] as const) {
+      const before = await emulator.calls();
+      if (job === "apply") lockFile = fs.readFileSync(lockFilePath, "utf8");
+      for (const command of steps) {
+        const result = spawnSync("bash", ["-e", "-c", command], { cwd: project, env, encoding: "utf8" });
+        outputs.push(result.stdout);
+        if (result.status !== 0)
+          throw new Error(`step "${command}" exited ${result.status}:\n${result.stdout}\n${result.stderr}`);
+      }
+      const after = await emulator.calls();
+      callsOf[job] = Object.fromEntries(Object.entries(after).filter(([key, count]) => count > (before[key] ?? 0)));
     }
+
+    // THEN each job called only what its role's policy allows: the plan job's read-only one (npm run policy --
+    // --plan, no write to AWS), the apply job's full one (S3 state calls are checked by resource in the unit tests)
+    const config = loadConfig({
+      env: { ROOT_ACCESS_CONFIG: path.join(project, "root-access.config.json") },
+      projectRoot: project,
+    });
+    const [stack] = config.stacks;
+    const allowedBy = (document: PolicyDocument) => document.Statement.flatMap((statement) => statement.Action);
+    const notAllowed = (calls: Record<string, number>, document: PolicyDocument) =>
+      actionsNeedingPermission(calls).filter((action) => !action.startsWith("s3:") && !allowedBy(document).includes(action));
+    expect(notAllowed(callsOf.plan, planPolicy(stack))).toEqual([]);
+    expect(notAllowed(callsOf.apply, leastPrivilegePolicy(stack))).toEqual([]);
+    expect(Object.keys(writeCalls(callsOf.plan)).filter((call) => !call.startsWith("s3:"))).toEqual([]);
+    // AND the apply job's init kept the lock file the plan was made with
+    expect(lockFile).toContain('provider "registry.terraform.io/hashicorp/aws"');
+    expect(fs.readFileSync(lockFilePath, "utf8")).toBe(lockFile);
 
     // THEN the gate passed, the summary says what the plan does, and root access is enabled
     expect(outputs[5]).toContain(
       "plan-gate: the plan keeps every organization, trusted service, policy type, delegated administrator and root-user guardrail.",
     );
     expect(fs.readFileSync(summaryFile, "utf8")).toContain(
-      "## Plan summary\n### Root access features\n- enable RootCredentialsManagement\n- enable RootSessions\n### Organization\n- create aws_organizations_organization.organization\n- trust iam.amazonaws.com",
+      "## Plan summary: root-access\n### Root access features\n- enable RootCredentialsManagement\n- enable RootSessions\n### Organization\n- create aws_organizations_organization.organization\n- trust iam.amazonaws.com",
     );
     expect(fs.existsSync(path.join(project, "cdktf.out", "stacks", "root-access", "cdk.hcl"))).toBe(true);
     expect(outputs[6]).toContain("Centralized root access works here.");
@@ -113,7 +148,13 @@ describe("examples/github-actions.yml", () => {
       'npm run --silent doctor -- "$STACK"',
       'npm run --silent root-credentials -- audit "$STACK" --markdown >> "$GITHUB_STEP_SUMMARY"',
     ]);
+    const beforeAudit = await emulator.calls();
     const [install, diagnosis, report] = runSteps(audit, project, env);
+    const afterAudit = await emulator.calls();
+    const auditCalls = Object.fromEntries(Object.entries(afterAudit).filter(([key, count]) => count > (beforeAudit[key] ?? 0)));
+    // (the audit job assumes the plan job's read-only role: its root sessions are the audit task's)
+    expect(auditCalls).toHaveProperty(["sts:AssumeRoot"]);
+    expect(notAllowed(auditCalls, planPolicy(stack))).toEqual([]);
     // THEN the doctor finds nothing wrong, the job fails on the audit step (exit 2), and the step summary names the account
     expect(install.status).toBe(0);
     expect(diagnosis.stdout).toContain("Centralized root access works here.");

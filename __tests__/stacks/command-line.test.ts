@@ -6,6 +6,7 @@ import { drift } from "../../scripts/drift/command";
 import { planGate } from "../../scripts/plan-gate/command";
 import { planSummary } from "../../scripts/plan-summary/command";
 import { policy } from "../../scripts/policy/command";
+import type { PolicyDocument } from "../../scripts/policy/least-privilege";
 import { Invocation } from "../../stacks/command-line";
 
 // Every command keeps the same conventions (stacks/command-line.ts): --help prints the usage and exits 0, an
@@ -20,7 +21,7 @@ const COMMANDS: [string, Command, string, number][] = [
   ["synth", (invocation) => synth(invocation), "Usage: npm run synth [-- --hcl]", 2],
   ["plan-gate", (invocation) => planGate(invocation), "Usage: npm run plan-gate -- <plan.json>", 2],
   ["plan-summary", planSummary, "Usage: npm run plan-summary -- <plan.json>", 2],
-  ["policy", (invocation) => policy(invocation, root), "Usage: npm run policy -- [<stack>]", 2],
+  ["policy", (invocation) => policy(invocation, root), "Usage: npm run policy -- [<stack>] [--plan]", 2],
   // drift's 2 means drift, so its usage errors exit 1
   ["drift", (invocation) => drift(invocation, root), "Usage: npm run drift -- [<stack>]", 1],
 ];
@@ -72,5 +73,18 @@ describe("synth", () => {
       `CDKTF_OUTDIR names ${outdir}, but ${path.dirname(outdir)} does not exist. Create it, or point CDKTF_OUTDIR at a folder that can be created.`,
     ]);
     expect(fs.existsSync(path.join(root, "no"))).toBe(false);
+  });
+});
+
+describe("policy", () => {
+  it("prints the full policy by default and the plan job's read-only one with --plan", async () => {
+    const full = JSON.parse((await run((invocation) => policy(invocation, root), [])).stdout) as PolicyDocument;
+    const planOnly = await run((invocation) => policy(invocation, root), ["--plan"]);
+    expect(planOnly.code).toBe(0);
+    const plan = JSON.parse(planOnly.stdout) as PolicyDocument;
+    const actions = (document: PolicyDocument) => document.Statement.flatMap((statement) => statement.Action);
+    expect(actions(full)).toContain("organizations:CreateOrganization");
+    expect(actions(plan)).not.toContain("organizations:CreateOrganization");
+    expect(actions(plan)).toContain("organizations:DescribeOrganization");
   });
 });

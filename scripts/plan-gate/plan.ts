@@ -1,9 +1,12 @@
 import { TextFileError, readTextFile } from "../../stacks/text-file";
+import { SCRIPT_ENVIRONMENT } from "../root-access/contract";
 /** The part of `terraform show -json <planfile>` the rules read. */
 export interface Plan {
   readonly resourceChanges: readonly ResourceChange[];
   /** The AWS provider's settings, where the configuration gives them as constants. */
   readonly provider: ProviderSettings;
+  /** The stack's name as this project synthesized it (its provisioners hand it to the script); absent otherwise. */
+  readonly stackName?: string;
 }
 
 /** Where and as whom the plan's AWS provider acts, so the gate can read the live organization the same way. */
@@ -99,6 +102,7 @@ export function readPlan(text: string): Plan {
       return change.mode === "data" ? [] : [change];
     }),
     provider: providerSettings(raw.configuration),
+    stackName: stackNameOf(raw.configuration),
   };
 }
 
@@ -159,6 +163,23 @@ function providerSettings(configuration: unknown): ProviderSettings {
     region: constant(expressions.region),
     assumeRoleArn: isObject(assumeRole) ? constant(assumeRole.role_arn) : undefined,
   };
+}
+
+// configuration.root_module.resources[].provisioners[].expressions.environment.constant_value.ROOT_ACCESS_STACK:
+// every stack of this project has such a provisioner (the organization deletion check, at least).
+function stackNameOf(configuration: unknown): string | undefined {
+  const root = isObject(configuration) && isObject(configuration.root_module) ? configuration.root_module : {};
+  const resources = Array.isArray(root.resources) ? (root.resources as unknown[]) : [];
+  for (const resource of resources) {
+    const provisioners = isObject(resource) && Array.isArray(resource.provisioners) ? (resource.provisioners as unknown[]) : [];
+    for (const provisioner of provisioners) {
+      const expressions = isObject(provisioner) && isObject(provisioner.expressions) ? provisioner.expressions : {};
+      const environment = isObject(expressions.environment) ? expressions.environment.constant_value : undefined;
+      const name = isObject(environment) ? environment[SCRIPT_ENVIRONMENT.stack] : undefined;
+      if (typeof name === "string" && /^[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(name)) return name;
+    }
+  }
+  return undefined;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -8,7 +8,8 @@ const COMMAND_LINE: CommandLineSpec = {
   help: `Usage: npm run plan-summary -- <plan.json>
 
 A short account of a saved plan (plan.json: "terraform show -json <planfile>") in Markdown, for a pipeline's
-job summary: which root access features change, which trusted services and delegated administrators are added,
+job summary, under a heading with the stack's name (so several stacks can share one summary): which root
+access features change, which trusted services and delegated administrators are added,
 and whether anything is destroyed. A file that is not a saved plan it can read is refused (exit 1).`,
   positionals: { min: 1, max: 1 },
 };
@@ -23,7 +24,9 @@ export function planSummary({ argv, io }: Invocation): number {
     }
     const [file] = commandLine.positionals;
     try {
-      io.stdout(`## Plan summary\n${summarizePlan(readPlanFile(file)).join("\n")}`);
+      const plan = readPlanFile(file);
+      const title = plan.stackName === undefined ? "## Plan summary" : `## Plan summary: ${plan.stackName}`;
+      io.stdout(`${title}\n${summarizePlan(plan).join("\n")}`);
       return EXIT_CODES.ok;
     } catch (error) {
       if (!(error instanceof PlanUnreadable)) throw error;

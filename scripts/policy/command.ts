@@ -1,17 +1,22 @@
 import { CommandLineSpec, EXIT_CODES, Invocation, parseCommandLine, reportFailure } from "../../stacks/command-line";
 import { loadConfig } from "../../stacks/config/load";
 import { stackNamedIn } from "../stack-argument";
-import { leastPrivilegePolicy } from "./least-privilege";
+import { leastPrivilegePolicy, planPolicy } from "./least-privilege";
 
 const COMMAND_LINE: CommandLineSpec = {
   name: "policy",
-  synopsis: "Usage: npm run policy -- [<stack>]",
-  help: `Usage: npm run policy -- [<stack>]
+  synopsis: "Usage: npm run policy -- [<stack>] [--plan]",
+  help: `Usage: npm run policy -- [<stack>] [--plan]
 
 Prints, as JSON, the least-privilege IAM policy that running the stack needs (the stack may be left out when the
 configuration has only one). The configuration is read like the app reads it (ROOT_ACCESS_CONFIG, else
-root-access.config.json, else the defaults).`,
+root-access.config.json, else the defaults).
+
+Options:
+  --plan   the read-only policy of a pipeline's plan job: terraform plan, the plan gate, npm run doctor and the
+           root-credentials audit; no write to AWS but the state lock. The apply job needs the full policy.`,
   positionals: { min: 0, max: 1 },
+  options: { plan: { type: "boolean" } },
 };
 
 /** `npm run policy -- <stack>`; returns the exit code. */
@@ -23,7 +28,8 @@ export function policy({ argv, env, io }: Invocation, projectRoot: string): numb
       return EXIT_CODES.ok;
     }
     const stack = stackNamedIn(commandLine.positionals, loadConfig({ env, projectRoot }), "policy");
-    io.stdout(JSON.stringify(leastPrivilegePolicy(stack), null, 2));
+    const document = commandLine.values.plan === true ? planPolicy(stack) : leastPrivilegePolicy(stack);
+    io.stdout(JSON.stringify(document, null, 2));
     if (stack.assumeRoleArn) {
       io.stderr(
         `Note: the pipeline's own credentials need sts:AssumeRole on ${stack.assumeRoleArn}; the other statements ` +

@@ -25,6 +25,20 @@ const ORGANIZATION_READS = [
   "organizations:ListRoots",
 ];
 
+// npm run doctor, in the pipeline: which SCPs are attached where; terraform reads the guardrail the same way.
+const SERVICE_CONTROL_POLICY_READS: PolicyStatement = {
+  Sid: "ReadServiceControlPolicies",
+  Effect: "Allow",
+  Action: [
+    "organizations:ListPolicies",
+    "organizations:DescribePolicy",
+    "organizations:ListTargetsForPolicy",
+    "organizations:ListAccountsForParent",
+    "organizations:ListOrganizationalUnitsForParent",
+  ],
+  Resource: "*",
+};
+
 /**
  * The least-privilege policy for running one stack: organization reads, only the writes its mode performs, the
  * IAM root access actions its features need, the state bucket (and lock) when state is in S3, and
@@ -32,6 +46,30 @@ const ORGANIZATION_READS = [
  * DisableAWSServiceAccess or DisablePolicyType (this project never removes either), and
  * DeleteOrganization only for a created organization with allowOrganizationDestroy.
  */
+/**
+ * The read-only policy of a pipeline's plan job: what `terraform plan`, the plan gate, `npm run doctor` and
+ * the scheduled root-credentials audit read, and no write to AWS but the state lock (plan takes it). The apply
+ * job needs {@link leastPrivilegePolicy}.
+ */
+export function planPolicy(stack: StackConfig): PolicyDocument {
+  const reads = [
+    ...ORGANIZATION_READS,
+    // Terraform refreshes the features' state (native) and reads the registered delegated administrators (import).
+    "iam:ListOrganizationsFeatures",
+    ...(stack.delegatedAdministratorAccountId ? ["organizations:ListDelegatedAdministrators"] : []),
+    ...(stack.rootUserGuardrail ? ["organizations:ListTagsForResource"] : []),
+  ];
+  const statements: PolicyStatement[] = [
+    { Sid: "ReadOrganization", Effect: "Allow", Action: reads, Resource: "*" },
+    SERVICE_CONTROL_POLICY_READS,
+  ];
+  if (stack.features.includes("RootCredentialsManagement")) {
+    statements.push(rootSessions("AuditMemberRootCredentials", ROOT_TASKS.audit, "all"));
+  }
+  statements.push(...stateStatements(stack, "read"), ...assumeRoleStatements(stack));
+  return { Version: "2012-10-17", Statement: statements };
+}
+
 export function leastPrivilegePolicy(stack: StackConfig): PolicyDocument {
   const { mode } = stack.organization;
   const statements: PolicyStatement[] = [{ Sid: "ReadOrganization", Effect: "Allow", Action: ORGANIZATION_READS, Resource: "*" }];
@@ -77,19 +115,7 @@ export function leastPrivilegePolicy(stack: StackConfig): PolicyDocument {
     ],
     Resource: "*",
   });
-  // npm run doctor, in the pipeline: which SCPs are attached where (reads only).
-  statements.push({
-    Sid: "ReadServiceControlPolicies",
-    Effect: "Allow",
-    Action: [
-      "organizations:ListPolicies",
-      "organizations:DescribePolicy",
-      "organizations:ListTargetsForPolicy",
-      "organizations:ListAccountsForParent",
-      "organizations:ListOrganizationalUnitsForParent",
-    ],
-    Resource: "*",
-  });
+  statements.push(SERVICE_CONTROL_POLICY_READS);
   if (stack.rootUserGuardrail) {
     statements.push({
       Sid: "ManageRootUserGuardrail",
@@ -115,14 +141,36 @@ export function leastPrivilegePolicy(stack: StackConfig): PolicyDocument {
   if (stack.rootCredentials) {
     statements.push(rootSessions("RemoveMemberRootCredentials", ROOT_TASKS.delete, stack.rootCredentials.remove));
   }
+  statements.push(...stateStatements(stack), ...assumeRoleStatements(stack));
+  return { Version: "2012-10-17", Statement: statements };
+}
+
+// sts:AssumeRoot on the member accounts' root users, for one task policy only (the sts:TaskPolicyArn key).
+function rootSessions(
+  sid: string,
+  task: (typeof ROOT_TASKS)[keyof typeof ROOT_TASKS],
+  accounts: "all" | readonly string[],
+): PolicyStatement {
+  return {
+    Sid: sid,
+    Effect: "Allow",
+    Action: ["sts:AssumeRoot"],
+    Resource: accounts === "all" ? "arn:aws:iam::*:root" : accounts.map((id) => `arn:aws:iam::${id}:root`),
+    Condition: { StringEquals: { "sts:TaskPolicyArn": taskPolicyArn(task) } },
+  };
+}
+
+// The state object (read only for a plan, which never writes it) and its lock, which a plan takes too.
+function stateStatements(stack: StackConfig, access: "read" | "read-write" = "read-write"): PolicyStatement[] {
+  const statements: PolicyStatement[] = [];
   if (stack.backend.type === "s3") {
     const { bucket, key, useLockfile, dynamodbTable, region } = stack.backend;
     statements.push(
       { Sid: "ListStateBucket", Effect: "Allow", Action: ["s3:ListBucket"], Resource: `arn:aws:s3:::${bucket}` },
       {
-        Sid: "ReadWriteState",
+        Sid: access === "read" ? "ReadState" : "ReadWriteState",
         Effect: "Allow",
-        Action: ["s3:GetObject", "s3:PutObject"],
+        Action: access === "read" ? ["s3:GetObject"] : ["s3:GetObject", "s3:PutObject"],
         Resource: `arn:aws:s3:::${bucket}/${key}`,
       },
     );
@@ -143,23 +191,11 @@ export function leastPrivilegePolicy(stack: StackConfig): PolicyDocument {
       });
     }
   }
-  if (stack.assumeRoleArn) {
-    statements.push({ Sid: "AssumeDeployRole", Effect: "Allow", Action: ["sts:AssumeRole"], Resource: stack.assumeRoleArn });
-  }
-  return { Version: "2012-10-17", Statement: statements };
+  return statements;
 }
 
-// sts:AssumeRoot on the member accounts' root users, for one task policy only (the sts:TaskPolicyArn key).
-function rootSessions(
-  sid: string,
-  task: (typeof ROOT_TASKS)[keyof typeof ROOT_TASKS],
-  accounts: "all" | readonly string[],
-): PolicyStatement {
-  return {
-    Sid: sid,
-    Effect: "Allow",
-    Action: ["sts:AssumeRoot"],
-    Resource: accounts === "all" ? "arn:aws:iam::*:root" : accounts.map((id) => `arn:aws:iam::${id}:root`),
-    Condition: { StringEquals: { "sts:TaskPolicyArn": taskPolicyArn(task) } },
-  };
+function assumeRoleStatements(stack: StackConfig): PolicyStatement[] {
+  return stack.assumeRoleArn
+    ? [{ Sid: "AssumeDeployRole", Effect: "Allow", Action: ["sts:AssumeRole"], Resource: stack.assumeRoleArn }]
+    : [];
 }

@@ -367,6 +367,33 @@ describe("reading the plan", () => {
     expect(RULES).toHaveLength(6);
   });
 
+  it("reads the stack's name from the environment its provisioners hand the script, for the summary's heading", () => {
+    const provisioned = (name: unknown) =>
+      readPlan(
+        JSON.stringify({
+          format_version: "1.2",
+          planned_values: {},
+          configuration: {
+            root_module: {
+              resources: [
+                { address: "aws_organizations_organization.organization" },
+                {
+                  address: "terraform_data.organization-deletion-check",
+                  provisioners: [
+                    { type: "local-exec", expressions: { environment: { constant_value: { ROOT_ACCESS_STACK: name } } } },
+                  ],
+                },
+              ],
+            },
+          },
+        }),
+      ).stackName;
+    expect(provisioned("prod-eu")).toBe("prod-eu");
+    // a value that is not a stack name (it would go into Markdown) is not used
+    expect(provisioned("# injected\n- line")).toBeUndefined();
+    expect(provisioned(undefined)).toBeUndefined();
+  });
+
   it("reads the AWS provider's region and role, for reading the live organization as terraform would", () => {
     const configuration = {
       provider_config: {

@@ -1,5 +1,5 @@
 import { parseAppConfig } from "../../../stacks/config/load";
-import { leastPrivilegePolicy } from "../../../scripts/policy/least-privilege";
+import { leastPrivilegePolicy, planPolicy } from "../../../scripts/policy/least-privilege";
 import { pick, seededRandom } from "../../support/mutations";
 
 function policyFor(fields: Record<string, unknown>) {
@@ -237,5 +237,53 @@ describe("least privilege never widens, whatever the state key", () => {
     expect(() => policyFor({ backend: { type: "s3", bucket: "acme-tfstate", key: "*" } })).toThrow(
       'stacks[0].backend.key: "*" is not an S3 key such as "org-root-access/prod.tfstate": letters, digits and !_.\'()- in parts joined by "/" (no "*", "?" or "$", which an IAM policy would read as wildcards or variables).',
     );
+  });
+});
+
+describe("the plan job's read-only policy (npm run policy -- --plan)", () => {
+  const WRITE = /:(Enable|Disable|Create|Delete|Register|Deregister|Update|Attach|Detach|Put|Tag|Untag|Move|Remove|Leave)/;
+  const everything = {
+    features: ["RootCredentialsManagement", "RootSessions"],
+    delegatedAdministratorAccountId: "111122223333",
+    rootCredentials: { remove: "all" },
+    rootUserGuardrail: {},
+    assumeRoleArn: "arn:aws:iam::111122223333:role/Planner",
+    backend: { type: "s3", bucket: "acme-tfstate", dynamodbTable: "tf-locks" },
+  };
+
+  it.each(["create", "adopt", "external"])(
+    "writes nothing to AWS in %s mode, whatever the stack enables, but the state lock",
+    (mode) => {
+      // GIVEN a stack that uses every setting
+      const organization = mode === "create" ? { mode } : { mode, id: "o-a1b2c3d4e5" };
+      const stack = parseAppConfig({ stacks: [{ name: "root-access", ...everything, organization }] }, "test").stacks[0];
+      // WHEN the plan policy is made
+      const statements = planPolicy(stack).Statement;
+      // THEN no AWS write is allowed, except the state lock's, and the state object is only read
+      const writes = statements.flatMap((s) =>
+        s.Action.filter((action) => WRITE.test(action)).map((action) => `${s.Sid} ${action}`),
+      );
+      expect(writes).toEqual([
+        "StateLockFile s3:PutObject",
+        "StateLockFile s3:DeleteObject",
+        "StateLockTable dynamodb:PutItem",
+        "StateLockTable dynamodb:DeleteItem",
+      ]);
+      expect(statements.find((s) => s.Sid === "ReadState")).toMatchObject({
+        Action: ["s3:GetObject"],
+        Resource: "arn:aws:s3:::acme-tfstate/org-root-access/root-access.tfstate",
+      });
+      // AND root sessions only for the audit task, never for removal
+      expect(statements.filter((s) => s.Action.includes("sts:AssumeRoot")).map((s) => s.Condition)).toEqual([
+        { StringEquals: { "sts:TaskPolicyArn": "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials" } },
+      ]);
+    },
+  );
+
+  it("is a subset of the apply policy's reads", () => {
+    const stack = parseAppConfig({ stacks: [{ name: "root-access", ...everything }] }, "test").stacks[0];
+    const apply = leastPrivilegePolicy(stack).Statement.flatMap((s) => s.Action);
+    const plan = planPolicy(stack).Statement.flatMap((s) => s.Action);
+    expect(plan.filter((action) => !apply.includes(action))).toEqual([]);
   });
 });
