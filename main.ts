@@ -15,15 +15,18 @@ const SCRIPT_BUNDLE = path.join(__dirname, "root-access.js");
 
 const COMMAND_LINE: CommandLineSpec = {
   name: "synth",
-  synopsis: "Usage: npm run synth [-- --hcl]",
-  help: `Usage: npm run synth [-- --hcl]
+  synopsis: "Usage: npm run synth [-- --hcl] [--quiet]",
+  help: `Usage: npm run synth [-- --hcl] [--quiet]
 
 Synthesizes one Terraform stack per organization in the configuration (ROOT_ACCESS_CONFIG, else
-root-access.config.json, else the defaults) into cdktf.out/stacks/<name> (CDKTF_OUTDIR moves cdktf.out).
+root-access.config.json, else the defaults) into cdktf.out/stacks/<name> (CDKTF_OUTDIR moves cdktf.out), and
+prints one line per stack generated. Terraform is not needed to synthesize: without it, synth warns that plan and
+apply will need it; a terraform that is too old fails synth.
 
   --hcl       also write cdk.hcl, an HCL copy for people to review (terraform keeps reading cdk.tf.json)
+  --quiet     print nothing but warnings and errors
   -h, --help  this text`,
-  options: { hcl: { type: "boolean" } },
+  options: { hcl: { type: "boolean" }, quiet: { type: "boolean" } },
   positionals: { min: 0, max: 0 },
 };
 
@@ -51,9 +54,17 @@ export async function synth({ argv, env, io }: Invocation): Promise<number> {
     const stacks = config.stacks.map(
       (stack) => new RootAccessStack(app, stack.name, { config: stack, scriptBundle: SCRIPT_BUNDLE }),
     );
-    await terraformChecked;
+    const terraform = await terraformChecked;
     app.synth();
     if (commandLine.values.hcl) writeReviewHcl(app, stacks);
+    if (terraform.status === "not-installed") io.stderr(`synth: ${terraform.warning}`);
+    if (commandLine.values.quiet !== true) {
+      for (const stack of config.stacks) {
+        const folder = path.relative(process.cwd(), path.join(outdir, "stacks", stack.name)) || ".";
+        const files = ["cdk.tf.json", ...(commandLine.values.hcl ? ["cdk.hcl"] : [])].join(" and ");
+        io.stdout(`synth: stack ${stack.name}: ${files} in ${folder}`);
+      }
+    }
     return EXIT_CODES.ok;
   } catch (error) {
     return reportFailure(COMMAND_LINE, error, io);

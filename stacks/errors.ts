@@ -106,6 +106,15 @@ export function terraformMissing(binary: string, cause: unknown, minimum: string
   );
 }
 
+/** No terraform at all: synth goes on, and says what plan and apply will need. */
+export function terraformNotInstalled(binary: string, minimum: string, forLockfile: boolean): string {
+  return (
+    `warning: "${binary}" is not on PATH. The stacks are synthesized; terraform plan and apply of them need ` +
+    `Terraform ${minimum} or newer${forLockfile ? " (S3 state locking with use_lockfile)" : ""} on PATH (or ` +
+    `TERRAFORM_BINARY_NAME naming it).`
+  );
+}
+
 /** The terraform on PATH is older than the synthesized stacks need. */
 export function terraformTooOld(binary: string, found: string, minimum: string, forLockfile: boolean): SynthError {
   return new SynthError(

@@ -18,7 +18,7 @@ afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 type Command = (invocation: Invocation) => Promise<number> | number;
 
 const COMMANDS: [string, Command, string, number][] = [
-  ["synth", (invocation) => synth(invocation), "Usage: npm run synth [-- --hcl]", 2],
+  ["synth", (invocation) => synth(invocation), "Usage: npm run synth [-- --hcl] [--quiet]", 2],
   ["plan-gate", (invocation) => planGate(invocation), "Usage: npm run plan-gate -- <plan.json>", 2],
   ["plan-summary", planSummary, "Usage: npm run plan-summary -- <plan.json>", 2],
   ["policy", (invocation) => policy(invocation, root), "Usage: npm run policy -- [<stack>] [--plan]", 2],

@@ -38,6 +38,29 @@ describe("npm run synth", () => {
     const result = run(process.execPath, ["build/main.js", "--hcl"], PROJECT_ROOT, { CDKTF_OUTDIR: outdir });
     expect(result.stderr).toBe("");
     stackDir = path.join(outdir, "stacks", "root-access");
+    synthOutput = result.stdout;
+  });
+  let synthOutput: string;
+
+  it("says which stacks it generated and where, one line each", () => {
+    expect(synthOutput).toBe(`synth: stack root-access: cdk.tf.json and cdk.hcl in ${path.relative(PROJECT_ROOT, stackDir)}\n`);
+  });
+
+  it("with --quiet prints nothing, and without terraform on PATH only warns that plan and apply need it", () => {
+    // GIVEN a PATH with node only
+    const bin = tempDir();
+    fs.symlinkSync(process.execPath, path.join(bin, "node"));
+    const quietOut = path.join(tempDir(), "cdktf.out");
+    // WHEN synth runs quietly
+    const result = run(process.execPath, ["build/main.js", "--quiet"], PROJECT_ROOT, { CDKTF_OUTDIR: quietOut, PATH: bin });
+    // THEN the stack is written, stdout is empty, and stderr is the one warning
+    expect(result.status).toBe(0);
+    expect(fs.existsSync(path.join(quietOut, "stacks", "root-access", "cdk.tf.json"))).toBe(true);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toBe(
+      'synth: warning: "terraform" is not on PATH. The stacks are synthesized; terraform plan and apply of them need ' +
+        "Terraform 1.7 or newer on PATH (or TERRAFORM_BINARY_NAME naming it).\n",
+    );
   });
 
   it("writes the stack folder with cdk.tf.json and the bundled script at the path the provisioners use", () => {
@@ -84,6 +107,20 @@ describe("npm run synth", () => {
     const terraform = new Terraform(stackDir, process.env, tempDir());
     await terraform.ok(["init", "-backend=false", "-input=false"]);
     expect((await terraform.ok(["validate"])).stdout).toContain("The configuration is valid.");
+  });
+
+  it("writes a review copy that terraform itself accepts, with no deprecated quoted references or keywords", async () => {
+    // GIVEN the review copy as the only configuration of a folder
+    requireTerraform();
+    const folder = tempDir();
+    fs.writeFileSync(path.join(folder, "main.tf"), fs.readFileSync(path.join(stackDir, "cdk.hcl")));
+    const terraform = new Terraform(folder, process.env, tempDir());
+    // WHEN terraform validates it
+    await terraform.ok(["init", "-backend=false", "-input=false"]);
+    const validated = await terraform.ok(["validate"]);
+    // THEN it is valid, without warnings
+    expect(validated.stdout).toContain("The configuration is valid.");
+    expect(`${validated.stdout}${validated.stderr}`).not.toMatch(/deprecated|Warning/i);
   });
 });
 

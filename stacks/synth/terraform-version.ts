@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import type { StackConfig } from "../config/schema";
-import { terraformMissing, terraformTooOld } from "../errors";
+import { terraformMissing, terraformNotInstalled, terraformTooOld } from "../errors";
 import requirements from "./terraform-requirements.json";
 
 /** The oldest Terraform the synthesized stacks work with: `removed` blocks need it. (.ci/run reads the same file.) */
@@ -27,16 +27,24 @@ export interface TerraformVersionOptions {
 export async function checkTerraformVersion(
   stacks: readonly StackConfig[],
   options: TerraformVersionOptions = {},
-): Promise<void> {
+): Promise<TerraformCheck> {
   const binary = options.binary ?? (process.env.TERRAFORM_BINARY_NAME || "terraform");
-  const output = await versionOutput(binary, options.cacheFile);
-  const found = /v?(\d+)\.(\d+)\.(\d+)/.exec(output);
   const needsLockfile = stacks.some((stack) => stack.backend.type === "s3" && stack.backend.useLockfile);
   const minimum = needsLockfile ? MIN_TERRAFORM_FOR_S3_LOCKFILE : MIN_TERRAFORM;
+  const output = await versionOutput(binary, options.cacheFile, minimum);
+  if (output === undefined) return { status: "not-installed", warning: terraformNotInstalled(binary, minimum, needsLockfile) };
+  const found = /v?(\d+)\.(\d+)\.(\d+)/.exec(output);
   if (!found || !isAtLeast(`${found[1]}.${found[2]}`, minimum)) {
     throw terraformTooOld(binary, found?.[0] ?? output.trim(), minimum, needsLockfile);
   }
+  return { status: "ok" };
 }
+
+/**
+ * What the check found: a terraform new enough, or none at all. Synthesizing needs no terraform, so a missing
+ * one is a warning (plan and apply will need it); one that is present but too old, or cannot run, fails synth.
+ */
+export type TerraformCheck = { readonly status: "ok" } | { readonly status: "not-installed"; readonly warning: string };
 
 /** True when version "major.minor" is `minimum` ("major.minor") or newer. */
 export function isAtLeast(version: string, minimum: string): boolean {
@@ -45,7 +53,8 @@ export function isAtLeast(version: string, minimum: string): boolean {
   return major > minMajor || (major === minMajor && minor >= minMinor);
 }
 
-async function versionOutput(binary: string, cacheFile: string | undefined): Promise<string> {
+// `terraform version`'s output; undefined when there is no such program (not on PATH, or no such file).
+async function versionOutput(binary: string, cacheFile: string | undefined, minimum: string): Promise<string | undefined> {
   const key = cacheFile && binaryFingerprint(binary);
   const cache: Record<string, string> = key ? readCache(cacheFile) : {};
   if (key && key in cache) return cache[key];
@@ -53,7 +62,8 @@ async function versionOutput(binary: string, cacheFile: string | undefined): Pro
   try {
     ({ stdout: output } = await promisify(execFile)(binary, ["version"], { encoding: "utf8", env: process.env }));
   } catch (error) {
-    throw terraformMissing(binary, error, MIN_TERRAFORM);
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw terraformMissing(binary, error, minimum);
   }
   if (key) writeCache(cacheFile, { ...cache, [key]: output });
   return output;

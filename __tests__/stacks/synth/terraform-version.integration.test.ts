@@ -23,8 +23,8 @@ const s3 = parseAppConfig({ stacks: [{ name: "a", backend: { type: "s3", bucket:
 
 describe("the terraform version check at synth", () => {
   it("accepts 1.7 for local state and 1.10 for S3 state with a lock file", async () => {
-    await expect(checkTerraformVersion(local, { binary: terraformPrinting("1.7.0") })).resolves.toBeUndefined();
-    await expect(checkTerraformVersion(s3, { binary: terraformPrinting("1.10.5") })).resolves.toBeUndefined();
+    await expect(checkTerraformVersion(local, { binary: terraformPrinting("1.7.0") })).resolves.toEqual({ status: "ok" });
+    await expect(checkTerraformVersion(s3, { binary: terraformPrinting("1.10.5") })).resolves.toEqual({ status: "ok" });
   });
 
   it("fails on a terraform without removed blocks, naming the version and what to do", async () => {
@@ -41,9 +41,20 @@ describe("the terraform version check at synth", () => {
     );
   });
 
-  it("fails when terraform cannot be run", async () => {
-    await expect(checkTerraformVersion(local, { binary: path.join(dir, "no-such-terraform") })).rejects.toThrow(
-      /^Cannot run ".*no-such-terraform version" \(.*\)\. The synthesized stacks need Terraform 1\.7 or newer on PATH/,
+  it("only warns when there is no terraform at all: synth needs none, plan and apply do", async () => {
+    await expect(checkTerraformVersion(s3, { binary: path.join(dir, "no-such-terraform") })).resolves.toEqual({
+      status: "not-installed",
+      warning: expect.stringMatching(
+        /^warning: ".*no-such-terraform" is not on PATH\. The stacks are synthesized; terraform plan and apply of them need Terraform 1\.10 or newer \(S3 state locking/,
+      ),
+    });
+  });
+
+  it("fails when a terraform is there but cannot be run", async () => {
+    const binary = path.join(dir, "not-executable-terraform");
+    fs.writeFileSync(binary, "#!/bin/sh\n", { mode: 0o644 });
+    await expect(checkTerraformVersion(local, { binary })).rejects.toThrow(
+      /^Cannot run ".*not-executable-terraform version" \(.*EACCES.*\)\. The synthesized stacks need Terraform 1\.7 or newer on PATH/,
     );
   });
 
