@@ -1,3 +1,4 @@
+import { profileProblem } from "./aws-profile";
 import { DEFAULT_SERVICE_ACCESS_WAIT_SECONDS, MAX_SERVICE_ACCESS_WAIT_SECONDS, SCRIPT_ENVIRONMENT } from "./contract";
 
 /** An expected failure: its message is the whole story, so it is printed without a stack trace. */
@@ -231,13 +232,18 @@ export function explainAwsError(cause: unknown, context: ErrorContext): string |
       `apply); the script only writes what is missing, so a re-run is safe.`
     );
   }
-  if (error.name === "CredentialsProviderError") {
+  const credentialsMissing = error.name === "CredentialsProviderError";
+  const regionMissing = /region is missing/i.test(error.message);
+  // A named profile that is not there, or whose credential_process fails, is the cause of both: say that.
+  const profile = credentialsMissing || regionMissing ? profileProblem(process.env) : undefined;
+  if (profile) return `${context.operation} failed: ${profile}.`;
+  if (credentialsMissing) {
     return (
       `${context.operation} failed: no AWS credentials were found (${error.message}). Set AWS_PROFILE, or ` +
       `AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, for the organization's management account.`
     );
   }
-  if (/region is missing/i.test(error.message)) {
+  if (regionMissing) {
     return `${context.operation} failed: no AWS region is set. Pass --region, or set ${SCRIPT_ENVIRONMENT.region} or AWS_REGION.`;
   }
   return undefined;

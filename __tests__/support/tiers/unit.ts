@@ -2,6 +2,11 @@
 // or the script against aws-sdk-client-mock. Anything that reaches for a child process fails here, loudly.
 jest.setTimeout(20_000);
 
+// Nor does it read the developer's AWS profile: a failed credential lookup explains itself from the named
+// profile (scripts/root-access/aws-profile.ts), which would make these tests depend on the machine.
+delete process.env.AWS_PROFILE;
+delete process.env.AWS_DEFAULT_PROFILE;
+
 // The module object itself, not an import wrapper, so the spies below are what every caller gets.
 const childProcess = jest.requireActual<typeof import("node:child_process")>("node:child_process");
 
