@@ -113,4 +113,16 @@ describe("a CreateOrganization reply lost on its way back", () => {
     expect(state.rootAccess).toEqual({ enabledFeatures: ["RootSessions"] });
     expect(await driver.converged()).toEqual({ planExitCode: 0, writes: {} });
   });
+
+  it("in a scenario's preconditions (given), is recovered the same way, so a lost reply under load fails no test", async () => {
+    const { driver, emulator } = scenario;
+    // GIVEN the first CreateOrganization reply is lost
+    await emulator.configure({ dropReplies: { "organizations:CreateOrganization": 1 } });
+    // WHEN a precondition applies the stack from nothing
+    const { calls } = await driver.callsDuring(() => driver.given());
+    // THEN it imported the organization the lost call made and finished the apply: one organization, converged
+    expect(calls["organizations:CreateOrganization"]).toBe(2);
+    expect((await driver.state()).rootAccess).toEqual({ enabledFeatures: ["RootSessions"] });
+    expect(await driver.converged()).toEqual({ planExitCode: 0, writes: {} });
+  });
 });

@@ -5,6 +5,8 @@ import * as path from "node:path";
 import { Emulator } from "../../tools/emulator/emulator";
 import { OrganizationState, readOrganizationState } from "../../tools/emulator/organization-state";
 import { Terraform, TerraformResult, describeFailure, requireTerraform } from "../../tools/terraform/terraform";
+import { DescribeOrganizationCommand } from "@aws-sdk/client-organizations";
+import { organizationsAs } from "./aws";
 import { PROJECT_ROOT } from "./paths";
 
 /** How to run one apply. */
@@ -81,9 +83,20 @@ export class StackDriver {
   async given(stack: Record<string, unknown> = {}, options: ApplyOptions = {}): Promise<TerraformResult> {
     this.synth(stack);
     await this.init();
-    const result = await this.terraform.apply(options.args, options.credentials);
-    if (result.code !== 0) throw new Error(describeFailure(result));
-    return result;
+    const { result, calls } = await this.callsDuring(() => this.terraform.apply(options.args, options.credentials));
+    if (result.code === 0) return result;
+    if (!lostCreateOrganizationReply(result, calls)) throw new Error(describeFailure(result));
+    // The organization was created and the reply lost: recover as the plan gate tells users to (import it into
+    // state), and apply again. Only for preconditions; the step a scenario is about gets no second chance.
+    const { Organization } = await organizationsAs(this.env).send(new DescribeOrganizationCommand({}));
+    process.stderr.write(
+      `given(): CreateOrganization was sent ${calls["organizations:CreateOrganization"]} times and the retry failed ` +
+        `with AlreadyInOrganizationException (the first reply was lost); importing ${Organization?.Id} and applying again\n`,
+    );
+    await this.terraform.ok(["import", "-input=false", "aws_organizations_organization.organization", String(Organization?.Id)]);
+    const again = await this.terraform.apply(options.args, options.credentials);
+    if (again.code !== 0) throw new Error(describeFailure(again));
+    return again;
   }
 
   /**
@@ -202,6 +215,15 @@ export function writeCalls(calls: Record<string, number>): Record<string, number
       /:(Enable|Disable|Create|Delete|Register|Deregister|Update|Attach|Detach|Put|Tag|Untag|Move|Remove)/.test(key),
     ),
   );
+}
+
+/**
+ * Whether an apply failed because the SDK retried CreateOrganization after the first one took effect and its
+ * reply was lost (the emulator counted two or more, and the retry got AlreadyInOrganizationException). Real
+ * AWS can lose a reply too; the plan gate's organization-creatable rule tells users how to recover.
+ */
+export function lostCreateOrganizationReply(result: TerraformResult, calls: Record<string, number>): boolean {
+  return (calls["organizations:CreateOrganization"] ?? 0) >= 2 && /AlreadyInOrganizationException/.test(result.stderr);
 }
 
 /** Terraform's output with its line wrapping undone, so a message can be matched whole. */
