@@ -27,11 +27,11 @@ afterAll(() => spies.forEach((spy) => spy.mockRestore()));
 const realFs = jest.requireActual<typeof import("node:fs")>("node:fs");
 const outdirs: string[] = [];
 const mkdtemp = realFs.mkdtempSync.bind(realFs);
-const mkdtempSpy = jest.spyOn(realFs, "mkdtempSync").mockImplementation(((prefix: string, options?: unknown) => {
+const mkdtempSpy = jest.spyOn(realFs, "mkdtempSync").mockImplementation((prefix: string, options?: unknown) => {
   const made = mkdtemp(prefix, options as never);
   if (path.basename(prefix).startsWith("cdktf.outdir.")) outdirs.push(String(made));
   return made;
-}) as typeof realFs.mkdtempSync);
+});
 afterAll(() => {
   mkdtempSpy.mockRestore();
   outdirs.splice(0).forEach((dir) => realFs.rmSync(dir, { recursive: true, force: true }));
