@@ -5,11 +5,16 @@ import { PROJECT_ROOT } from "./paths";
 
 const SOURCES = ["main.ts", "cdktf.json", "package.json", "package-lock.json", "tsconfig.json", "stacks", "scripts", "tools"];
 
-/** A fresh copy of the project at `dir`: its sources, and node_modules hard-linked (a real folder, not a link). */
+/**
+ * A fresh copy of the project at `dir`: its sources, and node_modules hard-linked (a real folder, not a link).
+ * The folder linked is node_modules' real path: were node_modules itself a symbolic link, `cp -al` would copy the
+ * link, and an `npm ci` in the copy (the pipeline test runs one) would empty the project's own node_modules.
+ */
 export function copyProject(dir: string): string {
   fs.mkdirSync(dir, { recursive: true });
   for (const entry of SOURCES) fs.cpSync(path.join(PROJECT_ROOT, entry), path.join(dir, entry), { recursive: true });
-  const linked = spawnSync("cp", ["-al", path.join(PROJECT_ROOT, "node_modules"), path.join(dir, "node_modules")], {
+  const source = fs.realpathSync(path.join(PROJECT_ROOT, "node_modules"));
+  const linked = spawnSync("cp", ["-al", source, path.join(dir, "node_modules")], {
     encoding: "utf8",
   });
   if (linked.status !== 0) throw new Error(`could not link node_modules into ${dir}: ${linked.stderr}`);
