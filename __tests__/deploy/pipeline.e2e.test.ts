@@ -10,7 +10,7 @@ import { requireTerraform, terraformEnvironment } from "../../tools/terraform/te
 import { copyProject } from "../support/project-copy";
 import { seedMembers } from "../support/root-users";
 import { PROJECT_ROOT } from "../support/paths";
-import { actionsNeedingPermission, writeCalls } from "../support/stack-driver";
+import { actionsNeedingPermission, callsDuring, writeCalls } from "../support/stack-driver";
 import { PolicyDocument, leastPrivilegePolicy, planPolicy } from "../../scripts/policy/least-privilege";
 import { loadConfig } from "../../stacks/config/load";
 
@@ -97,16 +97,16 @@ describe("examples/github-actions.yml", () => {
       ["plan", planJob],
       ["apply", commands.slice(planJob.length)],
     ] as const) {
-      const before = await emulator.calls();
       if (job === "apply") lockFile = fs.readFileSync(lockFilePath, "utf8");
-      for (const command of steps) {
-        const result = spawnSync("bash", ["-e", "-c", command], { cwd: project, env, encoding: "utf8" });
-        outputs.push(result.stdout);
-        if (result.status !== 0)
-          throw new Error(`step "${command}" exited ${result.status}:\n${result.stdout}\n${result.stderr}`);
-      }
-      const after = await emulator.calls();
-      callsOf[job] = Object.fromEntries(Object.entries(after).filter(([key, count]) => count > (before[key] ?? 0)));
+      ({ calls: callsOf[job] } = await callsDuring(emulator, () => {
+        for (const command of steps) {
+          const result = spawnSync("bash", ["-e", "-c", command], { cwd: project, env, encoding: "utf8" });
+          outputs.push(result.stdout);
+          if (result.status !== 0)
+            throw new Error(`step "${command}" exited ${result.status}:\n${result.stdout}\n${result.stderr}`);
+        }
+        return Promise.resolve();
+      }));
     }
 
     // THEN each job called only what its role's policy allows: the plan job's read-only one (npm run policy --
@@ -148,10 +148,10 @@ describe("examples/github-actions.yml", () => {
       'npm run --silent doctor -- "$STACK"',
       'npm run --silent root-credentials -- audit "$STACK" --markdown >> "$GITHUB_STEP_SUMMARY"',
     ]);
-    const beforeAudit = await emulator.calls();
-    const [install, diagnosis, report] = runSteps(audit, project, env);
-    const afterAudit = await emulator.calls();
-    const auditCalls = Object.fromEntries(Object.entries(afterAudit).filter(([key, count]) => count > (beforeAudit[key] ?? 0)));
+    const {
+      result: [install, diagnosis, report],
+      calls: auditCalls,
+    } = await callsDuring(emulator, () => Promise.resolve(runSteps(audit, project, env)));
     // (the audit job assumes the plan job's read-only role: its root sessions are the audit task's)
     expect(auditCalls).toHaveProperty(["sts:AssumeRoot"]);
     expect(notAllowed(auditCalls, planPolicy(stack))).toEqual([]);

@@ -178,15 +178,7 @@ export class StackDriver {
 
   /** The emulator's call counts for what `action` did (counts before are subtracted). */
   async callsDuring<T>(action: () => Promise<T>): Promise<{ readonly result: T; readonly calls: Record<string, number> }> {
-    const before = await this.emulator.calls();
-    const result = await action();
-    const after = await this.emulator.calls();
-    const calls = Object.fromEntries(
-      Object.entries(after)
-        .map(([key, count]) => [key, count - (before[key] ?? 0)] as const)
-        .filter(([, count]) => count > 0),
-    );
-    return { result, calls };
+    return callsDuring(this.emulator, action);
   }
 
   /** Addresses of resources terraform marked tainted (a failed create-time provisioner), read from the state file. */
@@ -215,6 +207,22 @@ export function writeCalls(calls: Record<string, number>): Record<string, number
       /:(Enable|Disable|Create|Delete|Register|Deregister|Update|Attach|Detach|Put|Tag|Untag|Move|Remove)/.test(key),
     ),
   );
+}
+
+/** An emulator's call counts for what `action` did (counts before are subtracted). */
+export async function callsDuring<T>(
+  emulator: Emulator,
+  action: () => Promise<T>,
+): Promise<{ readonly result: T; readonly calls: Record<string, number> }> {
+  const before = await emulator.calls();
+  const result = await action();
+  const after = await emulator.calls();
+  const calls = Object.fromEntries(
+    Object.entries(after)
+      .map(([key, count]) => [key, count - (before[key] ?? 0)] as const)
+      .filter(([, count]) => count > 0),
+  );
+  return { result, calls };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { TextFileError, readTextFile } from "../../stacks/text-file";
-import { SCRIPT_ENVIRONMENT } from "../root-access/contract";
+import { SCRIPT_ENVIRONMENT, STACK_NAME_PATTERN } from "../root-access/contract";
 /** The part of `terraform show -json <planfile>` the rules read. */
 export interface Plan {
   readonly resourceChanges: readonly ResourceChange[];
@@ -176,7 +176,7 @@ function stackNameOf(configuration: unknown): string | undefined {
       const expressions = isObject(provisioner) && isObject(provisioner.expressions) ? provisioner.expressions : {};
       const environment = isObject(expressions.environment) ? expressions.environment.constant_value : undefined;
       const name = isObject(environment) ? environment[SCRIPT_ENVIRONMENT.stack] : undefined;
-      if (typeof name === "string" && /^[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(name)) return name;
+      if (typeof name === "string" && STACK_NAME_PATTERN.test(name)) return name;
     }
   }
   return undefined;

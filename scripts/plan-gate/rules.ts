@@ -93,7 +93,8 @@ export const rootUserGuardrailKept: Rule = {
     ),
 };
 
-function isGuardrail(change: ResourceChange): boolean {
+/** Whether a change is to the root-user guardrail: its SCP (by name) or one of its attachments (by address). */
+export function isGuardrail(change: ResourceChange): boolean {
   if (change.type === POLICY) return (change.before ?? change.after)?.name === ROOT_USER_GUARDRAIL_NAME;
   return change.type === POLICY_ATTACHMENT && change.address.startsWith(`${ROOT_USER_GUARDRAIL_ATTACHMENT_ADDRESS}[`);
 }

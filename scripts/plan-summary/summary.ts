@@ -1,5 +1,6 @@
 import { ROOT_USER_GUARDRAIL_ATTACHMENT_ADDRESS, ROOT_USER_GUARDRAIL_NAME } from "../../stacks/root-user-guardrail-policy";
 import { Plan, ResourceChange, valueText } from "../plan-gate/plan";
+import { isGuardrail } from "../plan-gate/rules";
 
 const FEATURE_RESOURCE = "terraform_data";
 const NATIVE_FEATURES = "aws_iam_organizations_features";
@@ -104,9 +105,10 @@ function describeRemoval(change: ResourceChange): string[] {
 // The SCP and its attachments: each attachment's key is the target as the config writes it ("root", an OU, an
 // account), and its target_id the id it resolves to (unknown before a new organization exists).
 function describeGuardrail(change: ResourceChange): string[] {
+  if (!isGuardrail(change)) return [];
   const removed = change.actions.includes("delete");
   const replaced = removed && change.actions.includes("create") ? " (replaced)" : "";
-  if (change.type === POLICY && (change.before ?? change.after)?.name === ROOT_USER_GUARDRAIL_NAME) {
+  if (change.type === POLICY) {
     if (removed) return [`**delete the SCP ${ROOT_USER_GUARDRAIL_NAME}**${replaced}`];
     return [
       change.actions.includes("create")
@@ -114,9 +116,8 @@ function describeGuardrail(change: ResourceChange): string[] {
         : `update the SCP ${ROOT_USER_GUARDRAIL_NAME}`,
     ];
   }
-  const prefix = `${ROOT_USER_GUARDRAIL_ATTACHMENT_ADDRESS}["`;
-  if (!change.address.startsWith(prefix) || !change.address.endsWith('"]')) return [];
-  const key = change.address.slice(prefix.length, -2);
+  // The for_each key, as the config writes the target: address["key"].
+  const key = change.address.slice(`${ROOT_USER_GUARDRAIL_ATTACHMENT_ADDRESS}["`.length, -2);
   const target = (values: Record<string, unknown> | null) =>
     typeof values?.target_id === "string" && values.target_id !== key ? `${key} (${values.target_id})` : key;
   if (removed) return [`**detach it from ${target(change.before)}**${replaced}`];

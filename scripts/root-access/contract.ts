@@ -32,6 +32,9 @@ export const MAX_SERVICE_ACCESS_WAIT_SECONDS = 3600;
 export const ROLE_SESSION_NAME = "org-root-access";
 
 /** AWS organization ids: "o-" and 10 to 32 lowercase letters or digits. */
+/** A stack name: it becomes a folder and a state file name, and the script names it in messages. */
+export const STACK_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
+
 export const ORGANIZATION_ID_PATTERN = /^o-[a-z0-9]{10,32}$/;
 
 /** IAM role ARNs in any partition, with an optional path. */

@@ -5,6 +5,7 @@ import {
   ORGANIZATION_ID_PATTERN,
   ROLE_ARN_PATTERN,
   ROOT_ACCESS_FEATURES,
+  STACK_NAME_PATTERN,
 } from "../../scripts/root-access/contract";
 
 // The configuration contract, defined once: the types below, validation with every problem at once, defaults,
@@ -19,7 +20,7 @@ interface Format {
 }
 
 const STACK_NAME: Format = {
-  pattern: /^[A-Za-z][A-Za-z0-9_-]{0,63}$/,
+  pattern: STACK_NAME_PATTERN,
   expected: 'a stack name: a letter, then up to 63 letters, digits, "-" or "_" (it becomes a folder name)',
 };
 const ORGANIZATION_ID: Format = {
