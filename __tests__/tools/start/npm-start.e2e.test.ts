@@ -6,9 +6,16 @@ import { processesMarked } from "../../support/leaked-processes";
 import { builtProgram, PROJECT_ROOT } from "../../support/paths";
 import { runTracked, startTracked } from "../../support/processes";
 
+/** The temporary folders the scenarios gave npm start; removed after each scenario, whatever its outcome. */
+const temporaryFolders: string[] = [];
+afterEach(() => {
+  for (const folder of temporaryFolders.splice(0)) fs.rmSync(folder, { recursive: true, force: true });
+});
+
 /** npm start, as built (the global setup built it), with its own temporary folder and a marker of its own. */
 function startEnvironment() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "root-access-npm-start-"));
+  temporaryFolders.push(tmp);
   const marker = randomUUID();
   return { tmp, marker, env: { ...process.env, ROOT_ACCESS_CONFIG: "", TMPDIR: tmp, NPM_START_TEST: marker } };
 }
