@@ -10,7 +10,8 @@ import { clientConfig } from "../emulator/organization-state";
 import { terraformEnvironment } from "../terraform/terraform";
 import { createTemplateBaseline } from "./baseline";
 import { rootCredentialsFigures } from "./root-credentials";
-import { Figure, Subject, measure, measureInTurns, median, requireTool, timeCommand } from "./measure";
+import { Figure, Sample, Subject, measure, measureInTurns, median, requireTool, timeCommand } from "./measure";
+import { TerraformCpu, countingTerraform, terraformCpu } from "./terraform-cpu";
 import { Row, mergeReport, table, verdict } from "./report";
 
 // `npm run bench`: every figure of BENCHMARKS.md, each against its baseline measured in the same run, since
@@ -263,16 +264,22 @@ async function applyFigures(emulator: Emulator): Promise<void> {
 }
 
 async function testFigure(runs: number | undefined): Promise<void> {
-  // npm appends the arguments to its test script, "tsc --noEmit && jest", so they reach jest.
+  // npm appends the arguments to its test script, "tsc --noEmit && jest", so they reach jest. Terraform runs
+  // under a counting wrapper, whose log is emptied before each run, so it holds the last run's commands.
   const reports: string[] = [];
+  const samples: Sample[] = [];
+  const counted = countingTerraform(work);
+  const env = { ...process.env, PATH: `${counted.bin}${path.delimiter}${process.env.PATH ?? ""}` };
   const npmTest = await measure(
     "npm test",
     () => {
       const report = path.join(work, `jest-${reports.length}.json`);
       reports.push(report);
-      return timeCommand("npm", ["test", "--silent", "--", "--json", `--outputFile=${report}`], { cwd: ROOT });
+      const sample = timeCommand("npm", ["test", "--silent", "--", "--json", `--outputFile=${report}`], { cwd: ROOT, env });
+      samples.push(sample);
+      return sample;
     },
-    { runs },
+    { runs, prepare: () => fs.rmSync(counted.log, { force: true }) },
   );
   const typecheck = await measure("of which: tsc --noEmit", () => timeCommand("npx", ["tsc", "--noEmit"], { cwd: ROOT }));
   const timed = reports.slice(-npmTest.runs).map((report) => JSON.parse(fs.readFileSync(report, "utf8")) as JestReport);
@@ -296,7 +303,32 @@ async function testFigure(runs: number | undefined): Promise<void> {
             `| ${name} | ${median(all).toFixed(1)} s | ${all[0].toFixed(1)} s | ${all[all.length - 1].toFixed(1)} s |`,
         )
         .join("\n") +
-      `\n\nThe end-to-end files dominate: every apply starts terraform and the 700 MB AWS provider several times (plan, show -json, apply).`,
+      `\n\n${cpuAccount(samples[samples.length - 1], terraformCpu(counted.log))}`,
+  );
+}
+
+/** Where the last run's CPU went, and the least time it could take on this machine's cores. */
+function cpuAccount(run: Sample, terraform: readonly TerraformCpu[]): string {
+  const cores = os.availableParallelism();
+  const terraformSeconds = terraform.reduce((sum, row) => sum + row.cpuSeconds, 0);
+  const commands = terraform.reduce((sum, row) => sum + row.commands, 0);
+  const percent = (part: number, whole: number) => `${((100 * part) / whole).toFixed(0)}%`;
+  return (
+    `In the last timed run the tests used ${run.cpuSeconds.toFixed(0)} CPU-seconds (user and system, every child ` +
+    `process included) in ${run.seconds.toFixed(0)} s: the ${cores} cores were busy ${percent(run.cpuSeconds, cores * run.seconds)} ` +
+    `of the time. Terraform and its provider took ${terraformSeconds.toFixed(0)} CPU-seconds of it ` +
+    `(${percent(terraformSeconds, run.cpuSeconds)}), in ${commands} commands:\n\n` +
+    `| terraform subcommand | commands | CPU-seconds | per command |\n| --- | ---: | ---: | ---: |\n` +
+    terraform
+      .map(
+        (row) =>
+          `| ${row.subcommand} | ${row.commands} | ${row.cpuSeconds.toFixed(0)} | ${(row.cpuSeconds / row.commands).toFixed(2)} |`,
+      )
+      .join("\n") +
+    `\n\nWith every core busy, a run cannot take less than its CPU time over the cores ` +
+    `(${(run.cpuSeconds / cores).toFixed(0)} s here), however many jest workers there are; terraform's share alone is ` +
+    `${(terraformSeconds / cores).toFixed(0)} s. Each plan, show -json or apply decodes the AWS provider's schema and ` +
+    `starts the 700 MB provider (a plan starts it three times), so fewer terraform commands is what shortens it.`
   );
 }
 

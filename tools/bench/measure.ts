@@ -1,9 +1,10 @@
 import { spawnSync } from "node:child_process";
 
-/** One timed run: wall seconds and peak resident memory of the command and its children. */
+/** One timed run: wall seconds, peak resident memory and CPU seconds (user + system) of the command and its children. */
 export interface Sample {
   readonly seconds: number;
   readonly peakMb: number;
+  readonly cpuSeconds: number;
 }
 
 /** Several runs of one thing, after warm-up. */
@@ -17,7 +18,7 @@ export interface Figure {
 }
 
 /**
- * Runs a command under GNU time, which reports the peak RSS; the wall time is measured here, since GNU time
+ * Runs a command under GNU time, which reports the peak RSS and the CPU time; the wall time is measured here, since GNU time
  * rounds it to 10 ms. Throws with the command's output if it fails (a benchmark of a failure means nothing).
  */
 export function timeCommand(
@@ -27,20 +28,20 @@ export function timeCommand(
 ): Sample {
   const { exitCodes = [0], ...spawnOptions } = options;
   const started = process.hrtime.bigint();
-  const result = spawnSync(GNU_TIME, ["-f", "BENCH %M", command, ...args], {
+  const result = spawnSync(GNU_TIME, ["-f", "BENCH %M %U %S", command, ...args], {
     ...spawnOptions,
     encoding: "utf8",
     maxBuffer: 64 * 1024 * 1024,
   });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const line = result.stderr.trim().split("\n").pop() ?? "";
-  const match = /^BENCH (\d+)$/.exec(line);
+  const match = /^BENCH (\d+) ([\d.]+) ([\d.]+)$/.exec(line);
   if (!exitCodes.includes(result.status ?? -1) || !match) {
     throw new Error(
       `${command} ${args.join(" ")} failed (exit ${result.status}):\n${result.stdout.slice(-2000)}\n${result.stderr.slice(-2000)}`,
     );
   }
-  return { seconds, peakMb: Number(match[1]) / 1024 };
+  return { seconds, peakMb: Number(match[1]) / 1024, cpuSeconds: Number(match[2]) + Number(match[3]) };
 }
 
 const GNU_TIME = "/usr/bin/time";
