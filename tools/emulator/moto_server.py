@@ -56,6 +56,7 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_ba
 from moto.organizations import models as organizations
 from werkzeug.serving import make_server
 
+from keep_alive import KeepAliveRequestHandler
 from root_user import IAM_NS, STS_NS, AwsError, RootUsers, error_response, parse_form, query_response
 
 IAM_PRINCIPAL = "iam.amazonaws.com"
@@ -498,7 +499,7 @@ def main():
     host, port = listener.getsockname()
 
     app = ControlMiddleware(DomainDispatcherApplication(create_backend_app))
-    server = make_server(host, port, app, threaded=True, fd=listener.fileno())
+    server = make_server(host, port, app, threaded=True, fd=listener.fileno(), request_handler=KeepAliveRequestHandler)
     if args.exit_with_stdin:
         exit_when_stdin_closes(server)
     print(f"org-root-access emulator listening on http://{host}:{port}", flush=True)
