@@ -8,6 +8,7 @@ import { Terraform, TerraformResult, describeFailure, requireTerraform } from ".
 import { DescribeOrganizationCommand } from "@aws-sdk/client-organizations";
 import { organizationsAs } from "./aws";
 import { PROJECT_ROOT } from "./paths";
+import { SharedInit } from "./shared-init";
 
 /** How to run one apply. */
 export interface ApplyOptions {
@@ -22,6 +23,9 @@ interface StateResource {
   readonly name: string;
   readonly instances: readonly { readonly index_key?: string | number; readonly status?: string }[];
 }
+
+/** This test file's `terraform init`, shared by its drivers (removed after the file by {@link useScenario}). */
+const sharedInit = new SharedInit();
 
 /** The stack name every scenario uses. */
 export const STACK = "e2e";
@@ -111,10 +115,14 @@ export class StackDriver {
     return this.terraform.run(["apply", "-input=false", this.planFile], options.credentials);
   }
 
-  /** `terraform init`, once; `args` for settings that belong to this machine, such as `-backend-config=...`. */
+  /**
+   * `terraform init`, once: without `args`, the test file's shared init ({@link SharedInit}); with settings that
+   * belong to this machine, such as `-backend-config=...`, a real init in this stack folder.
+   */
   async init(args: readonly string[] = []): Promise<void> {
     if (this.initialized) return;
-    await this.terraform.ok(["init", "-input=false", ...args]);
+    if (args.length === 0) await sharedInit.into(this.stackDir, this.env);
+    else await this.terraform.ok(["init", "-input=false", ...args]);
     this.initialized = true;
   }
 
@@ -264,6 +272,7 @@ export function useScenario(): Scenario {
     scenario.emulator = await Emulator.start();
   });
   afterAll(() => scenario.emulator?.stop());
+  afterAll(() => sharedInit.remove());
   beforeEach(async () => {
     await scenario.emulator.reset();
     scenario.driver = new StackDriver(scenario.emulator);
