@@ -4,11 +4,12 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Emulator } from "../../tools/emulator/emulator";
 import { OrganizationState, readOrganizationState } from "../../tools/emulator/organization-state";
-import { Terraform, TerraformResult, describeFailure, requireTerraform } from "../../tools/terraform/terraform";
+import { TerraformResult, describeFailure, requireTerraform } from "../../tools/terraform/terraform";
 import { DescribeOrganizationCommand } from "@aws-sdk/client-organizations";
 import { organizationsAs } from "./aws";
 import { PROJECT_ROOT } from "./paths";
 import { SharedInit } from "./shared-init";
+import { AttachableTerraform, SharedProvider } from "./shared-provider";
 
 /** How to run one apply. */
 export interface ApplyOptions {
@@ -26,6 +27,9 @@ interface StateResource {
 
 /** This test file's `terraform init`, shared by its drivers (removed after the file by {@link useScenario}). */
 const sharedInit = new SharedInit();
+
+/** This test file's running AWS provider, which commands after a shared init attach to (stopped by {@link useScenario}). */
+const sharedProvider = new SharedProvider();
 
 /** The stack name every scenario uses. */
 export const STACK = "e2e";
@@ -46,7 +50,7 @@ export interface DoctorCheck {
 export class StackDriver {
   readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), "root-access-e2e-"));
   readonly stackDir = path.join(this.dir, "cdktf.out", "stacks", STACK);
-  readonly terraform: Terraform;
+  readonly terraform: AttachableTerraform;
   /** The saved plan of the last apply, and its `terraform show -json`. */
   readonly planFile = path.join(this.dir, "tfplan");
   readonly planJson = path.join(this.dir, "plan.json");
@@ -60,7 +64,7 @@ export class StackDriver {
     readonly env: NodeJS.ProcessEnv = emulator.environment(),
   ) {
     requireTerraform();
-    this.terraform = new Terraform(this.stackDir, env, this.dir);
+    this.terraform = new AttachableTerraform(this.stackDir, env, this.dir);
   }
 
   /** `npm run synth` with this stack's settings; terraform's state and .terraform survive a re-synth. */
@@ -116,13 +120,16 @@ export class StackDriver {
   }
 
   /**
-   * `terraform init`, once: without `args`, the test file's shared init ({@link SharedInit}); with settings that
-   * belong to this machine, such as `-backend-config=...`, a real init in this stack folder.
+   * `terraform init`, once: without `args`, the test file's shared init ({@link SharedInit}), and the commands
+   * after it attach to the file's running provider ({@link SharedProvider}); with settings that belong to this
+   * machine, such as `-backend-config=...`, a real init in this stack folder, and commands that launch the provider.
    */
   async init(args: readonly string[] = []): Promise<void> {
     if (this.initialized) return;
-    if (args.length === 0) await sharedInit.into(this.stackDir, this.env);
-    else await this.terraform.ok(["init", "-input=false", ...args]);
+    if (args.length === 0) {
+      await sharedInit.into(this.stackDir, this.env);
+      this.terraform.attach(await sharedProvider.reattach(this.stackDir, this.terraform.env));
+    } else await this.terraform.ok(["init", "-input=false", ...args]);
     this.initialized = true;
   }
 
@@ -273,6 +280,7 @@ export function useScenario(): Scenario {
   });
   afterAll(() => scenario.emulator?.stop());
   afterAll(() => sharedInit.remove());
+  afterAll(() => sharedProvider.stop());
   beforeEach(async () => {
     await scenario.emulator.reset();
     scenario.driver = new StackDriver(scenario.emulator);

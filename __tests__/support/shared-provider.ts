@@ -1,0 +1,156 @@
+import { ChildProcess, spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { Terraform, TerraformResult } from "../../tools/terraform/terraform";
+
+/** Where `terraform init` installs the AWS provider in a stack folder: <version>/<os_arch>/terraform-provider-aws_*. */
+const AWS_PROVIDER_DIR = path.join(".terraform", "providers", "registry.terraform.io", "hashicorp", "aws");
+
+/** How long the provider may take to start on a loaded machine before the test fails. */
+const START_TIMEOUT_MS = 60_000;
+
+/** How long a stopped provider gets before it is killed. */
+const STOP_GRACE_MS = 5_000;
+
+/**
+ * Without these the provider, started on its own, writes a trace line to its stderr for every gRPC call (about
+ * 5,000 a plan); started by terraform it writes them to terraform, which drops them.
+ */
+const QUIET: NodeJS.ProcessEnv = {
+  TF_LOG_SDK: "off",
+  TF_LOG_SDK_PROTO: "off",
+  TF_LOG_SDK_MUX: "off",
+  TF_LOG_SDK_HELPER_SCHEMA: "off",
+};
+
+/** One AWS provider started in debug mode. */
+interface RunningProvider {
+  readonly child: ChildProcess;
+  /** The value of TF_REATTACH_PROVIDERS that attaches terraform to it. */
+  readonly reattach: string;
+}
+
+/**
+ * The AWS provider, started once per test file (and per AWS environment) in its debug mode and attached to that
+ * file's terraform commands through TF_REATTACH_PROVIDERS, instead of each command starting the 700 MB provider
+ * itself (a plan starts it three times). Measured on a plan: 4.4 CPU-seconds launched, 2.9 attached (terraform
+ * 1.9, the provider 1.0), and a scenario runs about five commands.
+ *
+ * The attached provider is the same binary serving the same gRPC calls: every command configures it again
+ * (ConfigureProvider), with the AWS environment it was started with, so a command with other AWS settings (a
+ * member account's credentials) must launch its own. The tests that run terraform the way users do (pipeline,
+ * npm start, the cdktf CLI, S3 state) do not attach.
+ */
+export class SharedProvider {
+  private readonly providers = new Map<string, Promise<RunningProvider>>();
+
+  /** TF_REATTACH_PROVIDERS for terraform commands in the initialized `stackDir` run with `env`. */
+  async reattach(stackDir: string, env: NodeJS.ProcessEnv): Promise<string> {
+    const binary = awsProviderBinary(stackDir);
+    const key = JSON.stringify([binary, awsSettings(env)]);
+    let provider = this.providers.get(key);
+    if (provider === undefined) {
+      provider = start(binary, env);
+      this.providers.set(key, provider);
+    }
+    return (await provider).reattach;
+  }
+
+  /** Stops every provider this file started, and waits until they are gone. */
+  async stop(): Promise<void> {
+    const started = [...this.providers.values()];
+    this.providers.clear();
+    await Promise.all(started.map(async (provider) => stopProcess((await provider.catch(() => undefined))?.child)));
+  }
+}
+
+/**
+ * Terraform whose commands attach to a {@link SharedProvider} once {@link attach} is called, except commands run
+ * with AWS settings of their own, which launch the provider as usual.
+ */
+export class AttachableTerraform extends Terraform {
+  private reattach?: string;
+
+  attach(reattach: string): void {
+    this.reattach = reattach;
+  }
+
+  override run(args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<TerraformResult> {
+    return super.run(args, commandEnvironment(this.reattach, extraEnv));
+  }
+}
+
+/**
+ * The extra environment of one terraform command: TF_REATTACH_PROVIDERS when there is a provider to attach to and
+ * the command brings no AWS settings of its own, which the attached provider was not started with.
+ */
+export function commandEnvironment(reattach: string | undefined, extraEnv: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const attached = reattach !== undefined && Object.keys(awsSettings(extraEnv)).length === 0;
+  return attached ? { ...extraEnv, TF_REATTACH_PROVIDERS: reattach } : extraEnv;
+}
+
+/** The AWS_* variables of an environment, sorted by name: what configures the provider. */
+function awsSettings(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
+  return Object.fromEntries(
+    Object.entries(env)
+      .filter(([name]) => name.startsWith("AWS_"))
+      .sort(([a], [b]) => a.localeCompare(b)),
+  );
+}
+
+/** The AWS provider binary `terraform init` installed in `stackDir`. */
+function awsProviderBinary(stackDir: string): string {
+  const root = path.join(stackDir, AWS_PROVIDER_DIR);
+  const binaries = fs.existsSync(root)
+    ? fs
+        .readdirSync(root, { recursive: true, encoding: "utf8" })
+        .filter((file) => path.basename(file).startsWith("terraform-provider-aws"))
+    : [];
+  if (binaries.length !== 1) {
+    throw new Error(
+      `expected one AWS provider under ${root} after terraform init, found ${binaries.length}: ${binaries.join(", ")}`,
+    );
+  }
+  return fs.realpathSync(path.join(root, binaries[0]));
+}
+
+/** Starts the provider in debug mode and resolves once it says how to attach to it. */
+function start(binary: string, env: NodeJS.ProcessEnv): Promise<RunningProvider> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(binary, ["-debug"], { env: { ...env, ...QUIET }, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    const fail = (why: string) => {
+      clearTimeout(timer);
+      child.kill("SIGKILL");
+      reject(new Error(`the AWS provider ${binary} -debug ${why}; its output:\n${output}`));
+    };
+    const timer = setTimeout(
+      () => fail(`did not print TF_REATTACH_PROVIDERS within ${START_TIMEOUT_MS / 1000} s`),
+      START_TIMEOUT_MS,
+    );
+    child.once("error", (error) => fail(`could not start (${error.message})`));
+    child.once("exit", (code, signal) => fail(`exited (${signal ?? code}) before it could be attached`));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stdout.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      const reattach = /TF_REATTACH_PROVIDERS='([^']+)'/.exec(output)?.[1];
+      if (reattach === undefined) return;
+      clearTimeout(timer);
+      child.removeAllListeners("exit");
+      // From here on nobody reads what it writes; keep its pipes flowing so it never blocks on them.
+      child.stdout.removeAllListeners("data").resume();
+      child.stderr.removeAllListeners("data").resume();
+      resolve({ child, reattach });
+    });
+  });
+}
+
+/** SIGTERM, then SIGKILL after a grace period; resolves once the process has exited. */
+async function stopProcess(child: ChildProcess | undefined): Promise<void> {
+  if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), STOP_GRACE_MS);
+  await exited;
+  clearTimeout(timer);
+}
