@@ -11,7 +11,7 @@ import { terraformEnvironment } from "../terraform/terraform";
 import { createTemplateBaseline } from "./baseline";
 import { rootCredentialsFigures } from "./root-credentials";
 import { Figure, Sample, Subject, measure, measureInTurns, median, requireTool, timeCommand } from "./measure";
-import { TerraformCpu, countingTerraform, terraformCpu } from "./terraform-cpu";
+import { CPU_LOG_VARIABLE, TerraformCpu, countingTerraform, terraformCpu } from "./terraform-cpu";
 import { Row, mergeReport, table, verdict } from "./report";
 
 // `npm run bench`: every figure of BENCHMARKS.md, each against its baseline measured in the same run, since
@@ -265,11 +265,16 @@ async function applyFigures(emulator: Emulator): Promise<void> {
 
 async function testFigure(runs: number | undefined): Promise<void> {
   // npm appends the arguments to its test script, "tsc --noEmit && jest", so they reach jest. Terraform runs
-  // under a counting wrapper, whose log is emptied before each run, so it holds the last run's commands.
+  // under a counting wrapper, whose log is emptied before each run, so it holds the last run's commands (and the
+  // providers the e2e files start themselves, which add their own lines).
   const reports: string[] = [];
   const samples: Sample[] = [];
   const counted = countingTerraform(work);
-  const env = { ...process.env, PATH: `${counted.bin}${path.delimiter}${process.env.PATH ?? ""}` };
+  const env = {
+    ...process.env,
+    PATH: `${counted.bin}${path.delimiter}${process.env.PATH ?? ""}`,
+    [CPU_LOG_VARIABLE]: counted.log,
+  };
   const npmTest = await measure(
     "npm test",
     () => {
@@ -308,16 +313,20 @@ async function testFigure(runs: number | undefined): Promise<void> {
 }
 
 /** Where the last run's CPU went, and the least time it could take on this machine's cores. */
-function cpuAccount(run: Sample, terraform: readonly TerraformCpu[]): string {
+function cpuAccount(run: Sample, logged: readonly TerraformCpu[]): string {
   const cores = os.availableParallelism();
-  const terraformSeconds = terraform.reduce((sum, row) => sum + row.cpuSeconds, 0);
+  const terraform = logged.filter((row) => row.subcommand !== "provider");
+  const providers = logged.find((row) => row.subcommand === "provider") ?? { commands: 0, cpuSeconds: 0 };
+  const terraformSeconds = logged.reduce((sum, row) => sum + row.cpuSeconds, 0);
   const commands = terraform.reduce((sum, row) => sum + row.commands, 0);
   const percent = (part: number, whole: number) => `${((100 * part) / whole).toFixed(0)}%`;
   return (
     `In the last timed run the tests used ${run.cpuSeconds.toFixed(0)} CPU-seconds (user and system, every child ` +
     `process included) in ${run.seconds.toFixed(0)} s: the ${cores} cores were busy ${percent(run.cpuSeconds, cores * run.seconds)} ` +
     `of the time. Terraform and its provider took ${terraformSeconds.toFixed(0)} CPU-seconds of it ` +
-    `(${percent(terraformSeconds, run.cpuSeconds)}), in ${commands} commands:\n\n` +
+    `(${percent(terraformSeconds, run.cpuSeconds)}): ${commands} commands, and ${providers.commands} AWS providers ` +
+    `that e2e files started once in debug mode and attached their commands to, which took ` +
+    `${providers.cpuSeconds.toFixed(0)} CPU-seconds (a command's own row counts the providers it launched):\n\n` +
     `| terraform subcommand | commands | CPU-seconds | per command |\n| --- | ---: | ---: | ---: |\n` +
     terraform
       .map(
@@ -327,8 +336,9 @@ function cpuAccount(run: Sample, terraform: readonly TerraformCpu[]): string {
       .join("\n") +
     `\n\nWith every core busy, a run cannot take less than its CPU time over the cores ` +
     `(${(run.cpuSeconds / cores).toFixed(0)} s here), however many jest workers there are; terraform's share alone is ` +
-    `${(terraformSeconds / cores).toFixed(0)} s. Each plan, show -json or apply decodes the AWS provider's schema and ` +
-    `starts the 700 MB provider (a plan starts it three times), so fewer terraform commands is what shortens it.`
+    `${(terraformSeconds / cores).toFixed(0)} s. Each plan, show -json or apply decodes the AWS provider's schema, and ` +
+    `a command that launches the 700 MB provider starts it again (a plan three times), so fewer terraform commands, ` +
+    `attached to a running provider, is what shortens it.`
   );
 }
 

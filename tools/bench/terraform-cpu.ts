@@ -10,6 +10,12 @@ export interface TerraformCpu {
 }
 
 /**
+ * The variable naming the log to a test that runs terraform's AWS provider itself, outside the counting wrapper:
+ * it appends the provider's "<user> <system> provider" line there before it stops it.
+ */
+export const CPU_LOG_VARIABLE = "ROOT_ACCESS_TERRAFORM_CPU_LOG";
+
+/**
  * A `terraform` that runs the real one under GNU time and appends one line per command ("<user> <system>
  * <subcommand>") to a log: put `bin` first on PATH, run, then read the log with {@link terraformCpu}.
  */
