@@ -40,7 +40,9 @@ interface RunningProvider {
  * The attached provider is the same binary serving the same gRPC calls: every command configures it again
  * (ConfigureProvider), with the AWS environment it was started with, so a command with other AWS settings (a
  * member account's credentials) must launch its own. The tests that run terraform the way users do (pipeline,
- * npm start, the cdktf CLI, S3 state) do not attach.
+ * npm start, the cdktf CLI, S3 state) do not attach. Nor could a provider with a custom CA bundle
+ * (AWS_CA_BUNDLE): the AWS SDK adds it to the HTTP client on every configure and fails the second time ("unable
+ * to add custom RootCAs HTTPClient"); the emulator's environment drops every AWS_* variable of the caller's.
  */
 export class SharedProvider {
   private readonly providers = new Map<string, Promise<RunningProvider>>();
