@@ -1,7 +1,8 @@
 import { ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { CPU_LOG_VARIABLE } from "../../tools/bench/terraform-cpu";
+import { CPU_LOG_VARIABLE, PROVIDER_ROW } from "../../tools/bench/terraform-cpu";
+import { stopProcess } from "../../tools/process/stop-process";
 import { Terraform, TerraformResult } from "../../tools/terraform/terraform";
 
 /** Where `terraform init` installs the AWS provider in a stack folder: <version>/<os_arch>/terraform-provider-aws_*. */
@@ -9,9 +10,6 @@ const AWS_PROVIDER_DIR = path.join(".terraform", "providers", "registry.terrafor
 
 /** How long the provider may take to start on a loaded machine before the test fails. */
 const START_TIMEOUT_MS = 60_000;
-
-/** How long a stopped provider gets before it is killed. */
-const STOP_GRACE_MS = 5_000;
 
 /**
  * Without these the provider, started on its own, writes a trace line to its stderr for every gRPC call (about
@@ -66,7 +64,8 @@ export class SharedProvider {
     await Promise.all(
       started.map(async (provider) => {
         const child = (await provider.catch(() => undefined))?.child;
-        recordCpu(child?.pid);
+        if (child === undefined) return;
+        recordCpu(child.pid);
         await stopProcess(child);
       }),
     );
@@ -159,7 +158,7 @@ const TICKS_PER_SECOND = 100;
 
 /**
  * Appends a process's CPU time so far to the bench's log, when there is one and /proc can tell: the attached
- * providers run outside terraform's counting wrapper, so each adds its own line, as subcommand "provider".
+ * providers run outside terraform's counting wrapper, so each adds its own line, as {@link PROVIDER_ROW}.
  */
 export function recordCpu(pid: number | undefined, log = process.env[CPU_LOG_VARIABLE]): void {
   if (log === undefined || pid === undefined) return;
@@ -172,15 +171,5 @@ export function recordCpu(pid: number | undefined, log = process.env[CPU_LOG_VAR
   // pid (comm) state ppid ...: utime and stime are the 14th and 15th fields, the 12th and 13th after the comm.
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   const [user, system] = [fields[11], fields[12]].map((ticks) => (Number(ticks) / TICKS_PER_SECOND).toFixed(2));
-  fs.appendFileSync(log, `${user} ${system} provider\n`);
-}
-
-/** SIGTERM, then SIGKILL after a grace period; resolves once the process has exited. */
-async function stopProcess(child: ChildProcess | undefined): Promise<void> {
-  if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), STOP_GRACE_MS);
-  await exited;
-  clearTimeout(timer);
+  fs.appendFileSync(log, `${user} ${system} ${PROVIDER_ROW}\n`);
 }

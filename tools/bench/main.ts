@@ -11,7 +11,7 @@ import { terraformEnvironment } from "../terraform/terraform";
 import { createTemplateBaseline } from "./baseline";
 import { rootCredentialsFigures } from "./root-credentials";
 import { Figure, Sample, Subject, measure, measureInTurns, median, requireTool, timeCommand } from "./measure";
-import { CPU_LOG_VARIABLE, TerraformCpu, countingTerraform, terraformCpu } from "./terraform-cpu";
+import { CPU_LOG_VARIABLE, PROVIDER_ROW, TerraformCpu, countingTerraform, terraformCpu } from "./terraform-cpu";
 import { Row, mergeReport, table, verdict } from "./report";
 
 // `npm run bench`: every figure of BENCHMARKS.md, each against its baseline measured in the same run, since
@@ -315,8 +315,8 @@ async function testFigure(runs: number | undefined): Promise<void> {
 /** Where the last run's CPU went, and the least time it could take on this machine's cores. */
 function cpuAccount(run: Sample, logged: readonly TerraformCpu[]): string {
   const cores = os.availableParallelism();
-  const terraform = logged.filter((row) => row.subcommand !== "provider");
-  const providers = logged.find((row) => row.subcommand === "provider") ?? { commands: 0, cpuSeconds: 0 };
+  const terraform = logged.filter((row) => row.subcommand !== PROVIDER_ROW);
+  const providers = logged.find((row) => row.subcommand === PROVIDER_ROW) ?? { commands: 0, cpuSeconds: 0 };
   const terraformSeconds = logged.reduce((sum, row) => sum + row.cpuSeconds, 0);
   const commands = terraform.reduce((sum, row) => sum + row.commands, 0);
   const percent = (part: number, whole: number) => `${((100 * part) / whole).toFixed(0)}%`;

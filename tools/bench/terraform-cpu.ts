@@ -11,9 +11,12 @@ export interface TerraformCpu {
 
 /**
  * The variable naming the log to a test that runs terraform's AWS provider itself, outside the counting wrapper:
- * it appends the provider's "<user> <system> provider" line there before it stops it.
+ * it appends the provider's "<user> <system> provider" line ({@link PROVIDER_ROW}) there before it stops it.
  */
 export const CPU_LOG_VARIABLE = "ROOT_ACCESS_TERRAFORM_CPU_LOG";
+
+/** The subcommand of the lines such a provider adds. */
+export const PROVIDER_ROW = "provider";
 
 /**
  * A `terraform` that runs the real one under GNU time and appends one line per command ("<user> <system>

@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from "node:child_process";
 import * as path from "node:path";
 import { createInterface } from "node:readline";
 import { projectRoot } from "../../stacks/config/project-root";
+import { stopProcess } from "../process/stop-process";
 
 /** The launcher that extends moto (see its docstring for what it adds). */
 export const MOTO_LAUNCHER = path.join(projectRoot(), "tools", "emulator", "moto_server.py");
@@ -180,14 +181,4 @@ export class Emulator {
     if (!response.ok) throw new Error(`emulator ${route}: ${JSON.stringify(value)}`);
     return value as T;
   }
-}
-
-async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  child.stdin?.end();
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
-  await exited;
-  clearTimeout(timer);
 }
