@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { CPU_LOG_VARIABLE, PROVIDER_ROW } from "../../tools/bench/terraform-cpu";
+import { recordProviderCpu } from "../../tools/bench/terraform-cpu";
 import { stopProcess } from "../../tools/process/stop-process";
 import { Terraform, TerraformResult } from "../../tools/terraform/terraform";
 
@@ -65,7 +65,7 @@ export class SharedProvider {
       started.map(async (provider) => {
         const child = (await provider.catch(() => undefined))?.child;
         if (child === undefined) return;
-        recordCpu(child.pid);
+        recordProviderCpu(child.pid);
         await stopProcess(child);
       }),
     );
@@ -151,25 +151,4 @@ function start(binary: string, env: NodeJS.ProcessEnv): Promise<RunningProvider>
       resolve({ child, reattach });
     });
   });
-}
-
-/** Linux's /proc counts CPU time in ticks of 1/100 s (USER_HZ) on every architecture Node runs on. */
-const TICKS_PER_SECOND = 100;
-
-/**
- * Appends a process's CPU time so far to the bench's log, when there is one and /proc can tell: the attached
- * providers run outside terraform's counting wrapper, so each adds its own line, as {@link PROVIDER_ROW}.
- */
-export function recordCpu(pid: number | undefined, log = process.env[CPU_LOG_VARIABLE]): void {
-  if (log === undefined || pid === undefined) return;
-  let stat: string;
-  try {
-    stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-  } catch {
-    return;
-  }
-  // pid (comm) state ppid ...: utime and stime are the 14th and 15th fields, the 12th and 13th after the comm.
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  const [user, system] = [fields[11], fields[12]].map((ticks) => (Number(ticks) / TICKS_PER_SECOND).toFixed(2));
-  fs.appendFileSync(log, `${user} ${system} ${PROVIDER_ROW}\n`);
 }

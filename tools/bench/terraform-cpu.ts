@@ -11,12 +11,33 @@ export interface TerraformCpu {
 
 /**
  * The variable naming the log to a test that runs terraform's AWS provider itself, outside the counting wrapper:
- * it appends the provider's "<user> <system> provider" line ({@link PROVIDER_ROW}) there before it stops it.
+ * it appends the provider's "<user> <system> provider" line there with {@link recordProviderCpu} before it stops it.
  */
 export const CPU_LOG_VARIABLE = "ROOT_ACCESS_TERRAFORM_CPU_LOG";
 
 /** The subcommand of the lines such a provider adds. */
 export const PROVIDER_ROW = "provider";
+
+/** Linux's /proc counts CPU time in ticks of 1/100 s (USER_HZ) on every architecture Node runs on. */
+const TICKS_PER_SECOND = 100;
+
+/**
+ * Appends a provider's CPU time so far to the bench's log, when there is one and /proc can tell: the attached
+ * providers run outside terraform's counting wrapper, so each adds its own line, as {@link PROVIDER_ROW}.
+ */
+export function recordProviderCpu(pid: number | undefined, log = process.env[CPU_LOG_VARIABLE]): void {
+  if (log === undefined || pid === undefined) return;
+  let stat: string;
+  try {
+    stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+  } catch {
+    return;
+  }
+  // pid (comm) state ppid ...: utime and stime are the 14th and 15th fields, the 12th and 13th after the comm.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const [user, system] = [fields[11], fields[12]].map((ticks) => (Number(ticks) / TICKS_PER_SECOND).toFixed(2));
+  fs.appendFileSync(log, `${user} ${system} ${PROVIDER_ROW}\n`);
+}
 
 /**
  * A `terraform` that runs the real one under GNU time and appends one line per command ("<user> <system>
