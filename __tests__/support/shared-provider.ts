@@ -4,6 +4,8 @@ import * as path from "node:path";
 import { recordProviderCpu } from "../../tools/bench/terraform-cpu";
 import { stopProcess } from "../../tools/process/stop-process";
 import { Terraform, TerraformResult } from "../../tools/terraform/terraform";
+import { SchemaProxy } from "./schema-proxy";
+import { stackResourceTypes } from "./stack-resource-types";
 
 /** Where `terraform init` installs the AWS provider in a stack folder: <version>/<os_arch>/terraform-provider-aws_*. */
 const AWS_PROVIDER_DIR = path.join(".terraform", "providers", "registry.terraform.io", "hashicorp", "aws");
@@ -29,11 +31,19 @@ interface RunningProvider {
   readonly reattach: string;
 }
 
+/** A provider started in debug mode behind its {@link SchemaProxy}, which terraform attaches to. */
+interface ProxiedProvider {
+  readonly child: ChildProcess;
+  readonly proxy: SchemaProxy;
+}
+
 /**
  * The AWS provider, started once per test file (and per AWS environment) in its debug mode and attached to that
  * file's terraform commands through TF_REATTACH_PROVIDERS, instead of each command starting the 700 MB provider
  * itself (a plan starts it three times). Measured on a plan: 4.4 CPU-seconds launched, 2.9 attached (terraform
  * 1.9, the provider 1.0), and a scenario runs about five commands.
+ *
+ * Terraform reaches it through a {@link SchemaProxy}, which answers the schema call from one trimmed copy.
  *
  * The attached provider is the same binary serving the same gRPC calls: every command configures it again
  * (ConfigureProvider), with the AWS environment it was started with, so a command with other AWS settings (a
@@ -43,7 +53,7 @@ interface RunningProvider {
  * to add custom RootCAs HTTPClient"); the emulator's environment drops every AWS_* variable of the caller's.
  */
 export class SharedProvider {
-  private readonly providers = new Map<string, Promise<RunningProvider>>();
+  private readonly providers = new Map<string, Promise<ProxiedProvider>>();
 
   /** TF_REATTACH_PROVIDERS for terraform commands in the initialized `stackDir` run with `env`. */
   async reattach(stackDir: string, env: NodeJS.ProcessEnv): Promise<string> {
@@ -51,10 +61,10 @@ export class SharedProvider {
     const key = JSON.stringify([binary, awsSettings(env)]);
     let provider = this.providers.get(key);
     if (provider === undefined) {
-      provider = start(binary, env);
+      provider = startProxied(binary, env);
       this.providers.set(key, provider);
     }
-    return (await provider).reattach;
+    return (await provider).proxy.reattach;
   }
 
   /** Stops every provider this file started, and waits until they are gone. */
@@ -63,10 +73,11 @@ export class SharedProvider {
     this.providers.clear();
     await Promise.all(
       started.map(async (provider) => {
-        const child = (await provider.catch(() => undefined))?.child;
-        if (child === undefined) return;
-        recordProviderCpu(child.pid);
-        await stopProcess(child);
+        const started = await provider.catch(() => undefined);
+        if (started === undefined) return;
+        await started.proxy.close();
+        recordProviderCpu(started.child.pid);
+        await stopProcess(started.child);
       }),
     );
   }
@@ -120,6 +131,17 @@ function awsProviderBinary(stackDir: string): string {
     );
   }
   return fs.realpathSync(path.join(root, binaries[0]));
+}
+
+/** Starts the provider in debug mode, then its {@link SchemaProxy}; stops the provider if the proxy fails. */
+async function startProxied(binary: string, env: NodeJS.ProcessEnv): Promise<ProxiedProvider> {
+  const provider = await start(binary, env);
+  try {
+    return { child: provider.child, proxy: await SchemaProxy.start(provider.reattach, await stackResourceTypes()) };
+  } catch (error) {
+    await stopProcess(provider.child);
+    throw error;
+  }
 }
 
 /** Starts the provider in debug mode and resolves once it says how to attach to it. */
