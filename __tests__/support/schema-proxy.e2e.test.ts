@@ -30,7 +30,7 @@ describe("terraform attached to the shared provider through its schema proxy", (
     requireTerraform();
     fs.writeFileSync(path.join(dir, "cdk.tf.json"), configWith({}));
     await sharedInit.into(dir, terraform.env);
-    terraform.attach(await sharedProvider.reattach(dir, terraform.env));
+    terraform.attach(sharedProvider);
   });
   afterAll(() => sharedProvider.stop());
   afterAll(() => sharedInit.remove());

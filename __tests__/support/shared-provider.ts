@@ -46,11 +46,12 @@ interface ProxiedProvider {
  * Terraform reaches it through a {@link SchemaProxy}, which answers the schema call from one trimmed copy.
  *
  * The attached provider is the same binary serving the same gRPC calls: every command configures it again
- * (ConfigureProvider), with the AWS environment it was started with, so a command with other AWS settings (a
- * member account's credentials) must launch its own. The tests that run terraform the way users do (pipeline,
- * npm start, the cdktf CLI, S3 state) do not attach. Nor could a provider with a custom CA bundle
- * (AWS_CA_BUNDLE): the AWS SDK adds it to the HTTP client on every configure and fails the second time ("unable
- * to add custom RootCAs HTTPClient"); the emulator's environment drops every AWS_* variable of the caller's.
+ * (ConfigureProvider), with the AWS environment it was started with, so commands with other AWS settings (a
+ * member account's credentials) get a provider of their own, started with those. The tests that run terraform
+ * the way users do (pipeline, npm start, the cdktf CLI) do not attach. Nor could a provider with a custom CA
+ * bundle (AWS_CA_BUNDLE): the AWS SDK adds it to the HTTP client on every configure and fails the second time
+ * ("unable to add custom RootCAs HTTPClient"); the emulator's environment drops every AWS_* variable of the
+ * caller's.
  */
 export class SharedProvider {
   private readonly providers = new Map<string, Promise<ProxiedProvider>>();
@@ -58,7 +59,7 @@ export class SharedProvider {
   /** TF_REATTACH_PROVIDERS for terraform commands in the initialized `stackDir` run with `env`. */
   async reattach(stackDir: string, env: NodeJS.ProcessEnv): Promise<string> {
     const binary = awsProviderBinary(stackDir);
-    const key = JSON.stringify([binary, awsSettings(env)]);
+    const key = providerKey(binary, env);
     let provider = this.providers.get(key);
     if (provider === undefined) {
       provider = startProxied(binary, env);
@@ -84,28 +85,29 @@ export class SharedProvider {
 }
 
 /**
- * Terraform whose commands attach to a {@link SharedProvider} once {@link attach} is called, except commands run
- * with AWS settings of their own, which launch the provider as usual.
+ * Terraform whose commands, once {@link attach} is called, attach to the {@link SharedProvider} started with their
+ * AWS settings: the management account's, or those a command brings (a member account's credentials).
  */
 export class AttachableTerraform extends Terraform {
-  private reattach?: string;
+  private provider?: SharedProvider;
 
-  attach(reattach: string): void {
-    this.reattach = reattach;
+  attach(provider: SharedProvider): void {
+    this.provider = provider;
   }
 
-  override run(args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<TerraformResult> {
-    return super.run(args, commandEnvironment(this.reattach, extraEnv));
+  override async run(args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<TerraformResult> {
+    if (this.provider === undefined) return super.run(args, extraEnv);
+    const reattach = await this.provider.reattach(this.workingDir, { ...this.env, ...extraEnv });
+    return super.run(args, { ...extraEnv, TF_REATTACH_PROVIDERS: reattach });
   }
 }
 
 /**
- * The extra environment of one terraform command: TF_REATTACH_PROVIDERS when there is a provider to attach to and
- * the command brings no AWS settings of its own, which the attached provider was not started with.
+ * Which running provider serves a command: the same binary started with the same AWS_* settings (what
+ * configures it), whatever else the command's environment holds.
  */
-export function commandEnvironment(reattach: string | undefined, extraEnv: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const attached = reattach !== undefined && Object.keys(awsSettings(extraEnv)).length === 0;
-  return attached ? { ...extraEnv, TF_REATTACH_PROVIDERS: reattach } : extraEnv;
+export function providerKey(binary: string, env: NodeJS.ProcessEnv): string {
+  return JSON.stringify([binary, awsSettings(env)]);
 }
 
 /** The AWS_* variables of an environment, sorted by name: what configures the provider. */

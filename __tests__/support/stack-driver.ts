@@ -120,16 +120,15 @@ export class StackDriver {
   }
 
   /**
-   * `terraform init`, once: without `args`, the test file's shared init ({@link SharedInit}), and the commands
-   * after it attach to the file's running provider ({@link SharedProvider}); with settings that belong to this
-   * machine, such as `-backend-config=...`, a real init in this stack folder, and commands that launch the provider.
+   * `terraform init`, once: without `args`, the test file's shared init ({@link SharedInit}); with settings that
+   * belong to this machine, such as `-backend-config=...`, a real init in this stack folder. Either way the
+   * commands after it attach to the file's running providers ({@link SharedProvider}).
    */
   async init(args: readonly string[] = []): Promise<void> {
     if (this.initialized) return;
-    if (args.length === 0) {
-      await sharedInit.into(this.stackDir, this.env);
-      this.terraform.attach(await sharedProvider.reattach(this.stackDir, this.terraform.env));
-    } else await this.terraform.ok(["init", "-input=false", ...args]);
+    if (args.length === 0) await sharedInit.into(this.stackDir, this.env);
+    else await this.terraform.ok(["init", "-input=false", ...args]);
+    this.terraform.attach(sharedProvider);
     this.initialized = true;
   }
 
