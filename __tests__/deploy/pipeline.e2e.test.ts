@@ -46,8 +46,9 @@ function runSteps(commands: readonly string[], cwd: string, env: NodeJS.ProcessE
 
 describe("examples/github-actions.yml", () => {
   it("runs, command for command, against the emulator: plan, gate, summary, apply of the saved plan, then the scheduled audit", async () => {
-    // GIVEN a checkout with an S3 backend in its config, a state bucket, and the job's environment
-    const project = copyProject(path.join(work, "checkout"));
+    // GIVEN a checkout as CI clones it (no node_modules) with an S3 backend in its config, a state bucket, and the
+    // job's environment
+    const project = copyProject(path.join(work, "checkout"), { nodeModules: false });
     fs.writeFileSync(
       path.join(project, "root-access.config.json"),
       JSON.stringify({
