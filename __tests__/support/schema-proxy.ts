@@ -5,7 +5,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { keepSchemasInReply } from "./provider-schema";
 
-/** The call terraform makes at the start of every command to learn the provider's schema (protocol 5). */
+/**
+ * The call terraform makes at the start of every command to learn the provider's schema, in protocol 5 (the AWS
+ * provider's). A protocol 6 provider's schema would pass through whole: slower, never wrong.
+ */
 const GET_SCHEMA = "/tfplugin5.Provider/GetSchema";
 
 /** gRPC's UNAVAILABLE: what a call gets when the provider behind the proxy is gone. */
@@ -27,7 +30,11 @@ type ReattachConfig = Record<string, { Addr: { Network: string; String: string }
  * of schemas for some 1,500 resource types, and decoding it is most of the CPU of every terraform command (1.7
  * CPU-seconds of a 1.8 s `validate`; 0.15 s with only the stacks' types). The proxy asks the provider once and
  * answers every command with the stacks' resource types only, so terraform still validates, plans and applies
- * them against the provider's own schemas, and a type outside the list fails loudly ("Invalid resource type").
+ * them against the provider's own schemas, and a type outside the list fails loudly ("The provider hashicorp/aws
+ * does not support resource type").
+ *
+ * It serves from the test's own event loop: a test must not block it (spawnSync) while an attached terraform
+ * command runs, or that command waits until the loop is free.
  */
 export class SchemaProxy {
   private readonly sessions = new Set<http2.ServerHttp2Session>();
@@ -95,7 +102,7 @@ export class SchemaProxy {
     let trailersOnly = false;
     const body: Buffer[] = [];
     call.on("response", (incoming) => {
-      responseHeaders = withoutFlags(incoming);
+      responseHeaders = responseHeadersOf(incoming);
       // A reply that is only headers with a gRPC status: the call failed before it had anything to say.
       trailersOnly = incoming["grpc-status"] !== undefined;
       if (stream.destroyed) return;
@@ -145,8 +152,8 @@ function withoutPseudoHeaders(headers: http2.IncomingHttpHeaders): http2.Outgoin
   return Object.fromEntries(Object.entries(headers).filter(([name]) => !name.startsWith(":")));
 }
 
-/** Response headers with :status kept and node's own bookkeeping dropped. */
-function withoutFlags(headers: http2.IncomingHttpHeaders): http2.OutgoingHttpHeaders {
+/** A reply's headers to pass on: its :status and gRPC metadata. */
+function responseHeadersOf(headers: http2.IncomingHttpHeaders): http2.OutgoingHttpHeaders {
   return { ...withoutPseudoHeaders(headers), ":status": headers[":status"] };
 }
 
