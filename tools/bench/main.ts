@@ -363,7 +363,16 @@ Measures the figures of BENCHMARKS.md and writes them into it: all of them, or o
 (the other sections are kept as they were). Groups: ${GROUPS.join(", ")}.
 --test-runs <n>   timed runs of npm test (default 5, after one warm-up; each takes minutes)`;
 
+/** Runs the bench, and removes its working folder however it ends (--help and a typo included). */
 async function main(argv: readonly string[]): Promise<number> {
+  try {
+    return await runBench(argv);
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+async function runBench(argv: readonly string[]): Promise<number> {
   if (argv.includes("--help") || argv.includes("-h")) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
@@ -403,7 +412,6 @@ async function main(argv: readonly string[]): Promise<number> {
   const dated = sections.map((section) => section.replace(/^(## [^\n]+\n)/, `$1\n${measured}\n`));
   const file = path.join(ROOT, "BENCHMARKS.md");
   fs.writeFileSync(file, mergeReport(fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "", dated));
-  fs.rmSync(work, { recursive: true, force: true });
   return 0;
 }
 
