@@ -74,11 +74,11 @@ export class SharedProvider {
     this.providers.clear();
     await Promise.all(
       started.map(async (provider) => {
-        const started = await provider.catch(() => undefined);
-        if (started === undefined) return;
-        await started.proxy.close();
-        recordProviderCpu(started.child.pid);
-        await stopProcess(started.child);
+        const running = await provider.catch(() => undefined);
+        if (running === undefined) return;
+        await running.proxy.close();
+        recordProviderCpu(running.child.pid);
+        await stopProcess(running.child);
       }),
     );
   }

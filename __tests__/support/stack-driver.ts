@@ -28,7 +28,7 @@ interface StateResource {
 /** This test file's `terraform init`, shared by its drivers (removed after the file by {@link useScenario}). */
 const sharedInit = new SharedInit();
 
-/** This test file's running AWS provider, which commands after a shared init attach to (stopped by {@link useScenario}). */
+/** This test file's running AWS providers, which commands after init attach to (stopped by {@link useScenario}). */
 const sharedProvider = new SharedProvider();
 
 /** The stack name every scenario uses. */
