@@ -39,14 +39,14 @@ module.exports = {
     tier("integration", {
       testMatch: ["**/*.integration.test.ts"],
       // The stacks ship the bundled script as an asset, so the programs are built once before the tier.
-      globalSetup: "<rootDir>/__tests__/support/global-setup.js",
-      globalTeardown: "<rootDir>/__tests__/support/global-teardown.js",
+      globalSetup: "<rootDir>/__tests__/support/global-setup.ts",
+      globalTeardown: "<rootDir>/__tests__/support/global-teardown.ts",
     }),
     // Real terraform against the emulator.
     tier("e2e", {
       testMatch: ["**/*.e2e.test.ts"],
-      globalSetup: "<rootDir>/__tests__/support/global-setup.js",
-      globalTeardown: "<rootDir>/__tests__/support/global-teardown.js",
+      globalSetup: "<rootDir>/__tests__/support/global-setup.ts",
+      globalTeardown: "<rootDir>/__tests__/support/global-teardown.ts",
     }),
   ],
 };

@@ -1,11 +1,4 @@
-import { ChildProcess, spawn } from "node:child_process";
-import * as path from "node:path";
-import { createInterface } from "node:readline";
-import { projectRoot } from "../../stacks/config/project-root";
-import { stopProcess } from "../process/stop-process";
-
-/** The launcher that extends moto (see its docstring for what it adds). */
-export const MOTO_LAUNCHER = path.join(projectRoot(), "tools", "emulator", "moto_server.py");
+import { StartingEmulator, forkEmulator, spawnEmulator } from "./server";
 
 /** The account moto gives to its default test credentials: the management account of an organization they create. */
 export const EMULATOR_ACCOUNT_ID = "123456789012";
@@ -57,59 +50,43 @@ export interface RootSessionRecord {
   readonly actions: readonly (readonly [string, string])[];
 }
 
-// moto takes a second or two to import on an idle machine; a loaded one can take many times that.
-const START_TIMEOUT_MS = 60_000;
-
-/** Every emulator process started here and not yet exited, started or still starting. */
-const started = new Set<ChildProcess>();
+/** Every emulator server started here and not yet stopped, started or still starting. */
+const started = new Set<StartingEmulator>();
 
 /**
  * A local AWS (moto 5.2.1 plus the root access extension) on a free loopback port. It stops when `stop()` is
- * called, and also when this process dies: the server exits when its standard input closes.
+ * called, and also when this process dies: the server exits when its standard input (or, forked, its
+ * connection to the fork server) closes.
  */
 export class Emulator {
+  /**
+   * Where `start()` forks its servers from instead of starting python (`EmulatorForkServer`); the tests set it
+   * from FORK_SERVER_VARIABLE. Unset, as in every program, each emulator is its own python process.
+   */
+  static forkServer: string | undefined;
+
   private constructor(
-    private readonly child: ChildProcess,
+    private readonly server: StartingEmulator,
     /** The URL to put in AWS_ENDPOINT_URL. */
     readonly endpoint: string,
   ) {}
 
-  /** Starts the emulator and resolves once it accepts connections; fails with python's output if it cannot. */
+  /**
+   * Starts the emulator and resolves once it accepts connections; fails with python's output if it cannot.
+   * A python or port of its own always starts a new process; otherwise it is forked when `forkServer` is set.
+   */
   static async start(options: { readonly python?: string; readonly port?: number } = {}): Promise<Emulator> {
-    const python = options.python ?? process.env.PYTHON ?? "python3";
-    const port = String(options.port ?? 0);
-    const child = spawn(python, [MOTO_LAUNCHER, "--port", port, "--exit-with-stdin"], { stdio: ["pipe", "pipe", "pipe"] });
-    started.add(child);
-    child.once("exit", () => started.delete(child));
-    const output: string[] = [];
-    child.stderr?.on("data", (chunk: Buffer) => output.length < 200 && output.push(chunk.toString()));
-    const endpoint = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => fail(`it did not start within ${START_TIMEOUT_MS / 1000} s`), START_TIMEOUT_MS);
-      const fail = (reason: string) => {
-        clearTimeout(timer);
-        child.kill("SIGKILL");
-        reject(
-          new Error(
-            `The local AWS emulator could not start: ${reason}. It needs python3 with moto 5.2.1 ` +
-              `(pip install "moto[server]==5.2.1").\n${output.join("").slice(-2000)}`,
-          ),
-        );
-      };
-      child.once("error", (error) => fail(`${python}: ${error.message}`));
-      child.once("exit", (code) => fail(`python exited with code ${code}`));
-      createInterface({ input: child.stdout }).on("line", (line) => {
-        const match = /listening on (http:\/\/\S+)/.exec(line);
-        if (match) {
-          clearTimeout(timer);
-          child.removeAllListeners("exit");
-          resolve(match[1]);
-        }
-      });
-    });
-    // Keep draining the server's logs so it never blocks on a full pipe.
-    child.stdout?.resume();
-    child.stderr?.removeAllListeners("data").resume();
-    return new Emulator(child, endpoint);
+    const forkServer = options.python === undefined && options.port === undefined ? Emulator.forkServer : undefined;
+    const starting = forkServer
+      ? forkEmulator(forkServer)
+      : spawnEmulator(options.python ?? process.env.PYTHON ?? "python3", String(options.port ?? 0));
+    started.add(starting);
+    try {
+      return new Emulator(starting, await starting.endpoint);
+    } catch (error) {
+      started.delete(starting);
+      throw error;
+    }
   }
 
   /**
@@ -158,8 +135,9 @@ export class Emulator {
   }
 
   /** Stops the server and waits for it to exit. */
-  stop(): Promise<void> {
-    return stopProcess(this.child);
+  async stop(): Promise<void> {
+    started.delete(this.server);
+    await this.server.stop();
   }
 
   /**
@@ -167,9 +145,10 @@ export class Emulator {
    * resolves with how many were still running.
    */
   static async stopAll(): Promise<number> {
-    const children = [...started];
-    await Promise.all(children.map(stopProcess));
-    return children.length;
+    const servers = [...started];
+    started.clear();
+    await Promise.all(servers.map((server) => server.stop()));
+    return servers.length;
   }
 
   private async control<T>(method: "GET" | "POST", route: string, body?: unknown): Promise<T> {

@@ -35,23 +35,33 @@ slow network); "dropReplies" handles the next N calls, then closes the connectio
 lost on the way back, after the change was made: the caller cannot tell whether it happened).
 
 Usage: python3 moto_server.py [--host 127.0.0.1] [--port 0] [--exit-with-stdin]
-Prints "org-root-access emulator listening on http://HOST:PORT" once it accepts connections.
+Prints "org-root-access emulator listening on http://HOST:PORT (pid PID)" once it accepts connections.
+
+       python3 moto_server.py --fork-server SOCKET [--host 127.0.0.1]
+Imports moto once and forks a fresh emulator per connection to the Unix socket SOCKET (the tests' global setup
+starts one: a fork starts in milliseconds where an import takes a second of CPU). Each fork writes its listening
+line to its connection and stops when that connection closes; the fork server stops when its stdin closes.
 """
 
 import argparse
 import io
 import json
 import logging
+import os
+import select
+import signal
 import socket
 import sys
 import threading
 import time
+import traceback
 from collections import Counter
 from urllib.parse import parse_qs
 
 from moto.core.exceptions import ServiceException
 from moto.core.responses import ActionResult
 from moto.iam.responses import IamResponse
+from moto.moto_api._internal import mock_random
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 from moto.organizations import models as organizations
 from werkzeug.serving import make_server
@@ -467,14 +477,93 @@ class ControlMiddleware:
         return [json.dumps(value).encode()]
 
 
-def exit_when_stdin_closes(server):
-    """The parent holds our stdin: when it dies, even without cleaning up, we go too (no orphans)."""
+def exit_when_closed(server, stream):
+    """Whoever holds the other end of `stream` started us: when it dies, even without cleaning up, we go too."""
 
     def watch():
-        sys.stdin.buffer.read()
+        while stream.read(4096):
+            pass
         server.shutdown()
 
     threading.Thread(target=watch, daemon=True).start()
+
+
+def extend_moto():
+    """Everything this launcher adds to moto, before the first request."""
+    allow_iam_principal()
+    features_follow_trusted_access_knob()
+    organizations_preconditions()
+    add_root_access_actions()
+
+
+def make_emulator(host, port):
+    """A threaded server of moto plus the extension on host:port (0 picks a free port), already listening."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind((host, port))
+    listener.listen(128)
+    host, port = listener.getsockname()
+    app = ControlMiddleware(DomainDispatcherApplication(create_backend_app))
+    return make_server(host, port, app, threaded=True, fd=listener.fileno(), request_handler=KeepAliveRequestHandler)
+
+
+def listening_line(server):
+    return f"org-root-access emulator listening on http://{server.host}:{server.port} (pid {os.getpid()})"
+
+
+def serve_forks(path, host):
+    """Imports moto once, then forks a fresh emulator for each connection to the Unix socket at `path`.
+
+    Importing moto takes about a second of CPU; a fork takes milliseconds and starts from the same untouched
+    state as a new process (nothing here handles a request before forking). The forked emulator writes its
+    listening line to the connection and stops when the connection closes. This process stops when its
+    standard input closes; it is single-threaded, so a fork copies no lock another thread holds.
+    """
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(path)
+    listener.listen(16)
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps the forks
+    print(f"org-root-access emulator forks on {path}", flush=True)
+    try:
+        while True:
+            readable, _, _ = select.select([listener, sys.stdin], [], [])
+            if sys.stdin in readable and not os.read(sys.stdin.fileno(), 4096):
+                return
+            if listener in readable:
+                connection, _ = listener.accept()
+                if os.fork() == 0:
+                    listener.close()
+                    serve_fork(connection, host)
+                connection.close()
+    finally:
+        listener.close()
+        os.unlink(path)
+
+
+def serve_fork(connection, host):
+    """In a fork of serve_forks: one emulator, for as long as `connection` stays open. Never returns."""
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    # Python reseeds its own `random` in a fork; moto's generator (IDs, keys) would repeat its parent's sequence.
+    mock_random.seed()
+    # Like a spawned emulator whose logs nobody reads after it started: nothing may block on a full pipe.
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for stream in (0, 1, 2):
+        os.dup2(devnull, stream)
+    status = 1
+    try:
+        server = make_emulator(host, 0)
+        exit_when_closed(server, connection.makefile("rb", buffering=0))
+        connection.sendall(f"{listening_line(server)}\n".encode())
+        server.serve_forever()
+        server.server_close()
+        status = 0
+    except BaseException:  # noqa: BLE001: the parent waits for a line; it gets the reason instead
+        try:
+            connection.sendall(traceback.format_exc().encode())
+        except OSError:
+            pass
+    finally:
+        os._exit(status)
 
 
 def main():
@@ -482,27 +571,20 @@ def main():
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--exit-with-stdin", action="store_true", help="stop when standard input closes")
+    parser.add_argument("--fork-server", metavar="SOCKET", help="fork an emulator per connection to this Unix socket")
     parser.add_argument("--verbose", action="store_true", help="log every request")
     args = parser.parse_args()
     if not args.verbose:
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
-    allow_iam_principal()
-    features_follow_trusted_access_knob()
-    organizations_preconditions()
-    add_root_access_actions()
-
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind((args.host, args.port))
-    listener.listen(128)
-    host, port = listener.getsockname()
-
-    app = ControlMiddleware(DomainDispatcherApplication(create_backend_app))
-    server = make_server(host, port, app, threaded=True, fd=listener.fileno(), request_handler=KeepAliveRequestHandler)
+    extend_moto()
+    if args.fork_server:
+        serve_forks(args.fork_server, args.host)
+        return
+    server = make_emulator(args.host, args.port)
     if args.exit_with_stdin:
-        exit_when_stdin_closes(server)
-    print(f"org-root-access emulator listening on http://{host}:{port}", flush=True)
+        exit_when_closed(server, sys.stdin.buffer)
+    print(listening_line(server), flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

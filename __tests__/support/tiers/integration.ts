@@ -1,3 +1,4 @@
+import "./emulator-forks";
 import "./stop-processes";
 
 // Real builds, synths, terraform validate and the emulator: each test may start processes, on a busy machine.

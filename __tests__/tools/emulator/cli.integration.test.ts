@@ -1,4 +1,4 @@
-import { MOTO_LAUNCHER } from "../../../tools/emulator/emulator";
+import { MOTO_LAUNCHER } from "../../../tools/emulator/server";
 import { builtProgram } from "../../support/paths";
 import { runTracked } from "../../support/processes";
 
