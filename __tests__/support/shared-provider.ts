@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { recordProviderCpu } from "../../tools/bench/terraform-cpu";
 import { stopProcess } from "../../tools/process/stop-process";
@@ -29,11 +30,12 @@ interface RunningProvider {
   readonly child: ChildProcess;
   /** The value of TF_REATTACH_PROVIDERS that attaches terraform to it. */
   readonly reattach: string;
+  /** Its TMPDIR, where it makes the Unix socket terraform attaches to. */
+  readonly tempDir: string;
 }
 
 /** A provider started in debug mode behind its {@link SchemaProxy}, which terraform attaches to. */
-interface ProxiedProvider {
-  readonly child: ChildProcess;
+interface ProxiedProvider extends RunningProvider {
   readonly proxy: SchemaProxy;
 }
 
@@ -79,6 +81,7 @@ export class SharedProvider {
         await running.proxy.close();
         recordProviderCpu(running.child.pid);
         await stopProcess(running.child);
+        fs.rmSync(running.tempDir, { recursive: true, force: true });
       }),
     );
   }
@@ -139,21 +142,30 @@ function awsProviderBinary(stackDir: string): string {
 async function startProxied(binary: string, env: NodeJS.ProcessEnv): Promise<ProxiedProvider> {
   const provider = await start(binary, env);
   try {
-    return { child: provider.child, proxy: await SchemaProxy.start(provider.reattach, await stackResourceTypes()) };
+    return { ...provider, proxy: await SchemaProxy.start(provider.reattach, await stackResourceTypes()) };
   } catch (error) {
     await stopProcess(provider.child);
+    fs.rmSync(provider.tempDir, { recursive: true, force: true });
     throw error;
   }
 }
 
-/** Starts the provider in debug mode and resolves once it says how to attach to it. */
+/**
+ * Starts the provider in debug mode and resolves once it says how to attach to it. Its TMPDIR is a folder of its
+ * own: it makes its socket there and, stopped by a signal, never removes it (one /tmp/plugin* file per file).
+ */
 function start(binary: string, env: NodeJS.ProcessEnv): Promise<RunningProvider> {
+  const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), "root-access-provider-"));
   return new Promise((resolve, reject) => {
-    const child = spawn(binary, ["-debug"], { env: { ...env, ...QUIET }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(binary, ["-debug"], {
+      env: { ...env, ...QUIET, TMPDIR: tempDir },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let output = "";
     const fail = (why: string) => {
       clearTimeout(timer);
       child.kill("SIGKILL");
+      fs.rmSync(tempDir, { recursive: true, force: true });
       reject(new Error(`the AWS provider ${binary} -debug ${why}; its output:\n${output}`));
     };
     const timer = setTimeout(
@@ -172,7 +184,7 @@ function start(binary: string, env: NodeJS.ProcessEnv): Promise<RunningProvider>
       // From here on nobody reads what it writes; keep its pipes flowing so it never blocks on them.
       child.stdout.removeAllListeners("data").resume();
       child.stderr.removeAllListeners("data").resume();
-      resolve({ child, reattach });
+      resolve({ child, reattach, tempDir });
     });
   });
 }
