@@ -1,18 +1,25 @@
 import { FORK_SERVER_VARIABLE } from "../../tools/emulator/server";
-import { forkServerOfThisRun } from "./global-setup";
+import * as fs from "node:fs";
+import { sharedByThisRun } from "./global-setup";
 import { leakedProcesses } from "./leaked-processes";
+import { SHARED_INIT_FOLDER_VARIABLE } from "./shared-init";
 
 /**
- * After the run (once, though two tiers name it): stops the emulators' fork server; then every process a test
- * started must be gone. A leftover is a defect (it can act on another test's emulator, or hold 700 MB of
+ * After the run (once, though two tiers name it): stops the emulators' fork server and removes the shared init
+ * folder; then every process a test started must be gone. A leftover is a defect (it can act on another test's emulator, or hold 700 MB of
  * provider): it is killed, and the run fails naming it.
  */
 export default async function globalTeardown(): Promise<void> {
-  const { server } = forkServerOfThisRun;
-  if (server) {
-    delete forkServerOfThisRun.server;
+  const { forkServer, initFolder } = sharedByThisRun;
+  delete sharedByThisRun.forkServer;
+  delete sharedByThisRun.initFolder;
+  if (forkServer) {
     delete process.env[FORK_SERVER_VARIABLE];
-    await server.stop();
+    await forkServer.stop();
+  }
+  if (initFolder) {
+    delete process.env[SHARED_INIT_FOLDER_VARIABLE];
+    fs.rmSync(initFolder, { recursive: true, force: true });
   }
   // Processes stopped in the last afterAll may take a moment to exit.
   let leaked = leakedProcesses();

@@ -1,4 +1,4 @@
-import { withoutChecksums } from "./shared-init";
+import { hasLocalState, withoutChecksums } from "./shared-init";
 
 describe("the shared init's lock file", () => {
   it("keeps each provider's version and constraints and drops only its checksums", () => {
@@ -31,5 +31,15 @@ provider "registry.terraform.io/hashicorp/random" {
   version = "3.6.0"
 }
 `);
+  });
+});
+
+describe("which terraform blocks every test file shares an init of", () => {
+  it.each([
+    [{ required_providers: { aws: { source: "aws", version: "5.100.0" } } }, true],
+    [{ backend: { local: { path: "../../../terraform.e2e.tfstate" } } }, true],
+    [{ backend: { s3: { bucket: "state", key: "e2e.tfstate" } } }, false],
+  ])("%j: %s (a remote backend's init reaches that file's emulator)", (block, shared) => {
+    expect(hasLocalState(JSON.stringify(block))).toBe(shared);
   });
 });

@@ -25,7 +25,7 @@ interface StateResource {
   readonly instances: readonly { readonly index_key?: string | number; readonly status?: string }[];
 }
 
-/** This test file's `terraform init`, shared by its drivers (removed after the file by {@link useScenario}). */
+/** The `terraform init` this file's drivers copy, shared with the run's other files ({@link SharedInit}). */
 const sharedInit = new SharedInit();
 
 /** This test file's running AWS providers, which commands after init attach to (stopped by {@link useScenario}). */
@@ -120,7 +120,7 @@ export class StackDriver {
   }
 
   /**
-   * `terraform init`, once: without `args`, the test file's shared init ({@link SharedInit}); with settings that
+   * `terraform init`, once: without `args`, the run's shared init ({@link SharedInit}); with settings that
    * belong to this machine, such as `-backend-config=...`, a real init in this stack folder. Either way the
    * commands after it attach to the file's running providers ({@link SharedProvider}).
    */
