@@ -80,8 +80,7 @@ export class SharedProvider {
         if (running === undefined) return;
         await running.proxy.close();
         recordProviderCpu(running.child.pid);
-        await stopProcess(running.child);
-        fs.rmSync(running.tempDir, { recursive: true, force: true });
+        await stopProvider(running);
       }),
     );
   }
@@ -144,10 +143,15 @@ async function startProxied(binary: string, env: NodeJS.ProcessEnv): Promise<Pro
   try {
     return { ...provider, proxy: await SchemaProxy.start(provider.reattach, await stackResourceTypes()) };
   } catch (error) {
-    await stopProcess(provider.child);
-    fs.rmSync(provider.tempDir, { recursive: true, force: true });
+    await stopProvider(provider);
     throw error;
   }
+}
+
+/** Stops a provider and removes its TMPDIR. */
+async function stopProvider(provider: RunningProvider): Promise<void> {
+  await stopProcess(provider.child);
+  fs.rmSync(provider.tempDir, { recursive: true, force: true });
 }
 
 /**

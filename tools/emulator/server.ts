@@ -5,7 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { createInterface } from "node:readline";
 import { projectRoot } from "../../stacks/config/project-root";
-import { stopProcess } from "../process/stop-process";
+import { STOP_GRACE_MS, stopProcess } from "../process/stop-process";
 
 /** The launcher that extends moto (see its docstring for what it adds). */
 export const MOTO_LAUNCHER = path.join(projectRoot(), "tools", "emulator", "moto_server.py");
@@ -18,9 +18,6 @@ const START_TIMEOUT_MS = 60_000;
  * Programs ignore it: `npm start` and `npm run emulator` always start python as a user's machine does.
  */
 export const FORK_SERVER_VARIABLE = "ORG_ROOT_ACCESS_EMULATOR_FORK_SERVER";
-
-/** How long a stopped fork gets to exit before it is killed, as `stopProcess` gives a process. */
-const STOP_GRACE_MS = 5_000;
 
 /** An emulator server being started: its URL once it is ready, and how to stop it (also before that). */
 export interface StartingEmulator {
@@ -54,7 +51,9 @@ export class EmulatorForkServer {
   static async start(python = process.env.PYTHON ?? "python3"): Promise<EmulatorForkServer> {
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), "root-access-emulator-forks-"));
     const socket = path.join(folder, "socket");
-    const { child, ready } = startLauncher(python, ["--fork-server", socket], (line) => line.endsWith(`forks on ${socket}`));
+    const { child, ready } = startLauncher(python, ["--fork-server", socket], (line) =>
+      line.endsWith(`forks on ${socket}`) ? socket : undefined,
+    );
     try {
       await ready;
     } catch (error) {
@@ -84,7 +83,7 @@ export function spawnEmulator(python: string, port: string): StartingEmulator {
 function startLauncher<T>(
   python: string,
   args: readonly string[],
-  parse: (line: string) => T | undefined | false,
+  parse: (line: string) => T | undefined,
 ): { child: ChildProcess; ready: Promise<T> } {
   const child = spawn(python, [MOTO_LAUNCHER, ...args], { stdio: ["pipe", "pipe", "pipe"] });
   const output: string[] = [];
@@ -105,7 +104,7 @@ function startLauncher<T>(
     child.once("exit", (code) => fail(`python exited with code ${code}`));
     createInterface({ input: child.stdout }).on("line", (line) => {
       const value = parse(line);
-      if (value === undefined || value === false) return;
+      if (value === undefined) return;
       clearTimeout(timer);
       child.removeAllListeners("exit");
       // Keep draining the server's logs so it never blocks on a full pipe.

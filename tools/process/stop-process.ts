@@ -1,7 +1,7 @@
 import { ChildProcess } from "node:child_process";
 
 /** How long a stopped process gets to exit before it is killed. */
-const STOP_GRACE_MS = 5_000;
+export const STOP_GRACE_MS = 5_000;
 
 /** Closes its stdin and sends SIGTERM, then SIGKILL after a grace period; resolves once it has exited. */
 export async function stopProcess(child: ChildProcess): Promise<void> {
