@@ -1,5 +1,4 @@
-import { DescribeOrganizationCommand, OrganizationsClient } from "@aws-sdk/client-organizations";
-import { assumedRole } from "../root-access/aws-clients";
+import { assumedRole } from "../root-access/assumed-role";
 import type { ProviderSettings } from "./plan";
 
 /** What AWS says about the organization of the credentials' account, as far as the gate needs to know. */
@@ -11,9 +10,11 @@ export type LiveOrganization =
 /**
  * Reads the organization the plan's credentials belong to, as the plan's provider would (its region and role;
  * the credentials and endpoint from the environment, like terraform's). Never throws: what it cannot read is
- * "unknown", which the rules treat as a failure.
+ * "unknown", which the rules treat as a failure. The SDK is loaded here, not when the gate starts: most plans
+ * create no organization, and loading it would double the gate's start (0.11 s to 0.35 s measured).
  */
 export async function readLiveOrganization(provider: ProviderSettings): Promise<LiveOrganization> {
+  const { DescribeOrganizationCommand, OrganizationsClient } = await import("@aws-sdk/client-organizations");
   const region = provider.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
   const client = new OrganizationsClient({
     region,

@@ -1,11 +1,6 @@
-import { IAMClient, IAMClientConfig } from "@aws-sdk/client-iam";
+import { IAMClient } from "@aws-sdk/client-iam";
 import type { OrganizationsClient } from "@aws-sdk/client-organizations";
-import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
-import { ROLE_SESSION_NAME } from "./contract";
-import { assumeRoleFailed } from "./errors";
-
-/** What an SDK client takes as `credentials`: a function resolving them. */
-export type CredentialProvider = Exclude<NonNullable<IAMClientConfig["credentials"]>, { accessKeyId: string }>;
+import { CredentialProvider, assumedRole } from "./assumed-role";
 
 /** What every client of the script is made from: the region, and the role to assume (if any) through STS. */
 export interface ClientSettings {
@@ -50,30 +45,4 @@ export function createIamClient(settings: ClientSettings): IAMClient {
 export async function createOrganizationsClient(settings: ClientSettings): Promise<OrganizationsClient> {
   const { OrganizationsClient } = await import("@aws-sdk/client-organizations");
   return new OrganizationsClient({ region: settings.region, credentials: credentialsOf(settings) });
-}
-
-/**
- * Credentials of `roleArn`, assumed with the default credential chain, once per run (a run lasts minutes, the
- * session an hour). The provider's assume_role credentials do not reach local-exec (terraform issue 21983), so
- * the script assumes the same role itself; pipeline commands do the same as the provider.
- */
-export function assumedRole(roleArn: string, region: string | undefined, stsEndpoint?: string): CredentialProvider {
-  let credentials: ReturnType<CredentialProvider> | undefined;
-  return () =>
-    (credentials ??= new STSClient({ region })
-      .send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: ROLE_SESSION_NAME }))
-      .then(({ Credentials: issued }) => {
-        if (!issued?.AccessKeyId || !issued.SecretAccessKey) {
-          throw new Error("STS returned no credentials");
-        }
-        return {
-          accessKeyId: issued.AccessKeyId,
-          secretAccessKey: issued.SecretAccessKey,
-          sessionToken: issued.SessionToken,
-          expiration: issued.Expiration,
-        };
-      })
-      .catch((error: unknown) => {
-        throw assumeRoleFailed(roleArn, error, stsEndpoint);
-      }));
 }

@@ -1,6 +1,7 @@
 import { IAMClient } from "@aws-sdk/client-iam";
 import { AssumeRootCommand, STSClient } from "@aws-sdk/client-sts";
-import { ClientSettings, CredentialProvider, credentialsOf } from "./aws-clients";
+import type { CredentialProvider } from "./assumed-role";
+import { ClientSettings, credentialsOf } from "./aws-clients";
 import { ScriptError, awsErrorCode, explainAwsError } from "./errors";
 
 /** The root-task policies this project uses, by AWS's names (`arn:aws:iam::aws:policy/root-task/<name>`). */
