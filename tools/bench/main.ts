@@ -10,7 +10,7 @@ import { clientConfig } from "../emulator/organization-state";
 import { terraformEnvironment } from "../terraform/terraform";
 import { createTemplateBaseline } from "./baseline";
 import { rootCredentialsFigures } from "./root-credentials";
-import { Figure, Sample, Subject, measure, measureInTurns, median, requireTool, timeCommand } from "./measure";
+import { BenchFailure, Figure, Sample, Subject, measure, measureInTurns, median, requireTool, timeCommand } from "./measure";
 import { CPU_LOG_VARIABLE, PROVIDER_ROW, TerraformCpu, countingTerraform, terraformCpu } from "./terraform-cpu";
 import { Row, mergeReport, table, verdict } from "./report";
 
@@ -420,7 +420,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: Error) => {
-    process.stderr.write(`bench: ${error.stack}\n`);
+    process.stderr.write(`bench: ${error instanceof BenchFailure ? error.message : error.stack}\n`);
     process.exitCode = 1;
   },
 );

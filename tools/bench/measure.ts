@@ -17,6 +17,11 @@ export interface Figure {
   readonly peakMb: number;
 }
 
+/** A failure the bench expects and explains (a missing tool, a measured command that failed): no stack trace. */
+export class BenchFailure extends Error {
+  override name = "BenchFailure";
+}
+
 /**
  * Runs a command under GNU time, which reports the peak RSS and the CPU time; the wall time is measured here, since GNU time
  * rounds it to 10 ms. Throws with the command's output if it fails (a benchmark of a failure means nothing).
@@ -37,7 +42,7 @@ export function timeCommand(
   const line = result.stderr.trim().split("\n").pop() ?? "";
   const match = /^BENCH (\d+) ([\d.]+) ([\d.]+)$/.exec(line);
   if (!exitCodes.includes(result.status ?? -1) || !match) {
-    throw new Error(
+    throw new BenchFailure(
       `${command} ${args.join(" ")} failed (exit ${result.status}):\n${result.stdout.slice(-2000)}\n${result.stderr.slice(-2000)}`,
     );
   }
@@ -50,7 +55,7 @@ const GNU_TIME = "/usr/bin/time";
 export function requireTool(command: string, args: readonly string[], install: string): void {
   const result = spawnSync(command, args, { stdio: "ignore" });
   if (result.error || result.status !== 0)
-    throw new Error(`bench needs ${command} (${install}); "${command} ${args.join(" ")}" failed.`);
+    throw new BenchFailure(`bench needs ${command} (${install}); "${command} ${args.join(" ")}" failed.`);
 }
 
 /** One thing to measure: a timed run, and what to do untimed before each. */
