@@ -1,13 +1,14 @@
-import { FORK_SERVER_VARIABLE } from "../../tools/emulator/server";
 import * as fs from "node:fs";
+import { FORK_SERVER_VARIABLE } from "../../tools/emulator/server";
+import { signalIfRunning } from "../../tools/process/stop-process";
 import { sharedByThisRun } from "./global-setup";
 import { leakedProcesses } from "./leaked-processes";
 import { SHARED_INIT_FOLDER_VARIABLE } from "./shared-init";
 
 /**
  * After the run (once, though two tiers name it): stops the emulators' fork server and removes the shared init
- * folder; then every process a test started must be gone. A leftover is a defect (it can act on another test's emulator, or hold 700 MB of
- * provider): it is killed, and the run fails naming it.
+ * folder; then every process a test started must be gone. A leftover is a defect (it can act on another test's
+ * emulator, or hold 700 MB of provider): it is killed, and the run fails naming it.
  */
 export default async function globalTeardown(): Promise<void> {
   const { forkServer, initFolder } = sharedByThisRun;
@@ -28,13 +29,7 @@ export default async function globalTeardown(): Promise<void> {
     leaked = leakedProcesses();
   }
   if (leaked.length === 0) return;
-  for (const { pid } of leaked) {
-    try {
-      process.kill(pid, "SIGKILL");
-    } catch {
-      // already gone
-    }
-  }
+  for (const { pid } of leaked) signalIfRunning(pid, "SIGKILL");
   throw new Error(
     `${leaked.length} process(es) started by the tests were still running after them (now killed):\n` +
       leaked.map(({ pid, command }) => `  ${pid} ${command.slice(0, 200)}`).join("\n"),

@@ -1,4 +1,5 @@
 import { ChildProcessWithoutNullStreams, SpawnOptionsWithoutStdio, spawn } from "node:child_process";
+import { stopProcessGroup } from "../../tools/process/stop-process";
 
 const tracked = new Set<ChildProcessWithoutNullStreams>();
 
@@ -49,21 +50,8 @@ export async function stopTrackedProcesses(): Promise<number> {
   const children = [...tracked];
   await Promise.all(
     children.map(async (child) => {
-      if (!tracked.has(child)) return;
-      const closed = new Promise((resolve) => child.once("close", resolve));
-      signalGroup(child.pid, "SIGTERM");
-      const timer = setTimeout(() => signalGroup(child.pid, "SIGKILL"), 5_000);
-      await closed;
-      clearTimeout(timer);
+      if (tracked.has(child)) await stopProcessGroup(child);
     }),
   );
   return children.length;
-}
-
-function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
-  try {
-    if (pid !== undefined) process.kill(-pid, signal);
-  } catch {
-    // already gone
-  }
 }

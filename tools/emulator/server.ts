@@ -5,7 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { createInterface } from "node:readline";
 import { projectRoot } from "../../stacks/config/project-root";
-import { STOP_GRACE_MS, stopProcess } from "../process/stop-process";
+import { STOP_GRACE_MS, signalIfRunning, stopProcess } from "../process/stop-process";
 
 /** The launcher that extends moto (see its docstring for what it adds). */
 export const MOTO_LAUNCHER = path.join(projectRoot(), "tools", "emulator", "moto_server.py");
@@ -127,7 +127,7 @@ export function forkEmulator(socket: string): StartingEmulator {
   const stop = async () => {
     connection.end();
     const timer = setTimeout(() => {
-      if (pid !== undefined) killQuietly(pid);
+      if (pid !== undefined) signalIfRunning(pid, "SIGKILL");
       connection.destroy();
     }, STOP_GRACE_MS);
     await closed;
@@ -155,12 +155,4 @@ export function forkEmulator(socket: string): StartingEmulator {
     });
   });
   return { endpoint, stop };
-}
-
-function killQuietly(pid: number): void {
-  try {
-    process.kill(pid, "SIGKILL");
-  } catch {
-    // already gone
-  }
 }

@@ -13,3 +13,24 @@ export async function stopProcess(child: ChildProcess): Promise<void> {
   await exited;
   clearTimeout(timer);
 }
+
+/**
+ * Sends SIGTERM to the process group `child` leads (it was spawned detached), then SIGKILL to the group after the
+ * grace period; resolves once the child has closed its output.
+ */
+export async function stopProcessGroup(child: ChildProcess): Promise<void> {
+  const closed = new Promise((resolve) => child.once("close", resolve));
+  if (child.pid !== undefined) signalIfRunning(-child.pid, "SIGTERM");
+  const timer = setTimeout(() => child.pid !== undefined && signalIfRunning(-child.pid, "SIGKILL"), STOP_GRACE_MS);
+  await closed;
+  clearTimeout(timer);
+}
+
+/** Sends `signal` to `pid` (a process group when negative); one that is already gone is not an error. */
+export function signalIfRunning(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // already gone
+  }
+}

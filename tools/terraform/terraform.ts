@@ -2,6 +2,7 @@ import { ChildProcess, spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { MIN_TERRAFORM, MIN_TERRAFORM_FOR_S3_LOCKFILE } from "../../stacks/synth/terraform-version";
+import { stopProcessGroup } from "../process/stop-process";
 
 /** Where a filesystem mirror of the hashicorp providers is looked for; TF_PROVIDER_MIRROR names another. */
 export const DEFAULT_PROVIDER_MIRROR = "/opt/tf-plugins";
@@ -27,9 +28,6 @@ export function requireTerraform(): void {
 
 const running = new Set<ChildProcess>();
 
-/** How long a stopped terraform gets to let go of its state lock and providers before it is killed. */
-const STOP_GRACE_MS = 5_000;
-
 /**
  * Stops every terraform this process started that is still running (an abandoned test, an interrupted
  * `npm start`): SIGTERM to its process group, which terraform forwards to its providers, then SIGKILL after a
@@ -39,23 +37,10 @@ export async function stopTerraformRuns(): Promise<number> {
   const children = [...running];
   await Promise.all(
     children.map(async (child) => {
-      if (!running.has(child)) return;
-      const exited = new Promise((resolve) => child.once("close", resolve));
-      signalGroup(child, "SIGTERM");
-      const timer = setTimeout(() => signalGroup(child, "SIGKILL"), STOP_GRACE_MS);
-      await exited;
-      clearTimeout(timer);
+      if (running.has(child)) await stopProcessGroup(child);
     }),
   );
   return children.length;
-}
-
-function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  try {
-    if (child.pid !== undefined) process.kill(-child.pid, signal);
-  } catch {
-    // already gone
-  }
 }
 
 /**
