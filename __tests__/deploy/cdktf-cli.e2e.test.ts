@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { stripVTControlCharacters } from "node:util";
 import { Emulator } from "../../tools/emulator/emulator";
 import { readOrganizationState } from "../../tools/emulator/organization-state";
-import { Terraform, providerMirror, requireTerraform, terraformEnvironment } from "../../tools/terraform/terraform";
+import { Terraform, providerMirror, terraformEnvironment } from "../../tools/terraform/terraform";
 import { runTracked } from "../support/processes";
 import { copyProject } from "../support/project-copy";
 
@@ -12,7 +12,6 @@ let emulator: Emulator;
 let project: string;
 
 beforeAll(async () => {
-  requireTerraform();
   emulator = await Emulator.start();
   // A copy, so the CLI's cdktf.out and state file never touch this checkout.
   project = copyProject(path.join(fs.mkdtempSync(path.join(os.tmpdir(), "root-access-cli-")), "org-root-access"));

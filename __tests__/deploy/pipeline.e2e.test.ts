@@ -6,7 +6,7 @@ import { stripVTControlCharacters } from "node:util";
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { Emulator } from "../../tools/emulator/emulator";
 import { clientConfig, readOrganizationState } from "../../tools/emulator/organization-state";
-import { requireTerraform, terraformEnvironment } from "../../tools/terraform/terraform";
+import { terraformEnvironment } from "../../tools/terraform/terraform";
 import { copyProject } from "../support/project-copy";
 import { seedMembers } from "../support/root-users";
 import { PROJECT_ROOT } from "../support/paths";
@@ -21,7 +21,6 @@ let emulator: Emulator;
 let work: string;
 
 beforeAll(async () => {
-  requireTerraform();
   emulator = await Emulator.start();
   work = fs.mkdtempSync(path.join(os.tmpdir(), "root-access-pipeline-"));
 });

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { Terraform, requireTerraform } from "../../tools/terraform/terraform";
+import { Terraform } from "../../tools/terraform/terraform";
 import { copyProject } from "../support/project-copy";
 import { PROJECT_ROOT } from "../support/paths";
 
@@ -103,7 +103,6 @@ describe("npm run synth", () => {
   });
 
   it("passes terraform validate, offline through the provider mirror, with the review copy beside it", async () => {
-    requireTerraform();
     const terraform = new Terraform(stackDir, process.env, tempDir());
     await terraform.ok(["init", "-backend=false", "-input=false"]);
     expect((await terraform.ok(["validate"])).stdout).toContain("The configuration is valid.");
@@ -111,7 +110,6 @@ describe("npm run synth", () => {
 
   it("writes a review copy that terraform itself accepts, with no deprecated quoted references or keywords", async () => {
     // GIVEN the review copy as the only configuration of a folder
-    requireTerraform();
     const folder = tempDir();
     fs.writeFileSync(path.join(folder, "main.tf"), fs.readFileSync(path.join(stackDir, "cdk.hcl")));
     const terraform = new Terraform(folder, process.env, tempDir());

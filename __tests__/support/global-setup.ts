@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { EmulatorForkServer, FORK_SERVER_VARIABLE } from "../../tools/emulator/server";
+import { requireTerraform } from "../../tools/terraform/terraform";
 import { RUN_MARKER } from "./leaked-processes";
 import { SHARED_INIT_FOLDER_VARIABLE } from "./shared-init";
 
@@ -11,14 +12,16 @@ import { SHARED_INIT_FOLDER_VARIABLE } from "./shared-init";
 export const sharedByThisRun: { forkServer?: EmulatorForkServer; initFolder?: string } = {};
 
 /**
- * Before the integration and end-to-end tiers (once, though both name it): builds every program into build/
- * (the stacks ship build/root-access.js, and tests run the others); marks this run in the environment every
- * test process inherits, so the global teardown can find any of them still running; starts python with moto
- * imported once, so each test file's emulator is a fork of it (milliseconds, not a second of CPU); and makes the
- * folder where test files share their `terraform init` (SharedInit).
+ * Before the integration and end-to-end tiers (once, though both name it): fails the run at once, saying what to
+ * install, if terraform is missing (their files rely on this one check and never skip); builds every program
+ * into build/ (the stacks ship build/root-access.js, and tests run the others); marks this run in the
+ * environment every test process inherits, so the global teardown can find any of them still running; starts
+ * python with moto imported once, so each test file's emulator is a fork of it (milliseconds, not a second of
+ * CPU); and makes the folder where test files share their `terraform init` (SharedInit).
  */
 export default async function globalSetup(): Promise<void> {
   if (sharedByThisRun.forkServer) return;
+  requireTerraform();
   process.env[RUN_MARKER] ??= randomUUID();
   execFileSync(process.execPath, [path.join(__dirname, "..", "..", "tools", "build.mjs")], { stdio: "inherit" });
   sharedByThisRun.forkServer = await EmulatorForkServer.start();

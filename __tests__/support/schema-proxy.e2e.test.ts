@@ -1,7 +1,6 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { requireTerraform } from "../../tools/terraform/terraform";
 import { SharedInit } from "./shared-init";
 import { AttachableTerraform, SharedProvider } from "./shared-provider";
 
@@ -27,7 +26,6 @@ describe("terraform attached to the shared provider through its schema proxy", (
   }
 
   beforeAll(async () => {
-    requireTerraform();
     fs.writeFileSync(path.join(dir, "cdk.tf.json"), configWith({}));
     await sharedInit.into(dir, terraform.env);
     terraform.attach(sharedProvider);

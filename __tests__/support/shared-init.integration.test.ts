@@ -1,7 +1,6 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { requireTerraform } from "../../tools/terraform/terraform";
 import { SharedInit } from "./shared-init";
 
 const LOCAL_STATE = {
@@ -11,7 +10,6 @@ const LOCAL_STATE = {
 
 let work: string;
 beforeAll(() => {
-  requireTerraform();
   work = fs.mkdtempSync(path.join(os.tmpdir(), "root-access-shared-init-test-"));
 });
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));

@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Emulator } from "../../tools/emulator/emulator";
 import { OrganizationState, readOrganizationState } from "../../tools/emulator/organization-state";
-import { TerraformResult, describeFailure, requireTerraform } from "../../tools/terraform/terraform";
+import { TerraformResult, describeFailure } from "../../tools/terraform/terraform";
 import { DescribeOrganizationCommand } from "@aws-sdk/client-organizations";
 import { organizationsAs } from "./aws";
 import { PROJECT_ROOT } from "./paths";
@@ -63,7 +63,6 @@ export class StackDriver {
     /** Management-account credentials and the emulator's endpoint. */
     readonly env: NodeJS.ProcessEnv = emulator.environment(),
   ) {
-    requireTerraform();
     this.terraform = new AttachableTerraform(this.stackDir, env, this.dir);
   }
 
