@@ -1,5 +1,5 @@
 import { ChildProcessWithoutNullStreams, SpawnOptionsWithoutStdio, spawn } from "node:child_process";
-import { stopProcessGroup } from "../../tools/process/stop-process";
+import { stopProcessGroups } from "../../tools/process/stop-process";
 
 const tracked = new Set<ChildProcessWithoutNullStreams>();
 
@@ -46,12 +46,6 @@ export function startTracked(
 }
 
 /** Stops every process group runTracked started that has not ended: SIGTERM, then SIGKILL after 5 s. */
-export async function stopTrackedProcesses(): Promise<number> {
-  const children = [...tracked];
-  await Promise.all(
-    children.map(async (child) => {
-      if (tracked.has(child)) await stopProcessGroup(child);
-    }),
-  );
-  return children.length;
+export function stopTrackedProcesses(): Promise<number> {
+  return stopProcessGroups(tracked);
 }

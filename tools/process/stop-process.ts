@@ -26,6 +26,16 @@ export async function stopProcessGroup(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
+/**
+ * Stops, with {@link stopProcessGroup}, every process group in `running`: children that leave the set when they
+ * close, so every one in it is still running. Resolves with how many there were.
+ */
+export async function stopProcessGroups(running: ReadonlySet<ChildProcess>): Promise<number> {
+  const children = [...running];
+  await Promise.all(children.map((child) => stopProcessGroup(child)));
+  return children.length;
+}
+
 /** Sends `signal` to `pid` (a process group when negative); one that is already gone is not an error. */
 export function signalIfRunning(pid: number, signal: NodeJS.Signals): void {
   try {

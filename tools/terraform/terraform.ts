@@ -2,7 +2,7 @@ import { ChildProcess, spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { MIN_TERRAFORM, MIN_TERRAFORM_FOR_S3_LOCKFILE } from "../../stacks/synth/terraform-version";
-import { stopProcessGroup } from "../process/stop-process";
+import { stopProcessGroups } from "../process/stop-process";
 
 /** Where a filesystem mirror of the hashicorp providers is looked for; TF_PROVIDER_MIRROR names another. */
 export const DEFAULT_PROVIDER_MIRROR = "/opt/tf-plugins";
@@ -33,14 +33,8 @@ const running = new Set<ChildProcess>();
  * `npm start`): SIGTERM to its process group, which terraform forwards to its providers, then SIGKILL after a
  * grace period. Resolves with how many there were.
  */
-export async function stopTerraformRuns(): Promise<number> {
-  const children = [...running];
-  await Promise.all(
-    children.map(async (child) => {
-      if (running.has(child)) await stopProcessGroup(child);
-    }),
-  );
-  return children.length;
+export function stopTerraformRuns(): Promise<number> {
+  return stopProcessGroups(running);
 }
 
 /**
