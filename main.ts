@@ -1,34 +1,27 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { App } from "cdktf";
-import { CommandLineSpec, EXIT_CODES, Invocation, parseCommandLine, reportFailure, runAsProcess } from "./stacks/command-line";
+import {
+  CommandLineSpec,
+  EXIT_CODES,
+  Invocation,
+  parseCommandLine,
+  reportFailure,
+  runAsProcess,
+} from "./scripts/command-line/command-line";
 import { loadConfig } from "./stacks/config/load";
 import { projectRoot } from "./stacks/config/project-root";
-import { outdirParentMissing } from "./stacks/errors";
 import { RootAccessStack, requireScriptBundle } from "./stacks/root-access-stack";
+import { outdirParentMissing } from "./stacks/synth-errors";
 import { writeReviewHcl } from "./stacks/synth/review-hcl";
 import { checkTerraformVersion } from "./stacks/synth/terraform-version";
+import { SYNTH_COMMAND_LINE } from "./stacks/synth/usage";
 
 // The CDKTF app, run as build/main.js (npm run synth, cdktf.json's "app"): config in, one stack per
 // organization, synth. The script bundle is built beside this file, so it is found there.
 const SCRIPT_BUNDLE = path.join(__dirname, "root-access.js");
 
-const COMMAND_LINE: CommandLineSpec = {
-  name: "synth",
-  synopsis: "Usage: npm run synth [-- --hcl] [--quiet]",
-  help: `Usage: npm run synth [-- --hcl] [--quiet]
-
-Synthesizes one Terraform stack per organization in the configuration (ROOT_ACCESS_CONFIG, else
-root-access.config.json, else the defaults) into cdktf.out/stacks/<name> (CDKTF_OUTDIR moves cdktf.out), and
-prints one line per stack generated. Terraform is not needed to synthesize: without it, synth warns that plan and
-apply will need it; a terraform that is too old fails synth.
-
-  --hcl       also write cdk.hcl, an HCL copy for people to review (terraform keeps reading cdk.tf.json)
-  --quiet     print nothing but warnings and errors
-  -h, --help  this text`,
-  options: { hcl: { type: "boolean" }, quiet: { type: "boolean" } },
-  positionals: { min: 0, max: 0 },
-};
+const COMMAND_LINE: CommandLineSpec = SYNTH_COMMAND_LINE;
 
 /** Synthesizes the configured stacks; returns the exit code. */
 export async function synth({ argv, env, io }: Invocation): Promise<number> {

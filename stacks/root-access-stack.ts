@@ -1,17 +1,17 @@
+import * as fs from "node:fs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { AssetType, ITerraformDependable, LocalBackend, S3Backend, TerraformAsset, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
-import * as fs from "node:fs";
-import { ROLE_SESSION_NAME } from "../scripts/root-access/contract";
+import { ROLE_SESSION_NAME } from "../scripts/shared/program-contract";
 import type { StackConfig } from "./config/schema";
-import { scriptBundleMissing } from "./errors";
-import { NativeRootFeatures, NATIVE_FEATURES_ADDRESS } from "./native-root-features";
-import { IamDelegatedAdministrator } from "./iam-delegated-administrator";
-import { ORGANIZATION_ADDRESS, Organization } from "./organization";
-import { OrganizationDeletionCheck } from "./organization-deletion-check";
-import { RootCredentialsRemoval } from "./root-credentials-removal";
-import { RootUserGuardrail } from "./root-user-guardrail";
-import { FEATURE_RESOURCE_IDS, ScriptRootFeatures } from "./script-root-features";
+import { IamDelegatedAdministrator } from "./organization/iam-delegated-administrator";
+import { ORGANIZATION_ADDRESS, Organization } from "./organization/organization";
+import { OrganizationDeletionCheck } from "./organization/organization-deletion-check";
+import { RootCredentialsRemoval } from "./root-credentials/root-credentials-removal";
+import { NativeRootFeatures, NATIVE_FEATURES_ADDRESS } from "./root-features/native-root-features";
+import { FEATURE_RESOURCE_IDS, ScriptRootFeatures } from "./root-features/script-root-features";
+import { RootUserGuardrail } from "./root-user-guardrail/root-user-guardrail";
+import { scriptBundleMissing } from "./synth-errors";
 import { assetHashOf } from "./synth/asset-hash";
 
 /** Throws a SynthError saying how to build it unless the bundled root-access script exists at `file`. */

@@ -80,9 +80,9 @@ const programs = {
   },
   emulator: { entry: "tools/emulator/main.ts", description: "the local AWS emulator", options: { packages: "external" } },
   bench: { entry: "tools/bench/main.ts", description: "npm run bench", needs: ["main"], options: { packages: "external" } },
-  "config-schema": {
-    entry: "tools/config-schema/main.ts",
-    description: "writes the config's JSON Schema and README table",
+  docs: {
+    entry: "tools/docs/main.ts",
+    description: "writes the config's JSON Schema and docs/reference/ from the code",
     options: { packages: "external" },
   },
 };

@@ -9,8 +9,8 @@ import {
   ListRootsCommand,
 } from "@aws-sdk/client-organizations";
 import { leastPrivilegePolicy } from "../../scripts/policy/least-privilege";
+import { ROOT_USER_GUARDRAIL_DOCUMENT } from "../../scripts/shared/root-user-guardrail-policy";
 import { parseAppConfig } from "../../stacks/config/load";
-import { ROOT_USER_GUARDRAIL_DOCUMENT } from "../../stacks/root-user-guardrail-policy";
 import { organizationsAs } from "../support/aws";
 import { seedOrganization, snapshotDifferences, snapshotOrganization } from "../support/organization-snapshot";
 import { STACK, actionsNeedingPermission, unwrapped, useScenario } from "../support/stack-driver";

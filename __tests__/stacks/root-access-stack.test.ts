@@ -1,10 +1,11 @@
+import * as path from "node:path";
 import { OrganizationsOrganization } from "@cdktf/provider-aws/lib/organizations-organization";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DataResource, Testing } from "cdktf";
-import * as path from "node:path";
+import { ConfigError } from "../../stacks/config/config-errors";
 import { parseAppConfig } from "../../stacks/config/load";
-import { ConfigError, SynthError } from "../../stacks/errors";
 import { RootAccessStack } from "../../stacks/root-access-stack";
+import { SynthError } from "../../stacks/synth-errors";
 import { Json, SCRIPT_BUNDLE, configWith, synth, synthJson } from "../support/stack-synth";
 
 function featureResource(json: Json, id: string): Json {

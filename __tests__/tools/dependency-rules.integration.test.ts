@@ -34,11 +34,14 @@ describe("the dependency rules (.dependency-cruiser.cjs)", () => {
     for (const entry of SOURCES) fs.cpSync(path.join(PROJECT_ROOT, entry), path.join(work, entry), { recursive: true });
     fs.symlinkSync(path.join(PROJECT_ROOT, "node_modules"), path.join(work, "node_modules"));
     const plant = (file: string, line: string) => fs.appendFileSync(path.join(work, file), `\n${line}\n`);
-    plant("scripts/root-access/feature-switch.ts", 'import "../../stacks/errors";');
-    plant("stacks/organization.ts", 'import "../scripts/root-access/errors";');
+    plant("scripts/aws/bounded.ts", 'import "../../stacks/config/config-errors";');
+    plant("scripts/shared/root-tasks.ts", 'import "@aws-sdk/client-sts";');
+    plant("stacks/organization/organization.ts", 'import "../../scripts/aws/aws-errors";');
+    plant("scripts/policy/least-privilege.ts", 'import "../../stacks/synth-errors";');
+    plant("stacks/config/load.ts", 'import "../synth-errors";');
     plant("main.ts", 'import "./scripts/policy/least-privilege";');
-    plant("stacks/organization.ts", 'import "../tools/terraform/terraform";');
-    plant("stacks/native-root-features.ts", 'import "@cdktf/provider-aws";');
+    plant("stacks/organization/organization.ts", 'import "../../tools/terraform/terraform";');
+    plant("stacks/root-features/native-root-features.ts", 'import "@cdktf/provider-aws";');
     plant("stacks/synth/asset-hash.ts", 'import "../root-access-stack";');
 
     // WHEN the rules run over it
@@ -49,11 +52,14 @@ describe("the dependency rules (.dependency-cruiser.cjs)", () => {
       .filter((violation) => violation.rule.name !== "no-cycles")
       .map((v) => `${v.rule.name}: ${v.from} -> ${v.to}`);
     expect(direct.sort()).toEqual([
+      "commands-use-only-the-config-contract: scripts/policy/least-privilege.ts -> stacks/synth-errors.ts",
+      "config-contract-stands-alone: stacks/config/load.ts -> stacks/synth-errors.ts",
       "main-wires-stacks-only: main.ts -> scripts/policy/least-privilege.ts",
-      "no-provider-barrel: stacks/native-root-features.ts -> node_modules/@cdktf/provider-aws/lib/index.js",
-      "shipped-program-is-self-contained: scripts/root-access/feature-switch.ts -> stacks/errors.ts",
-      "stacks-use-only-the-program-contract: stacks/organization.ts -> scripts/root-access/errors.ts",
-      "tooling-off-the-deploy-path: stacks/organization.ts -> tools/terraform/terraform.ts",
+      "no-provider-barrel: stacks/root-features/native-root-features.ts -> node_modules/@cdktf/provider-aws/lib/index.js",
+      "shared-loads-no-aws-client: scripts/shared/root-tasks.ts -> node_modules/@aws-sdk/client-sts/dist-cjs/index.js",
+      "shipped-program-is-self-contained: scripts/aws/bounded.ts -> stacks/config/config-errors.ts",
+      "stacks-use-only-the-shared-contract: stacks/organization/organization.ts -> scripts/aws/aws-errors.ts",
+      "tooling-off-the-deploy-path: stacks/organization/organization.ts -> tools/terraform/terraform.ts",
     ]);
     // (the cycle root-access-stack -> asset-hash -> root-access-stack, reported from the modules on it)
     const cycles = violations.filter((violation) => violation.rule.name === "no-cycles").map((violation) => violation.from);

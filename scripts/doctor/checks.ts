@@ -7,7 +7,8 @@ import {
 } from "@aws-sdk/client-organizations";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import type { StackConfig } from "../../stacks/config/schema";
-import { awsErrorCode } from "../root-access/errors";
+import { awsErrorCode } from "../aws/aws-errors";
+import { DOCTOR_CHECKS } from "./catalogue";
 import { ScpFinding, scpFindings } from "./scp-findings";
 
 /** One thing the doctor checked. */
@@ -53,7 +54,7 @@ export async function runChecks(
     return [
       applyFixes(
         {
-          check: "organization",
+          check: DOCTOR_CHECKS.organization.name,
           status: "problem",
           detail: `account ${caller.Account} belongs to no organization`,
           fix: 'apply the stack in "create" mode, or run with credentials of the organization\'s management account',
@@ -67,7 +68,7 @@ export async function runChecks(
   // stack's policy allows ListDelegatedAdministrators only then.
   const needsAdministrators = caller.Account !== managementAccountId || stack.delegatedAdministratorAccountId !== undefined;
   const administrators = needsAdministrators
-    ? await readOrCannotTell(checks, "delegated administrator", () =>
+    ? await readOrCannotTell(checks, DOCTOR_CHECKS.delegatedAdministrator.name, () =>
         clients.organizations
           .send(new ListDelegatedAdministratorsCommand({ ServicePrincipal: IAM_PRINCIPAL }))
           .then((reply) => (reply.DelegatedAdministrators ?? []).map((admin) => admin.Id ?? "")),
@@ -78,7 +79,7 @@ export async function runChecks(
   const expected = stack.organization.id;
   if (expected !== undefined && organization?.Id !== expected) {
     checks.push({
-      check: "organization",
+      check: DOCTOR_CHECKS.organization.name,
       status: "problem",
       detail: `the credentials belong to ${organization?.Id}, the stack manages ${expected}`,
       fix: `run with credentials of ${expected}'s management account`,
@@ -86,16 +87,16 @@ export async function runChecks(
   }
   checks.push(
     organization?.FeatureSet === "ALL"
-      ? { check: "all features", status: "ok", detail: `${organization.Id} has all features` }
+      ? { check: DOCTOR_CHECKS.allFeatures.name, status: "ok", detail: `${organization.Id} has all features` }
       : {
-          check: "all features",
+          check: DOCTOR_CHECKS.allFeatures.name,
           status: "problem",
           detail: `${organization?.Id} has only consolidated billing`,
           fix: "enable all features (aws organizations enable-all-features; every member account must approve)",
         },
   );
 
-  const trusted = await readOrCannotTell(checks, "IAM trusted access", () =>
+  const trusted = await readOrCannotTell(checks, DOCTOR_CHECKS.iamTrustedAccess.name, () =>
     clients.organizations
       .send(new ListAWSServiceAccessForOrganizationCommand({}))
       .then((reply) => (reply.EnabledServicePrincipals ?? []).some((service) => service.ServicePrincipal === IAM_PRINCIPAL)),
@@ -104,9 +105,9 @@ export async function runChecks(
     checks.push(
       applyFixes(
         trusted
-          ? { check: "IAM trusted access", status: "ok", detail: `${IAM_PRINCIPAL} is trusted` }
+          ? { check: DOCTOR_CHECKS.iamTrustedAccess.name, status: "ok", detail: `${IAM_PRINCIPAL} is trusted` }
           : {
-              check: "IAM trusted access",
+              check: DOCTOR_CHECKS.iamTrustedAccess.name,
               status: "problem",
               detail: `${IAM_PRINCIPAL} has no trusted access`,
               fix: "apply the stack (create or adopt mode enables it); in external mode, add it to the owning stack",
@@ -122,9 +123,13 @@ export async function runChecks(
     checks.push(
       applyFixes(
         administrators.includes(wanted)
-          ? { check: "delegated administrator", status: "ok", detail: `${wanted} is IAM's delegated administrator` }
+          ? {
+              check: DOCTOR_CHECKS.delegatedAdministrator.name,
+              status: "ok",
+              detail: `${wanted} is IAM's delegated administrator`,
+            }
           : {
-              check: "delegated administrator",
+              check: DOCTOR_CHECKS.delegatedAdministrator.name,
               status: "problem",
               detail: `${wanted} is not IAM's delegated administrator (registered: ${administrators.join(", ") || "none"})`,
               fix: "apply the stack, which registers it",
@@ -134,18 +139,20 @@ export async function runChecks(
     );
   }
 
-  const findings = await readOrCannotTell(checks, "service control policies", () => scpFindings(clients.organizations));
+  const findings = await readOrCannotTell(checks, DOCTOR_CHECKS.serviceControlPolicies.name, () =>
+    scpFindings(clients.organizations),
+  );
   if (findings !== undefined) checks.push(...scpChecks(findings));
   return checks;
 }
 
 function callerCheck(account: string, managementAccountId: string, administrators: readonly string[]): Check {
   if (account === managementAccountId) {
-    return { check: "credentials", status: "ok", detail: `account ${account} is the management account` };
+    return { check: DOCTOR_CHECKS.credentials.name, status: "ok", detail: `account ${account} is the management account` };
   }
   if (administrators.includes(account)) {
     return {
-      check: "credentials",
+      check: DOCTOR_CHECKS.credentials.name,
       status: "ok",
       detail:
         `account ${account} is IAM's delegated administrator: it can check and disable the features, audit and ` +
@@ -153,7 +160,7 @@ function callerCheck(account: string, managementAccountId: string, administrator
     };
   }
   return {
-    check: "credentials",
+    check: DOCTOR_CHECKS.credentials.name,
     status: "problem",
     detail: `account ${account} is neither the management account (${managementAccountId}) nor IAM's delegated administrator`,
     fix: "run with credentials of the management account, or set the stack's assumeRoleArn to a role in it",
@@ -165,16 +172,16 @@ async function featuresCheck(iam: IAMClient, wanted: readonly string[]): Promise
     const { EnabledFeatures: enabled = [] } = await iam.send(new ListOrganizationsFeaturesCommand({}));
     const missing = wanted.filter((feature) => !enabled.includes(feature as never));
     return missing.length === 0
-      ? { check: "root access features", status: "ok", detail: `enabled: ${enabled.join(", ") || "none"}` }
+      ? { check: DOCTOR_CHECKS.rootAccessFeatures.name, status: "ok", detail: `enabled: ${enabled.join(", ") || "none"}` }
       : {
-          check: "root access features",
+          check: DOCTOR_CHECKS.rootAccessFeatures.name,
           status: "problem",
           detail: `${missing.join(", ")} not enabled (enabled: ${enabled.join(", ") || "none"})`,
           fix: "apply the stack",
         };
   } catch (error) {
     return {
-      check: "root access features",
+      check: DOCTOR_CHECKS.rootAccessFeatures.name,
       status: awsErrorCode(error) === "ServiceAccessNotEnabled" ? "problem" : "cannot tell",
       detail: `ListOrganizationsFeatures answered ${awsErrorCode(error)}`,
       fix: "enable IAM trusted access first (see above)",
@@ -184,7 +191,7 @@ async function featuresCheck(iam: IAMClient, wanted: readonly string[]): Promise
 
 function scpChecks(findings: readonly ScpFinding[]): Check[] {
   if (findings.length === 0) {
-    return [{ check: "service control policies", status: "ok", detail: "no SCP denies central root sessions" }];
+    return [{ check: DOCTOR_CHECKS.serviceControlPolicies.name, status: "ok", detail: "no SCP denies central root sessions" }];
   }
   return findings.map((finding) => {
     const where = finding.targets.map((target) => `${target.type.toLowerCase().replace(/_/g, " ")} ${target.id}`).join(", ");

@@ -1,5 +1,4 @@
 import { STSClient } from "@aws-sdk/client-sts";
-import { CommandLineSpec, EXIT_CODES, Invocation, parseCommandLine, reportFailure } from "../../stacks/command-line";
 import { loadConfig } from "../../stacks/config/load";
 import type { StackConfig } from "../../stacks/config/schema";
 import {
@@ -8,14 +7,16 @@ import {
   credentialsOf,
   endpointsFromEnvironment,
   withSharedCredentials,
-} from "../root-access/aws-clients";
-import { explainAwsError } from "../root-access/errors";
-import { stackNamedIn } from "../stack-argument";
+} from "../aws/aws-clients";
+import { explainAwsError } from "../aws/aws-errors";
+import { CommandLineSpec, EXIT_CODES, Invocation, parseCommandLine, reportFailure } from "../command-line/command-line";
+import { stackNamedIn } from "../command-line/stack-argument";
 import { Check, runChecks } from "./checks";
 
 const SYNOPSIS = "Usage: npm run doctor -- [<stack>] [--json] [--before-apply]";
 
-const COMMAND_LINE: CommandLineSpec = {
+/** What the command accepts, and its --help text. */
+export const COMMAND_LINE: CommandLineSpec = {
   name: "doctor",
   synopsis: SYNOPSIS,
   help: `${SYNOPSIS}
@@ -79,7 +80,7 @@ export async function doctor({ argv, env, io }: Invocation, projectRoot: string)
   const count = (status: Check["status"]) => checks.filter((check) => check.status === status).length;
   const summary = { ok: count("ok"), problems: count("problem"), cannotTell: count("cannot tell") };
   io.stdout(json ? JSON.stringify({ stack: stack.name, checks, summary }, null, 2) : report(checks, summary));
-  return summary.problems + summary.cannotTell > 0 ? 2 : EXIT_CODES.ok;
+  return summary.problems + summary.cannotTell > 0 ? EXIT_CODES.found : EXIT_CODES.ok;
 }
 
 function report(checks: readonly Check[], summary: { ok: number; problems: number; cannotTell: number }): string {

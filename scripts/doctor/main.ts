@@ -1,6 +1,6 @@
-import { runAsProcess } from "../../stacks/command-line";
 import { projectRoot } from "../../stacks/config/project-root";
-import { silenceSdkNodeVersionNotice } from "../root-access/sdk-notice";
+import { silenceSdkNodeVersionNotice } from "../aws/sdk-notice";
+import { runAsProcess } from "../command-line/command-line";
 import { doctor } from "./command";
 
 // `npm run doctor -- [<stack>]`: whether centralized root access works in the organization, and what to change.

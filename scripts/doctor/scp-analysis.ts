@@ -10,7 +10,7 @@
  */
 
 /** The actions of the five root-task policies: what a root session may do, and so what an SCP can break. */
-export const ROOT_SESSION_ACTIONS = [
+const ROOT_SESSION_ACTIONS = [
   "iam:GetAccountSummary",
   "iam:GetLoginProfile",
   "iam:ListAccessKeys",

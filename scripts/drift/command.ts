@@ -1,10 +1,11 @@
-import { CommandLineSpec, EXIT_CODES, Invocation, parseCommandLine, reportFailure } from "../../stacks/command-line";
 import { loadConfig } from "../../stacks/config/load";
+import { CommandLineSpec, EXIT_CODES, Invocation, parseCommandLine, reportFailure } from "../command-line/command-line";
+import { stackNamedIn } from "../command-line/stack-argument";
 import { execute } from "../root-access/command";
-import { SCRIPT_ENVIRONMENT } from "../root-access/contract";
-import { stackNamedIn } from "../stack-argument";
+import { SCRIPT_ENVIRONMENT } from "../shared/program-contract";
 
-const COMMAND_LINE: CommandLineSpec = {
+/** What the command accepts, and its --help text. */
+export const COMMAND_LINE: CommandLineSpec = {
   name: "drift",
   synopsis: "Usage: npm run drift -- [<stack>]",
   help: `Usage: npm run drift -- [<stack>]
@@ -43,5 +44,5 @@ export async function drift({ argv, env, io }: Invocation, projectRoot: string):
     io.stdout(JSON.stringify({ action: "check", expected: [], inDesiredState: true }));
     return EXIT_CODES.ok;
   }
-  return execute(["check", ...features], stackEnv, io);
+  return execute({ argv: ["check", ...features], env: stackEnv, io });
 }

@@ -1,6 +1,6 @@
-import { runAsProcess } from "../../stacks/command-line";
 import { projectRoot } from "../../stacks/config/project-root";
-import { silenceSdkNodeVersionNotice } from "../root-access/sdk-notice";
+import { silenceSdkNodeVersionNotice } from "../aws/sdk-notice";
+import { runAsProcess } from "../command-line/command-line";
 import { drift } from "./command";
 
 // `npm run drift -- <stack>`: the drift check as a process.

@@ -1,13 +1,14 @@
-import { CommandLineSpec, EXIT_CODES, Invocation, parseCommandLine, reportFailure } from "../../stacks/command-line";
-import { silenceSdkNodeVersionNotice } from "../root-access/sdk-notice";
+import { silenceSdkNodeVersionNotice } from "../aws/sdk-notice";
+import { CommandLineSpec, EXIT_CODES, Invocation, parseCommandLine, reportFailure } from "../command-line/command-line";
 import { LiveOrganization, readLiveOrganization } from "./live-organization";
 import { Plan, PlanUnreadable, ProviderSettings, readPlanFile } from "./plan";
 import { LiveFacts, RULES, RuleResult, organizationsCreated } from "./rules";
 
-const COMMAND_LINE: CommandLineSpec = {
+/** What the command accepts, and its --help text. */
+export const COMMAND_LINE: CommandLineSpec = {
   name: "plan-gate",
   synopsis: "Usage: npm run plan-gate -- <plan.json>",
-  help: `Usage: npm run plan-gate -- <plan.json>      (also: npm run plan-check)
+  help: `Usage: npm run plan-gate -- <plan.json>
 
 Checks a saved plan before it is applied; plan.json is "terraform show -json <planfile>". It fails if the plan
 deletes or replaces an organization, creates one where the account already belongs to one (read from AWS with
@@ -69,7 +70,7 @@ export async function planGate(
   io.stdout(
     failed === 0
       ? "plan-gate: the plan keeps every organization, trusted service, policy type, delegated administrator and root-user guardrail."
-      : `plan-gate: ${failed} rule${failed === 1 ? "" : "s"} failed. Do not apply this plan; fix the configuration (see README: Using an existing organization).`,
+      : `plan-gate: ${failed} rule${failed === 1 ? "" : "s"} failed. Do not apply this plan; fix the configuration (see docs/operations/deploying.md, "Using an existing organization").`,
   );
   return failed === 0 ? EXIT_CODES.ok : EXIT_CODES.failed;
 }

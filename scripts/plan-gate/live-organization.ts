@@ -1,4 +1,4 @@
-import { assumedRole } from "../root-access/assumed-role";
+import { assumedRole } from "../aws/assumed-role";
 import type { ProviderSettings } from "./plan";
 
 /** What AWS says about the organization of the credentials' account, as far as the gate needs to know. */

@@ -1,5 +1,5 @@
-import { runAsProcess } from "../../stacks/command-line";
+import { runAsProcess } from "../command-line/command-line";
 import { planGate } from "./command";
 
-// `npm run plan-gate -- <plan.json>` (alias: plan-check): the plan gate as a process.
+// `npm run plan-gate -- <plan.json>`: the plan gate as a process.
 runAsProcess((invocation) => planGate(invocation));

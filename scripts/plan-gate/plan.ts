@@ -1,5 +1,6 @@
-import { TextFileError, readTextFile } from "../../stacks/text-file";
-import { SCRIPT_ENVIRONMENT, STACK_NAME_PATTERN } from "../root-access/contract";
+import { STACK_NAME_PATTERN } from "../shared/patterns";
+import { SCRIPT_ENVIRONMENT } from "../shared/program-contract";
+import { TextFileError, readTextFile } from "../shared/text-file";
 /** The part of `terraform show -json <planfile>` the rules read. */
 export interface Plan {
   readonly resourceChanges: readonly ResourceChange[];
@@ -32,7 +33,7 @@ export class PlanUnreadable extends Error {
 }
 
 /** Largest plan file read: this project's plans are a few hundred kilobytes. */
-export const MAX_PLAN_BYTES = 64 * 1024 * 1024;
+const MAX_PLAN_BYTES = 64 * 1024 * 1024;
 
 /** Reads and checks a saved plan's JSON file; throws PlanUnreadable saying why it cannot be used. */
 export function readPlanFile(file: string): Plan {

@@ -1,4 +1,4 @@
-import { ROOT_USER_GUARDRAIL_ATTACHMENT_ADDRESS, ROOT_USER_GUARDRAIL_NAME } from "../../stacks/root-user-guardrail-policy";
+import { ROOT_USER_GUARDRAIL_ATTACHMENT_ADDRESS, ROOT_USER_GUARDRAIL_NAME } from "../shared/root-user-guardrail-policy";
 import type { LiveOrganization } from "./live-organization";
 import { Plan, ResourceChange, valueText } from "./plan";
 
@@ -18,6 +18,8 @@ export interface Rule {
   readonly name: string;
   /** What the rule protects, for the report. */
   readonly description: string;
+  /** Why a plan that breaks it is refused: what would be lost. For the reference in docs/. */
+  readonly why: string;
   readonly evaluate: (plan: Plan, facts?: LiveFacts) => RuleResult;
 }
 
@@ -30,6 +32,7 @@ const POLICY_ATTACHMENT = "aws_organizations_policy_attachment";
 export const organizationKept: Rule = {
   name: "organization-kept",
   description: "no organization is deleted or replaced",
+  why: "Destroying aws_organizations_organization calls DeleteOrganization, and a change of feature_set forces a replacement: either loses the organization, with every account, policy and trusted service in it.",
   evaluate: (plan) =>
     verdict("organization-kept", changesOf(plan, ORGANIZATION), (change) =>
       change.actions.includes("delete")
@@ -44,6 +47,7 @@ export const organizationKept: Rule = {
 export const trustedServicesKept: Rule = {
   name: "trusted-services-kept",
   description: "no trusted service principal is removed",
+  why: "aws_service_access_principals is managed exclusively: a principal missing from the list is disabled on apply, and a service that loses trusted access (IAM Identity Center, for one) can lock people out of every account.",
   evaluate: (plan) => setKept(plan, "trusted-services-kept", "aws_service_access_principals", "trusted access for"),
 };
 
@@ -51,6 +55,7 @@ export const trustedServicesKept: Rule = {
 export const policyTypesKept: Rule = {
   name: "policy-types-kept",
   description: "no policy type is disabled",
+  why: "enabled_policy_types is managed exclusively: a type missing from the list is disabled on apply, and disabling SERVICE_CONTROL_POLICY detaches every SCP in the organization.",
   evaluate: (plan) => setKept(plan, "policy-types-kept", "enabled_policy_types", "the policy type"),
 };
 
@@ -58,6 +63,7 @@ export const policyTypesKept: Rule = {
 export const delegatedAdministratorsKept: Rule = {
   name: "delegated-administrators-kept",
   description: "no delegated administrator is deregistered",
+  why: "A deregistered delegated administrator loses its rights at once: the teams that run the service from that account stop working until it is registered again.",
   evaluate: (plan) =>
     verdict("delegated-administrators-kept", changesOf(plan, DELEGATED_ADMINISTRATOR), (change) =>
       change.actions.includes("delete")
@@ -77,6 +83,7 @@ export const delegatedAdministratorsKept: Rule = {
 export const rootUserGuardrailKept: Rule = {
   name: "root-user-guardrail-kept",
   description: `the SCP ${ROOT_USER_GUARDRAIL_NAME} is neither deleted nor detached`,
+  why: "Without the guardrail a member account's root user (whose password anyone with its mailbox can recover) may act outside central root sessions again.",
   evaluate: (plan) =>
     verdict(
       "root-user-guardrail-kept",
@@ -107,6 +114,7 @@ export function isGuardrail(change: ResourceChange): boolean {
 export const organizationCreatable: Rule = {
   name: "organization-creatable",
   description: "an organization the plan creates does not exist already",
+  why: "Creating an organization in an account that already belongs to one fails with AlreadyInOrganizationException halfway through an apply: the state was lost, the organization was made elsewhere, or an earlier apply created it without recording it.",
   evaluate: (plan, facts = {}) =>
     verdict("organization-creatable", organizationsCreated(plan), (change) => {
       const live = facts.organization;

@@ -1,8 +1,9 @@
-import { CommandLineSpec, EXIT_CODES, Invocation, parseCommandLine, reportFailure } from "../../stacks/command-line";
+import { CommandLineSpec, EXIT_CODES, Invocation, parseCommandLine, reportFailure } from "../command-line/command-line";
 import { PlanUnreadable, readPlanFile } from "../plan-gate/plan";
 import { summarizePlan } from "./summary";
 
-const COMMAND_LINE: CommandLineSpec = {
+/** What the command accepts, and its --help text. */
+export const COMMAND_LINE: CommandLineSpec = {
   name: "plan-summary",
   synopsis: "Usage: npm run plan-summary -- <plan.json>",
   help: `Usage: npm run plan-summary -- <plan.json>

@@ -1,6 +1,6 @@
-import { ROOT_USER_GUARDRAIL_ATTACHMENT_ADDRESS, ROOT_USER_GUARDRAIL_NAME } from "../../stacks/root-user-guardrail-policy";
 import { Plan, ResourceChange, valueText } from "../plan-gate/plan";
 import { isGuardrail } from "../plan-gate/rules";
+import { ROOT_USER_GUARDRAIL_ATTACHMENT_ADDRESS, ROOT_USER_GUARDRAIL_NAME } from "../shared/root-user-guardrail-policy";
 
 const FEATURE_RESOURCE = "terraform_data";
 const NATIVE_FEATURES = "aws_iam_organizations_features";

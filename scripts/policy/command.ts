@@ -1,9 +1,10 @@
-import { CommandLineSpec, EXIT_CODES, Invocation, parseCommandLine, reportFailure } from "../../stacks/command-line";
 import { loadConfig } from "../../stacks/config/load";
-import { stackNamedIn } from "../stack-argument";
+import { CommandLineSpec, EXIT_CODES, Invocation, parseCommandLine, reportFailure } from "../command-line/command-line";
+import { stackNamedIn } from "../command-line/stack-argument";
 import { leastPrivilegePolicy, planPolicy } from "./least-privilege";
 
-const COMMAND_LINE: CommandLineSpec = {
+/** What the command accepts, and its --help text. */
+export const COMMAND_LINE: CommandLineSpec = {
   name: "policy",
   synopsis: "Usage: npm run policy -- [<stack>] [--plan]",
   help: `Usage: npm run policy -- [<stack>] [--plan]

@@ -1,6 +1,6 @@
 import type { StackConfig } from "../../stacks/config/schema";
-import { ROOT_ACCESS_FEATURES } from "../root-access/contract";
-import { ROOT_TASKS, taskPolicyArn } from "../root-access/root-session";
+import { ROOT_ACCESS_FEATURES } from "../shared/program-contract";
+import { ROOT_TASKS, taskPolicyArn } from "../shared/root-tasks";
 
 /** One statement of an IAM policy document. */
 export interface PolicyStatement {

@@ -6,9 +6,10 @@ import {
   IAMClient,
   ListOrganizationsFeaturesCommand,
 } from "@aws-sdk/client-iam";
-import { RootAccessFeature } from "./contract";
-import { ScriptError, awsErrorCode, explainAwsError, notVerified, wrongOrganization } from "./errors";
-import { Log, ServiceAccessWait } from "./service-access-wait";
+import { ScriptError, awsErrorCode, explainAwsError, notVerified } from "../aws/aws-errors";
+import { Log, ServiceAccessWait } from "../aws/service-access-wait";
+import { RootAccessFeature } from "../shared/program-contract";
+import { wrongOrganization } from "./program-errors";
 
 /** What enable or disable found and did; printed as the JSON result line. Null where IAM would not say. */
 export interface ChangeResult {

@@ -1,11 +1,7 @@
-import { silenceSdkNodeVersionNotice } from "./sdk-notice";
+import { silenceSdkNodeVersionNotice } from "../aws/sdk-notice";
+import { runAsProcess } from "../command-line/command-line";
 import { execute } from "./command";
 
+// The program terraform's local-exec runs (build/root-access.js, shipped in every stack folder).
 silenceSdkNodeVersionNotice();
-
-void execute(process.argv.slice(2), process.env, {
-  stdout: (line) => process.stdout.write(`${line}\n`),
-  stderr: (line) => process.stderr.write(`${line}\n`),
-}).then((code) => {
-  process.exitCode = code;
-});
+runAsProcess(execute);

@@ -1,16 +1,14 @@
 import { parseArgs } from "node:util";
+import { ACCOUNT_ID_PATTERN, ORGANIZATION_ID_PATTERN, REGION_PATTERN, ROLE_ARN_PATTERN } from "../shared/patterns";
 import {
-  ACCOUNT_ID_PATTERN,
   DEFAULT_SERVICE_ACCESS_WAIT_SECONDS,
   MAX_SERVICE_ACCESS_WAIT_SECONDS,
-  ORGANIZATION_ID_PATTERN,
-  ROLE_ARN_PATTERN,
   ROOT_ACCESS_FEATURES,
   RootAccessFeature,
   SCRIPT_ENVIRONMENT,
   isRootAccessFeature,
-} from "./contract";
-import { usageError } from "./errors";
+} from "../shared/program-contract";
+import { usageError } from "./program-errors";
 
 /** What the script was asked to do. */
 export type Verb = "enable" | "disable" | "check" | "check-deletable" | "remove-root-credentials";
@@ -160,7 +158,6 @@ function readWaitSeconds(value: string | undefined): number {
 }
 
 /** AWS region names: two letters, a word or more, a number ("us-east-1", "us-gov-west-1", "eu-central-2"). */
-const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 
 // The flag, else the stack's variable, else AWS_REGION: checked here so a typo is named, not a stack trace.
 function readRegion(flag: string | undefined, fromEnvironment: string | undefined): string | undefined {

@@ -1,7 +1,8 @@
 import type { OrganizationsClient } from "@aws-sdk/client-organizations";
-import { ScriptError, awsErrorCode, explainAwsError, organizationNotEmpty, wrongOrganization } from "./errors";
-import { describeOrganization, listMemberAccounts } from "./organization-accounts";
-import { Log } from "./service-access-wait";
+import { ScriptError, awsErrorCode, explainAwsError } from "../aws/aws-errors";
+import { describeOrganization, listMemberAccounts } from "../aws/organization-accounts";
+import { Log } from "../aws/service-access-wait";
+import { organizationNotEmpty, wrongOrganization } from "./program-errors";
 
 /** What check-deletable found; printed as the JSON result line. */
 export interface DeletableResult {

@@ -1,21 +1,30 @@
 import type { OrganizationsClient } from "@aws-sdk/client-organizations";
-import { CommandLineSpec, EXIT_CODES, Invocation, UsageError, parseCommandLine, reportFailure } from "../../stacks/command-line";
 import { loadConfig } from "../../stacks/config/load";
 import type { StackConfig } from "../../stacks/config/schema";
-import { SynthError } from "../../stacks/errors";
-import { createOrganizationsClient, endpointsFromEnvironment, withSharedCredentials } from "../root-access/aws-clients";
-import { ACCOUNT_ID_PATTERN } from "../root-access/contract";
-import { ScriptError, awsErrorCode, explainAwsError, wrongOrganization } from "../root-access/errors";
-import { MemberAccount, describeOrganization, listMemberAccounts } from "../root-access/organization-accounts";
-import { RootCredentials, describeFindings } from "../root-access/root-credentials";
-import { auditAccounts } from "../root-access/root-credentials-audit";
-import { createRootSessions } from "../root-access/root-session";
-import { stackNamedIn } from "../stack-argument";
+import { createOrganizationsClient, endpointsFromEnvironment, withSharedCredentials } from "../aws/aws-clients";
+import { ScriptError, awsErrorCode, explainAwsError } from "../aws/aws-errors";
+import { MemberAccount, describeOrganization, listMemberAccounts } from "../aws/organization-accounts";
+import { createRootSessions } from "../aws/root-session";
+import {
+  CommandLineSpec,
+  EXIT_CODES,
+  Invocation,
+  UsageError,
+  parseCommandLine,
+  reportFailure,
+} from "../command-line/command-line";
+import { stackNamedIn } from "../command-line/stack-argument";
+import { wrongOrganization } from "../root-access/program-errors";
+import { ExpectedError } from "../shared/expected-error";
+import { ACCOUNT_ID_PATTERN } from "../shared/patterns";
+import { auditAccounts } from "./audit";
+import { RootCredentials, describeFindings } from "./credentials";
 import { auditMarkdown, auditTable, summaryLine } from "./report";
 
 const SYNOPSIS = "Usage: npm run root-credentials -- <audit|remove|recover> [<stack>] [flags]";
 
-const COMMAND_LINE: CommandLineSpec = {
+/** What the command accepts, and its --help text. */
+export const COMMAND_LINE: CommandLineSpec = {
   name: "root-credentials",
   synopsis: SYNOPSIS,
   help: `${SYNOPSIS}
@@ -52,7 +61,6 @@ Flags:
   positionals: { min: 1, max: 2 },
 };
 
-const EXIT = { ...EXIT_CODES, found: 2 } as const;
 const DEFAULT_CONCURRENCY = 8;
 
 type Verb = "audit" | "remove" | "recover";
@@ -73,11 +81,11 @@ export async function rootCredentials({ argv, env, io }: Invocation, projectRoot
     request = parseRequest(argv, env, projectRoot);
     if (request === undefined) {
       io.stdout(COMMAND_LINE.help);
-      return EXIT.ok;
+      return EXIT_CODES.ok;
     }
   } catch (error) {
     // 2 means "root credentials found" for audit, so a wrong command line is an error like any other.
-    return Math.min(reportFailure(COMMAND_LINE, error, io), EXIT.failed);
+    return Math.min(reportFailure(COMMAND_LINE, error, io), EXIT_CODES.failed);
   }
   const { stack } = request;
   const clients = withSharedCredentials({
@@ -105,7 +113,11 @@ export async function rootCredentials({ argv, env, io }: Invocation, projectRoot
             : auditTable(report),
       );
       if (request.format !== "table") log(summaryLine(report));
-      return report.summary.failed > 0 ? EXIT.failed : report.summary.withRootCredentials > 0 ? EXIT.found : EXIT.ok;
+      return report.summary.failed > 0
+        ? EXIT_CODES.failed
+        : report.summary.withRootCredentials > 0
+          ? EXIT_CODES.found
+          : EXIT_CODES.ok;
     }
     const account = requireMember(request.account!, members, organizationId);
     if (request.verb === "remove") {
@@ -118,7 +130,7 @@ export async function rootCredentials({ argv, env, io }: Invocation, projectRoot
             : `${account.id}: removed ${describeFindings(result.before)} of the root user; verified clean. ` +
               `This cannot be undone, except by password recovery (npm run root-credentials -- recover --account ${account.id}).`,
       );
-      return EXIT.ok;
+      return EXIT_CODES.ok;
     }
     const recovered = await credentials.recover(account.id);
     io.stdout(
@@ -127,10 +139,10 @@ export async function rootCredentials({ argv, env, io }: Invocation, projectRoot
             `set a password with "Forgot password" on the root user sign-in page.`
         : `${account.id}: the root user has a password already; nothing was created`,
     );
-    return EXIT.ok;
+    return EXIT_CODES.ok;
   } catch (error) {
     io.stderr(`root-credentials: error: ${explain(error)}`);
-    return EXIT.failed;
+    return EXIT_CODES.failed;
   }
 }
 
@@ -200,7 +212,7 @@ function requireMember(accountId: string, members: readonly MemberAccount[], org
 }
 
 function explain(error: unknown): string {
-  if (error instanceof ScriptError || error instanceof SynthError) return error.message;
+  if (error instanceof ExpectedError) return error.message;
   if (awsErrorCode(error) === "AWSOrganizationsNotInUse") {
     return "the credentials' account is in no organization (AWSOrganizationsNotInUseException): run with credentials of the organization's management account.";
   }

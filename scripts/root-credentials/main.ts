@@ -1,6 +1,6 @@
-import { runAsProcess } from "../../stacks/command-line";
 import { projectRoot } from "../../stacks/config/project-root";
-import { silenceSdkNodeVersionNotice } from "../root-access/sdk-notice";
+import { silenceSdkNodeVersionNotice } from "../aws/sdk-notice";
+import { runAsProcess } from "../command-line/command-line";
 import { rootCredentials } from "./command";
 
 // `npm run root-credentials -- <verb> [<stack>]`: audit, remove and recover member accounts' root credentials.

@@ -1,4 +1,4 @@
-import { AuditReport, AuditedAccount, hasRootCredentials } from "../root-access/root-credentials-audit";
+import { AuditReport, AuditedAccount, hasRootCredentials } from "./audit";
 
 /** What an account's root user has, in a few words: "password, 2 keys (1 active, last used 2026-11-28)". */
 function found(account: AuditedAccount): string {

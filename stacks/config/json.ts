@@ -1,7 +1,7 @@
-import { configJsonProblem } from "../errors";
+import { configJsonProblem } from "./config-errors";
 
 /** How deep values of a configuration file may nest; a real one needs 5. */
-export const MAX_JSON_DEPTH = 32;
+const MAX_JSON_DEPTH = 32;
 
 type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 

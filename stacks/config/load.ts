@@ -1,13 +1,13 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { MAX_CONFIG_BYTES, configFileProblem, configInvalid } from "../errors";
-import { TextFileError, readTextFile } from "../text-file";
+import { TextFileError, readTextFile } from "../../scripts/shared/text-file";
+import { MAX_CONFIG_BYTES, configFileProblem, configInvalid } from "./config-errors";
 import { parseConfigJson } from "./json";
 import { problemsOf } from "./problems";
 import { AppConfig, configFileSchema } from "./schema";
 
 /** The file read from the project root when ROOT_ACCESS_CONFIG is not set. */
-export const DEFAULT_CONFIG_FILE = "root-access.config.json";
+const DEFAULT_CONFIG_FILE = "root-access.config.json";
 
 /**
  * Loads the configuration: the JSON file ROOT_ACCESS_CONFIG names, else `root-access.config.json` in the

@@ -1,5 +1,5 @@
 import type * as z from "zod";
-import { configProblem, keyPath } from "../errors";
+import { configProblem, keyPath } from "./config-errors";
 import type { RuleProblem } from "./schema";
 
 type Issue = z.core.$ZodIssue;

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { projectRootMissing } from "../errors";
+import { projectRootMissing } from "./config-errors";
 
 /** The project's root folder (the one holding cdktf.json), found from this file whether it runs as source or bundled into build/. */
 export function projectRoot(): string {

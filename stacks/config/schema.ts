@@ -1,17 +1,21 @@
 import * as z from "zod";
 import {
+  ACCOUNT_ID_PATTERN,
+  ORGANIZATION_ID_PATTERN,
+  REGION_PATTERN,
+  ROLE_ARN_PATTERN,
+  STACK_NAME_PATTERN,
+} from "../../scripts/shared/patterns";
+import {
   DEFAULT_SERVICE_ACCESS_WAIT_SECONDS,
   MAX_SERVICE_ACCESS_WAIT_SECONDS,
-  ORGANIZATION_ID_PATTERN,
-  ROLE_ARN_PATTERN,
   ROOT_ACCESS_FEATURES,
-  STACK_NAME_PATTERN,
-} from "../../scripts/root-access/contract";
+} from "../../scripts/shared/program-contract";
 
 // The configuration contract, defined once: the types below, validation with every problem at once, defaults,
-// cross-field rules, the editor's JSON Schema (root-access.config.schema.json) and the README's table all come
-// from this file. Each schema's `error` is the phrase that says what is allowed; ./problems.ts turns zod's
-// issues into one line per problem around it.
+// cross-field rules, the editor's JSON Schema (root-access.config.schema.json) and the reference
+// (docs/reference/configuration.md) all come from this file. Each schema's `error` is the phrase that says what is
+// allowed; ./problems.ts turns zod's issues into one line per problem around it.
 
 /** What a string setting must look like, and the words that say so in messages. */
 interface Format {
@@ -31,12 +35,12 @@ const ORGANIZATIONAL_UNIT_ID: Format = {
   pattern: /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/,
   expected: 'an OU id: "ou-", 4 to 32 lowercase letters or digits, "-", 8 to 32 more, for example "ou-ab12-cd34ef56"',
 };
-const ACCOUNT_ID: Format = { pattern: /^\d{12}$/, expected: 'an AWS account id: 12 digits, for example "111122223333"' };
+const ACCOUNT_ID: Format = { pattern: ACCOUNT_ID_PATTERN, expected: 'an AWS account id: 12 digits, for example "111122223333"' };
 const ROLE_ARN: Format = {
   pattern: ROLE_ARN_PATTERN,
   expected: 'an IAM role ARN, for example "arn:aws:iam::111122223333:role/OrgRootAccessDeployer"',
 };
-const REGION: Format = { pattern: /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, expected: 'an AWS region, for example "us-east-1"' };
+const REGION: Format = { pattern: REGION_PATTERN, expected: 'an AWS region, for example "us-east-1"' };
 const SERVICE_PRINCIPAL: Format = {
   pattern: /^[a-z0-9][a-z0-9.-]*\.amazonaws\.com$/,
   expected: 'a service principal, for example "sso.amazonaws.com"',
@@ -59,9 +63,9 @@ const DYNAMODB_TABLE: Format = {
 };
 
 /** The stack name when the config leaves it out. */
-export const DEFAULT_STACK_NAME = "root-access";
+const DEFAULT_STACK_NAME = "root-access";
 /** The region when the config leaves it out. */
-export const DEFAULT_REGION = "us-east-1";
+const DEFAULT_REGION = "us-east-1";
 const STACKS_EXAMPLE = '[{ "name": "root-access" }]';
 
 // Cross-field rules run even when other values have problems (every problem at once), on what zod has parsed
@@ -327,7 +331,7 @@ export const configFileSchema = strict({
 }).transform((file) => ({ ...file, stacks: file.stacks.map(withNameDefaults) }));
 
 /** The default key of a stack's state object in S3. */
-export function defaultStateKey(stackName: string): string {
+function defaultStateKey(stackName: string): string {
   return `org-root-access/${stackName}.tfstate`;
 }
 

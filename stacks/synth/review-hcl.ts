@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { App, TerraformStack } from "cdktf";
 
 /** The review copy's name: not `.tf`, so terraform never loads it beside cdk.tf.json (that would declare everything twice). */
-export const REVIEW_HCL_FILE = "cdk.hcl";
+const REVIEW_HCL_FILE = "cdk.hcl";
 
 /**
  * Writes each stack's configuration as HCL beside its cdk.tf.json, for people to review; terraform keeps using
@@ -31,7 +31,7 @@ const QUOTED_ITEM = /^(\s*)"([A-Za-z_][A-Za-z0-9_.\-[\]*]*)"(,?)\s*$/;
  * cdktf's HCL with references and keywords unquoted: `depends_on = [aws_x.y]`, `ignore_changes = [attr]`,
  * `when = destroy`, `on_failure = continue`, and `to`/`from` addresses of `import` and `removed` blocks.
  */
-export function modernHcl(hcl: string): string {
+function modernHcl(hcl: string): string {
   let inReferenceList = false;
   return hcl
     .split("\n")

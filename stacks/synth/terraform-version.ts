@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import type { StackConfig } from "../config/schema";
-import { terraformMissing, terraformNotInstalled, terraformTooOld } from "../errors";
+import { terraformMissing, terraformNotInstalled, terraformTooOld } from "../synth-errors";
 import requirements from "./terraform-requirements.json";
 
 /** The oldest Terraform the synthesized stacks work with: `removed` blocks need it. (.ci/run reads the same file.) */
@@ -47,7 +47,7 @@ export async function checkTerraformVersion(
 export type TerraformCheck = { readonly status: "ok" } | { readonly status: "not-installed"; readonly warning: string };
 
 /** True when version "major.minor" is `minimum` ("major.minor") or newer. */
-export function isAtLeast(version: string, minimum: string): boolean {
+function isAtLeast(version: string, minimum: string): boolean {
   const [major, minor] = version.split(".").map(Number);
   const [minMajor, minMinor] = minimum.split(".").map(Number);
   return major > minMajor || (major === minMajor && minor >= minMinor);

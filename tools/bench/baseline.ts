@@ -23,7 +23,7 @@ export function createTemplateBaseline(projectRoot: string, dir: string): string
         skipLibCheck: true,
         types: ["node"],
       },
-      include: ["main.ts", "stacks", "scripts/root-access/contract.ts"],
+      include: ["main.ts", "stacks", "scripts/shared"],
     }),
   );
   fs.writeFileSync(

@@ -1,18 +1,19 @@
-import { CreateOrganizationCommand, EnableAWSServiceAccessCommand, OrganizationsClient } from "@aws-sdk/client-organizations";
 import { execSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { silenceSdkNodeVersionNotice } from "../../scripts/root-access/sdk-notice";
+import { CreateOrganizationCommand, EnableAWSServiceAccessCommand, OrganizationsClient } from "@aws-sdk/client-organizations";
+import { silenceSdkNodeVersionNotice } from "../../scripts/aws/sdk-notice";
 import { projectRoot } from "../../stacks/config/project-root";
 import { Emulator } from "../emulator/emulator";
 import { clientConfig } from "../emulator/organization-state";
 import { terraformEnvironment } from "../terraform/terraform";
 import { createTemplateBaseline } from "./baseline";
-import { rootCredentialsFigures } from "./root-credentials";
+import { Row, mergeReport, table, verdict } from "./benchmarks-file";
 import { BenchFailure, Figure, Sample, Subject, measure, measureInTurns, median, requireTool, timeCommand } from "./measure";
+import { rootCredentialsFigures } from "./root-credentials";
 import { CPU_LOG_VARIABLE, PROVIDER_ROW, TerraformCpu, countingTerraform, terraformCpu } from "./terraform-cpu";
-import { Row, mergeReport, table, verdict } from "./report";
+import { COMMAND_LINE, GROUPS } from "./usage";
 
 // `npm run bench`: every figure of BENCHMARKS.md, each against its baseline measured in the same run, since
 // absolute times on a shared 2-core machine mean little. Never part of npm test.
@@ -354,15 +355,6 @@ function machine(): string {
   return `${os.cpus().length} x ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}; Node ${process.version}, ${terraform}`;
 }
 
-/** The groups of figures, as `npm run bench -- <group>...` names them. */
-const GROUPS = ["synth", "script", "apply", "audit", "test"] as const;
-
-const USAGE = `Usage: npm run bench -- [group...] [--test-runs <n>]
-
-Measures the figures of BENCHMARKS.md and writes them into it: all of them, or only the named groups
-(the other sections are kept as they were). Groups: ${GROUPS.join(", ")}.
---test-runs <n>   timed runs of npm test (default 5, after one warm-up; each takes minutes)`;
-
 /** Runs the bench, and removes its working folder however it ends (--help and a typo included). */
 async function main(argv: readonly string[]): Promise<number> {
   try {
@@ -374,21 +366,21 @@ async function main(argv: readonly string[]): Promise<number> {
 
 async function runBench(argv: readonly string[]): Promise<number> {
   if (argv.includes("--help") || argv.includes("-h")) {
-    process.stdout.write(`${USAGE}\n`);
+    process.stdout.write(`${COMMAND_LINE.help}\n`);
     return 0;
   }
   const runsAt = argv.indexOf("--test-runs");
   const testRuns = runsAt >= 0 ? Number(argv[runsAt + 1]) : undefined;
   if (testRuns !== undefined && !(Number.isInteger(testRuns) && testRuns >= 1 && testRuns <= 20)) {
     process.stderr.write(
-      `bench: --test-runs ${JSON.stringify(argv[runsAt + 1] ?? "")} is not a whole number from 1 to 20\n${USAGE}\n`,
+      `bench: --test-runs ${JSON.stringify(argv[runsAt + 1] ?? "")} is not a whole number from 1 to 20\n${COMMAND_LINE.help}\n`,
     );
     return 2;
   }
   const groups = runsAt >= 0 ? [...argv.slice(0, runsAt), ...argv.slice(runsAt + 2)] : argv;
   const unknown = groups.filter((arg) => !(GROUPS as readonly string[]).includes(arg));
   if (unknown.length > 0) {
-    process.stderr.write(`bench: unknown group ${unknown.map((arg) => JSON.stringify(arg)).join(", ")}\n${USAGE}\n`);
+    process.stderr.write(`bench: unknown group ${unknown.map((arg) => JSON.stringify(arg)).join(", ")}\n${COMMAND_LINE.help}\n`);
     return 2;
   }
   silenceSdkNodeVersionNotice();

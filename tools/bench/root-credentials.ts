@@ -1,3 +1,6 @@
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { EnableOrganizationsRootCredentialsManagementCommand, IAMClient } from "@aws-sdk/client-iam";
 import {
   CreateAccountCommand,
@@ -5,13 +8,10 @@ import {
   EnableAWSServiceAccessCommand,
   OrganizationsClient,
 } from "@aws-sdk/client-organizations";
-import { spawnSync } from "node:child_process";
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { Emulator, RootUserSeed } from "../emulator/emulator";
 import { clientConfig } from "../emulator/organization-state";
+import { verdict, table } from "./benchmarks-file";
 import { measure, measureInTurns, timeCommand } from "./measure";
-import { verdict, table } from "./report";
 
 const MEMBERS = 100;
 const THROTTLE_PER_SECOND = 5;

@@ -1,27 +1,13 @@
 import {
-  CommandLineSpec,
   EXIT_CODES,
   Invocation,
   UsageError,
   parseCommandLine,
   reportFailure,
   runAsProcess,
-} from "../../stacks/command-line";
+} from "../../scripts/command-line/command-line";
 import { Emulator } from "./emulator";
-
-const COMMAND_LINE: CommandLineSpec = {
-  name: "emulator",
-  synopsis: "Usage: npm run emulator [-- --port <port>]",
-  help: `Usage: npm run emulator [-- --port <port>]
-
-Starts the local AWS emulator (moto 5.2.1 with this project's IAM root access extension) until Ctrl-C, and
-prints the variables that point any AWS tool at it.
-
-  --port <port>  the loopback port to listen on (default: a free one)
-  -h, --help     this text`,
-  options: { port: { type: "string" } },
-  positionals: { min: 0, max: 0 },
-};
+import { COMMAND_LINE } from "./usage";
 
 // `npm run emulator`: the local AWS for humans, until Ctrl-C.
 async function emulatorCommand({ argv, io }: Invocation): Promise<number> {

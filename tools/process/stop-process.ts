@@ -18,7 +18,7 @@ export async function stopProcess(child: ChildProcess): Promise<void> {
  * Sends SIGTERM to the process group `child` leads (it was spawned detached), then SIGKILL to the group after the
  * grace period; resolves once the child has closed its output.
  */
-export async function stopProcessGroup(child: ChildProcess): Promise<void> {
+async function stopProcessGroup(child: ChildProcess): Promise<void> {
   const closed = new Promise((resolve) => child.once("close", resolve));
   if (child.pid !== undefined) signalIfRunning(-child.pid, "SIGTERM");
   const timer = setTimeout(() => child.pid !== undefined && signalIfRunning(-child.pid, "SIGKILL"), STOP_GRACE_MS);

@@ -2,30 +2,19 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { silenceSdkNodeVersionNotice } from "../../scripts/root-access/sdk-notice";
-import { CommandLineSpec, EXIT_CODES, parseCommandLine, reportFailure } from "../../stacks/command-line";
+import { silenceSdkNodeVersionNotice } from "../../scripts/aws/sdk-notice";
+import { EXIT_CODES, parseCommandLine, reportFailure } from "../../scripts/command-line/command-line";
 import { projectRoot } from "../../stacks/config/project-root";
 import { Emulator } from "../emulator/emulator";
 import { OrganizationState, readOrganizationState } from "../emulator/organization-state";
 import { Terraform, describeFailure, requireTerraform, stopTerraformRuns, terraformEnvironment } from "../terraform/terraform";
+import { COMMAND_LINE } from "./usage";
 
 // `npm start`: the whole setup on a laptop with no AWS account. Starts the local emulator, synthesizes the
 // project's configuration, runs terraform init and apply against the emulator, prints a summary, shows that a
 // second plan is clean, and stops the emulator. Everything it writes (cdktf.out, state) lives in a temporary
 // folder, so it can never mix with the state of a real deployment. Interrupted (Ctrl-C, a closed output pipe),
 // it stops terraform and the emulator and removes that folder before it exits.
-
-const COMMAND_LINE: CommandLineSpec = {
-  name: "start",
-  synopsis: "Usage: npm start",
-  help: `Usage: npm start
-
-Runs the whole setup against a local AWS emulator, in a temporary folder, with test credentials: synthesizes
-your configuration, runs terraform init and apply, prints the organization, its trusted access and the root
-access features before and after, shows that a second plan is clean, and stops the emulator. No AWS account is
-needed and none is touched. Needs terraform on PATH and python3 with moto 5.2.1.`,
-  positionals: { min: 0, max: 0 },
-};
 
 /** Exit codes of an interrupted run, as shells report them. */
 const INTERRUPTED: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129, EPIPE: 1 };
@@ -105,7 +94,7 @@ async function main(argv: readonly string[]): Promise<number> {
   log("This ran against a local emulator, not AWS: nothing in any real account was touched.");
   log("To enable root access in a real organization, use its management account's credentials:");
   log("  export AWS_PROFILE=<management account profile>");
-  log("  npx cdktf deploy root-access        (see README: Deploying to a real organization)");
+  log("  npx cdktf deploy root-access        (see docs/operations/deploying.md)");
   log("The default mode creates the organization. If the account already belongs to one (most do), set");
   log('organization.mode to "adopt" and organization.id to its id (aws organizations describe-organization).');
   return EXIT_CODES.ok;

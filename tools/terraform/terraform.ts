@@ -5,7 +5,7 @@ import { MIN_TERRAFORM, MIN_TERRAFORM_FOR_S3_LOCKFILE } from "../../stacks/synth
 import { stopProcessGroups } from "../process/stop-process";
 
 /** Where a filesystem mirror of the hashicorp providers is looked for; TF_PROVIDER_MIRROR names another. */
-export const DEFAULT_PROVIDER_MIRROR = "/opt/tf-plugins";
+const DEFAULT_PROVIDER_MIRROR = "/opt/tf-plugins";
 
 /** What one terraform command did. */
 export interface TerraformResult {

@@ -1,5 +1,5 @@
 import { analyseScp } from "../../../scripts/doctor/scp-analysis";
-import { ROOT_USER_GUARDRAIL_DOCUMENT } from "../../../stacks/root-user-guardrail-policy";
+import { ROOT_USER_GUARDRAIL_DOCUMENT } from "../../../scripts/shared/root-user-guardrail-policy";
 
 const ROOT_PRINCIPAL = { StringLike: { "aws:PrincipalArn": ["arn:aws:iam::*:root"] } };
 const EXEMPTION = { Null: { "aws:AssumedRoot": "true" } };

@@ -26,11 +26,11 @@ export function iamError(code: string, message = `${code} from IAM`): IAMService
 export async function runScript(argv: string[], env: Record<string, string> = {}) {
   const stdout: string[] = [];
   const stderr: string[] = [];
-  const code = await execute(
+  const code = await execute({
     argv,
-    { ROOT_ACCESS_REGION: "us-east-1", ROOT_ACCESS_ORGANIZATION_ID: ORGANIZATION_ID, ...env },
-    { stdout: (line) => stdout.push(line), stderr: (line) => stderr.push(line) },
-  );
+    env: { ROOT_ACCESS_REGION: "us-east-1", ROOT_ACCESS_ORGANIZATION_ID: ORGANIZATION_ID, ...env },
+    io: { stdout: (line) => stdout.push(line), stderr: (line) => stderr.push(line) },
+  });
   return {
     code,
     stdout,

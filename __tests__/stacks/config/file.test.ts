@@ -1,8 +1,8 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { ConfigError, MAX_CONFIG_BYTES } from "../../../stacks/config/config-errors";
 import { loadConfig } from "../../../stacks/config/load";
-import { ConfigError, MAX_CONFIG_BYTES } from "../../../stacks/errors";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "root-access-config-file-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

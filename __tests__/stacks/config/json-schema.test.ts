@@ -1,14 +1,15 @@
-import Ajv from "ajv";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import Ajv from "ajv";
 import { parseAppConfig } from "../../../stacks/config/load";
-import { SCHEMA_FILE } from "../../../tools/config-schema/generate";
+import { SCHEMA_FILE } from "../../../tools/docs/config-schema";
+import { projectDocuments } from "../../support/documents";
 import { PROJECT_ROOT } from "../../support/paths";
 
-/** Every JSON block of the README that is a whole configuration file (it has "stacks"). */
-function readmeConfigs(): unknown[] {
-  const readme = fs.readFileSync(path.join(PROJECT_ROOT, "README.md"), "utf8");
-  return [...readme.matchAll(/```json\n([\s\S]*?)```/g)]
+/** Every JSON block of the README and docs/ that is a whole configuration file (it has "stacks"). */
+function documentedConfigs(): unknown[] {
+  return projectDocuments()
+    .flatMap(({ text }) => [...text.matchAll(/```json\n([\s\S]*?)```/g)])
     .map((match) => match[1])
     .filter((block) => block.trimStart().startsWith("{") && block.includes('"stacks"'))
     .map((block) => JSON.parse(block) as unknown);
@@ -18,15 +19,15 @@ describe("root-access.config.schema.json, checked by a real JSON Schema validato
   const schema = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, SCHEMA_FILE), "utf8")) as object;
   const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
 
-  it("accepts every configuration example in the README, as the app does", () => {
-    // GIVEN the README's examples (the Configuration section's full example among them)
-    const examples = readmeConfigs();
+  it("accepts every configuration example in the README and docs/, as the app does", () => {
+    // GIVEN the documents' examples (the full one of the configuration guide among them)
+    const examples = documentedConfigs();
     expect(examples.length).toBeGreaterThanOrEqual(3);
     expect(examples).toContainEqual(expect.objectContaining({ $schema: "./root-access.config.schema.json" }));
     // WHEN each is validated THEN the schema and the app both accept it
     for (const example of examples) {
       expect({ example, errors: validate(example) ? [] : validate.errors }).toEqual({ example, errors: [] });
-      expect(() => parseAppConfig(example, "README")).not.toThrow();
+      expect(() => parseAppConfig(example, "the documents")).not.toThrow();
     }
   });
 

@@ -1,5 +1,5 @@
+import { ConfigError } from "../../../stacks/config/config-errors";
 import { parseAppConfig } from "../../../stacks/config/load";
-import { ConfigError } from "../../../stacks/errors";
 
 const WITH_FEATURE = { features: ["RootCredentialsManagement", "RootSessions"] };
 

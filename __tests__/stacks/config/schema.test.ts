@@ -1,9 +1,9 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { ConfigError } from "../../../stacks/config/config-errors";
 import { loadConfig, parseAppConfig } from "../../../stacks/config/load";
 import type { AppConfig } from "../../../stacks/config/schema";
-import { ConfigError } from "../../../stacks/errors";
 
 const tempDirs: string[] = [];
 afterAll(() => tempDirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseAppConfig } from "../../../stacks/config/load";
-import { SynthError } from "../../../stacks/errors";
+import { SynthError } from "../../../stacks/synth-errors";
 import { checkTerraformVersion } from "../../../stacks/synth/terraform-version";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fake-terraform-"));

@@ -4,7 +4,7 @@ import * as path from "node:path";
 jest.setTimeout(20_000);
 
 // Nor does it read the developer's AWS profile: a failed credential lookup explains itself from the named
-// profile (scripts/root-access/aws-profile.ts), which would make these tests depend on the machine.
+// profile (scripts/aws/aws-profile.ts), which would make these tests depend on the machine.
 delete process.env.AWS_PROFILE;
 delete process.env.AWS_DEFAULT_PROFILE;
 

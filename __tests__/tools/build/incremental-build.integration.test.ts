@@ -2,8 +2,8 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { copyProject } from "../../support/project-copy";
 import { builtProgram } from "../../support/paths";
+import { copyProject } from "../../support/project-copy";
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), "root-access-build-"));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -90,7 +90,7 @@ describe("the incremental build (tools/build.mjs, tools/launch.mjs)", () => {
     expect(fresh.status).toBe(0);
     expect(fresh.stdout).toMatch(/^Usage: root-access <verb>/);
     // WHEN its source changes THEN the next run runs the new code, not a stale build
-    const errors = path.join(dir, "scripts", "root-access", "errors.ts");
+    const errors = path.join(dir, "scripts", "root-access", "program-errors.ts");
     const original = fs.readFileSync(errors, "utf8");
     try {
       fs.writeFileSync(errors, original.replace("Usage: root-access <verb>", "Usage: root-access (edited) <verb>"));
@@ -113,7 +113,7 @@ describe("the incremental build (tools/build.mjs, tools/launch.mjs)", () => {
     const unknown = node(dir, ["tools/launch.mjs", "mian"]);
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toBe(
-      'launch: unknown program "mian". Known programs: main, root-access, plan-gate, plan-summary, policy, drift, doctor, root-credentials, start, emulator, bench, config-schema.\n',
+      'launch: unknown program "mian". Known programs: main, root-access, plan-gate, plan-summary, policy, drift, doctor, root-credentials, start, emulator, bench, docs.\n',
     );
   });
 });

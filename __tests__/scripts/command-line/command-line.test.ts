@@ -1,0 +1,90 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { synth } from "../../../main";
+import { Invocation } from "../../../scripts/command-line/command-line";
+import { drift } from "../../../scripts/drift/command";
+import { planGate } from "../../../scripts/plan-gate/command";
+import { planSummary } from "../../../scripts/plan-summary/command";
+import { policy } from "../../../scripts/policy/command";
+import type { PolicyDocument } from "../../../scripts/policy/least-privilege";
+
+// Every command keeps the same conventions (scripts/command-line/command-line.ts): --help prints the usage and exits 0, an
+// unknown flag or a stray argument prints one line and the synopsis and exits non-zero, and nothing is run.
+
+const root = fs.mkdtempSync(path.join(os.tmpdir(), "root-access-command-line-"));
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+type Command = (invocation: Invocation) => Promise<number> | number;
+
+const COMMANDS: [string, Command, string, number][] = [
+  ["synth", (invocation) => synth(invocation), "Usage: npm run synth [-- --hcl] [--quiet]", 2],
+  ["plan-gate", (invocation) => planGate(invocation), "Usage: npm run plan-gate -- <plan.json>", 2],
+  ["plan-summary", planSummary, "Usage: npm run plan-summary -- <plan.json>", 2],
+  ["policy", (invocation) => policy(invocation, root), "Usage: npm run policy -- [<stack>] [--plan]", 2],
+  // drift's 2 means drift, so its usage errors exit 1
+  ["drift", (invocation) => drift(invocation, root), "Usage: npm run drift -- [<stack>]", 1],
+];
+
+async function run(command: Command, argv: string[]) {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const env = { ROOT_ACCESS_CONFIG: "", CDKTF_OUTDIR: path.join(root, "out") };
+  const code = await command({ argv, env, io: { stdout: (t) => stdout.push(t), stderr: (t) => stderr.push(t) } });
+  return { code, stdout: stdout.join("\n"), stderr: stderr.join("\n") };
+}
+
+describe.each(COMMANDS)("%s", (name, command, synopsis, usageExit) => {
+  it("prints its usage for --help and -h, and exits 0", async () => {
+    for (const flag of ["--help", "-h"]) {
+      const result = await run(command, [flag]);
+      expect(result).toMatchObject({ code: 0, stderr: "" });
+      expect(result.stdout.startsWith(synopsis.split(" [")[0].split(" <")[0])).toBe(true);
+    }
+  });
+
+  it("refuses an unknown flag with one line and the synopsis, running nothing", async () => {
+    const result = await run(command, ["--hlc"]);
+    expect(result).toEqual({ code: usageExit, stdout: "", stderr: `${name}: unknown flag --hlc\n${synopsis} (--help for more)` });
+    expect(fs.existsSync(path.join(root, "out"))).toBe(false);
+  });
+
+  it("refuses a stray argument the same way", async () => {
+    const result = await run(command, ["a", "b", "c"]);
+    expect(result).toEqual({
+      code: usageExit,
+      stdout: "",
+      stderr: `${name}: unexpected argument ${name === "synth" ? '"a"' : name.startsWith("plan") ? '"b"' : '"b"'}\n${synopsis} (--help for more)`,
+    });
+  });
+});
+
+describe("synth", () => {
+  it("fails in one line, writing nothing, when CDKTF_OUTDIR's parent folder does not exist", async () => {
+    const outdir = path.join(root, "no", "such", "cdktf.out");
+    const stderr: string[] = [];
+    const code = await synth({
+      argv: [],
+      env: { ROOT_ACCESS_CONFIG: "", CDKTF_OUTDIR: outdir },
+      io: { stdout: () => undefined, stderr: (t) => stderr.push(t) },
+    });
+    expect(code).toBe(1);
+    expect(stderr).toEqual([
+      `CDKTF_OUTDIR names ${outdir}, but ${path.dirname(outdir)} does not exist. Create it, or point CDKTF_OUTDIR at a folder that can be created.`,
+    ]);
+    expect(fs.existsSync(path.join(root, "no"))).toBe(false);
+  });
+});
+
+describe("policy", () => {
+  it("prints the full policy by default and the plan job's read-only one with --plan", async () => {
+    const full = JSON.parse((await run((invocation) => policy(invocation, root), [])).stdout) as PolicyDocument;
+    const planOnly = await run((invocation) => policy(invocation, root), ["--plan"]);
+    expect(planOnly.code).toBe(0);
+    const plan = JSON.parse(planOnly.stdout) as PolicyDocument;
+    const actions = (document: PolicyDocument) => document.Statement.flatMap((statement) => statement.Action);
+    expect(actions(full)).toContain("organizations:CreateOrganization");
+    expect(actions(plan)).not.toContain("organizations:CreateOrganization");
+    expect(actions(plan)).toContain("organizations:DescribeOrganization");
+  });
+});

@@ -1,0 +1,170 @@
+import {
+  DeleteAccessKeyCommand,
+  DeleteLoginProfileCommand,
+  DeleteVirtualMFADeviceCommand,
+  GetLoginProfileCommand,
+  ListAccessKeysCommand,
+  ListMFADevicesCommand,
+  ListSigningCertificatesCommand,
+} from "@aws-sdk/client-iam";
+import { AssumeRootCommand, STSServiceException } from "@aws-sdk/client-sts";
+import { iam, iamError, runScript, sentToIam, sts } from "../root-access/harness";
+
+const MEMBER = "222222222222";
+const OTHER = "333333333333";
+const DELETE_TASK = "arn:aws:iam::aws:policy/root-task/IAMDeleteRootUserCredentials";
+const VIRTUAL = `arn:aws:iam::${MEMBER}:mfa/root-account-mfa-device`;
+
+function stsError(code: string): STSServiceException {
+  return new STSServiceException({ name: code, $fault: "client", $metadata: { httpStatusCode: 403 }, message: code });
+}
+
+const session = {
+  Credentials: { AccessKeyId: "ASIAROOT", SecretAccessKey: "secret", SessionToken: "token", Expiration: new Date() },
+};
+
+/** A root user with every kind of credential on the first read, and none on the reads after the removal. */
+function rootUserWithEverything() {
+  iam
+    .on(GetLoginProfileCommand)
+    .resolvesOnce({ LoginProfile: { CreateDate: new Date() } } as never)
+    .rejects(iamError("NoSuchEntity"));
+  iam
+    .on(ListAccessKeysCommand)
+    .resolvesOnce({
+      AccessKeyMetadata: [
+        { AccessKeyId: "AKIA1", Status: "Active" },
+        { AccessKeyId: "AKIA2", Status: "Inactive" },
+      ],
+    })
+    .resolves({ AccessKeyMetadata: [] });
+  iam
+    .on(ListMFADevicesCommand)
+    .resolvesOnce({ MFADevices: [{ SerialNumber: VIRTUAL } as never, { SerialNumber: "GAHT12345678" } as never] })
+    .resolves({ MFADevices: [] });
+  iam
+    .on(ListSigningCertificatesCommand)
+    .resolvesOnce({ Certificates: [{ CertificateId: "CERT1" } as never] })
+    .resolves({ Certificates: [] });
+}
+
+function cleanRootUser() {
+  iam.on(GetLoginProfileCommand).rejects(iamError("NoSuchEntity"));
+  iam.on(ListAccessKeysCommand).resolves({ AccessKeyMetadata: [] });
+  iam.on(ListMFADevicesCommand).resolves({ MFADevices: [] });
+  iam.on(ListSigningCertificatesCommand).resolves({ Certificates: [] });
+}
+
+const WRITES = /^(Delete|Deactivate|Create)/;
+
+describe("remove-root-credentials", () => {
+  it("removes every kind of root credential in a delete-task session, then verifies the account is clean", async () => {
+    // GIVEN a member whose root user has a password, two access keys, a virtual and a hardware MFA device, a certificate
+    sts.on(AssumeRootCommand).resolves(session);
+    rootUserWithEverything();
+    // WHEN terraform's step runs for it
+    const run = await runScript(["remove-root-credentials", MEMBER]);
+    // THEN one session with the delete task, and exactly these writes (only the virtual device is deleted)
+    expect(run.code).toBe(0);
+    expect(sts.commandCalls(AssumeRootCommand).map((call) => call.args[0].input)).toEqual([
+      { TargetPrincipal: MEMBER, TaskPolicyArn: { arn: DELETE_TASK }, DurationSeconds: 900 },
+    ]);
+    expect(
+      sentToIam()
+        .filter((name) => WRITES.test(name))
+        .sort(),
+    ).toEqual([
+      "DeactivateMFADevice",
+      "DeactivateMFADevice",
+      "DeleteAccessKey",
+      "DeleteAccessKey",
+      "DeleteLoginProfile",
+      "DeleteSigningCertificate",
+      "DeleteVirtualMFADevice",
+    ]);
+    expect(iam.commandCalls(DeleteVirtualMFADeviceCommand)[0].args[0].input).toEqual({ SerialNumber: VIRTUAL });
+    expect(iam.commandCalls(DeleteAccessKeyCommand).map((call) => call.args[0].input.AccessKeyId)).toEqual(["AKIA1", "AKIA2"]);
+    // AND the MFA device was deactivated before the virtual one was deleted
+    const order = sentToIam();
+    expect(order.indexOf("DeactivateMFADevice")).toBeLessThan(order.indexOf("DeleteVirtualMFADevice"));
+    // AND the reads ran twice (before, and to verify)
+    expect(iam.commandCalls(ListAccessKeysCommand)).toHaveLength(2);
+    expect(run.result).toEqual({
+      action: "remove-root-credentials",
+      cleaned: [
+        {
+          accountId: MEMBER,
+          removed: {
+            DeleteLoginProfile: 1,
+            DeleteAccessKey: 2,
+            DeleteSigningCertificate: 1,
+            DeactivateMFADevice: 2,
+            DeleteVirtualMFADevice: 1,
+          },
+        },
+      ],
+      alreadyClean: [],
+      failed: [],
+    });
+    expect(run.stderr).toContain(
+      `${MEMBER}: removed a password, 2 access keys, 2 MFA devices and 1 signing certificate of the root user; verified clean.`,
+    );
+  });
+
+  it("sends no write to an account that is already clean", async () => {
+    sts.on(AssumeRootCommand).resolves(session);
+    cleanRootUser();
+    const run = await runScript(["remove-root-credentials"], { ROOT_ACCESS_ACCOUNTS: `${MEMBER},${OTHER}` });
+    expect(run.code).toBe(0);
+    expect(sentToIam().filter((name) => WRITES.test(name))).toEqual([]);
+    expect(sts.commandCalls(AssumeRootCommand)).toHaveLength(2);
+    expect(run.result).toMatchObject({ cleaned: [], alreadyClean: [MEMBER, OTHER], failed: [] });
+  });
+
+  it("reports a refused session with what AWS requires, goes on with the other accounts, and fails at the end", async () => {
+    sts.on(AssumeRootCommand, { TargetPrincipal: MEMBER }).rejects(stsError("AccessDenied"));
+    sts.on(AssumeRootCommand, { TargetPrincipal: OTHER }).resolves(session);
+    cleanRootUser();
+    const run = await runScript(["remove-root-credentials", MEMBER, OTHER]);
+    expect(run.code).toBe(1);
+    expect(run.result).toMatchObject({ alreadyClean: [OTHER], failed: [{ accountId: MEMBER }] });
+    expect(run.result.failed[0].reason).toMatch(
+      /^sts:AssumeRoot into 222222222222 with IAMDeleteRootUserCredentials was refused \(AccessDenied\)\. AWS allows it only when .* RootCredentialsManagement enabled/,
+    );
+  });
+
+  it("opens the session again once when it expires midway, and finishes", async () => {
+    sts.on(AssumeRootCommand).resolves(session);
+    iam.on(GetLoginProfileCommand).rejectsOnce(iamError("ExpiredToken")).rejects(iamError("NoSuchEntity"));
+    iam.on(ListAccessKeysCommand).resolves({ AccessKeyMetadata: [] });
+    iam.on(ListMFADevicesCommand).resolves({ MFADevices: [] });
+    iam.on(ListSigningCertificatesCommand).resolves({ Certificates: [] });
+    const run = await runScript(["remove-root-credentials", MEMBER]);
+    expect(run.code).toBe(0);
+    expect(sts.commandCalls(AssumeRootCommand)).toHaveLength(2);
+  });
+
+  it("fails when a credential is still there after the removal", async () => {
+    sts.on(AssumeRootCommand).resolves(session);
+    cleanRootUser();
+    iam.on(GetLoginProfileCommand).resolves({ LoginProfile: { CreateDate: new Date() } } as never);
+    iam.on(DeleteLoginProfileCommand).resolves({});
+    const run = await runScript(["remove-root-credentials", MEMBER]);
+    expect(run.code).toBe(1);
+    expect(run.result.failed[0].reason).toMatch(/^Removed root credentials of 222222222222, but it still has a password\./);
+  });
+
+  it("does nothing, successfully, when no account is selected", async () => {
+    const run = await runScript(["remove-root-credentials"], { ROOT_ACCESS_ACCOUNTS: "" });
+    expect(run.code).toBe(0);
+    expect(sts.calls()).toHaveLength(0);
+    expect(run.stderr).toContain("no member account is selected: nothing to remove.");
+  });
+
+  it.each(["12345", "arn:aws:iam::222222222222:root", "22222222222a"])("refuses the account id %p", async (id) => {
+    const run = await runScript(["remove-root-credentials", id]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^root-access: error: Invalid command line: account id ".*" is not 12 digits\./);
+    expect(sts.calls()).toHaveLength(0);
+  });
+});

@@ -1,0 +1,127 @@
+import { ROOT_USER_GUARDRAIL_DOCUMENT } from "../../../scripts/shared/root-user-guardrail-policy";
+import { ConfigError } from "../../../stacks/config/config-errors";
+import { projectDocuments } from "../../support/documents";
+import { Json, synthJson } from "../../support/stack-synth";
+
+const ADOPT = { organization: { mode: "adopt", id: "o-a1b2c3d4e5" } };
+const EXTERNAL = { organization: { mode: "external", id: "o-a1b2c3d4e5" } };
+const MODES = { create: {}, adopt: ADOPT, external: EXTERNAL } as const;
+const IMPLEMENTATIONS = ["script", "native"] as const;
+
+function guardrailOf(json: Json): { policy: Json; attachments: Json } {
+  return {
+    policy: json.resource.aws_organizations_policy?.["root-user-guardrail"],
+    attachments: json.resource.aws_organizations_policy_attachment?.["root-user-guardrail"],
+  };
+}
+
+describe("the root-user guardrail", () => {
+  describe.each(Object.entries(MODES))("in %s mode", (mode, organization) => {
+    it.each(IMPLEMENTATIONS)(
+      "creates the SCP with AWS's exemption for central sessions (%s implementation)",
+      (implementation) => {
+        // GIVEN the guardrail with its default targets
+        const json = synthJson({ ...organization, implementation, rootUserGuardrail: {} });
+
+        // THEN one SCP, named for this project, holds exactly the documented policy
+        const { policy, attachments } = guardrailOf(json);
+        expect(policy.name).toBe("org-root-access-deny-root-user");
+        expect(policy.type).toBe("SERVICE_CONTROL_POLICY");
+        expect(JSON.parse(policy.content)).toEqual(ROOT_USER_GUARDRAIL_DOCUMENT);
+        expect(ROOT_USER_GUARDRAIL_DOCUMENT.Statement[0].Condition).toEqual({
+          ArnLike: { "aws:PrincipalArn": ["arn:aws:iam::*:root"] },
+          Null: { "aws:AssumedRoot": "true" },
+        });
+
+        // AND it is attached to the organization root, read from the organization this mode works on
+        const source =
+          mode === "external" ? "data.aws_organizations_organization.current" : "aws_organizations_organization.organization";
+        expect(attachments.for_each).toEqual({ root: `\${${source}.roots[0].id}` });
+        expect(attachments.target_id).toBe("${each.value}");
+        expect(attachments.policy_id).toBe("${aws_organizations_policy.root-user-guardrail.id}");
+        expect(policy.depends_on).toEqual([source]);
+
+        // AND the plan fails before attaching it to the management account, which no SCP applies to
+        const [check] = attachments.lifecycle.precondition;
+        expect(check.condition).toBe(`\${each.value != ${source}.master_account_id}`);
+        expect(check.error_message).toContain("service control policies never apply to the management account");
+
+        // AND a destroy checks whether the organization may be deleted before it detaches anything
+        expect(json.resource.terraform_data["organization-deletion-check"].depends_on).toEqual(
+          expect.arrayContaining([
+            "aws_organizations_policy.root-user-guardrail",
+            "aws_organizations_policy_attachment.root-user-guardrail",
+          ]),
+        );
+      },
+    );
+  });
+
+  it("attaches to the OUs and accounts listed, keyed as written so addresses are known before the organization", () => {
+    const json = synthJson({ rootUserGuardrail: { targets: ["ou-ab12-cd34ef56", "111122223333"] } });
+    expect(guardrailOf(json).attachments.for_each).toEqual({
+      "ou-ab12-cd34ef56": "ou-ab12-cd34ef56",
+      "111122223333": "111122223333",
+    });
+  });
+
+  it("is documented exactly as the stack writes it, wherever the documents show it", () => {
+    const blocks = projectDocuments().flatMap(({ text }) => [...text.matchAll(/The exact document:\n```json\n([\s\S]*?)\n```/g)]);
+    expect(blocks.length).toBeGreaterThan(0);
+    for (const block of blocks) expect(JSON.parse(block[1])).toEqual(ROOT_USER_GUARDRAIL_DOCUMENT);
+  });
+
+  it("is absent without the setting", () => {
+    expect(guardrailOf(synthJson())).toEqual({ policy: undefined, attachments: undefined });
+  });
+
+  describe("the SERVICE_CONTROL_POLICY policy type", () => {
+    it("is enabled in a created organization, which then manages its policy types", () => {
+      const organization = synthJson({ rootUserGuardrail: {} }).resource.aws_organizations_organization.organization;
+      expect(organization.enabled_policy_types).toEqual(["SERVICE_CONTROL_POLICY"]);
+      expect(organization.lifecycle).toEqual({ prevent_destroy: true });
+    });
+
+    it("is added to the types an adopted organization has now, read at plan time, removing none", () => {
+      const organization = synthJson({ ...ADOPT, rootUserGuardrail: {} }).resource.aws_organizations_organization.organization;
+      expect(organization.enabled_policy_types).toBe(
+        '${sort(setunion(tolist(data.aws_organizations_organization.current.enabled_policy_types), ["SERVICE_CONTROL_POLICY"]))}',
+      );
+    });
+
+    it("is checked at plan time in an external organization, saying what to add in the owning stack", () => {
+      const checks = synthJson({ ...EXTERNAL, rootUserGuardrail: {} }).data.aws_organizations_organization.current.lifecycle
+        .postcondition;
+      const scp = checks.find((check: Json) => check.condition.includes("enabled_policy_types"));
+      expect(scp.condition).toBe('${contains(self.enabled_policy_types, "SERVICE_CONTROL_POLICY")}');
+      expect(scp.error_message).toContain(
+        'add "SERVICE_CONTROL_POLICY" to enabled_policy_types (keeping every type already listed)',
+      );
+      expect(synthJson(EXTERNAL).data.aws_organizations_organization.current.lifecycle.postcondition).toHaveLength(3);
+    });
+  });
+
+  describe("the targets in the config", () => {
+    const refused = (targets: unknown) => () => synthJson({ rootUserGuardrail: { targets } });
+
+    it.each([
+      [[], /rootUserGuardrail\.targets: .*at least one target/],
+      [["r-ab12"], /rootUserGuardrail\.targets\[0\]: "r-ab12" is not "root" \(the organization root\), an OU id/],
+      [["ou-ab12-cd34ef56", "ou-ab12-cd34ef56"], /rootUserGuardrail\.targets\[1\]: .*attach the guardrail once per target/],
+      [
+        ["ou-ab12-cd34ef56", "root"],
+        /rootUserGuardrail\.targets\[1\]: is only used on its own; "root" already covers every member account/,
+      ],
+      [["11112222333"], /rootUserGuardrail\.targets\[0\]: "11112222333" is not/],
+    ])("refuses %j, naming the target and what is allowed", (targets, message) => {
+      expect(refused(targets)).toThrow(ConfigError);
+      expect(refused(targets)).toThrow(message);
+    });
+
+    it("refuses unknown keys", () => {
+      expect(() => synthJson({ rootUserGuardrail: { target: ["root"] } })).toThrow(
+        /unknown key "target"; allowed keys are targets/,
+      );
+    });
+  });
+});

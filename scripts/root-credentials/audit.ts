@@ -1,0 +1,99 @@
+import { ScriptError } from "../aws/aws-errors";
+import { mapBounded } from "../aws/bounded";
+import { MemberAccount } from "../aws/organization-accounts";
+import { RootCredentialFindings, RootCredentials } from "./credentials";
+
+/** One member account in an audit: audited (with its findings), skipped (not active) or failed. */
+export interface AuditedAccount {
+  readonly accountId: string;
+  readonly name: string;
+  readonly status: "audited" | "skipped" | "failed";
+  readonly rootCredentials?: {
+    readonly password: boolean;
+    readonly accessKeys: number;
+    readonly activeAccessKeys: number;
+    /** The latest use of any of its access keys, ISO 8601, or null. */
+    readonly accessKeysLastUsed: string | null;
+    readonly mfaDevices: number;
+    readonly signingCertificates: number;
+  };
+  readonly reason?: string;
+}
+
+/** The audit of an organization's member accounts: the JSON document `root-credentials audit --json` prints. */
+export interface AuditReport {
+  readonly organizationId: string;
+  readonly accounts: readonly AuditedAccount[];
+  readonly summary: {
+    readonly memberAccounts: number;
+    readonly audited: number;
+    readonly withRootCredentials: number;
+    readonly skipped: number;
+    readonly failed: number;
+  };
+}
+
+/** The account's findings as counts, the shape of the report. */
+function countFindings(findings: RootCredentialFindings): NonNullable<AuditedAccount["rootCredentials"]> {
+  const used = findings.accessKeys.map((key) => key.lastUsed).filter((date): date is string => date !== null);
+  return {
+    password: findings.password,
+    accessKeys: findings.accessKeys.length,
+    activeAccessKeys: findings.accessKeys.filter((key) => key.status === "Active").length,
+    accessKeysLastUsed: used.length > 0 ? used.sort()[used.length - 1] : null,
+    mfaDevices: findings.mfaDevices.length,
+    signingCertificates: findings.signingCertificates.length,
+  };
+}
+
+/** True when the audited account's root user has any credential. */
+export function hasRootCredentials(account: AuditedAccount): boolean {
+  const found = account.rootCredentials;
+  return found !== undefined && (found.password || found.accessKeys + found.mfaDevices + found.signingCertificates > 0);
+}
+
+/**
+ * Audits every active member account, `concurrency` at a time; an account that is not active is skipped with
+ * the reason, and one whose audit fails is reported with the error without stopping the others.
+ */
+export async function auditAccounts(
+  organizationId: string,
+  members: readonly MemberAccount[],
+  rootCredentials: RootCredentials,
+  options: { readonly concurrency: number; readonly progress?: (done: number, total: number) => void },
+): Promise<AuditReport> {
+  let done = 0;
+  const accounts = await mapBounded(members, options.concurrency, async (member): Promise<AuditedAccount> => {
+    const base = { accountId: member.id, name: member.name };
+    try {
+      if (member.status !== "ACTIVE") {
+        return {
+          ...base,
+          status: "skipped",
+          reason: `the account is ${member.status}, not ACTIVE: AWS opens no root session in it`,
+        };
+      }
+      const findings = await rootCredentials.audit(member.id);
+      return { ...base, status: "audited", rootCredentials: countFindings(findings) };
+    } catch (error) {
+      return {
+        ...base,
+        status: "failed",
+        reason: error instanceof ScriptError ? error.message : String((error as Error)?.message ?? error),
+      };
+    } finally {
+      options.progress?.(++done, members.length);
+    }
+  });
+  return {
+    organizationId,
+    accounts,
+    summary: {
+      memberAccounts: accounts.length,
+      audited: accounts.filter((account) => account.status === "audited").length,
+      withRootCredentials: accounts.filter(hasRootCredentials).length,
+      skipped: accounts.filter((account) => account.status === "skipped").length,
+      failed: accounts.filter((account) => account.status === "failed").length,
+    },
+  };
+}

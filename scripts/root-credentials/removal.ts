@@ -1,0 +1,62 @@
+import { ScriptError } from "../aws/aws-errors";
+import { mapBounded } from "../aws/bounded";
+import { createRootSessions } from "../aws/root-session";
+import { Log } from "../aws/service-access-wait";
+import { RootCredentials, describeFindings } from "./credentials";
+
+/** What remove-root-credentials did; printed as the JSON result line. */
+export interface RemovalReport {
+  readonly action: "remove-root-credentials";
+  /** Accounts whose root user had credentials, with what was removed. */
+  readonly cleaned: readonly { readonly accountId: string; readonly removed: Readonly<Record<string, number>> }[];
+  /** Accounts that were clean already (no write). */
+  readonly alreadyClean: readonly string[];
+  readonly failed: readonly { readonly accountId: string; readonly reason: string }[];
+}
+
+/** How many accounts are worked on at once: AssumeRoot is rate-limited, and the SDK's adaptive retry paces the rest. */
+const REMOVAL_CONCURRENCY = 4;
+
+/**
+ * Removes every root credential of each account (terraform's step for rootCredentials.remove). An account that
+ * fails is reported and does not stop the others; the step fails at the end if any did, so terraform runs it
+ * again on the next apply, where clean accounts cost no write.
+ */
+export async function removeRootCredentials(
+  options: {
+    readonly accounts: readonly string[];
+    readonly region?: string;
+    readonly roleArn?: string;
+    readonly endpoints?: { readonly sts?: string };
+  },
+  log: Log,
+): Promise<RemovalReport> {
+  const credentials = new RootCredentials(createRootSessions(options));
+  const cleaned: RemovalReport["cleaned"][number][] = [];
+  const alreadyClean: string[] = [];
+  const failed: RemovalReport["failed"][number][] = [];
+  await mapBounded(options.accounts, REMOVAL_CONCURRENCY, async (accountId) => {
+    try {
+      const result = await credentials.remove(accountId);
+      if (Object.keys(result.removed).length === 0) {
+        alreadyClean.push(accountId);
+        log(`${accountId}: no root credentials; nothing to remove.`);
+      } else {
+        cleaned.push({ accountId, removed: result.removed });
+        log(`${accountId}: removed ${describeFindings(result.before)} of the root user; verified clean.`);
+      }
+    } catch (error) {
+      const reason = error instanceof ScriptError ? error.message : `${(error as Error)?.name}: ${(error as Error)?.message}`;
+      failed.push({ accountId, reason });
+      log(`${accountId}: error: ${reason}`);
+    }
+  });
+  if (options.accounts.length === 0) log("no member account is selected: nothing to remove.");
+  const order = (a: { accountId: string }, b: { accountId: string }) => a.accountId.localeCompare(b.accountId);
+  return {
+    action: "remove-root-credentials",
+    cleaned: cleaned.sort(order),
+    alreadyClean: alreadyClean.sort(),
+    failed: failed.sort(order),
+  };
+}
