@@ -107,6 +107,7 @@ export class RootAccessStack extends TerraformStack {
       config.rootUserGuardrail &&
       new RootUserGuardrail(this, "root-user-guardrail", {
         targets: config.rootUserGuardrail.targets,
+        partition: config.partition,
         rootId: organization.rootId,
         managementAccountId: organization.managementAccountId,
         dependsOn: [organization.ready],

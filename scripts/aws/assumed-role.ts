@@ -5,31 +5,54 @@ import { assumeRoleFailed } from "./aws-errors";
 /** What an SDK client takes as `credentials`: a function resolving them. */
 export type CredentialProvider = Exclude<NonNullable<IAMClientConfig["credentials"]>, { accessKeyId: string }>;
 
+/** How long before they expire assumed credentials are renewed: a call signed with them must not outlive them. */
+const RENEW_BEFORE_EXPIRY_MS = 5 * 60 * 1000;
+
+type Credentials = Awaited<ReturnType<CredentialProvider>>;
+
 /**
- * Credentials of `roleArn`, assumed with the default credential chain, once per run (a run lasts minutes, the
- * session an hour). The provider's assume_role credentials do not reach local-exec (terraform issue 21983), so
- * the script assumes the same role itself; pipeline commands do the same as the provider. The STS client is
- * loaded on the first call: the plan gate imports this without loading any SDK client until it reads AWS.
+ * Credentials of `roleArn`, assumed with the default credential chain, shared by every client made from them and
+ * renewed five minutes before they expire (a run in a large organization can outlast the role's session). A
+ * failed assumption is not kept: the next call tries again. The provider's assume_role credentials do not reach
+ * local-exec (terraform issue 21983), so the script assumes the same role itself; pipeline commands do the same
+ * as the provider. The STS client is loaded on the first call: the plan gate imports this without loading any SDK
+ * client until it reads AWS.
  */
-export function assumedRole(roleArn: string, region: string | undefined, stsEndpoint?: string): CredentialProvider {
-  let credentials: ReturnType<CredentialProvider> | undefined;
-  return () =>
-    (credentials ??= import("@aws-sdk/client-sts")
-      .then(({ AssumeRoleCommand, STSClient }) =>
-        new STSClient({ region }).send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: ROLE_SESSION_NAME })),
-      )
-      .then(({ Credentials: issued }) => {
-        if (!issued?.AccessKeyId || !issued.SecretAccessKey) {
-          throw new Error("STS returned no credentials");
-        }
-        return {
-          accessKeyId: issued.AccessKeyId,
-          secretAccessKey: issued.SecretAccessKey,
-          sessionToken: issued.SessionToken,
-          expiration: issued.Expiration,
-        };
-      })
-      .catch((error: unknown) => {
-        throw assumeRoleFailed(roleArn, error, stsEndpoint);
-      }));
+export function assumedRole(
+  roleArn: string,
+  region: string | undefined,
+  stsEndpoint?: string,
+  now: () => number = Date.now,
+): CredentialProvider {
+  let current: Credentials | undefined;
+  let assuming: Promise<Credentials> | undefined;
+  const fresh = (credentials: Credentials) =>
+    credentials.expiration === undefined || credentials.expiration.getTime() - RENEW_BEFORE_EXPIRY_MS > now();
+  return () => {
+    if (current !== undefined && fresh(current)) return Promise.resolve(current);
+    assuming ??= assume(roleArn, region, stsEndpoint)
+      .then((credentials) => (current = credentials))
+      .finally(() => {
+        assuming = undefined;
+      });
+    return assuming;
+  };
+}
+
+async function assume(roleArn: string, region: string | undefined, stsEndpoint?: string): Promise<Credentials> {
+  try {
+    const { AssumeRoleCommand, STSClient } = await import("@aws-sdk/client-sts");
+    const { Credentials: issued } = await new STSClient({ region }).send(
+      new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: ROLE_SESSION_NAME }),
+    );
+    if (!issued?.AccessKeyId || !issued.SecretAccessKey) throw new Error("STS returned no credentials");
+    return {
+      accessKeyId: issued.AccessKeyId,
+      secretAccessKey: issued.SecretAccessKey,
+      sessionToken: issued.SessionToken,
+      expiration: issued.Expiration,
+    };
+  } catch (error) {
+    throw assumeRoleFailed(roleArn, error, stsEndpoint);
+  }
 }

@@ -1,6 +1,7 @@
 import { IAMClient } from "@aws-sdk/client-iam";
 import { AssumeRootCommand, STSClient } from "@aws-sdk/client-sts";
-import { RootTask, taskPolicyArn } from "../shared/root-tasks";
+import { Partition, partitionOfRegion } from "../shared/partitions";
+import { ROOT_TASK_DEFINITIONS, RootTask, taskPolicyArn } from "../shared/root-tasks";
 import type { CredentialProvider } from "./assumed-role";
 import { ClientSettings, credentialsOf } from "./aws-clients";
 import { ScriptError, awsErrorCode, explainAwsError } from "./aws-errors";
@@ -14,6 +15,8 @@ const SESSION_SECONDS = 900;
  */
 export class RootSessions {
   private readonly sts: STSClient;
+  /** The partition the sessions are opened in: the region's, which decides the STS endpoint called. */
+  private readonly partition: Partition | undefined;
 
   constructor(
     private readonly settings: {
@@ -22,6 +25,7 @@ export class RootSessions {
       readonly endpoints?: { readonly sts?: string };
     },
   ) {
+    this.partition = settings.region === undefined ? undefined : partitionOfRegion(settings.region);
     this.sts = new STSClient({
       region: settings.region,
       credentials: settings.credentials,
@@ -44,9 +48,15 @@ export class RootSessions {
   }
 
   private async open(accountId: string, task: RootTask): Promise<IAMClient> {
+    if (this.partition === undefined) {
+      throw new ScriptError(
+        `sts:AssumeRoot needs a region of a partition with centralized root access (aws, aws-us-gov, aws-cn); the ` +
+          `region is ${this.settings.region === undefined ? "not set" : JSON.stringify(this.settings.region)}. Nothing was changed in ${accountId}.`,
+      );
+    }
     const command = new AssumeRootCommand({
       TargetPrincipal: accountId,
-      TaskPolicyArn: { arn: taskPolicyArn(task) },
+      TaskPolicyArn: { arn: taskPolicyArn(task, this.partition) },
       DurationSeconds: SESSION_SECONDS,
     });
     let issued;
@@ -77,7 +87,7 @@ export function createRootSessions(settings: ClientSettings): RootSessions {
 /** Explains a refused or failed sts:AssumeRoot, naming the account, the task and what AWS requires. */
 function assumeRootFailed(accountId: string, task: RootTask, cause: unknown, endpoint?: string): ScriptError {
   if (awsErrorCode(cause) === "AccessDenied") {
-    const feature = "RootCredentialsManagement";
+    const { feature } = ROOT_TASK_DEFINITIONS[task];
     return new ScriptError(
       `sts:AssumeRoot into ${accountId} with ${task} was refused (AccessDenied). AWS allows it only when the caller is ` +
         `an IAM principal of the management account or of IAM's delegated administrator with sts:AssumeRoot allowed ` +

@@ -1,6 +1,18 @@
 // Every check the doctor makes, by the name its report gives it, in the order it runs them (the order a fix has to
 // go). checks.ts names its results from here, and the reference in docs/ lists them from here.
 
+/** One thing the doctor checked, as it reports it. */
+export interface Check {
+  readonly check: string;
+  readonly status: "ok" | "problem" | "limited" | "cannot tell";
+  readonly detail: string;
+  /** What to change, for anything not ok. */
+  readonly fix?: string;
+  /** For a root task: the task and the member accounts this result is about. */
+  readonly task?: string;
+  readonly accounts?: readonly string[];
+}
+
 /** One kind of check: its name in the report, what it establishes, what it reads, and when it fails. */
 export interface DoctorCheck {
   readonly name: string;
@@ -51,9 +63,25 @@ export const DOCTOR_CHECKS = {
   serviceControlPolicies: {
     name: "service control policies",
     establishes:
-      'no service control policy denies what central root sessions do; each SCP that does is its own check, named "SCP <id> <name>"',
-    reads: "organizations:ListPolicies, DescribePolicy, ListTargetsForPolicy, ListAccounts and the organization's tree",
+      "the organization's tree and its SCPs can be read; with the SERVICE_CONTROL_POLICY type disabled in the root, no SCP applies anywhere",
+    reads:
+      "organizations:ListRoots, ListOrganizationalUnitsForParent, ListAccountsForParent, ListPolicies, DescribePolicy, ListTargetsForPolicy",
+    problemWhen: "never; a read that fails makes it, and every root task after it, cannot tell",
+  },
+  rootTask: {
+    name: "root task",
+    establishes:
+      "each root task the stack's features need (IAMAuditRootUserCredentials, IAMDeleteRootUserCredentials and " +
+      "IAMCreateRootUserPassword with RootCredentialsManagement; S3UnlockBucketPolicy and SQSUnlockQueuePolicy with " +
+      "RootSessions) works in every active member account: for each of the task's calls, evaluated as AWS does for a " +
+      "central root session (principal arn:<partition>:iam::<account>:root, aws:AssumedRoot true, the task's actions on " +
+      "the resources it touches), some attached SCP Allow covers it at every level of the account's path (root, each " +
+      'OU, the account) and no Deny applies. One result per task and per group of accounts that fare alike, named "root task <task>"',
+    reads: "what service control policies read",
     problemWhen:
-      "an SCP denies central root sessions; a statement the doctor cannot evaluate is reported as cannot tell, never as ok",
+      'an SCP denies a call of the task, or a level of the path has no Allow for it. "limited" (not a problem) when ' +
+      'it works only in some regions or for some buckets or queues; "cannot tell" names the construct the doctor ' +
+      "cannot evaluate (a condition key whose value a root session's request does not document, an operator spelled " +
+      "otherwise than AWS documents it, a set operator on a single-valued key)",
   },
 } as const satisfies Record<string, DoctorCheck>;

@@ -7,18 +7,13 @@ import {
 } from "@aws-sdk/client-organizations";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import type { StackConfig } from "../../stacks/config/schema";
+import { partitionOfArn } from "../shared/partitions";
+import { tasksOf } from "../shared/root-tasks";
 import { awsErrorCode } from "../aws/aws-errors";
-import { DOCTOR_CHECKS } from "./catalogue";
-import { ScpFinding, scpFindings } from "./scp-findings";
-
-/** One thing the doctor checked. */
-export interface Check {
-  readonly check: string;
-  readonly status: "ok" | "problem" | "cannot tell";
-  readonly detail: string;
-  /** What to change, for a problem or what cannot be told. */
-  readonly fix?: string;
-}
+import { Check, DOCTOR_CHECKS } from "./catalogue";
+import { readOrganizationScps } from "./organization-scps";
+import { evaluateRootSessionAccess } from "./root-session-access";
+import { rootTaskChecks } from "./root-session-report";
 
 /** The clients the checks read through, all with the stack's credentials. */
 export interface DoctorClients {
@@ -139,10 +134,32 @@ export async function runChecks(
     );
   }
 
-  const findings = await readOrCannotTell(checks, DOCTOR_CHECKS.serviceControlPolicies.name, () =>
-    scpFindings(clients.organizations),
+  // SCPs decide whether central root sessions can do their tasks; they never apply to the management account.
+  const tasks = tasksOf(stack.features);
+  const partition = partitionOfArn(caller.Arn ?? "") ?? stack.partition;
+  const scps = await readOrCannotTell(checks, DOCTOR_CHECKS.serviceControlPolicies.name, () =>
+    readOrganizationScps(clients.organizations, { id: organization?.Id ?? "", managementAccountId }),
   );
-  if (findings !== undefined) checks.push(...scpChecks(findings));
+  if (scps === undefined) {
+    for (const task of tasks) {
+      checks.push({
+        check: `${DOCTOR_CHECKS.rootTask.name} ${task}`,
+        status: "cannot tell",
+        task,
+        detail: "the organization's SCPs could not be read",
+        fix: "allow the caller the reads of service control policies (npm run policy prints them)",
+      });
+    }
+    return checks;
+  }
+  checks.push({
+    check: DOCTOR_CHECKS.serviceControlPolicies.name,
+    status: "ok",
+    detail: scps.scpsEnabled
+      ? `${scps.policies.size} SCP(s) read, ${scps.accounts.length} account(s) in ${scps.units.size} OU(s)`
+      : "the SERVICE_CONTROL_POLICY type is not enabled in the root: no SCP applies",
+  });
+  checks.push(...rootTaskChecks(scps, tasks, evaluateRootSessionAccess(scps, { partition, tasks })));
   return checks;
 }
 
@@ -187,32 +204,6 @@ async function featuresCheck(iam: IAMClient, wanted: readonly string[]): Promise
       fix: "enable IAM trusted access first (see above)",
     };
   }
-}
-
-function scpChecks(findings: readonly ScpFinding[]): Check[] {
-  if (findings.length === 0) {
-    return [{ check: DOCTOR_CHECKS.serviceControlPolicies.name, status: "ok", detail: "no SCP denies central root sessions" }];
-  }
-  return findings.map((finding) => {
-    const where = finding.targets.map((target) => `${target.type.toLowerCase().replace(/_/g, " ")} ${target.id}`).join(", ");
-    const attached = `attached to ${where}, covering ${finding.accountsCovered} account(s)`;
-    const statement = finding.verdict.statement ? ` (${finding.verdict.statement})` : "";
-    return finding.verdict.verdict === "blocks"
-      ? {
-          check: `SCP ${finding.policyId} ${finding.name}`,
-          status: "problem",
-          detail: `${finding.verdict.reason}${statement}; ${attached}`,
-          fix:
-            'add "Null": { "aws:AssumedRoot": "true" } to the statement\'s Condition, so that central root sessions are ' +
-            "exempt; for Control Tower's root-user control, re-enable it with ExemptAssumeRoot",
-        }
-      : {
-          check: `SCP ${finding.policyId} ${finding.name}`,
-          status: "cannot tell",
-          detail: `cannot tell ${finding.verdict.reason}${statement}; ${attached}`,
-          fix: "read the statement and make sure it exempts aws:AssumedRoot sessions",
-        };
-  });
 }
 
 // A read that AccessDenied (or another AWS error) must not end the report: it becomes one "cannot tell".

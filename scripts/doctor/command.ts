@@ -11,7 +11,8 @@ import {
 import { explainAwsError } from "../aws/aws-errors";
 import { CommandLineSpec, EXIT_CODES, Invocation, parseCommandLine, reportFailure } from "../command-line/command-line";
 import { stackNamedIn } from "../command-line/stack-argument";
-import { Check, runChecks } from "./checks";
+import type { Check } from "./catalogue";
+import { runChecks } from "./checks";
 
 const SYNOPSIS = "Usage: npm run doctor -- [<stack>] [--json] [--before-apply]";
 
@@ -23,16 +24,22 @@ export const COMMAND_LINE: CommandLineSpec = {
 
 Tells whether centralized root access works in the stack's organization and, if not, what to change. Read-only,
 with the stack's region and role: the credentials' account, all features, IAM trusted access, the configured
-features and delegated administrator, and every service control policy that would deny central root sessions
-(sts:AssumeRoot), with where it is attached and how to exempt them. What it cannot evaluate it reports as
-"cannot tell", never as ok.
+features and delegated administrator, then, for every active member account and every root task the stack's
+features need, whether the organization's service control policies let a central root session (sts:AssumeRoot)
+do it, evaluated as AWS does: an Allow at every level of the account's path (root, OUs, account) and no Deny,
+with conditions, resources and the partition's ARNs. Results name the accounts (by OU), the policy and statement,
+and what to change. What it cannot evaluate it reports as "cannot tell", naming the construct, never as ok.
 
-  --json          one JSON document: { "checks": [ { "check", "status", "detail", "fix" } ], "summary" }
+  --json          one JSON document: { "checks": [ { "check", "status", "detail", "fix", "task", "accounts" } ],
+                  "summary" }
   --before-apply  what the stack's apply makes true (the organization in create mode, IAM trusted access, the
                   features, the delegated administrator) is not a problem yet; SCPs and credentials still are
   -h, --help      this text
 
-Exit: 0 when every check is ok, 2 when any is a problem or cannot be told, 1 on an error.`,
+Statuses: ok; problem; limited (a task works only in some regions or for some buckets or queues: reported, not a
+problem); cannot tell.
+Exit: 0 when every task the stack needs works for every active member account and every other check is ok (or
+limited), 2 when any is a problem or cannot be told, 1 on an error.`,
   options: { json: { type: "boolean" }, "before-apply": { type: "boolean" } },
   positionals: { min: 0, max: 1 },
 };
@@ -78,20 +85,22 @@ export async function doctor({ argv, env, io }: Invocation, projectRoot: string)
     return EXIT_CODES.failed;
   }
   const count = (status: Check["status"]) => checks.filter((check) => check.status === status).length;
-  const summary = { ok: count("ok"), problems: count("problem"), cannotTell: count("cannot tell") };
+  const summary = { ok: count("ok"), problems: count("problem"), limited: count("limited"), cannotTell: count("cannot tell") };
   io.stdout(json ? JSON.stringify({ stack: stack.name, checks, summary }, null, 2) : report(checks, summary));
   return summary.problems + summary.cannotTell > 0 ? EXIT_CODES.found : EXIT_CODES.ok;
 }
 
-function report(checks: readonly Check[], summary: { ok: number; problems: number; cannotTell: number }): string {
-  const label = { ok: "ok         ", problem: "PROBLEM    ", "cannot tell": "CANNOT TELL" } as const;
+function report(checks: readonly Check[], summary: { problems: number; limited: number; cannotTell: number }): string {
+  const label = { ok: "ok         ", problem: "PROBLEM    ", limited: "LIMITED    ", "cannot tell": "CANNOT TELL" } as const;
   const lines = checks.flatMap((check) => [
     `${label[check.status]}  ${check.check}: ${check.detail}`,
     ...(check.status !== "ok" && check.fix ? [`${" ".repeat(13)}fix: ${check.fix}`] : []),
   ]);
+  const limited =
+    summary.limited > 0 ? ` ${summary.limited} task result(s) are limited to some regions or resources (see above).` : "";
   const verdict =
     summary.problems + summary.cannotTell === 0
-      ? "Centralized root access works here."
-      : `${summary.problems} problem(s), ${summary.cannotTell} that cannot be told: fix them for central root sessions to work.`;
+      ? `Centralized root access works here.${limited}`
+      : `${summary.problems} problem(s), ${summary.cannotTell} that cannot be told: fix them for central root sessions to work.${limited}`;
   return [...lines, "", verdict].join("\n");
 }

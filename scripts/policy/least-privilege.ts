@@ -1,5 +1,6 @@
 import type { StackConfig } from "../../stacks/config/schema";
 import { ROOT_ACCESS_FEATURES } from "../shared/program-contract";
+import { rootUserArn } from "../shared/partitions";
 import { ROOT_TASKS, taskPolicyArn } from "../shared/root-tasks";
 
 /** One statement of an IAM policy document. */
@@ -64,7 +65,7 @@ export function planPolicy(stack: StackConfig): PolicyDocument {
     SERVICE_CONTROL_POLICY_READS,
   ];
   if (stack.features.includes("RootCredentialsManagement")) {
-    statements.push(rootSessions("AuditMemberRootCredentials", ROOT_TASKS.audit, "all"));
+    statements.push(rootSessions(stack, "AuditMemberRootCredentials", ROOT_TASKS.audit, "all"));
   }
   statements.push(...stateStatements(stack, "read"), ...assumeRoleStatements(stack));
   return { Version: "2012-10-17", Statement: statements };
@@ -136,10 +137,10 @@ export function leastPrivilegePolicy(stack: StackConfig): PolicyDocument {
   }
   if (stack.features.includes("RootCredentialsManagement")) {
     // npm run root-credentials -- audit, with the stack's settings: read-only sessions in any member account.
-    statements.push(rootSessions("AuditMemberRootCredentials", ROOT_TASKS.audit, "all"));
+    statements.push(rootSessions(stack, "AuditMemberRootCredentials", ROOT_TASKS.audit, "all"));
   }
   if (stack.rootCredentials) {
-    statements.push(rootSessions("RemoveMemberRootCredentials", ROOT_TASKS.delete, stack.rootCredentials.remove));
+    statements.push(rootSessions(stack, "RemoveMemberRootCredentials", ROOT_TASKS.delete, stack.rootCredentials.remove));
   }
   statements.push(...stateStatements(stack), ...assumeRoleStatements(stack));
   return { Version: "2012-10-17", Statement: statements };
@@ -147,6 +148,7 @@ export function leastPrivilegePolicy(stack: StackConfig): PolicyDocument {
 
 // sts:AssumeRoot on the member accounts' root users, for one task policy only (the sts:TaskPolicyArn key).
 function rootSessions(
+  { partition }: StackConfig,
   sid: string,
   task: (typeof ROOT_TASKS)[keyof typeof ROOT_TASKS],
   accounts: "all" | readonly string[],
@@ -155,8 +157,8 @@ function rootSessions(
     Sid: sid,
     Effect: "Allow",
     Action: ["sts:AssumeRoot"],
-    Resource: accounts === "all" ? "arn:aws:iam::*:root" : accounts.map((id) => `arn:aws:iam::${id}:root`),
-    Condition: { StringEquals: { "sts:TaskPolicyArn": taskPolicyArn(task) } },
+    Resource: accounts === "all" ? rootUserArn(partition, "*") : accounts.map((id) => rootUserArn(partition, id)),
+    Condition: { StringEquals: { "sts:TaskPolicyArn": taskPolicyArn(task, partition) } },
   };
 }
 
@@ -165,13 +167,14 @@ function stateStatements(stack: StackConfig, access: "read" | "read-write" = "re
   const statements: PolicyStatement[] = [];
   if (stack.backend.type === "s3") {
     const { bucket, key, useLockfile, dynamodbTable, region } = stack.backend;
+    const { partition } = stack;
     statements.push(
-      { Sid: "ListStateBucket", Effect: "Allow", Action: ["s3:ListBucket"], Resource: `arn:aws:s3:::${bucket}` },
+      { Sid: "ListStateBucket", Effect: "Allow", Action: ["s3:ListBucket"], Resource: `arn:${partition}:s3:::${bucket}` },
       {
         Sid: access === "read" ? "ReadState" : "ReadWriteState",
         Effect: "Allow",
         Action: access === "read" ? ["s3:GetObject"] : ["s3:GetObject", "s3:PutObject"],
-        Resource: `arn:aws:s3:::${bucket}/${key}`,
+        Resource: `arn:${partition}:s3:::${bucket}/${key}`,
       },
     );
     if (useLockfile) {
@@ -179,7 +182,7 @@ function stateStatements(stack: StackConfig, access: "read" | "read-write" = "re
         Sid: "StateLockFile",
         Effect: "Allow",
         Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
-        Resource: `arn:aws:s3:::${bucket}/${key}.tflock`,
+        Resource: `arn:${partition}:s3:::${bucket}/${key}.tflock`,
       });
     }
     if (dynamodbTable) {
@@ -187,7 +190,7 @@ function stateStatements(stack: StackConfig, access: "read" | "read-write" = "re
         Sid: "StateLockTable",
         Effect: "Allow",
         Action: ["dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
-        Resource: `arn:aws:dynamodb:${region}:*:table/${dynamodbTable}`,
+        Resource: `arn:${partition}:dynamodb:${region}:*:table/${dynamodbTable}`,
       });
     }
   }

@@ -1,5 +1,7 @@
-// The root-user guardrail as data, with no dependencies: the stack creates it, and the plan gate, the plan
-// summary and the doctor recognise it.
+import { Partition, rootUserArn } from "./partitions";
+
+// The root-user guardrail as data, with no dependencies beyond the partition: the stack creates it, and the plan
+// gate, the plan summary and the doctor recognise it.
 
 /** The guardrail's name in AWS Organizations: it says who made it and what it does. */
 export const ROOT_USER_GUARDRAIL_NAME = "org-root-access-deny-root-user";
@@ -14,22 +16,26 @@ export const ROOT_USER_GUARDRAIL_ATTACHMENT_ADDRESS = "aws_organizations_policy_
 export const ORGANIZATION_ROOT_TARGET = "root";
 
 /**
- * The guardrail: every action of a member account's root user is denied unless the request comes from a central
- * root session (sts:AssumeRoot sets aws:AssumedRoot; Null "true" matches requests without it). AWS's own example
- * SCP for centralized root access, with a Sid. SCPs never apply to the management account.
+ * The guardrail for a partition: every action of a member account's root user is denied unless the request comes
+ * from a central root session (sts:AssumeRoot sets aws:AssumedRoot; Null "true" matches requests without it).
+ * AWS's own example SCP for centralized root access, with a Sid, and the root ARN in the organization's partition:
+ * written with `arn:aws:` it would match no principal in GovCloud or China. SCPs never apply to the management
+ * account.
  */
-export const ROOT_USER_GUARDRAIL_DOCUMENT = {
-  Version: "2012-10-17",
-  Statement: [
-    {
-      Sid: "DenyRootUserOutsideCentralRootSessions",
-      Effect: "Deny",
-      Action: "*",
-      Resource: "*",
-      Condition: {
-        ArnLike: { "aws:PrincipalArn": ["arn:aws:iam::*:root"] },
-        Null: { "aws:AssumedRoot": "true" },
+export function rootUserGuardrailDocument(partition: Partition) {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "DenyRootUserOutsideCentralRootSessions",
+        Effect: "Deny",
+        Action: "*",
+        Resource: "*",
+        Condition: {
+          ArnLike: { "aws:PrincipalArn": [rootUserArn(partition, "*")] },
+          Null: { "aws:AssumedRoot": "true" },
+        },
       },
-    },
-  ],
-} as const;
+    ],
+  } as const;
+}

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { Partition, partitionOfRegion } from "../../scripts/shared/partitions";
 import {
   ACCOUNT_ID_PATTERN,
   ORGANIZATION_ID_PATTERN,
@@ -64,6 +65,11 @@ const DYNAMODB_TABLE: Format = {
 
 /** The stack name when the config leaves it out. */
 const DEFAULT_STACK_NAME = "root-access";
+/** Where centralized root access exists: the partitions a region may belong to. */
+const SUPPORTED_REGION =
+  'a region where IAM centralized root access exists: a commercial, GovCloud ("us-gov-...") or China ("cn-...") ' +
+  "region (AWS documents none in the isolated partitions)";
+
 /** The region when the config leaves it out. */
 const DEFAULT_REGION = "us-east-1";
 const STACKS_EXAMPLE = '[{ "name": "root-access" }]';
@@ -232,7 +238,10 @@ const stackSchema = strict({
   assumeRoleArn: formatted(ROLE_ARN).optional().meta({
     description: "a role in the management account that the provider and the script assume (session name org-root-access)",
   }),
-  region: formatted(REGION).default(DEFAULT_REGION).meta({ description: "the provider's and the script's region" }),
+  region: formatted(REGION)
+    .refine((region) => partitionOfRegion(region) !== undefined, { error: SUPPORTED_REGION })
+    .default(DEFAULT_REGION)
+    .meta({ description: "the provider's and the script's region; its partition (aws, aws-us-gov, aws-cn) is in every ARN" }),
   allowOrganizationDestroy: flag()
     .default(false)
     .meta({ description: 'lets terraform destroy delete the organization ("create" mode only)' }),
@@ -300,6 +309,8 @@ const stackSchema = strict({
     ...stack,
     // Canonical (enable) order, so the same set always synthesizes the same way.
     features: ROOT_ACCESS_FEATURES.filter((feature) => stack.features.includes(feature)),
+    // The region passed the schema, so its partition is one of the supported ones.
+    partition: partitionOfRegion(stack.region) as Partition,
     backend: stack.backend.type === "s3" ? { ...stack.backend, region: stack.backend.region ?? stack.region } : stack.backend,
   }));
 

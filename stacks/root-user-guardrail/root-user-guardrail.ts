@@ -2,11 +2,12 @@ import { OrganizationsPolicy } from "@cdktf/provider-aws/lib/organizations-polic
 import { OrganizationsPolicyAttachment } from "@cdktf/provider-aws/lib/organizations-policy-attachment";
 import { ITerraformDependable, TerraformIterator, Token } from "cdktf";
 import { Construct } from "constructs";
+import type { Partition } from "../../scripts/shared/partitions";
 import {
   ORGANIZATION_ROOT_TARGET,
-  ROOT_USER_GUARDRAIL_DOCUMENT,
   ROOT_USER_GUARDRAIL_NAME,
   SERVICE_CONTROL_POLICY,
+  rootUserGuardrailDocument,
 } from "../../scripts/shared/root-user-guardrail-policy";
 import { guardrailCheck } from "../synth-errors";
 
@@ -18,6 +19,8 @@ export interface RootUserGuardrailProps {
   readonly rootId: string;
   /** An expression (without `${}`) for the management account's id, which an SCP never applies to. */
   readonly managementAccountId: string;
+  /** The organization's partition: the guardrail matches root users by ARN, which names it. */
+  readonly partition: Partition;
   /** What must exist first: the organization with the SCP policy type enabled. */
   readonly dependsOn: ITerraformDependable[];
 }
@@ -38,7 +41,7 @@ export class RootUserGuardrail extends Construct {
         "org-root-access: member accounts' root users act only through central root sessions (sts:AssumeRoot); " +
         "managed by terraform",
       type: SERVICE_CONTROL_POLICY,
-      content: JSON.stringify(ROOT_USER_GUARDRAIL_DOCUMENT),
+      content: JSON.stringify(rootUserGuardrailDocument(props.partition)),
       dependsOn: props.dependsOn,
     });
     policy.overrideLogicalId("root-user-guardrail");

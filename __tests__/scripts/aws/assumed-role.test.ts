@@ -1,5 +1,6 @@
 import { AssumeRoleCommand } from "@aws-sdk/client-sts";
 import { createIamClient } from "../../../scripts/aws/aws-clients";
+import { assumedRole } from "../../../scripts/aws/assumed-role";
 import { sts } from "../root-access/harness";
 
 const ROLE = "arn:aws:iam::111122223333:role/Deployer";
@@ -42,4 +43,39 @@ describe("assuming the provider's role", () => {
     const client = createIamClient({ region: "us-east-1", roleArn: ROLE });
     await expect(client.config.credentials()).rejects.toThrow(`sts:AssumeRole on ${ROLE} failed: the connection to`);
   });
+
+  it("assumes the role again five minutes before its credentials expire, so a long run never signs with stale ones", async () => {
+    // GIVEN credentials that expire at noon, and a clock we move
+    let now = Date.parse("2030-01-01T11:00:00Z");
+    sts
+      .on(AssumeRoleCommand)
+      .resolvesOnce({ Credentials: credentials("FIRST", "2030-01-01T12:00:00Z") })
+      .resolvesOnce({ Credentials: credentials("SECOND", "2030-01-01T13:00:00Z") });
+    const provider = assumedRole(ROLE, "us-east-1", undefined, () => now);
+    // WHEN they are asked for at 11:00, at 11:54 and at 11:56
+    const early = await provider();
+    now = Date.parse("2030-01-01T11:54:00Z");
+    const before = await provider();
+    now = Date.parse("2030-01-01T11:56:00Z");
+    const after = await provider();
+    // THEN the first two are the first session's, the last a new one's
+    expect([early.accessKeyId, before.accessKeyId, after.accessKeyId]).toEqual(["FIRST", "FIRST", "SECOND"]);
+    expect(sts).toHaveReceivedCommandTimes(AssumeRoleCommand, 2);
+  });
+
+  it("does not keep a failed assumption: the next call assumes the role again", async () => {
+    // GIVEN STS that fails once (a throttle that outlasted retries), then issues credentials
+    sts
+      .on(AssumeRoleCommand)
+      .rejectsOnce(Object.assign(new Error("Rate exceeded"), { name: "Throttling" }))
+      .resolvesOnce({ Credentials: credentials("LATER", "2030-01-01T13:00:00Z") });
+    const provider = assumedRole(ROLE, "us-east-1", undefined, () => Date.parse("2030-01-01T11:00:00Z"));
+    // WHEN asked twice THEN the first call fails and the second gets credentials
+    await expect(provider()).rejects.toThrow(ROLE);
+    await expect(provider()).resolves.toMatchObject({ accessKeyId: "LATER" });
+  });
 });
+
+function credentials(accessKeyId: string, expiration: string) {
+  return { AccessKeyId: accessKeyId, SecretAccessKey: "secret", SessionToken: "token", Expiration: new Date(expiration) };
+}

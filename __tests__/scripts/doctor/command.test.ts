@@ -7,6 +7,7 @@ import {
   ListDelegatedAdministratorsCommand,
   ListOrganizationalUnitsForParentCommand,
   ListPoliciesCommand,
+  ListRootsCommand,
   ListTargetsForPolicyCommand,
   OrganizationsClient,
 } from "@aws-sdk/client-organizations";
@@ -24,6 +25,7 @@ const sts = mockClient(STSClient);
 const MANAGEMENT = "111111111111";
 const ROOT = "r-abcd";
 const OU = "ou-abcd-11111111";
+const MEMBERS = ["222222222222", "333333333333"];
 const CLASSIC = JSON.stringify({
   Statement: [
     {
@@ -49,9 +51,14 @@ const EXEMPT = JSON.stringify({
 const projectRoot = fs.mkdtempSync(path.join(os.tmpdir(), "doctor-"));
 afterAll(() => fs.rmSync(projectRoot, { recursive: true, force: true }));
 
-/** A healthy organization (management credentials, all features, IAM trusted, RootSessions on) with these SCPs. */
+const FULL_ACCESS = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] });
+
+/**
+ * A healthy organization (management credentials, all features, IAM trusted, RootSessions on, SCPs enabled with
+ * FullAWSAccess everywhere) with two member accounts in one OU, and these SCPs besides.
+ */
 function organizationWith(policies: { id: string; name: string; content: string; target?: string }[]) {
-  sts.on(GetCallerIdentityCommand).resolves({ Account: MANAGEMENT });
+  sts.on(GetCallerIdentityCommand).resolves({ Account: MANAGEMENT, Arn: `arn:aws:iam::${MANAGEMENT}:user/operator` });
   organizations
     .on(DescribeOrganizationCommand)
     .resolves({ Organization: { Id: "o-a1b2c3d4e5", MasterAccountId: MANAGEMENT, FeatureSet: "ALL" } });
@@ -59,17 +66,30 @@ function organizationWith(policies: { id: string; name: string; content: string;
     .on(ListAWSServiceAccessForOrganizationCommand)
     .resolves({ EnabledServicePrincipals: [{ ServicePrincipal: "iam.amazonaws.com" }] });
   iam.on(ListOrganizationsFeaturesCommand).resolves({ OrganizationId: "o-a1b2c3d4e5", EnabledFeatures: ["RootSessions"] });
-  organizations.on(ListPoliciesCommand).resolves({ Policies: policies.map((policy) => ({ Id: policy.id, Name: policy.name })) });
-  for (const policy of policies) {
+  organizations.on(ListRootsCommand).resolves({
+    Roots: [{ Id: ROOT, Name: "Root", PolicyTypes: [{ Type: "SERVICE_CONTROL_POLICY", Status: "ENABLED" }] }],
+  });
+  const all = [
+    { id: "p-FullAWSAccess", name: "FullAWSAccess", content: FULL_ACCESS, targets: [ROOT, OU, ...MEMBERS] },
+    ...policies.map((policy) => ({ ...policy, targets: policy.target ? [policy.target] : [] })),
+  ];
+  organizations.on(ListPoliciesCommand).resolves({ Policies: all.map((policy) => ({ Id: policy.id, Name: policy.name })) });
+  for (const policy of all) {
     organizations.on(DescribePolicyCommand, { PolicyId: policy.id }).resolves({ Policy: { Content: policy.content } });
     organizations
       .on(ListTargetsForPolicyCommand, { PolicyId: policy.id })
-      .resolves({ Targets: policy.target ? [{ TargetId: policy.target, Type: "ORGANIZATIONAL_UNIT", Name: "workloads" }] : [] });
+      .resolves({ Targets: policy.targets.map((target) => ({ TargetId: target })) });
   }
   organizations
+    .on(ListAccountsForParentCommand, { ParentId: ROOT })
+    .resolves({ Accounts: [{ Id: MANAGEMENT, Status: "ACTIVE" }] });
+  organizations
     .on(ListAccountsForParentCommand, { ParentId: OU })
-    .resolves({ Accounts: [{ Id: "222222222222" }, { Id: "333333333333" }] });
-  organizations.on(ListOrganizationalUnitsForParentCommand).resolves({ OrganizationalUnits: [] });
+    .resolves({ Accounts: MEMBERS.map((id) => ({ Id: id, Status: "ACTIVE" })) });
+  organizations
+    .on(ListOrganizationalUnitsForParentCommand, { ParentId: ROOT })
+    .resolves({ OrganizationalUnits: [{ Id: OU, Name: "workloads" }] });
+  organizations.on(ListOrganizationalUnitsForParentCommand, { ParentId: OU }).resolves({ OrganizationalUnits: [] });
 }
 
 async function run(argv: string[] = []) {
@@ -94,12 +114,13 @@ describe("npm run doctor", () => {
     const { code, stdout } = await run();
     expect(code).toBe(0);
     expect(stdout).toContain("ok           credentials: account 111111111111 is the management account");
-    expect(stdout).toContain("ok           service control policies: no SCP denies central root sessions");
+    expect(stdout).toContain("ok           root task S3UnlockBucketPolicy: works in all 2 active member accounts");
+    expect(stdout).toContain("ok           root task SQSUnlockQueuePolicy: works in all 2 active member accounts");
     expect(stdout).toMatch(/Centralized root access works here\.$/);
     expect(organizations.commandCalls(ListDelegatedAdministratorsCommand)).toHaveLength(0);
   });
 
-  it("names a blocking SCP, where it is attached, how many accounts it covers, and the fix; exit 2", async () => {
+  it("names the blocked accounts by OU, the SCP, its statement, where it is attached, and the fix; exit 2", async () => {
     organizationWith([
       { id: "p-classic", name: "deny-root", content: CLASSIC, target: OU },
       { id: "p-exempt", name: "deny-root-exempt", content: EXEMPT, target: OU },
@@ -107,25 +128,41 @@ describe("npm run doctor", () => {
     const { code, stdout } = await run(["--json"]);
     expect(code).toBe(2);
     const { checks, summary } = JSON.parse(stdout);
-    expect(checks.filter((check: { status: string }) => check.status !== "ok")).toEqual([
-      {
-        check: "SCP p-classic deny-root",
+    const where = "OU workloads (ou-abcd-11111111)";
+    expect(checks.filter((check: { status: string }) => check.status !== "ok")).toEqual(
+      ["S3UnlockBucketPolicy", "SQSUnlockQueuePolicy"].map((task) => ({
+        check: `root task ${task}`,
         status: "problem",
-        detail:
-          "denies every action of root sessions to member accounts' root users, without an aws:AssumedRoot exemption (DenyRoot); " +
-          "attached to organizational unit ou-abcd-11111111, covering 2 account(s)",
+        task,
+        accounts: MEMBERS,
+        detail: expect.stringMatching(
+          new RegExp(
+            `^blocked in 2 of 2 member accounts \\(${where.replace(/[()]/g, "\\$&")}: 222222222222, 333333333333\\): ` +
+              `SCP deny-root \\(p-classic\\) statement "DenyRoot", attached to ${where.replace(/[()]/g, "\\$&")}, denies `,
+          ),
+        ),
         fix: expect.stringContaining('add "Null": { "aws:AssumedRoot": "true" }'),
-      },
-    ]);
-    expect(summary).toEqual({ ok: expect.any(Number), problems: 1, cannotTell: 0 });
+      })),
+    );
+    expect(summary).toEqual({ ok: expect.any(Number), problems: 2, limited: 0, cannotTell: 0 });
   });
 
   it("reports a policy it cannot evaluate as cannot tell, never ok", async () => {
     organizationWith([{ id: "p-odd", name: "odd", content: "{not json", target: ROOT }]);
-    organizations.on(ListAccountsForParentCommand, { ParentId: ROOT }).resolves({ Accounts: [{ Id: MANAGEMENT }] });
     const { code, stdout } = await run();
     expect(code).toBe(2);
-    expect(stdout).toContain("CANNOT TELL  SCP p-odd odd: cannot tell the policy is not valid JSON");
+    expect(stdout).toContain(
+      "CANNOT TELL  root task S3UnlockBucketPolicy: cannot tell in 2 of 2 member accounts (OU workloads (ou-abcd-11111111): " +
+        '222222222222, 333333333333): SCP odd (p-odd) statement "the policy", attached to the root r-abcd, cannot be ' +
+        "evaluated for s3:GetBucketPolicy, s3:DeleteBucketPolicy: the policy is not valid JSON",
+    );
+  });
+
+  it("does not apply an SCP attached only to the management account", async () => {
+    organizationWith([{ id: "p-classic", name: "deny-root", content: CLASSIC, target: MANAGEMENT }]);
+    const { code, stdout } = await run();
+    expect(code).toBe(0);
+    expect(stdout).toContain("ok           root task S3UnlockBucketPolicy: works in all 2 active member accounts");
   });
 
   it("says what a member's credentials and missing prerequisites need", async () => {
@@ -151,6 +188,7 @@ describe("npm run doctor", () => {
     const { code, stdout } = await run();
     expect(code).toBe(2);
     expect(stdout).toContain("CANNOT TELL  service control policies: the read failed (AccessDenied)");
+    expect(stdout).toContain("CANNOT TELL  root task S3UnlockBucketPolicy: the organization's SCPs could not be read");
     expect(stdout).toContain("ok           root access features: enabled: RootSessions");
   });
 
@@ -167,7 +205,7 @@ describe("npm run doctor", () => {
     expect(stdout).toContain(
       "ok           root access features: RootSessions not enabled (enabled: none) yet: the apply does this",
     );
-    expect(stdout).toContain("PROBLEM      SCP p-classic deny-root");
+    expect(stdout).toContain("PROBLEM      root task S3UnlockBucketPolicy: blocked in 2 of 2 member accounts");
   });
 
   it("before a create-mode stack's first apply, an account in no organization is fine", async () => {

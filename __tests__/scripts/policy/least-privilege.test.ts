@@ -287,3 +287,33 @@ describe("the plan job's read-only policy (npm run policy -- --plan)", () => {
     expect(plan.filter((action) => !apply.includes(action))).toEqual([]);
   });
 });
+
+describe("the policies in GovCloud and China", () => {
+  it.each([
+    ["us-gov-west-1", "aws-us-gov"],
+    ["cn-northwest-1", "aws-cn"],
+  ])("name root users, task policies and state in the partition of %s", (region, partition) => {
+    // GIVEN a stack in that region that audits and removes root credentials, with S3 state
+    const policy = policyFor({
+      region,
+      features: ["RootCredentialsManagement"],
+      rootCredentials: { remove: ["111122223333"] },
+      backend: { type: "s3", bucket: "state-bucket", key: "org.tfstate" },
+    });
+    // THEN every ARN is in that partition, and none in the commercial one
+    const text = JSON.stringify(policy);
+    expect(text).not.toContain("arn:aws:");
+    const sessions = policy.Statement.filter((statement) => statement.Action.includes("sts:AssumeRoot"));
+    expect(sessions.map((statement) => [statement.Resource, statement.Condition])).toEqual([
+      [
+        `arn:${partition}:iam::*:root`,
+        { StringEquals: { "sts:TaskPolicyArn": `arn:${partition}:iam::aws:policy/root-task/IAMAuditRootUserCredentials` } },
+      ],
+      [
+        [`arn:${partition}:iam::111122223333:root`],
+        { StringEquals: { "sts:TaskPolicyArn": `arn:${partition}:iam::aws:policy/root-task/IAMDeleteRootUserCredentials` } },
+      ],
+    ]);
+    expect(text).toContain(`arn:${partition}:s3:::state-bucket/org.tfstate`);
+  });
+});

@@ -111,6 +111,20 @@ describe("remove-root-credentials", () => {
     );
   });
 
+  it.each([
+    ["us-gov-west-1", "arn:aws-us-gov:iam::aws:policy/root-task/IAMDeleteRootUserCredentials"],
+    ["cn-north-1", "arn:aws-cn:iam::aws:policy/root-task/IAMDeleteRootUserCredentials"],
+  ])("asks, in region %s, for the task policy of that region's partition", async (region, taskPolicyArn) => {
+    // GIVEN a member with credentials, and the stack's region in GovCloud or China
+    sts.on(AssumeRootCommand).resolves(session);
+    rootUserWithEverything();
+    // WHEN terraform's step runs there
+    const run = await runScript(["remove-root-credentials", MEMBER], { ROOT_ACCESS_REGION: region });
+    // THEN the session is asked for with that partition's task policy (arn:aws: would name no policy there)
+    expect(run.code).toBe(0);
+    expect(sts.commandCalls(AssumeRootCommand)[0].args[0].input.TaskPolicyArn).toEqual({ arn: taskPolicyArn });
+  });
+
   it("sends no write to an account that is already clean", async () => {
     sts.on(AssumeRootCommand).resolves(session);
     cleanRootUser();

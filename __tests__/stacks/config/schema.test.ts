@@ -39,6 +39,7 @@ describe("loading the configuration", () => {
           delegatedAdministratorAccountId: undefined,
           assumeRoleArn: undefined,
           region: "us-east-1",
+          partition: "aws",
           allowOrganizationDestroy: false,
           backend: { type: "local" },
           serviceAccessWaitSeconds: 120,

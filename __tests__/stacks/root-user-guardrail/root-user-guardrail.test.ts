@@ -1,4 +1,4 @@
-import { ROOT_USER_GUARDRAIL_DOCUMENT } from "../../../scripts/shared/root-user-guardrail-policy";
+import { rootUserGuardrailDocument } from "../../../scripts/shared/root-user-guardrail-policy";
 import { ConfigError } from "../../../stacks/config/config-errors";
 import { projectDocuments } from "../../support/documents";
 import { Json, synthJson } from "../../support/stack-synth";
@@ -27,8 +27,8 @@ describe("the root-user guardrail", () => {
         const { policy, attachments } = guardrailOf(json);
         expect(policy.name).toBe("org-root-access-deny-root-user");
         expect(policy.type).toBe("SERVICE_CONTROL_POLICY");
-        expect(JSON.parse(policy.content)).toEqual(ROOT_USER_GUARDRAIL_DOCUMENT);
-        expect(ROOT_USER_GUARDRAIL_DOCUMENT.Statement[0].Condition).toEqual({
+        expect(JSON.parse(policy.content)).toEqual(rootUserGuardrailDocument("aws"));
+        expect(rootUserGuardrailDocument("aws").Statement[0].Condition).toEqual({
           ArnLike: { "aws:PrincipalArn": ["arn:aws:iam::*:root"] },
           Null: { "aws:AssumedRoot": "true" },
         });
@@ -68,7 +68,7 @@ describe("the root-user guardrail", () => {
   it("is documented exactly as the stack writes it, wherever the documents show it", () => {
     const blocks = projectDocuments().flatMap(({ text }) => [...text.matchAll(/The exact document:\n```json\n([\s\S]*?)\n```/g)]);
     expect(blocks.length).toBeGreaterThan(0);
-    for (const block of blocks) expect(JSON.parse(block[1])).toEqual(ROOT_USER_GUARDRAIL_DOCUMENT);
+    for (const block of blocks) expect(JSON.parse(block[1])).toEqual(rootUserGuardrailDocument("aws"));
   });
 
   it("is absent without the setting", () => {
@@ -123,5 +123,28 @@ describe("the root-user guardrail", () => {
         /unknown key "target"; allowed keys are targets/,
       );
     });
+  });
+});
+
+describe("the root-user guardrail in every partition", () => {
+  it.each([
+    ["us-gov-west-1", "arn:aws-us-gov:iam::*:root"],
+    ["us-gov-east-1", "arn:aws-us-gov:iam::*:root"],
+    ["cn-north-1", "arn:aws-cn:iam::*:root"],
+    ["eu-west-1", "arn:aws:iam::*:root"],
+  ])("in %s matches the root users of that partition (%s)", (region, rootArn) => {
+    // GIVEN a stack in that region with the guardrail
+    const json = synthJson({ region, rootUserGuardrail: {} });
+    // THEN the SCP's condition names root users by that partition's ARN, or it would match no principal
+    const content = JSON.parse(guardrailOf(json).policy.content);
+    expect(content.Statement[0].Condition.ArnLike).toEqual({ "aws:PrincipalArn": [rootArn] });
+    expect(content.Statement[0].Condition.Null).toEqual({ "aws:AssumedRoot": "true" });
+  });
+
+  it("fails, naming the region, in a partition AWS documents no centralized root access for", () => {
+    expect(() => synthJson({ region: "us-iso-east-1" })).toThrow(ConfigError);
+    expect(() => synthJson({ region: "us-iso-east-1" })).toThrow(
+      'stacks[0].region: "us-iso-east-1" is not a region where IAM centralized root access exists',
+    );
   });
 });

@@ -27,9 +27,9 @@ describe("what npm run docs writes from the code", () => {
     const pages = referencePages();
     expect(pages["plan-gate-rules.md"]).toContain("## `organization-kept`");
     expect(pages["plan-gate-rules.md"]).toContain("## `root-user-guardrail-kept`");
-    expect(pages["doctor-checks.md"]).toContain("## service control policies");
+    expect(pages["doctor-checks.md"]).toContain("## root task");
     expect(pages["commands.md"]).toContain("## `npm run root-credentials`");
-    expect(pages["commands.md"]).toContain("Exit: 0 when every check is ok"); // the doctor's help, to its last line
+    expect(pages["commands.md"]).toContain("limited), 2 when any is a problem or cannot be told, 1 on an error."); // the doctor's help, to its last line
     expect(pages["configuration.md"]).toContain("| `rootCredentials.keep` |");
   });
 });

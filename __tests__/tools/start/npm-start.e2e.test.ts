@@ -74,7 +74,7 @@ describe("npm start", () => {
     expect(stdout).toContain("after:  RootSessions");
     expect(stdout).toContain("Plan after      clean: nothing left to change");
     expect(stdout).toMatch(/Time {12}synth [\d.]+ s, init [\d.]+ s, apply [\d.]+ s, plan [\d.]+ s, total [\d.]+ s/);
-    expect(stdout).toContain("ok           service control policies: no SCP denies central root sessions");
+    expect(stdout).toContain("ok           root task S3UnlockBucketPolicy: no active member account to evaluate");
     expect(stdout).toContain("Centralized root access works here.");
     expect(stdout).toContain("This ran against a local emulator, not AWS");
     expect(stdout).toContain("npx cdktf deploy root-access");

@@ -1,0 +1,141 @@
+import { parsePolicy } from "../../../scripts/doctor/policy-language";
+import { evaluateRootSessionAccess } from "../../../scripts/doctor/root-session-access";
+import { rootTaskChecks } from "../../../scripts/doctor/root-session-report";
+import { tasksOf } from "../../../scripts/shared/root-tasks";
+import { ScpSetup, organizationOf } from "./scp-setups";
+
+const FULL = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] };
+const CONTROL_TOWER = {
+  Version: "2012-10-17",
+  Statement: [
+    {
+      Sid: "GRRESTRICTROOTUSER",
+      Effect: "Deny",
+      Action: "*",
+      Resource: "*",
+      Condition: { StringLike: { "aws:PrincipalArn": ["arn:aws:iam::*:root"] } },
+    },
+  ],
+};
+
+function setup(policies: ScpSetup["policies"], features = ["RootCredentialsManagement"]): ScpSetup {
+  return {
+    name: "report",
+    reasoning: "report",
+    partition: "aws",
+    organizationId: "o-a1b2c3d4e5",
+    managementAccountId: "999999999999",
+    rootId: "r-root",
+    ous: [
+      { id: "ou-root-prod0001", parent: "r-root" },
+      { id: "ou-root-dev00001", parent: "r-root" },
+    ],
+    accounts: [
+      { id: "999999999999", parent: "r-root", status: "ACTIVE" },
+      { id: "111111111111", parent: "ou-root-prod0001", status: "ACTIVE" },
+      { id: "121212121212", parent: "ou-root-prod0001", status: "ACTIVE" },
+      { id: "222222222222", parent: "ou-root-dev00001", status: "ACTIVE" },
+    ],
+    policies,
+    features,
+    expected: {},
+  };
+}
+
+function checksOf(scenario: ScpSetup) {
+  const organization = organizationOf(scenario);
+  const tasks = tasksOf(scenario.features);
+  return rootTaskChecks(organization, tasks, evaluateRootSessionAccess(organization, { partition: "aws", tasks }));
+}
+
+const everywhere = ["r-root", "ou-root-prod0001", "ou-root-dev00001", "111111111111", "121212121212", "222222222222"];
+
+describe("the doctor's report of root tasks", () => {
+  it("says a task works in every member account, counting member accounts only", () => {
+    const checks = checksOf(setup([{ id: "p-FullAWSAccess", name: "FullAWSAccess", document: FULL, targets: everywhere }]));
+    expect(checks.map((check) => [check.check, check.status, check.detail])).toEqual([
+      ["root task IAMAuditRootUserCredentials", "ok", "works in all 3 active member accounts"],
+      ["root task IAMDeleteRootUserCredentials", "ok", "works in all 3 active member accounts"],
+      ["root task IAMCreateRootUserPassword", "ok", "works in all 3 active member accounts"],
+    ]);
+  });
+
+  it("names the blocked accounts by OU, the policy, its statement, where it is attached, and the fix", () => {
+    // GIVEN Control Tower's root-user control on Prod
+    const checks = checksOf(
+      setup([
+        { id: "p-FullAWSAccess", name: "FullAWSAccess", document: FULL, targets: everywhere },
+        { id: "p-ct000001", name: "aws-guardrails-root", document: CONTROL_TOWER, targets: ["ou-root-prod0001"] },
+      ]),
+    );
+    // THEN the delete task is a problem in Prod's two accounts, and the fix is the exemption
+    const remove = checks.find((check) => check.task === "IAMDeleteRootUserCredentials")!;
+    expect(remove).toMatchObject({ status: "problem", accounts: ["111111111111", "121212121212"] });
+    expect(remove.detail).toMatch(
+      /^blocked in 2 of 3 member accounts \(OU ou-root-prod0001 \(ou-root-prod0001\): 111111111111, 121212121212\): SCP aws-guardrails-root \(p-ct000001\) statement "GRRESTRICTROOTUSER", attached to OU ou-root-prod0001 \(ou-root-prod0001\), denies iam:GetLoginProfile, /,
+    );
+    expect(remove.fix).toContain('add "Null": { "aws:AssumedRoot": "true" }');
+    expect(remove.fix).toContain("ExemptAssumeRoot");
+  });
+
+  it("names the level that has no Allow, and says the task is limited by region when it is", () => {
+    // GIVEN an allow list at the root without sqs, and a region deny
+    const checks = checksOf(
+      setup(
+        [
+          { id: "p-FullAWSAccess", name: "FullAWSAccess", document: FULL, targets: everywhere.slice(1) },
+          {
+            id: "p-allow001",
+            name: "allow-list",
+            document: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["iam:*", "s3:*"], Resource: "*" }] },
+            targets: ["r-root"],
+          },
+          {
+            id: "p-region01",
+            name: "regions",
+            document: {
+              Version: "2012-10-17",
+              Statement: [
+                {
+                  Sid: "Regions",
+                  Effect: "Deny",
+                  Action: "s3:*",
+                  Resource: "*",
+                  Condition: { StringNotEquals: { "aws:RequestedRegion": "eu-west-1" } },
+                },
+              ],
+            },
+            targets: ["r-root"],
+          },
+        ],
+        ["RootSessions"],
+      ),
+    );
+    const sqs = checks.find((check) => check.task === "SQSUnlockQueuePolicy")!;
+    expect(sqs.status).toBe("problem");
+    expect(sqs.detail).toContain("no SCP attached to the root r-root allows sqs:GetQueueAttributes, sqs:SetQueueAttributes");
+    const s3 = checks.find((check) => check.task === "S3UnlockBucketPolicy")!;
+    expect(s3.status).toBe("limited");
+    expect(s3.detail).toContain("works in the other regions");
+    expect(s3.detail).toContain("It is blocked in us-east-1, us-east-2,");
+    expect(s3.detail).not.toContain("eu-west-1,");
+  });
+});
+
+describe("reading policy documents", () => {
+  it.each([
+    ["malformed JSON", '{"Statement": [', "the policy is not valid JSON"],
+    [
+      "an Action that is not a string",
+      JSON.stringify({ Statement: [{ Effect: "Deny", Action: 42, Resource: "*" }] }),
+      "its Action is not a string or a list of strings",
+    ],
+    [
+      "a statement without Resource",
+      JSON.stringify({ Statement: [{ Effect: "Deny", Action: "*" }] }),
+      "it has neither Resource and NotResource",
+    ],
+  ])("fails to read %s and says why, so the doctor reports cannot tell", (_, content, why) => {
+    expect(parsePolicy(content)).toEqual([expect.objectContaining({ unreadable: why })]);
+  });
+});

@@ -1,0 +1,442 @@
+// IAM's policy language, as far as service control policies use it, evaluated for one request whose context is
+// partly known. Pure functions, no AWS call. Every answer is exact or says what it could not evaluate: a statement
+// applies to a request (for all of the resources the request may touch, for some, for none) or the analysis
+// "cannot tell", naming the construct. Sources: the IAM User Guide's policy grammar, condition operators,
+// single- vs multivalued keys and policy variables; AWS Organizations' SCP syntax.
+
+/** Whether a statement applies: to every resource the request may touch, to some, to none, or unknown (why). */
+export type Coverage = "all" | "some" | "none" | { readonly unknown: string };
+
+/** A three-valued truth: known, or unknown with the construct that made it so. */
+type Truth = boolean | { readonly unknown: string };
+
+/** A context key's value in the request: its values, and whether AWS documents it as multivalued. */
+export interface ContextValue {
+  readonly values: readonly string[];
+  readonly multivalued: boolean;
+}
+
+/**
+ * What is known of a request. Keys are lowercase (condition key names are case-insensitive); a key that is not
+ * here is unknown: its presence and value may be anything, so a condition on it cannot be told.
+ */
+export type RequestContext = ReadonlyMap<string, ContextValue>;
+
+/**
+ * The resource a request touches: `prefix` exactly, or, with `nameCharacters`, `prefix` followed by any name made of
+ * those characters, such as a bucket the doctor does not know. An action that takes no resource touches "*".
+ */
+export interface ResourceTemplate {
+  readonly prefix: string;
+  readonly nameCharacters?: string;
+}
+
+/** One request a root session makes: an action on a resource, in a context. */
+export interface Request {
+  readonly action: string;
+  readonly resource: ResourceTemplate;
+  readonly context: RequestContext;
+}
+
+/** A policy statement, parsed; a statement this module cannot read is `{ unreadable }`, naming why. */
+export type Statement =
+  | {
+      readonly sid: string;
+      readonly effect: "Allow" | "Deny";
+      readonly actions: { readonly negated: boolean; readonly patterns: readonly string[] };
+      readonly resources: { readonly negated: boolean; readonly patterns: readonly string[] };
+      readonly condition: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>;
+      /** Whether policy variables (`${aws:...}`) are substituted: Version 2012-10-17 only. */
+      readonly variables: boolean;
+    }
+  | { readonly sid: string; readonly unreadable: string };
+
+/** The statements of a policy document (its JSON text); a document that is not a policy is one unreadable statement. */
+export function parsePolicy(content: string): Statement[] {
+  let document: unknown;
+  try {
+    document = JSON.parse(content);
+  } catch {
+    return [{ sid: "the policy", unreadable: "the policy is not valid JSON" }];
+  }
+  if (!isRecord(document)) return [{ sid: "the policy", unreadable: "the policy is not a JSON object" }];
+  const variables = document.Version === "2012-10-17";
+  const statements = Array.isArray(document.Statement) ? document.Statement : [document.Statement];
+  return statements.map((statement, index) => parseStatement(statement, index, variables));
+}
+
+function parseStatement(raw: unknown, index: number, variables: boolean): Statement {
+  const fallbackSid = `statement ${index + 1}`;
+  if (!isRecord(raw)) return { sid: fallbackSid, unreadable: "a statement is not a JSON object" };
+  const sid = typeof raw.Sid === "string" && raw.Sid !== "" ? raw.Sid : fallbackSid;
+  const unreadable = (why: string): Statement => ({ sid, unreadable: why });
+  if (raw.Effect !== "Allow" && raw.Effect !== "Deny") {
+    return unreadable(`its Effect ${JSON.stringify(raw.Effect)} is neither "Allow" nor "Deny"`);
+  }
+  if ("Principal" in raw || "NotPrincipal" in raw) return unreadable("it has a Principal, which SCPs do not take");
+  const actions = oneOf(raw, "Action", "NotAction");
+  if (typeof actions === "string") return unreadable(actions);
+  const resources = oneOf(raw, "Resource", "NotResource");
+  if (typeof resources === "string") return unreadable(resources);
+  const condition: Record<string, Record<string, string[]>> = {};
+  if (raw.Condition !== undefined) {
+    if (!isRecord(raw.Condition)) return unreadable("its Condition is not an object");
+    for (const [operator, block] of Object.entries(raw.Condition)) {
+      if (!isRecord(block)) return unreadable(`its ${operator} condition is not an object`);
+      condition[operator] = {};
+      for (const [key, value] of Object.entries(block)) {
+        const values = Array.isArray(value) ? value : [value];
+        if (!values.every((item) => ["string", "number", "boolean"].includes(typeof item))) {
+          return unreadable(`its ${operator} ${key} values are not strings`);
+        }
+        condition[operator][key] = values.map(String);
+      }
+    }
+  }
+  return { sid, effect: raw.Effect, actions, resources, condition, variables };
+}
+
+// Exactly one of an element and its Not form, each a string or a list of strings.
+function oneOf(statement: Record<string, unknown>, element: string, notElement: string) {
+  const has = statement[element] !== undefined;
+  const hasNot = statement[notElement] !== undefined;
+  if (has === hasNot) return `it has ${has ? "both" : "neither"} ${element} and ${notElement}`;
+  const value = has ? statement[element] : statement[notElement];
+  const patterns = typeof value === "string" ? [value] : value;
+  if (!Array.isArray(patterns) || !patterns.every((item) => typeof item === "string")) {
+    return `its ${has ? element : notElement} is not a string or a list of strings`;
+  }
+  return { negated: hasNot, patterns: patterns };
+}
+
+/** Whether a readable statement applies to the request, and for how much of what it touches. */
+export function statementCoverage(statement: Exclude<Statement, { unreadable: string }>, request: Request): Coverage {
+  const matchesAction = statement.actions.patterns.some((pattern) => actionMatches(pattern, request.action));
+  if (matchesAction === statement.actions.negated) return "none";
+  const resources = resourceCoverage(statement, request);
+  if (resources === "none") return "none";
+  const condition = conditionHolds(statement, request.context);
+  if (condition === false) return "none";
+  if (typeof resources === "object") return resources;
+  if (typeof condition === "object") return condition;
+  return resources;
+}
+
+// Action names are case-insensitive; `*` and `?` are wildcards anywhere in them.
+function actionMatches(pattern: string, action: string): boolean {
+  return globMatches(tokens(pattern.toLowerCase()), action.toLowerCase());
+}
+
+function resourceCoverage(statement: Exclude<Statement, { unreadable: string }>, request: Request): Coverage {
+  const patterns: Token[][] = [];
+  for (const pattern of statement.resources.patterns) {
+    const substituted = substitute(pattern, request.context, statement.variables);
+    if (!Array.isArray(substituted)) return { unknown: `the variable ${substituted.variable} in its Resource` };
+    patterns.push(substituted);
+  }
+  const covered = coverage(patterns, request.resource);
+  if (!statement.resources.negated) return covered;
+  return covered === "all" ? "none" : covered === "none" ? "all" : "some";
+}
+
+// ---- Conditions ----
+
+const OPERATORS = new Set([
+  "StringEquals",
+  "StringNotEquals",
+  "StringEqualsIgnoreCase",
+  "StringNotEqualsIgnoreCase",
+  "StringLike",
+  "StringNotLike",
+  "NumericEquals",
+  "NumericNotEquals",
+  "NumericLessThan",
+  "NumericLessThanEquals",
+  "NumericGreaterThan",
+  "NumericGreaterThanEquals",
+  "DateEquals",
+  "DateNotEquals",
+  "DateLessThan",
+  "DateLessThanEquals",
+  "DateGreaterThan",
+  "DateGreaterThanEquals",
+  "Bool",
+  "BinaryEquals",
+  "IpAddress",
+  "NotIpAddress",
+  "ArnEquals",
+  "ArnLike",
+  "ArnNotEquals",
+  "ArnNotLike",
+  "Null",
+]);
+
+const NEGATED = new Set([
+  "StringNotEquals",
+  "StringNotEqualsIgnoreCase",
+  "StringNotLike",
+  "NumericNotEquals",
+  "DateNotEquals",
+  "NotIpAddress",
+  "ArnNotEquals",
+  "ArnNotLike",
+]);
+
+/** The lists of an operator written otherwise than AWS documents it, by lowercase name, for the message. */
+const DOCUMENTED_SPELLING = new Map([...OPERATORS].map((operator) => [operator.toLowerCase(), operator]));
+
+// A statement's conditions: all must hold (AND across operators and keys).
+function conditionHolds(statement: Exclude<Statement, { unreadable: string }>, context: RequestContext): Truth {
+  const unknowns: string[] = [];
+  for (const [operator, block] of Object.entries(statement.condition)) {
+    for (const [key, values] of Object.entries(block)) {
+      const truth = evaluateCondition(operator, key, values, context, statement.variables);
+      if (truth === false) return false;
+      if (typeof truth === "object") unknowns.push(truth.unknown);
+    }
+  }
+  return unknowns.length === 0 ? true : { unknown: unknowns.join("; ") };
+}
+
+/** One condition: an operator, a key and the policy's values, for the request's context. */
+export function evaluateCondition(
+  operator: string,
+  key: string,
+  policyValues: readonly string[],
+  context: RequestContext,
+  variables = true,
+): Truth {
+  const parsed = parseOperator(operator);
+  if (typeof parsed === "string") return { unknown: parsed };
+  // ...IfExists differs from its base only when the key is absent, and every key evaluated here is present.
+  const { set, base } = parsed;
+  const value = context.get(key.toLowerCase());
+  const where = `${operator} on ${key}`;
+  if (base === "Null") {
+    if (value === undefined) return { unknown: `${where}: whether a root session's request has ${key}` };
+    const expected = policyValues.map((item) => item.toLowerCase());
+    if (!expected.every((item) => item === "true" || item === "false"))
+      return { unknown: `${where}: a value not "true" or "false"` };
+    // Null "true" holds when the key is absent, "false" when present; the key is present here.
+    return expected.includes("false");
+  }
+  if (value === undefined) return { unknown: `${where}: the value of ${key} in a root session's request is not known` };
+  if (set === undefined && value.multivalued)
+    return { unknown: `${where}: ${key} is multivalued and needs ForAnyValue: or ForAllValues:` };
+  if (set !== undefined && !value.multivalued) {
+    return { unknown: `${where}: ${set} on the single-valued key ${key}, whose result AWS does not document` };
+  }
+  const expected: string[] = [];
+  for (const item of policyValues) {
+    const substituted = variables ? substituteText(item, context) : item;
+    if (typeof substituted === "object") return { unknown: `${where}: the variable ${substituted.variable}` };
+    expected.push(substituted);
+  }
+  const negated = NEGATED.has(base);
+  const matchOne = matcher(base);
+  if (typeof matchOne === "string") return { unknown: `${where}: ${matchOne}` };
+  const holdsFor = (requestValue: string): Truth => {
+    let unknown: Truth | undefined;
+    for (const item of expected) {
+      const matched = matchOne(requestValue, item);
+      if (matched === true) return !negated;
+      if (typeof matched === "object") unknown = { unknown: `${where}: ${matched.unknown}` };
+    }
+    return unknown ?? negated;
+  };
+  const results = value.values.map(holdsFor);
+  if (set === "ForAllValues") return combine(results, "all");
+  return combine(results, "any");
+}
+
+function parseOperator(operator: string) {
+  const set = operator.startsWith("ForAnyValue:")
+    ? "ForAnyValue"
+    : operator.startsWith("ForAllValues:")
+      ? "ForAllValues"
+      : undefined;
+  const rest = set === undefined ? operator : operator.slice(set.length + 1);
+  const ifExists = rest.endsWith("IfExists") && rest !== "IfExists";
+  const base = ifExists ? rest.slice(0, -"IfExists".length) : rest;
+  if (!OPERATORS.has(base) || (ifExists && base === "Null")) {
+    const documented = DOCUMENTED_SPELLING.get(base.toLowerCase().replace(/ifexists$/, ""));
+    return documented
+      ? `the operator "${operator}", which AWS documents only as ${documented}${ifExists ? "IfExists" : ""}`
+      : `the operator "${operator}", which AWS does not document`;
+  }
+  if (/^for(any|all)values:/i.test(operator) && set === undefined) {
+    return `the operator "${operator}", whose set qualifier AWS documents only as ForAnyValue: or ForAllValues:`;
+  }
+  return { set, base, ifExists } as const;
+}
+
+type Matcher = (requestValue: string, policyValue: string) => Truth;
+
+// How one request value compares with one policy value, per operator family (the negation is applied outside).
+function matcher(base: string): Matcher | string {
+  switch (base) {
+    case "StringEquals":
+    case "StringNotEquals":
+      return (value, expected) => value === expected;
+    case "StringEqualsIgnoreCase":
+    case "StringNotEqualsIgnoreCase":
+      return (value, expected) => value.toLowerCase() === expected.toLowerCase();
+    case "StringLike":
+    case "StringNotLike":
+      return (value, expected) => globMatches(tokens(expected), value);
+    case "ArnEquals":
+    case "ArnLike":
+    case "ArnNotEquals":
+    case "ArnNotLike":
+      return arnMatches;
+    case "Bool":
+      return (value, expected) => value.toLowerCase() === expected.toLowerCase();
+    default:
+      // The keys known for a root session hold strings, ARNs and booleans: a numeric, date, binary or address
+      // comparison with them is not something the documentation defines.
+      return `a ${base} comparison of a key that holds no such value`;
+  }
+}
+
+// ARN operators compare each of the six colon-separated parts on its own, each with wildcards.
+function arnMatches(value: string, expected: string): Truth {
+  const request = arnParts(value);
+  const policy = arnParts(expected);
+  if (policy === undefined) return { unknown: `${JSON.stringify(expected)} is not an ARN of six parts` };
+  if (request === undefined) return false;
+  return policy.every((part, index) => globMatches(tokens(part), request[index]));
+}
+
+function arnParts(arn: string): string[] | undefined {
+  const parts = arn.split(":");
+  if (parts.length < 6) return undefined;
+  return [...parts.slice(0, 5), parts.slice(5).join(":")];
+}
+
+function combine(results: readonly Truth[], mode: "any" | "all"): Truth {
+  const decisive = mode === "any";
+  if (results.some((result) => result === decisive)) return decisive;
+  const unknown = results.find((result): result is { unknown: string } => typeof result === "object");
+  return unknown ?? !decisive;
+}
+
+// ---- Policy variables ----
+
+/** `${aws:PrincipalAccount}` and the like, replaced by the request's value; `${*}`, `${?}` and `${$}` are literal. */
+function substituteText(text: string, context: RequestContext): string | { variable: string } {
+  let unknownVariable: string | undefined;
+  const result = text.replace(/\$\{([^}]*)\}/g, (whole, name: string) => {
+    if (name === "*" || name === "?" || name === "$") return name;
+    const value = context.get(name.trim().toLowerCase());
+    if (value === undefined || value.multivalued || value.values.length !== 1) {
+      unknownVariable ??= whole;
+      return whole;
+    }
+    return value.values[0];
+  });
+  return unknownVariable === undefined ? result : { variable: unknownVariable };
+}
+
+// A Resource pattern as wildcard tokens, with variables replaced by literal text.
+function substitute(pattern: string, context: RequestContext, variables: boolean): Token[] | { variable: string } {
+  if (!variables) return tokens(pattern);
+  const out: Token[] = [];
+  let rest = pattern;
+  for (let match = /\$\{([^}]*)\}/.exec(rest); match; match = /\$\{([^}]*)\}/.exec(rest)) {
+    out.push(...tokens(rest.slice(0, match.index)));
+    const name = match[1];
+    if (name === "*" || name === "?" || name === "$") {
+      out.push({ literal: name });
+    } else {
+      const value = context.get(name.trim().toLowerCase());
+      if (value === undefined || value.multivalued || value.values.length !== 1) return { variable: match[0] };
+      out.push(...[...value.values[0]].map((char) => ({ literal: char })));
+    }
+    rest = rest.slice(match.index + match[0].length);
+  }
+  out.push(...tokens(rest));
+  return out;
+}
+
+// ---- Wildcards ----
+
+type Token = { readonly literal: string } | "*" | "?";
+
+function tokens(pattern: string): Token[] {
+  return [...pattern].map((char) => (char === "*" ? "*" : char === "?" ? "?" : { literal: char }));
+}
+
+/** Whether a wildcard pattern (`*` any run, `?` one character) matches all of `value`, case-sensitively. */
+function globMatches(pattern: readonly Token[], value: string): boolean {
+  let states = closure(pattern, new Set([0]));
+  for (const char of value) {
+    states = step(pattern, states, char);
+    if (states.size === 0) return false;
+  }
+  return states.has(pattern.length);
+}
+
+function closure(pattern: readonly Token[], states: ReadonlySet<number>): Set<number> {
+  const out = new Set(states);
+  for (const state of out) if (pattern[state] === "*") out.add(state + 1);
+  return out;
+}
+
+function step(pattern: readonly Token[], states: ReadonlySet<number>, char: string): Set<number> {
+  const next = new Set<number>();
+  for (const state of states) {
+    const token = pattern[state];
+    if (token === "*") next.add(state);
+    else if (token === "?" || (token !== undefined && token.literal === char)) next.add(state + 1);
+  }
+  return closure(pattern, next);
+}
+
+/**
+ * How much of a resource template a list of patterns covers: a fixed resource is covered or not; `prefix` + any
+ * name is covered for every name, for some, or for none. Exact: the patterns' automaton is run over the prefix,
+ * then determinized over the characters a name may hold, and every reachable set of states checked.
+ */
+function coverage(patterns: readonly (readonly Token[])[], resource: ResourceTemplate): "all" | "some" | "none" {
+  if (patterns.some((pattern) => pattern.length === 1 && pattern[0] === "*")) return "all";
+  type State = readonly [number, number];
+  const key = (state: State) => `${state[0]}:${state[1]}`;
+  const closeAll = (states: State[]): State[] => {
+    const out = new Map<string, State>();
+    for (const [index, position] of states) {
+      for (const closed of closure(patterns[index], new Set([position]))) out.set(key([index, closed]), [index, closed]);
+    }
+    return [...out.values()];
+  };
+  const advance = (states: readonly State[], char: string): State[] =>
+    closeAll(
+      states.flatMap(([index, position]) =>
+        [...step(patterns[index], new Set([position]), char)].map((next) => [index, next] as State),
+      ),
+    );
+  const accepting = (states: readonly State[]) => states.some(([index, position]) => position === patterns[index].length);
+
+  let states = closeAll(patterns.map((_, index) => [index, 0] as State));
+  for (const char of resource.prefix) states = advance(states, char);
+  if (resource.nameCharacters === undefined) return accepting(states) ? "all" : "none";
+  const alphabet = [...resource.nameCharacters];
+  // Names are at least one character long: explore from each first character.
+  const seen = new Set<string>();
+  const queue = alphabet.map((char) => advance(states, char));
+  let some = false;
+  let all = true;
+  while (queue.length > 0) {
+    const current = queue.pop()!;
+    const id = current.map(key).sort().join(",");
+    if (seen.has(id)) continue;
+    seen.add(id);
+    if (accepting(current)) some = true;
+    else all = false;
+    if (current.length > 0) for (const char of alphabet) queue.push(advance(current, char));
+  }
+  return all ? "all" : some ? "some" : "none";
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
