@@ -109,6 +109,7 @@ export class RootAccessStack extends TerraformStack {
         targets: config.rootUserGuardrail.targets,
         partition: config.partition,
         rootId: organization.rootId,
+        memberAccounts: organization.memberAccounts,
         managementAccountId: organization.managementAccountId,
         dependsOn: [organization.ready],
       });

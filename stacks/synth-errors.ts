@@ -74,6 +74,10 @@ export const guardrailCheck = {
     `rootUserGuardrail.targets lists \${each.value}, the organization's management account, and service control ` +
     `policies never apply to the management account: the guardrail would protect nothing there. Remove it from ` +
     `targets; protect the management account's root user with MFA and by keeping its credentials unused.`,
+  unknownTarget: () =>
+    `rootUserGuardrail.targets lists \${each.value}, which is neither an OU nor a member account of the organization: ` +
+    `the guardrail cannot be attached there. Correct the id in the configuration, or create the OU (or move the ` +
+    `account into the organization) first. Nothing was attached.`,
   scpNotEnabled: (expected: string) =>
     `Organization ${expected} does not have the SERVICE_CONTROL_POLICY policy type enabled, which rootUserGuardrail ` +
     `needs. In the stack that owns aws_organizations_organization, add "SERVICE_CONTROL_POLICY" to ` +

@@ -143,6 +143,55 @@ describe("root credentials of member accounts", () => {
     });
   });
 
+  it("stop partway when a delete is denied in root sessions, say exactly what was removed and left, and converge on the next apply", async () => {
+    const { driver, emulator } = scenario;
+    // GIVEN members with every kind of root credential and only access keys, and an SCP (as the emulator plays it)
+    // that denies iam:DeleteAccessKey to central root sessions
+    await driver.given({ features: BOTH });
+    const [everything, keysOnly, clean] = await seedMembers(emulator, driver.env, ["everything", "keysOnly", "clean"]);
+    await emulator.configure({ rootSessionDeniedActions: ["iam:DeleteAccessKey"] });
+
+    // WHEN the stack removes every member's root credentials
+    const stack = { features: BOTH, rootCredentials: { remove: "all" } };
+    const failed = await driver.synth(stack).apply();
+
+    // THEN the apply fails, and its output accounts for each account: removed, left, the call that failed, why
+    expect(failed.code).not.toBe(0);
+    const output = `${failed.stdout}\n${failed.stderr}`.replace(/\s+/g, " ");
+    expect(output).toContain(
+      `${everything}: removed the password; left: 1 access key, 2 MFA devices and 1 signing certificate; ` +
+        `iam:DeleteAccessKey failed: denied in ${everything}'s root session (AccessDenied).`,
+    );
+    expect(output).toContain(`${keysOnly}: removed nothing; left: 2 access keys; iam:DeleteAccessKey failed:`);
+    expect(output).toContain("npm run doctor names the policy and the fix");
+    expect(output).not.toContain("Reading the organization");
+    // AND the audit agrees: the password is gone, the rest is there
+    const partial = audit(driver).report.accounts;
+    expect(partial.find((account) => account.accountId === everything)?.rootCredentials).toMatchObject({
+      password: false,
+      accessKeys: 1,
+      mfaDevices: 2,
+      signingCertificates: 1,
+    });
+
+    // WHEN the SCP is fixed and the pipeline applies again
+    await emulator.configure({ rootSessionDeniedActions: [] });
+    const sessionsBefore = (await emulator.rootSessions()).length;
+    const fixed = await driver.apply();
+    // THEN terraform runs the tainted step again, which removes only what was left, and the stack converges
+    expect(fixed.code).toBe(0);
+    expect(withRootCredentials(audit(driver).report)).toEqual([]);
+    const again = (await emulator.rootSessions()).slice(sessionsBefore);
+    const writes = again
+      .flatMap((session) => session.actions.map(([action]) => action))
+      .filter((action) => /:(Delete|Deactivate)/.test(action));
+    expect(writes.filter((action) => action === "iam:DeleteLoginProfile")).toEqual([]);
+    expect(
+      again.filter((session) => session.accountId === clean).flatMap((session) => session.actions.map(([action]) => action)),
+    ).not.toContainEqual(expect.stringMatching(/:(Delete|Deactivate)/));
+    expect(await driver.converged()).toEqual({ planExitCode: 0, writes: {} });
+  });
+
   it("work from a brand-new organization's first apply, with the native features and an assumed role", async () => {
     const { driver, emulator } = scenario;
     // GIVEN nothing yet, and a stack that creates the organization and removes root credentials from all members

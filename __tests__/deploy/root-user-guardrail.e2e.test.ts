@@ -155,6 +155,19 @@ describe("the root-user guardrail", () => {
       `rootUserGuardrail.targets lists ${management}, the organization's management account`,
     );
 
+    // WHEN the config lists an OU and an account that are not in the organization
+    const strangers = ["ou-zz99-zzzzzzzz", "999988887777"];
+    const unknown = await driver.synth({ organization, rootUserGuardrail: { targets: [ouId, ...strangers] } }).plan();
+    // THEN the plan fails naming each of them, before anything is attached
+    expect(unknown.code).toBe(1);
+    for (const stranger of strangers) {
+      expect(unwrapped(unknown.stderr)).toContain(
+        `rootUserGuardrail.targets lists ${stranger}, which is neither an OU nor a member account of the organization`,
+      );
+    }
+    expect(unwrapped(unknown.stderr)).not.toContain(`targets lists ${ouId},`);
+    expect(await guardrailIn(driver.env)).toBeUndefined();
+
     // WHEN the config lists the OU only
     const { calls } = await driver.callsDuring(() => driver.synth(stack).applyOk());
     // THEN the guardrail is attached to the OU, and no organizations write but the guardrail's was sent

@@ -1,12 +1,13 @@
 import { IAMClient } from "@aws-sdk/client-iam";
 import type { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { CredentialProvider, assumedRole } from "./assumed-role";
+import type { Endpoints } from "./endpoints";
 
 /** What every client of the script is made from: the region, and the role to assume (if any) through STS. */
 export interface ClientSettings {
   readonly region?: string;
   readonly roleArn?: string;
-  readonly endpoints?: { readonly sts?: string };
+  readonly endpoints?: Endpoints;
   /** Credentials resolved once and shared by several clients (see {@link withSharedCredentials}). */
   readonly credentials?: CredentialProvider;
 }
@@ -20,14 +21,6 @@ export function credentialsOf(settings: ClientSettings): CredentialProvider | un
 /** The same settings with the role assumed once for every client made from them (one sts:AssumeRole, not one each). */
 export function withSharedCredentials<T extends ClientSettings>(settings: T): T {
   return { ...settings, credentials: credentialsOf(settings) };
-}
-
-/** The endpoints set in the environment, for messages about connections (the SDK reads them itself). */
-export function endpointsFromEnvironment(env: NodeJS.ProcessEnv): { readonly sts?: string; readonly organizations?: string } {
-  return {
-    sts: env.AWS_ENDPOINT_URL_STS ?? env.AWS_ENDPOINT_URL,
-    organizations: env.AWS_ENDPOINT_URL_ORGANIZATIONS ?? env.AWS_ENDPOINT_URL,
-  };
 }
 
 /**

@@ -4,13 +4,15 @@ import { profileProblem } from "./aws-profile";
 
 /** An expected failure of the program or of a command's call to AWS: printed without a stack trace. */
 export class ScriptError extends ExpectedError {
-  override readonly name = "ScriptError";
+  override readonly name: string = "ScriptError";
 }
 
 /** Where an AWS error happened, for the explanation. */
 export interface ErrorContext {
   /** The API operation that failed, e.g. `EnableOrganizationsRootSessions`. */
   readonly operation: string;
+  /** What to grant when it is denied, e.g. `organizations:ListAccounts`. */
+  readonly permission: string;
   /** The role the script assumed, if any. */
   readonly roleArn?: string;
   /** The endpoint the call went to when one is configured (AWS_ENDPOINT_URL_<SERVICE> or AWS_ENDPOINT_URL). */
@@ -79,11 +81,11 @@ const AWS_ERROR_EXPLANATIONS: Record<string, (context: ErrorContext) => string> 
     `${operation} failed: these credentials belong to an account that is neither the organization's management ` +
     `account nor IAM's delegated administrator (AccountNotManagementOrDelegatedAdministratorException). Run with ` +
     `credentials of one of those accounts.`,
-  AccessDenied: ({ operation, roleArn }) =>
+  AccessDenied: ({ operation, permission, roleArn }) =>
     `${operation} failed: the credentials are not allowed to call it (AccessDenied). Grant the caller ` +
-    `iam:ListOrganizationsFeatures and the iam:Enable*/Disable* action for the feature` +
+    permission +
     (roleArn ? ` in the policy of ${roleArn}` : "") +
-    `, and check that no service control policy denies it.`,
+    ` (npm run policy prints the stack's), and check that no service control policy denies it.`,
   ExpiredToken: ({ operation }) =>
     `${operation} failed: the session credentials have expired (ExpiredToken). Refresh them and run again.`,
   InvalidClientTokenId: ({ operation }) =>
@@ -180,7 +182,7 @@ export function explainAwsError(cause: unknown, context: ErrorContext): string |
 
 /** Explains a failure of STS AssumeRole for the role the stack configured. */
 export function assumeRoleFailed(roleArn: string, cause: unknown, endpoint?: string): ScriptError {
-  const known = explainAwsError(cause, { operation: `sts:AssumeRole on ${roleArn}`, endpoint });
+  const known = explainAwsError(cause, { operation: `sts:AssumeRole on ${roleArn}`, permission: "sts:AssumeRole", endpoint });
   if (known && awsErrorCode(cause) !== "AccessDenied") {
     return new ScriptError(known, { cause });
   }

@@ -9,6 +9,14 @@ import { ScriptError, awsErrorCode, explainAwsError } from "./aws-errors";
 /** How long a root session lasts: the task is a handful of calls, and AWS allows at most 900 s. */
 const SESSION_SECONDS = 900;
 
+/** How many sessions one task in one account may take when they expire midway (a slow or throttled run). */
+const SESSIONS_PER_TASK = 3;
+
+/** sts:AssumeRoot refused or failed: no session was opened, so nothing was done in the account by it. */
+export class RootSessionRefused extends ScriptError {
+  override readonly name = "RootSessionRefused";
+}
+
 /**
  * Opens short sts:AssumeRoot sessions in member accounts. AssumeRoot is rate-limited, so its client uses the
  * SDK's adaptive retry mode (a client-side token bucket that slows down on throttling) with room for retries.
@@ -36,20 +44,24 @@ export class RootSessions {
 
   /**
    * Runs `work` with an IAM client acting as `accountId`'s root user for `task`. A session that expires midway
-   * (ExpiredToken) is opened again once and `work` runs again, so `work` must read before it writes.
+   * (ExpiredToken) is opened again, up to {@link SESSIONS_PER_TASK} sessions, and `work` runs again: `work` must
+   * read before it writes, and keep outside itself what an earlier session did. A session AWS refuses to open
+   * throws {@link RootSessionRefused}.
    */
   async run<T>(accountId: string, task: RootTask, work: (iam: IAMClient) => Promise<T>): Promise<T> {
-    try {
-      return await work(await this.open(accountId, task));
-    } catch (error) {
-      if (awsErrorCode(error) !== "ExpiredToken") throw error;
-      return work(await this.open(accountId, task));
+    for (let session = 1; ; session++) {
+      const iam = await this.open(accountId, task);
+      try {
+        return await work(iam);
+      } catch (error) {
+        if (awsErrorCode(error) !== "ExpiredToken" || session >= SESSIONS_PER_TASK) throw error;
+      }
     }
   }
 
   private async open(accountId: string, task: RootTask): Promise<IAMClient> {
     if (this.partition === undefined) {
-      throw new ScriptError(
+      throw new RootSessionRefused(
         `sts:AssumeRoot needs a region of a partition with centralized root access (aws, aws-us-gov, aws-cn); the ` +
           `region is ${this.settings.region === undefined ? "not set" : JSON.stringify(this.settings.region)}. Nothing was changed in ${accountId}.`,
       );
@@ -66,7 +78,7 @@ export class RootSessions {
       throw assumeRootFailed(accountId, task, error, this.settings.endpoints?.sts);
     }
     if (!issued?.AccessKeyId || !issued.SecretAccessKey) {
-      throw new ScriptError(`sts:AssumeRoot for ${accountId} returned no credentials.`);
+      throw new RootSessionRefused(`sts:AssumeRoot for ${accountId} returned no credentials.`);
     }
     return new IAMClient({
       region: this.settings.region,
@@ -85,10 +97,10 @@ export function createRootSessions(settings: ClientSettings): RootSessions {
 }
 
 /** Explains a refused or failed sts:AssumeRoot, naming the account, the task and what AWS requires. */
-function assumeRootFailed(accountId: string, task: RootTask, cause: unknown, endpoint?: string): ScriptError {
+function assumeRootFailed(accountId: string, task: RootTask, cause: unknown, endpoint?: string): RootSessionRefused {
   if (awsErrorCode(cause) === "AccessDenied") {
     const { feature } = ROOT_TASK_DEFINITIONS[task];
-    return new ScriptError(
+    return new RootSessionRefused(
       `sts:AssumeRoot into ${accountId} with ${task} was refused (AccessDenied). AWS allows it only when the caller is ` +
         `an IAM principal of the management account or of IAM's delegated administrator with sts:AssumeRoot allowed ` +
         `for that task policy (npm run policy prints it), the account is an active member of the organization, and ` +
@@ -96,8 +108,8 @@ function assumeRootFailed(accountId: string, task: RootTask, cause: unknown, end
       { cause },
     );
   }
-  const known = explainAwsError(cause, { operation: `sts:AssumeRoot into ${accountId}`, endpoint });
+  const known = explainAwsError(cause, { operation: `sts:AssumeRoot into ${accountId}`, permission: "sts:AssumeRoot", endpoint });
   return known
-    ? new ScriptError(known, { cause })
-    : new ScriptError(`sts:AssumeRoot into ${accountId} failed: ${String(cause)}`, { cause });
+    ? new RootSessionRefused(known, { cause })
+    : new RootSessionRefused(`sts:AssumeRoot into ${accountId} failed: ${String(cause)}`, { cause });
 }

@@ -54,22 +54,43 @@ export type CommandLine =
 export function parseCommandLine(spec: CommandLineSpec, argv: readonly string[]): CommandLine {
   let parsed;
   try {
-    parsed = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: true,
-      options: { help: { type: "boolean", short: "h" }, ...spec.options },
-    });
+    parsed = parseFlags(argv, { help: { type: "boolean", short: "h" }, ...spec.options });
   } catch (error) {
-    throw new UsageError(`${spec.name}: ${argumentProblem(error)}`);
+    if (!(error instanceof ArgumentProblem)) throw error;
+    throw new UsageError(`${spec.name}: ${error.message}`);
   }
   if (parsed.values.help) return { help: true };
-  const { positionals } = parsed;
+  const positionals = [...parsed.positionals];
   if (positionals.length > spec.positionals.max) {
     throw new UsageError(`${spec.name}: unexpected argument ${JSON.stringify(positionals[spec.positionals.max]).slice(0, 80)}`);
   }
   if (positionals.length < spec.positionals.min) throw new UsageError(`${spec.name}: missing argument`);
   return { help: false, values: parsed.values, positionals };
+}
+
+/** What is wrong with a command line, in a few words ("unknown flag --verbos"); the caller adds who says so. */
+export class ArgumentProblem extends Error {}
+
+/**
+ * node's parseArgs, strict, with positionals, and with one rule it lacks: a flag that takes a value may be given
+ * once. "The last one wins" would let `remove --account A --account B` decide silently which account loses its
+ * credentials. Throws an ArgumentProblem.
+ */
+export function parseFlags<const T extends NonNullable<ParseArgsConfig["options"]>>(argv: readonly string[], options: T) {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], strict: true, allowPositionals: true, tokens: true, options });
+  } catch (error) {
+    throw new ArgumentProblem(argumentProblem(error));
+  }
+  const seen = new Set<string>();
+  for (const token of parsed.tokens) {
+    const option = token.kind === "option" ? options[token.name] : undefined;
+    if (token.kind !== "option" || option?.type !== "string" || option.multiple) continue;
+    if (seen.has(token.name)) throw new ArgumentProblem(`--${token.name} is given twice; give it once`);
+    seen.add(token.name);
+  }
+  return { values: parsed.values, positionals: parsed.positionals };
 }
 
 /** Prints what a command failed with, in the shared form; returns its exit code. */

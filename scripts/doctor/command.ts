@@ -1,18 +1,14 @@
 import { STSClient } from "@aws-sdk/client-sts";
 import { loadConfig } from "../../stacks/config/load";
 import type { StackConfig } from "../../stacks/config/schema";
-import {
-  createIamClient,
-  createOrganizationsClient,
-  credentialsOf,
-  endpointsFromEnvironment,
-  withSharedCredentials,
-} from "../aws/aws-clients";
+import { createIamClient, createOrganizationsClient, credentialsOf, withSharedCredentials } from "../aws/aws-clients";
 import { explainAwsError } from "../aws/aws-errors";
 import { CommandLineSpec, EXIT_CODES, Invocation, parseCommandLine, reportFailure } from "../command-line/command-line";
+import { ExpectedError } from "../shared/expected-error";
 import { stackNamedIn } from "../command-line/stack-argument";
 import type { Check } from "./catalogue";
 import { runChecks } from "./checks";
+import { Endpoints, endpointsFromEnvironment } from "../aws/endpoints";
 
 const SYNOPSIS = "Usage: npm run doctor -- [<stack>] [--json] [--before-apply]";
 
@@ -49,6 +45,7 @@ export async function doctor({ argv, env, io }: Invocation, projectRoot: string)
   let stack: StackConfig;
   let json: boolean;
   let beforeApply: boolean;
+  let endpoints: Endpoints;
   try {
     const commandLine = parseCommandLine(COMMAND_LINE, argv);
     if (commandLine.help) {
@@ -58,15 +55,12 @@ export async function doctor({ argv, env, io }: Invocation, projectRoot: string)
     stack = stackNamedIn(commandLine.positionals, loadConfig({ env, projectRoot }), "npm run doctor --");
     json = commandLine.values.json === true;
     beforeApply = commandLine.values["before-apply"] === true;
+    endpoints = endpointsFromEnvironment(env);
   } catch (error) {
     // 2 means problems found, so a wrong command line is an error like any other.
     return Math.min(reportFailure(COMMAND_LINE, error, io), EXIT_CODES.failed);
   }
-  const settings = withSharedCredentials({
-    region: stack.region,
-    roleArn: stack.assumeRoleArn,
-    endpoints: endpointsFromEnvironment(env),
-  });
+  const settings = withSharedCredentials({ region: stack.region, roleArn: stack.assumeRoleArn, endpoints });
   let checks: Check[];
   try {
     checks = await runChecks(
@@ -79,8 +73,11 @@ export async function doctor({ argv, env, io }: Invocation, projectRoot: string)
       { beforeApply },
     );
   } catch (error) {
-    const explained = explainAwsError(error, { operation: "Reading the organization" });
-    if (explained === undefined && !(error instanceof Error && error.name === "ScriptError")) throw error;
+    const explained = explainAwsError(error, {
+      operation: "Reading the organization (STS GetCallerIdentity, Organizations DescribeOrganization)",
+      permission: "the reads of the plan job's policy (npm run policy -- <stack> --plan)",
+    });
+    if (explained === undefined && !(error instanceof ExpectedError)) throw error;
     io.stderr(`doctor: error: ${explained ?? (error as Error).message}`);
     return EXIT_CODES.failed;
   }

@@ -1,4 +1,5 @@
 import { silenceSdkNodeVersionNotice } from "../aws/sdk-notice";
+import { endpointsFromEnvironment } from "../aws/endpoints";
 import { CommandLineSpec, EXIT_CODES, Invocation, parseCommandLine, reportFailure } from "../command-line/command-line";
 import { LiveOrganization, readLiveOrganization } from "./live-organization";
 import { Plan, PlanUnreadable, ProviderSettings, readPlanFile } from "./plan";
@@ -28,7 +29,7 @@ export interface PlanGateDependencies {
 
 /** `npm run plan-gate -- <plan.json>`: applies every rule to the plan and reports; returns the exit code. */
 export async function planGate(
-  { argv, io }: Invocation,
+  { argv, env, io }: Invocation,
   dependencies: PlanGateDependencies = { readLiveOrganization },
 ): Promise<number> {
   let file: string;
@@ -39,6 +40,8 @@ export async function planGate(
       return EXIT_CODES.ok;
     }
     [file] = commandLine.positionals;
+    // Checked before the plan is read: the gate may read AWS for it, and a bad endpoint must be one line.
+    endpointsFromEnvironment(env);
   } catch (error) {
     return reportFailure(COMMAND_LINE, error, io);
   }

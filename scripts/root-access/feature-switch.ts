@@ -204,6 +204,7 @@ export class FeatureSwitch {
     } catch (error) {
       const explanation = explainAwsError(error, {
         operation,
+        permission: "iam:ListOrganizationsFeatures and the iam:Enable*/Disable* action for the feature",
         roleArn: this.settings.roleArn,
         endpoint: this.settings.endpoints?.iam,
       });

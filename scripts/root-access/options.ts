@@ -1,4 +1,5 @@
-import { parseArgs } from "node:util";
+import { ScriptError } from "../aws/aws-errors";
+import { ArgumentProblem, parseFlags } from "../command-line/command-line";
 import { ACCOUNT_ID_PATTERN, ORGANIZATION_ID_PATTERN, REGION_PATTERN, ROLE_ARN_PATTERN } from "../shared/patterns";
 import {
   DEFAULT_SERVICE_ACCESS_WAIT_SECONDS,
@@ -9,6 +10,7 @@ import {
   isRootAccessFeature,
 } from "../shared/program-contract";
 import { usageError } from "./program-errors";
+import { endpointsFromEnvironment } from "../aws/endpoints";
 
 /** What the script was asked to do. */
 export type Verb = "enable" | "disable" | "check" | "check-deletable" | "remove-root-credentials";
@@ -43,7 +45,7 @@ const VERBS: readonly Verb[] = ["enable", "disable", "check", "check-deletable",
 
 /** Reads flags and environment variables (the only place the script reads either); throws a usage error. */
 export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Command {
-  const { values, positionals } = parseFlags(argv);
+  const { values, positionals } = readFlags(argv);
   if (values.help) {
     return { help: true };
   }
@@ -65,37 +67,24 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv): C
       deleteOrganization: fromEnv("deleteOrganization") === "true",
       // A wait given on the command line is the person's, not the stack's.
       stack: values["wait-seconds"] === undefined ? fromEnv("stack") : undefined,
-      endpoints: {
-        iam: readEndpoint(env, "AWS_ENDPOINT_URL_IAM") ?? readEndpoint(env, "AWS_ENDPOINT_URL"),
-        sts: readEndpoint(env, "AWS_ENDPOINT_URL_STS") ?? readEndpoint(env, "AWS_ENDPOINT_URL"),
-        organizations: readEndpoint(env, "AWS_ENDPOINT_URL_ORGANIZATIONS") ?? readEndpoint(env, "AWS_ENDPOINT_URL"),
-      },
+      endpoints: readEndpoints(env),
     },
   };
 }
 
-function parseFlags(argv: readonly string[]) {
+function readFlags(argv: readonly string[]) {
   try {
-    return parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        help: { type: "boolean", short: "h" },
-        features: { type: "string" },
-        "organization-id": { type: "string" },
-        "role-arn": { type: "string" },
-        region: { type: "string" },
-        "wait-seconds": { type: "string" },
-      },
+    return parseFlags(argv, {
+      help: { type: "boolean", short: "h" },
+      features: { type: "string" },
+      "organization-id": { type: "string" },
+      "role-arn": { type: "string" },
+      region: { type: "string" },
+      "wait-seconds": { type: "string" },
     });
   } catch (error) {
-    // node's message, made short: "unknown flag --force" rather than a paragraph about "--".
-    const { code, message } = error as { code?: string; message: string };
-    const flag = /'(-[^']*)'/.exec(message)?.[1];
-    throw usageError(
-      code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && flag ? `unknown flag ${flag.slice(0, 60)}` : message.split(". ")[0],
-    );
+    if (!(error instanceof ArgumentProblem)) throw error;
+    throw usageError(error.message);
   }
 }
 
@@ -169,21 +158,13 @@ function readRegion(flag: string | undefined, fromEnvironment: string | undefine
 }
 
 // The SDK reads these itself; a malformed one would surface as a stack trace deep inside it.
-function readEndpoint(env: NodeJS.ProcessEnv, name: string): string | undefined {
-  const value = nonEmpty(env[name]);
-  if (value === undefined) return undefined;
-  let url: URL | undefined;
+function readEndpoints(env: NodeJS.ProcessEnv) {
   try {
-    url = new URL(value);
-  } catch {
-    url = undefined;
+    return endpointsFromEnvironment(env);
+  } catch (error) {
+    if (!(error instanceof ScriptError)) throw error;
+    throw usageError(error.message);
   }
-  if (url === undefined || (url.protocol !== "http:" && url.protocol !== "https:")) {
-    throw usageError(
-      `${name} ${JSON.stringify(value.slice(0, 60))} is not an http(s) URL, for example https://iam.amazonaws.com`,
-    );
-  }
-  return value;
 }
 
 // Terraform passes unset settings as empty strings.

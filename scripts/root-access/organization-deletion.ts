@@ -70,6 +70,7 @@ export class OrganizationDeletion {
       }
       const explanation = explainAwsError(error, {
         operation,
+        permission: "organizations:DescribeOrganization and organizations:ListAccounts",
         roleArn: this.settings.roleArn,
         endpoint: this.settings.endpoint,
       });

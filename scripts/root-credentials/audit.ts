@@ -8,6 +8,8 @@ export interface AuditedAccount {
   readonly accountId: string;
   readonly name: string;
   readonly status: "audited" | "skipped" | "failed";
+  /** In the stack's rootCredentials.keep: its credentials are reported, never counted as findings or removed. */
+  readonly kept: boolean;
   readonly rootCredentials?: {
     readonly password: boolean;
     readonly accessKeys: number;
@@ -27,7 +29,10 @@ export interface AuditReport {
   readonly summary: {
     readonly memberAccounts: number;
     readonly audited: number;
+    /** Accounts not kept whose root user has credentials: what the audit fails on. */
     readonly withRootCredentials: number;
+    /** Kept accounts (rootCredentials.keep) whose root user has credentials, as the setting means. */
+    readonly keptWithRootCredentials: number;
     readonly skipped: number;
     readonly failed: number;
   };
@@ -54,17 +59,23 @@ export function hasRootCredentials(account: AuditedAccount): boolean {
 
 /**
  * Audits every active member account, `concurrency` at a time; an account that is not active is skipped with
- * the reason, and one whose audit fails is reported with the error without stopping the others.
+ * the reason, and one whose audit fails is reported with the error without stopping the others. Kept accounts
+ * are audited and marked kept: their credentials are there on purpose.
  */
 export async function auditAccounts(
   organizationId: string,
   members: readonly MemberAccount[],
   rootCredentials: RootCredentials,
-  options: { readonly concurrency: number; readonly progress?: (done: number, total: number) => void },
+  options: {
+    readonly concurrency: number;
+    /** The stack's rootCredentials.keep. */
+    readonly keep?: readonly string[];
+    readonly progress?: (done: number, total: number) => void;
+  },
 ): Promise<AuditReport> {
   let done = 0;
   const accounts = await mapBounded(members, options.concurrency, async (member): Promise<AuditedAccount> => {
-    const base = { accountId: member.id, name: member.name };
+    const base = { accountId: member.id, name: member.name, kept: options.keep?.includes(member.id) ?? false };
     try {
       if (member.status !== "ACTIVE") {
         return {
@@ -91,7 +102,8 @@ export async function auditAccounts(
     summary: {
       memberAccounts: accounts.length,
       audited: accounts.filter((account) => account.status === "audited").length,
-      withRootCredentials: accounts.filter(hasRootCredentials).length,
+      withRootCredentials: accounts.filter((account) => !account.kept && hasRootCredentials(account)).length,
+      keptWithRootCredentials: accounts.filter((account) => account.kept && hasRootCredentials(account)).length,
       skipped: accounts.filter((account) => account.status === "skipped").length,
       failed: accounts.filter((account) => account.status === "failed").length,
     },

@@ -1,7 +1,7 @@
 import type { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { loadConfig } from "../../stacks/config/load";
 import type { StackConfig } from "../../stacks/config/schema";
-import { createOrganizationsClient, endpointsFromEnvironment, withSharedCredentials } from "../aws/aws-clients";
+import { createOrganizationsClient, withSharedCredentials } from "../aws/aws-clients";
 import { ScriptError, awsErrorCode, explainAwsError } from "../aws/aws-errors";
 import { MemberAccount, describeOrganization, listMemberAccounts } from "../aws/organization-accounts";
 import { createRootSessions } from "../aws/root-session";
@@ -18,8 +18,9 @@ import { wrongOrganization } from "../root-access/program-errors";
 import { ExpectedError } from "../shared/expected-error";
 import { ACCOUNT_ID_PATTERN } from "../shared/patterns";
 import { auditAccounts } from "./audit";
-import { RootCredentials, describeFindings } from "./credentials";
+import { RemovalFailed, RootCredentials, describeFindings, describeRemoved } from "./credentials";
 import { auditMarkdown, auditTable, summaryLine } from "./report";
+import { Endpoints, endpointsFromEnvironment } from "../aws/endpoints";
 
 const SYNOPSIS = "Usage: npm run root-credentials -- <audit|remove|recover> [<stack>] [flags]";
 
@@ -36,16 +37,20 @@ configuration has only one). Needs RootCredentialsManagement enabled in the orga
   audit [--json | --markdown] [--concurrency <n>]
       every member account, in an IAMAuditRootUserCredentials session (read-only): what its root user has.
       Accounts that are not ACTIVE are skipped; one that fails is reported and the others go on.
-      Exit 0 when no audited account has a root credential, 2 when some do, 1 on an error (findings printed).
-  remove --account <id> [--dry-run]
+      Accounts in the stack's rootCredentials.keep are reported as kept.
+      Exit 0 when no audited account outside rootCredentials.keep has a root credential, 2 when some do, 1 on an
+      error (findings printed).
+  remove --account <id> [--dry-run] [--json]
       removes every root credential of one member account (IAMDeleteRootUserCredentials), then verifies.
-      Irreversible except by password recovery. --dry-run only reads and says what would be removed.
+      Irreversible except by password recovery. --dry-run only reads and says what would be removed. An account
+      in the stack's rootCredentials.keep is refused before any session. When it stops partway, it says exactly
+      what was removed, what is left, which call failed and why; running it again removes only what is left.
   recover --account <id>
       password recovery (IAMCreateRootUserPassword): a login profile without a password, so that the owner of
       the account's email address can set one ("Forgot password" on the root sign-in page).
 
 Flags:
-  --json              audit: one JSON document on stdout
+  --json              audit, remove: one JSON document on stdout
   --markdown          audit: Markdown for a pipeline's step summary
   --concurrency <n>   audit: accounts at a time, 1 to 32 (default 8); AssumeRoot's throttling is paced by the SDK
   --account <id>      remove, recover: the member account (12 digits)
@@ -72,6 +77,7 @@ interface Request {
   readonly concurrency: number;
   readonly account?: string;
   readonly dryRun: boolean;
+  readonly endpoints: Endpoints;
 }
 
 /** `npm run root-credentials -- <verb> [<stack>]`; returns the exit code. */
@@ -88,19 +94,19 @@ export async function rootCredentials({ argv, env, io }: Invocation, projectRoot
     return Math.min(reportFailure(COMMAND_LINE, error, io), EXIT_CODES.failed);
   }
   const { stack } = request;
-  const clients = withSharedCredentials({
-    region: stack.region,
-    roleArn: stack.assumeRoleArn,
-    endpoints: endpointsFromEnvironment(env),
-  });
+  const clients = withSharedCredentials({ region: stack.region, roleArn: stack.assumeRoleArn, endpoints: request.endpoints });
   const log = (line: string) => io.stderr(`root-credentials: ${line}`);
   try {
     const organizations = await createOrganizationsClient(clients);
+    if (request.verb === "remove" && stack.rootCredentials?.keep.includes(request.account!)) {
+      throw keptAccount(request.account!, stack.name);
+    }
     const { organizationId, members } = await readMembers(organizations, stack);
     const credentials = new RootCredentials(createRootSessions(clients));
     if (request.verb === "audit") {
       const report = await auditAccounts(organizationId, members, credentials, {
         concurrency: request.concurrency,
+        keep: stack.rootCredentials?.keep,
         progress: (done, total) => {
           if (done === total || done % 25 === 0) log(`audited ${done} of ${total} member accounts`);
         },
@@ -113,6 +119,7 @@ export async function rootCredentials({ argv, env, io }: Invocation, projectRoot
             : auditTable(report),
       );
       if (request.format !== "table") log(summaryLine(report));
+      // Credentials of kept accounts are there on purpose: the audit does not fail on them.
       return report.summary.failed > 0
         ? EXIT_CODES.failed
         : report.summary.withRootCredentials > 0
@@ -120,18 +127,7 @@ export async function rootCredentials({ argv, env, io }: Invocation, projectRoot
           : EXIT_CODES.ok;
     }
     const account = requireMember(request.account!, members, organizationId);
-    if (request.verb === "remove") {
-      const result = await credentials.remove(account.id, { dryRun: request.dryRun });
-      io.stdout(
-        request.dryRun
-          ? `${account.id}: would remove ${describeFindings(result.before)} (dry run: nothing was changed)`
-          : Object.keys(result.removed).length === 0
-            ? `${account.id}: no root credentials; nothing to remove`
-            : `${account.id}: removed ${describeFindings(result.before)} of the root user; verified clean. ` +
-              `This cannot be undone, except by password recovery (npm run root-credentials -- recover --account ${account.id}).`,
-      );
-      return EXIT_CODES.ok;
-    }
+    if (request.verb === "remove") return await remove(credentials, account.id, request, io);
     const recovered = await credentials.recover(account.id);
     io.stdout(
       recovered.created
@@ -146,6 +142,50 @@ export async function rootCredentials({ argv, env, io }: Invocation, projectRoot
   }
 }
 
+// remove: what was removed, exactly, also when it stops partway.
+async function remove(credentials: RootCredentials, accountId: string, request: Request, io: Invocation["io"]): Promise<number> {
+  const json = request.format === "json";
+  let result;
+  try {
+    result = await credentials.remove(accountId, { dryRun: request.dryRun });
+  } catch (error) {
+    if (!(error instanceof RemovalFailed)) throw error;
+    const { removed, left, failedAction, reason } = error;
+    if (json) {
+      const leftText = left === undefined ? "not read" : describeFindings(left);
+      io.stdout(JSON.stringify({ accountId, status: "failed", removed, left: leftText, failedAction, reason }, null, 2));
+    }
+    io.stderr(`root-credentials: error: ${error.message}`);
+    return EXIT_CODES.failed;
+  }
+  if (json) {
+    io.stdout(
+      JSON.stringify(
+        { accountId, status: request.dryRun ? "dry run" : "done", before: result.before, removed: result.removed },
+        null,
+        2,
+      ),
+    );
+    return EXIT_CODES.ok;
+  }
+  io.stdout(
+    request.dryRun
+      ? `${accountId}: would remove ${describeFindings(result.before)} (dry run: nothing was changed)`
+      : Object.keys(result.removed).length === 0
+        ? `${accountId}: no root credentials; nothing to remove`
+        : `${accountId}: removed from the root user: ${describeRemoved(result.removed)}; verified clean. ` +
+          `This cannot be undone, except by password recovery (npm run root-credentials -- recover --account ${accountId}).`,
+  );
+  return EXIT_CODES.ok;
+}
+
+function keptAccount(accountId: string, stackName: string): ScriptError {
+  return new ScriptError(
+    `Account ${accountId} is in rootCredentials.keep of stack "${stackName}": its root credentials are never removed, ` +
+      "by the stack or by hand. Nothing was done. To remove them, take it out of keep first.",
+  );
+}
+
 function parseRequest(argv: readonly string[], env: NodeJS.ProcessEnv, projectRoot: string): Request | undefined {
   const commandLine = parseCommandLine(COMMAND_LINE, argv);
   if (commandLine.help) return undefined;
@@ -158,7 +198,7 @@ function parseRequest(argv: readonly string[], env: NodeJS.ProcessEnv, projectRo
     if (values[flag] !== undefined && !verbs.includes(verb))
       throw new UsageError(`root-credentials: --${flag} is not for ${verb}`);
   };
-  only("json", ["audit"]);
+  only("json", ["audit", "remove"]);
   only("markdown", ["audit"]);
   only("concurrency", ["audit"]);
   only("account", ["remove", "recover"]);
@@ -183,6 +223,7 @@ function parseRequest(argv: readonly string[], env: NodeJS.ProcessEnv, projectRo
     concurrency,
     account,
     dryRun: values["dry-run"] === true,
+    endpoints: endpointsFromEnvironment(env),
   };
 }
 
@@ -216,7 +257,10 @@ function explain(error: unknown): string {
   if (awsErrorCode(error) === "AWSOrganizationsNotInUse") {
     return "the credentials' account is in no organization (AWSOrganizationsNotInUseException): run with credentials of the organization's management account.";
   }
-  const known = explainAwsError(error, { operation: "Reading the organization's accounts" });
+  const known = explainAwsError(error, {
+    operation: "Reading the organization's accounts (Organizations DescribeOrganization, ListAccounts)",
+    permission: "organizations:DescribeOrganization and organizations:ListAccounts",
+  });
   if (known) return known;
   throw error;
 }

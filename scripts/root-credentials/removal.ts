@@ -1,8 +1,7 @@
-import { ScriptError } from "../aws/aws-errors";
 import { mapBounded } from "../aws/bounded";
 import { createRootSessions } from "../aws/root-session";
 import { Log } from "../aws/service-access-wait";
-import { RootCredentials, describeFindings } from "./credentials";
+import { RemovalFailed, RootCredentials, describeFindings, describeRemoved } from "./credentials";
 
 /** What remove-root-credentials did; printed as the JSON result line. */
 export interface RemovalReport {
@@ -11,7 +10,17 @@ export interface RemovalReport {
   readonly cleaned: readonly { readonly accountId: string; readonly removed: Readonly<Record<string, number>> }[];
   /** Accounts that were clean already (no write). */
   readonly alreadyClean: readonly string[];
-  readonly failed: readonly { readonly accountId: string; readonly reason: string }[];
+  /**
+   * Accounts where the removal stopped partway: what was removed (irreversibly) before it stopped, what is left,
+   * which call failed, and why with its likely cause. The next run removes only what is left.
+   */
+  readonly failed: readonly {
+    readonly accountId: string;
+    readonly removed: Readonly<Record<string, number>>;
+    readonly left: string;
+    readonly failedAction: string;
+    readonly reason: string;
+  }[];
 }
 
 /** How many accounts are worked on at once: AssumeRoot is rate-limited, and the SDK's adaptive retry paces the rest. */
@@ -19,8 +28,9 @@ const REMOVAL_CONCURRENCY = 4;
 
 /**
  * Removes every root credential of each account (terraform's step for rootCredentials.remove). An account that
- * fails is reported and does not stop the others; the step fails at the end if any did, so terraform runs it
- * again on the next apply, where clean accounts cost no write.
+ * fails is reported with exactly what was removed and what is left, and does not stop the others; the step fails
+ * at the end if any did, so terraform runs it again on the next apply (the resource is tainted), where clean
+ * accounts cost no write and the others lose only what is left.
  */
 export async function removeRootCredentials(
   options: {
@@ -43,12 +53,18 @@ export async function removeRootCredentials(
         log(`${accountId}: no root credentials; nothing to remove.`);
       } else {
         cleaned.push({ accountId, removed: result.removed });
-        log(`${accountId}: removed ${describeFindings(result.before)} of the root user; verified clean.`);
+        log(`${accountId}: removed from the root user: ${describeRemoved(result.removed)}; verified clean.`);
       }
     } catch (error) {
-      const reason = error instanceof ScriptError ? error.message : `${(error as Error)?.name}: ${(error as Error)?.message}`;
-      failed.push({ accountId, reason });
-      log(`${accountId}: error: ${reason}`);
+      if (!(error instanceof RemovalFailed)) throw error;
+      failed.push({
+        accountId,
+        removed: error.removed,
+        left: error.left === undefined ? "not read" : describeFindings(error.left),
+        failedAction: error.failedAction,
+        reason: error.reason,
+      });
+      log(`error: ${error.message}`);
     }
   });
   if (options.accounts.length === 0) log("no member account is selected: nothing to remove.");

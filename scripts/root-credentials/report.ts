@@ -23,6 +23,8 @@ function found(account: AuditedAccount): string {
 }
 
 function verdict(account: AuditedAccount): string {
+  if (account.status === "audited" && account.kept)
+    return hasRootCredentials(account) ? "kept (rootCredentials.keep)" : "clean (kept)";
   if (account.status === "audited") return hasRootCredentials(account) ? "HAS ROOT CREDENTIALS" : "clean";
   return account.status;
 }
@@ -32,7 +34,9 @@ export function summaryLine(report: AuditReport): string {
   const { summary } = report;
   return (
     `${report.organizationId}: ${summary.memberAccounts} member accounts, ${summary.audited} audited, ` +
-    `${summary.withRootCredentials} with root credentials, ${summary.skipped} skipped, ${summary.failed} failed`
+    `${summary.withRootCredentials} with root credentials` +
+    (summary.keptWithRootCredentials > 0 ? ` (and ${summary.keptWithRootCredentials} kept with them on purpose)` : "") +
+    `, ${summary.skipped} skipped, ${summary.failed} failed`
   );
 }
 
@@ -67,6 +71,14 @@ export function auditMarkdown(report: AuditReport): string {
 // Accounts that need attention first: with root credentials, then failed, skipped, clean; by id within each.
 function sortedAccounts(report: AuditReport): AuditedAccount[] {
   const rank = (account: AuditedAccount) =>
-    hasRootCredentials(account) ? 0 : account.status === "failed" ? 1 : account.status === "skipped" ? 2 : 3;
+    hasRootCredentials(account) && !account.kept
+      ? 0
+      : account.status === "failed"
+        ? 1
+        : account.kept
+          ? 2
+          : account.status === "skipped"
+            ? 3
+            : 4;
   return [...report.accounts].sort((a, b) => rank(a) - rank(b) || a.accountId.localeCompare(b.accountId));
 }

@@ -1,3 +1,4 @@
+import { DataAwsOrganizationsOrganizationalUnitDescendantOrganizationalUnits } from "@cdktf/provider-aws/lib/data-aws-organizations-organizational-unit-descendant-organizational-units";
 import { OrganizationsPolicy } from "@cdktf/provider-aws/lib/organizations-policy";
 import { OrganizationsPolicyAttachment } from "@cdktf/provider-aws/lib/organizations-policy-attachment";
 import { ITerraformDependable, TerraformIterator, Token } from "cdktf";
@@ -19,6 +20,8 @@ export interface RootUserGuardrailProps {
   readonly rootId: string;
   /** An expression (without `${}`) for the management account's id, which an SCP never applies to. */
   readonly managementAccountId: string;
+  /** An expression (without `${}`) for the organization's member accounts (see `Organization.memberAccounts`). */
+  readonly memberAccounts: string;
   /** The organization's partition: the guardrail matches root users by ARN, which names it. */
   readonly partition: Partition;
   /** What must exist first: the organization with the SCP policy type enabled. */
@@ -51,6 +54,19 @@ export class RootUserGuardrail extends Construct {
         props.targets.map((target) => [target, target === ORGANIZATION_ROOT_TARGET ? `\${${props.rootId}}` : target]),
       ),
     );
+    // A target that is not in the organization fails the plan, naming it, before anything is attached (in adopt
+    // and external mode the organization is read at plan time). OUs are read below the root, at any depth.
+    const named = props.targets.filter((target) => target !== ORGANIZATION_ROOT_TARGET);
+    const units = named.some((target) => target.startsWith("ou-"))
+      ? new DataAwsOrganizationsOrganizationalUnitDescendantOrganizationalUnits(this, "units", {
+          parentId: `\${${props.rootId}}`,
+          dependsOn: props.dependsOn,
+        })
+      : undefined;
+    const known = [
+      `[for account in ${props.memberAccounts} : account.id]`,
+      ...(units ? [`[for unit in ${units.fqn}.children : unit.id]`] : []),
+    ];
     const attachment = new OrganizationsPolicyAttachment(this, "attachment", {
       forEach: targets,
       policyId: policy.id,
@@ -61,6 +77,14 @@ export class RootUserGuardrail extends Construct {
             condition: `\${each.value != ${props.managementAccountId}}`,
             errorMessage: guardrailCheck.managementAccountTarget(),
           },
+          ...(named.length > 0
+            ? [
+                {
+                  condition: `\${each.key == "${ORGANIZATION_ROOT_TARGET}" || contains(concat(${known.join(", ")}), each.value)}`,
+                  errorMessage: guardrailCheck.unknownTarget(),
+                },
+              ]
+            : []),
         ],
       },
     });

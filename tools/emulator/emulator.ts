@@ -30,6 +30,8 @@ export interface EmulatorSettings {
   readonly assumeRootCallsPerSecond?: number;
   /** Root sessions expire after this many seconds, whatever DurationSeconds asked; null for DurationSeconds. */
   readonly rootSessionSeconds?: number | null;
+  /** "service:Action" names refused in every root session, as an SCP denying them would (AccessDenied). */
+  readonly rootSessionDeniedActions?: readonly string[];
 }
 
 /** Root-user credentials to give a member account (`Emulator.seedRootUser`). */

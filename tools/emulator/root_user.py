@@ -8,6 +8,8 @@ What AWS documents (see ../shared/DESIGN.md, "Root credentials: AWS facts"), and
     arn:aws:iam::<member>:root.
   - Inside a root session, IAM calls omit UserName and act on the root user; a task policy denies everything it
     does not list (AccessDenied), and a session past its expiry answers ExpiredToken.
+  - The emulator evaluates no service control policy; "rootSessionDeniedActions" refuses the listed actions in
+    every root session with the AccessDenied an SCP would give, for tests of a removal that stops partway.
 
 Where AWS is silent, the less convenient side, and a knob for the other:
   - Which feature a task needs: "by-task" (default): the IAM credential tasks need RootCredentialsManagement, the
@@ -135,6 +137,7 @@ class RootUsers:
             self.features_needed = "by-task"  # or "both"
             self.assume_root_per_second = 0.0  # 0: no limit; else more calls within one second are throttled
             self.session_seconds = None  # None: as asked (DurationSeconds); else sessions expire after this long
+            self.denied_in_sessions = set()  # actions a service control policy denies to root sessions
             self.recent_assume_root = deque()
 
     # ---- control API -------------------------------------------------------------------------------------------
@@ -150,10 +153,14 @@ class RootUsers:
         expiry = settings.get("rootSessionSeconds", self.session_seconds)
         if expiry is not None and (not isinstance(expiry, (int, float)) or expiry < 0):
             return "rootSessionSeconds must be a number of seconds, or null for DurationSeconds"
+        denied = settings.get("rootSessionDeniedActions", sorted(self.denied_in_sessions))
+        if not isinstance(denied, list) or not all(isinstance(action, str) and ":" in action for action in denied):
+            return 'rootSessionDeniedActions must be a list of "service:Action" names'
         with self.lock:
             self.features_needed = needed
             self.assume_root_per_second = float(rate)
             self.session_seconds = None if expiry is None else float(expiry)
+            self.denied_in_sessions = set(denied)
         return None
 
     def settings(self):
@@ -161,6 +168,7 @@ class RootUsers:
             "assumeRootFeatures": self.features_needed,
             "assumeRootCallsPerSecond": self.assume_root_per_second,
             "rootSessionSeconds": self.session_seconds,
+            "rootSessionDeniedActions": sorted(self.denied_in_sessions),
         }
 
     def seed(self, spec):
@@ -295,6 +303,15 @@ class RootUsers:
                 return STS_NS, (
                     f"<Arn>arn:aws:iam::{session.account_id}:root</Arn><UserId>{session.account_id}</UserId>"
                     f"<Account>{session.account_id}</Account>"
+                )
+            if name in self.denied_in_sessions:
+                # What an SCP denying the action to root sessions looks like (the emulator evaluates no SCP).
+                session.actions.append((name, "denied"))
+                raise AwsError(
+                    403,
+                    "AccessDenied",
+                    f"User: arn:aws:iam::{session.account_id}:root is not authorized to perform: {name} with an explicit "
+                    f"deny in a service control policy",
                 )
             if name not in TASK_ACTIONS[session.task]:
                 session.actions.append((name, "denied"))

@@ -64,7 +64,9 @@ describe("why a named profile gives no credentials", () => {
         { name: "Error", message: "Region is missing" },
         { name: "CredentialsProviderError", message: "Could not load credentials from any providers" },
       ]) {
-        expect(explainAwsError(sdkError, { operation: "ListOrganizationsFeatures" })).toBe(
+        expect(
+          explainAwsError(sdkError, { operation: "ListOrganizationsFeatures", permission: "iam:ListOrganizationsFeatures" }),
+        ).toBe(
           `ListOrganizationsFeatures failed: AWS_PROFILE names the profile "prodd", which is in neither ${config} nor ` +
             `${credentials}. Check its spelling ("aws configure list-profiles" lists them), or unset AWS_PROFILE.`,
         );

@@ -3,11 +3,14 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { synth } from "../../../main";
 import { Invocation } from "../../../scripts/command-line/command-line";
+import { doctor } from "../../../scripts/doctor/command";
 import { drift } from "../../../scripts/drift/command";
 import { planGate } from "../../../scripts/plan-gate/command";
 import { planSummary } from "../../../scripts/plan-summary/command";
 import { policy } from "../../../scripts/policy/command";
 import type { PolicyDocument } from "../../../scripts/policy/least-privilege";
+import { execute } from "../../../scripts/root-access/command";
+import { rootCredentials } from "../../../scripts/root-credentials/command";
 
 // Every command keeps the same conventions (scripts/command-line/command-line.ts): --help prints the usage and exits 0, an
 // unknown flag or a stray argument prints one line and the synopsis and exits non-zero, and nothing is run.
@@ -56,6 +59,64 @@ describe.each(COMMANDS)("%s", (name, command, synopsis, usageExit) => {
       stdout: "",
       stderr: `${name}: unexpected argument ${name === "synth" ? '"a"' : name.startsWith("plan") ? '"b"' : '"b"'}\n${synopsis} (--help for more)`,
     });
+  });
+});
+
+describe("commands that call AWS", () => {
+  // Each is run as its user would run it; a malformed endpoint must be one line, never the SDK's stack trace.
+  const AWS_COMMANDS: [string, Command, string[]][] = [
+    ["doctor", (invocation) => doctor(invocation, root), []],
+    ["root-credentials", (invocation) => rootCredentials(invocation, root), ["audit"]],
+    ["drift", (invocation) => drift(invocation, root), []],
+    ["plan-gate", (invocation) => planGate(invocation), [path.join(root, "plan.json")]],
+    ["root-access", execute, ["check", "RootSessions"]],
+  ];
+
+  it.each(AWS_COMMANDS)(
+    "%s: a malformed AWS_ENDPOINT_URL is one line naming it, exit 1, no call made",
+    async (_, command, argv) => {
+      for (const [name, value] of [
+        ["AWS_ENDPOINT_URL", "localhost:4566"],
+        ["AWS_ENDPOINT_URL_STS", "http://[::1"],
+      ]) {
+        const stderr: string[] = [];
+        const code = await command({
+          argv,
+          env: { ROOT_ACCESS_CONFIG: "", AWS_REGION: "us-east-1", [name]: value },
+          io: { stdout: () => undefined, stderr: (text) => stderr.push(text) },
+        });
+        // One line; the program (and drift, which runs it) adds its usage line, the environment being part of it.
+        const [first, ...rest] = stderr.join("\n").split("\n");
+        expect(code).toBe(1);
+        expect(first).toContain(`${name} ${JSON.stringify(value)} is not an http(s) URL`);
+        expect(rest.every((line) => line.startsWith("Usage: root-access"))).toBe(true);
+      }
+    },
+  );
+
+  it("root-credentials: a single-value flag given twice is a usage error, never 'the last one wins'", async () => {
+    const stderr: string[] = [];
+    const code = await rootCredentials(
+      {
+        argv: ["remove", "--account", "111122223333", "--account", "444455556666"],
+        env: { ROOT_ACCESS_CONFIG: "" },
+        io: { stdout: () => undefined, stderr: (t) => stderr.push(t) },
+      },
+      root,
+    );
+    expect(code).toBe(1);
+    expect(stderr.join("\n")).toContain("root-credentials: --account is given twice; give it once");
+  });
+
+  it("the program: a flag given twice is a usage error too", async () => {
+    const stderr: string[] = [];
+    const code = await execute({
+      argv: ["check", "--region", "us-east-1", "--region", "eu-west-1"],
+      env: {},
+      io: { stdout: () => undefined, stderr: (t) => stderr.push(t) },
+    });
+    expect(code).toBe(1);
+    expect(stderr.join("\n")).toContain("Invalid command line: --region is given twice; give it once.");
   });
 });
 

@@ -105,7 +105,7 @@ describe("other errors", () => {
       stderr,
       "EnableOrganizationsRootSessions failed: the credentials are not allowed to call it (AccessDenied). Grant the caller " +
         "iam:ListOrganizationsFeatures and the iam:Enable*/Disable* action for the feature in the policy of " +
-        "arn:aws:iam::111122223333:role/Deployer, and check that no service control policy denies it.",
+        "arn:aws:iam::111122223333:role/Deployer (npm run policy prints the stack's), and check that no service control policy denies it.",
     );
   });
 

@@ -1,5 +1,7 @@
 import {
   CreateLoginProfileCommand,
+  DeleteAccessKeyCommand,
+  DeleteLoginProfileCommand,
   GetAccessKeyLastUsedCommand,
   GetLoginProfileCommand,
   IAMClient,
@@ -30,6 +32,24 @@ const AUDIT_TASK = "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredential
 // No configuration file: the built-in default stack (create mode, us-east-1).
 const projectRoot = fs.mkdtempSync(path.join(os.tmpdir(), "root-credentials-"));
 afterAll(() => fs.rmSync(projectRoot, { recursive: true, force: true }));
+
+/** A configuration whose stack keeps `kept`'s root credentials (a break-glass account). */
+function keeping(kept: string): NodeJS.ProcessEnv {
+  const file = path.join(projectRoot, "keep.config.json");
+  fs.writeFileSync(
+    file,
+    JSON.stringify({
+      stacks: [
+        {
+          name: "root-access",
+          features: ["RootCredentialsManagement"],
+          rootCredentials: { remove: "all", keep: [kept] },
+        },
+      ],
+    }),
+  );
+  return { ROOT_ACCESS_CONFIG: file };
+}
 
 function notFound(): IAMServiceException {
   return new IAMServiceException({
@@ -80,11 +100,15 @@ function organizationWith(accounts: { id: string; status?: string; password?: bo
   iam.on(ListSigningCertificatesCommand).resolves({ Certificates: [] });
 }
 
-async function run(argv: string[]) {
+async function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
   const stdout: string[] = [];
   const stderr: string[] = [];
   const code = await rootCredentials(
-    { argv, env: { AWS_REGION: "us-east-1" }, io: { stdout: (t) => stdout.push(t), stderr: (t) => stderr.push(t) } },
+    {
+      argv,
+      env: { AWS_REGION: "us-east-1", ...env },
+      io: { stdout: (t) => stdout.push(t), stderr: (t) => stderr.push(t) },
+    },
     projectRoot,
   );
   return { code, stdout: stdout.join("\n"), stderr: stderr.join("\n") };
@@ -119,6 +143,7 @@ describe("root-credentials audit", () => {
           accountId: WITH_PASSWORD,
           name: `name-${WITH_PASSWORD}`,
           status: "audited",
+          kept: false,
           rootCredentials: {
             password: true,
             accessKeys: 2,
@@ -132,6 +157,7 @@ describe("root-credentials audit", () => {
           accountId: CLEAN,
           name: `name-${CLEAN}`,
           status: "audited",
+          kept: false,
           rootCredentials: {
             password: false,
             accessKeys: 0,
@@ -145,10 +171,11 @@ describe("root-credentials audit", () => {
           accountId: SUSPENDED,
           name: `name-${SUSPENDED}`,
           status: "skipped",
+          kept: false,
           reason: "the account is SUSPENDED, not ACTIVE: AWS opens no root session in it",
         },
       ],
-      summary: { memberAccounts: 3, audited: 2, withRootCredentials: 1, skipped: 1, failed: 0 },
+      summary: { memberAccounts: 3, audited: 2, withRootCredentials: 1, keptWithRootCredentials: 0, skipped: 1, failed: 0 },
     });
   });
 
@@ -219,5 +246,75 @@ describe("root-credentials remove and recover", () => {
       `${message}\nUsage: npm run root-credentials -- <audit|remove|recover> [<stack>] [flags] (--help for more)`,
     );
     expect(organizations.calls()).toHaveLength(0);
+  });
+
+  it("refuses to remove an account in rootCredentials.keep, before any read or session, naming the setting", async () => {
+    organizationWith([{ id: WITH_PASSWORD, password: true }]);
+    const { code, stderr } = await run(["remove", "--account", WITH_PASSWORD], keeping(WITH_PASSWORD));
+    expect(code).toBe(1);
+    expect(stderr).toBe(
+      `root-credentials: error: Account ${WITH_PASSWORD} is in rootCredentials.keep of stack "root-access": its root ` +
+        "credentials are never removed, by the stack or by hand. Nothing was done. To remove them, take it out of keep first.",
+    );
+    expect(sts.calls()).toHaveLength(0);
+    expect(organizations.calls()).toHaveLength(0);
+  });
+
+  it("reports a kept account's credentials as kept, and exits 0 when only kept accounts have any", async () => {
+    // GIVEN a break-glass account with a password, kept by the stack, and a clean account
+    organizationWith([{ id: WITH_PASSWORD, password: true }, { id: CLEAN }]);
+    // WHEN the scheduled audit runs
+    const { code, stdout, stderr } = await run(["audit", "--json"], keeping(WITH_PASSWORD));
+    // THEN it passes, and the report says the credentials are kept on purpose
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report.accounts.find((account: { accountId: string }) => account.accountId === WITH_PASSWORD)).toMatchObject({
+      kept: true,
+      rootCredentials: { password: true },
+    });
+    expect(report.summary).toMatchObject({ withRootCredentials: 0, keptWithRootCredentials: 1 });
+    expect(stderr).toContain("0 with root credentials (and 1 kept with them on purpose)");
+    const table = await run(["audit"], keeping(WITH_PASSWORD));
+    expect(table.stdout).toContain(`${WITH_PASSWORD}  name-${WITH_PASSWORD}  kept (rootCredentials.keep)`);
+  });
+
+  it("with --json, says what a removal that stopped partway removed, what is left and which call failed", async () => {
+    // GIVEN an account with a password and two keys, where an SCP denies DeleteAccessKey to root sessions
+    organizationWith([{ id: WITH_PASSWORD, password: true, keys: 2 }]);
+    iam.on(DeleteLoginProfileCommand).resolves({});
+    iam
+      .on(DeleteAccessKeyCommand)
+      .rejects(
+        new IAMServiceException({ name: "AccessDenied", $fault: "client", $metadata: { httpStatusCode: 403 }, message: "SCP" }),
+      );
+    // WHEN it is removed by hand
+    const { code, stdout, stderr } = await run(["remove", "--account", WITH_PASSWORD, "--json"]);
+    // THEN it fails, and the JSON and the error line account for the irreversible part exactly
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout)).toEqual({
+      accountId: WITH_PASSWORD,
+      status: "failed",
+      removed: { DeleteLoginProfile: 1 },
+      left: "2 access keys",
+      failedAction: "iam:DeleteAccessKey",
+      reason: expect.stringContaining(
+        "a service control policy most likely denies it to central root sessions there: npm run doctor",
+      ),
+    });
+    expect(stderr).toMatch(
+      new RegExp(
+        `^root-credentials: error: ${WITH_PASSWORD}: removed the password; left: 2 access keys; iam:DeleteAccessKey failed: denied in`,
+      ),
+    );
+  });
+
+  it("refuses a single-value flag given twice: it would decide which account loses its credentials", async () => {
+    const { code, stderr } = await run(["remove", "--account", WITH_PASSWORD, "--account", CLEAN]);
+    expect(code).toBe(1);
+    expect(stderr).toBe(
+      "root-credentials: --account is given twice; give it once\n" +
+        "Usage: npm run root-credentials -- <audit|remove|recover> [<stack>] [flags] (--help for more)",
+    );
+    expect(sts.calls()).toHaveLength(0);
   });
 });

@@ -107,7 +107,8 @@ describe("remove-root-credentials", () => {
       failed: [],
     });
     expect(run.stderr).toContain(
-      `${MEMBER}: removed a password, 2 access keys, 2 MFA devices and 1 signing certificate of the root user; verified clean.`,
+      `${MEMBER}: removed from the root user: the password, 2 access keys, 1 signing certificate, 2 MFA devices ` +
+        "deactivated and 1 virtual MFA device deleted; verified clean.",
     );
   });
 
@@ -158,6 +159,75 @@ describe("remove-root-credentials", () => {
     expect(sts.commandCalls(AssumeRootCommand)).toHaveLength(2);
   });
 
+  it("stops partway on a denied delete and says exactly what was removed, what is left, which call failed and why", async () => {
+    // GIVEN a root user with everything, and an SCP that denies the second access key's deletion in root sessions
+    sts.on(AssumeRootCommand).resolves(session);
+    rootUserWithEverything();
+    iam
+      .on(DeleteAccessKeyCommand, { AccessKeyId: "AKIA2" })
+      .rejects(iamError("AccessDenied", "explicit deny in a service control policy"));
+    // WHEN terraform's step runs for it
+    const run = await runScript(["remove-root-credentials", MEMBER]);
+    // THEN the step fails, and the result accounts for every delete that happened before the refusal
+    expect(run.code).toBe(1);
+    expect(run.result.failed).toEqual([
+      {
+        accountId: MEMBER,
+        removed: { DeleteLoginProfile: 1, DeleteAccessKey: 1 },
+        left: "1 access key, 2 MFA devices and 1 signing certificate",
+        failedAction: "iam:DeleteAccessKey",
+        reason: expect.stringContaining(
+          "denied in 222222222222's root session (AccessDenied). The task policy IAMDeleteRootUserCredentials allows it, " +
+            "so a service control policy most likely denies it to central root sessions there: npm run doctor names the policy",
+        ),
+      },
+    ]);
+    // AND the log says the same, naming the call and the doctor, never "reading the organization"
+    expect(run.stderr).toContain(
+      `root-access: error: ${MEMBER}: removed the password and 1 access key; left: 1 access key, 2 MFA devices and ` +
+        "1 signing certificate; iam:DeleteAccessKey failed: denied in",
+    );
+    expect(run.stderr).not.toContain("Reading the organization");
+    // AND nothing after the refused call was sent
+    expect(sentToIam().filter((name) => WRITES.test(name))).toEqual(["DeleteLoginProfile", "DeleteAccessKey", "DeleteAccessKey"]);
+  });
+
+  it("keeps what the first session removed when the session expires midway, and reports the account as cleaned", async () => {
+    // GIVEN a root user with two access keys, whose session expires right after the first deletion
+    sts.on(AssumeRootCommand).resolves(session);
+    cleanRootUser();
+    iam
+      .on(ListAccessKeysCommand)
+      .resolvesOnce({ AccessKeyMetadata: [{ AccessKeyId: "AKIA1" }, { AccessKeyId: "AKIA2" }] })
+      .resolvesOnce({ AccessKeyMetadata: [{ AccessKeyId: "AKIA2" }] })
+      .resolves({ AccessKeyMetadata: [] });
+    iam.on(DeleteAccessKeyCommand, { AccessKeyId: "AKIA1" }).resolves({});
+    iam.on(DeleteAccessKeyCommand, { AccessKeyId: "AKIA2" }).rejectsOnce(iamError("ExpiredToken")).resolves({});
+    // WHEN terraform's step runs for it
+    const run = await runScript(["remove-root-credentials", MEMBER]);
+    // THEN a second session finished the job, and both deletions are counted
+    expect(run.code).toBe(0);
+    expect(sts.commandCalls(AssumeRootCommand)).toHaveLength(2);
+    expect(run.result).toMatchObject({ cleaned: [{ accountId: MEMBER, removed: { DeleteAccessKey: 2 } }], alreadyClean: [] });
+  });
+
+  it("reads again when the verification read expires, instead of taking it for nothing to remove", async () => {
+    // GIVEN a root user with a password, whose session expires during the read that verifies the removal
+    sts.on(AssumeRootCommand).resolves(session);
+    cleanRootUser();
+    iam
+      .on(GetLoginProfileCommand)
+      .resolvesOnce({ LoginProfile: { CreateDate: new Date() } } as never)
+      .rejectsOnce(iamError("ExpiredToken"))
+      .rejects(iamError("NoSuchEntity"));
+    iam.on(DeleteLoginProfileCommand).resolves({});
+    // WHEN terraform's step runs for it
+    const run = await runScript(["remove-root-credentials", MEMBER]);
+    // THEN the account is cleaned (its password removed), not "already clean"
+    expect(run.code).toBe(0);
+    expect(run.result).toMatchObject({ cleaned: [{ accountId: MEMBER, removed: { DeleteLoginProfile: 1 } }], alreadyClean: [] });
+  });
+
   it("fails when a credential is still there after the removal", async () => {
     sts.on(AssumeRootCommand).resolves(session);
     cleanRootUser();
@@ -165,7 +235,15 @@ describe("remove-root-credentials", () => {
     iam.on(DeleteLoginProfileCommand).resolves({});
     const run = await runScript(["remove-root-credentials", MEMBER]);
     expect(run.code).toBe(1);
-    expect(run.result.failed[0].reason).toMatch(/^Removed root credentials of 222222222222, but it still has a password\./);
+    expect(run.result.failed).toEqual([
+      {
+        accountId: MEMBER,
+        removed: { DeleteLoginProfile: 1 },
+        left: "a password",
+        failedAction: "the verification read",
+        reason: expect.stringMatching(/^222222222222 still has a password\. Something added them meanwhile/),
+      },
+    ]);
   });
 
   it("does nothing, successfully, when no account is selected", async () => {

@@ -70,7 +70,7 @@ describe("npm run root-credentials against the emulator", () => {
     const removed = rootCredentials("remove", "--account", keys);
     // THEN only a delete-task session was opened for it, and an audit finds it clean
     expect(removed).toMatchObject({ code: 0 });
-    expect(removed.stdout).toContain(`${keys}: removed 2 access keys of the root user; verified clean.`);
+    expect(removed.stdout).toContain(`${keys}: removed from the root user: 2 access keys; verified clean.`);
     const removalSessions = (await emulator.rootSessions()).slice(auditSessions.length);
     expect(removalSessions.map((session) => [session.accountId, session.task])).toEqual([[keys, "IAMDeleteRootUserCredentials"]]);
     expect(removalSessions[0].actions.filter(([action]) => /Delete|Deactivate/.test(action))).toEqual([
@@ -102,6 +102,7 @@ describe("npm run root-credentials against the emulator", () => {
       memberAccounts: members.length,
       audited: 20,
       withRootCredentials: 10,
+      keptWithRootCredentials: 0,
       skipped: 0,
       failed: 0,
     });

@@ -65,6 +65,38 @@ describe("the root-user guardrail", () => {
     });
   });
 
+  it("fails the plan, naming it, for a target that is neither an OU of the organization nor a member account", () => {
+    // GIVEN an adopted organization and targets of both kinds
+    const json = synthJson({ ...ADOPT, rootUserGuardrail: { targets: ["ou-ab12-cd34ef56", "111122223333"] } });
+    // THEN the OUs below the root are read, at any depth, from the organization being adopted
+    const units =
+      json.data.aws_organizations_organizational_unit_descendant_organizational_units["root-user-guardrail_units_A8B4F5D6"];
+    expect(
+      units?.parent_id ??
+        Object.values(json.data.aws_organizations_organizational_unit_descendant_organizational_units as Json)[0].parent_id,
+    ).toBe("${aws_organizations_organization.organization.roots[0].id}");
+    // AND each attachment checks its target against them and the member accounts before it is made
+    const check = guardrailOf(json).attachments.lifecycle.precondition[1];
+    expect(check.condition).toContain('each.key == "root" || contains(concat(');
+    expect(check.condition).toContain(
+      "[for account in aws_organizations_organization.organization.non_master_accounts : account.id]",
+    );
+    expect(check.condition).toMatch(
+      /\[for unit in data\.aws_organizations_organizational_unit_descendant_organizational_units\.[\w-]+\.children : unit\.id\]/,
+    );
+    expect(check.error_message).toBe(
+      "rootUserGuardrail.targets lists ${each.value}, which is neither an OU nor a member account of the organization: " +
+        "the guardrail cannot be attached there. Correct the id in the configuration, or create the OU (or move the " +
+        "account into the organization) first. Nothing was attached.",
+    );
+  });
+
+  it("reads no OUs and checks no target when the guardrail is attached to the root only", () => {
+    const json = synthJson({ ...ADOPT, rootUserGuardrail: {} });
+    expect(json.data?.aws_organizations_organizational_unit_descendant_organizational_units).toBeUndefined();
+    expect(guardrailOf(json).attachments.lifecycle.precondition).toHaveLength(1);
+  });
+
   it("is documented exactly as the stack writes it, wherever the documents show it", () => {
     const blocks = projectDocuments().flatMap(({ text }) => [...text.matchAll(/The exact document:\n```json\n([\s\S]*?)\n```/g)]);
     expect(blocks.length).toBeGreaterThan(0);
