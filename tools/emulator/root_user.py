@@ -304,22 +304,19 @@ class RootUsers:
                     f"<Arn>arn:aws:iam::{session.account_id}:root</Arn><UserId>{session.account_id}</UserId>"
                     f"<Account>{session.account_id}</Account>"
                 )
-            if name in self.denied_in_sessions:
-                # What an SCP denying the action to root sessions looks like (the emulator evaluates no SCP).
+            # An SCP denying the action to root sessions (the emulator evaluates no SCP), or the task policy.
+            denied_by = (
+                "a service control policy"
+                if name in self.denied_in_sessions
+                else None if name in TASK_ACTIONS[session.task] else f"the root-task policy {session.task}"
+            )
+            if denied_by is not None:
                 session.actions.append((name, "denied"))
                 raise AwsError(
                     403,
                     "AccessDenied",
                     f"User: arn:aws:iam::{session.account_id}:root is not authorized to perform: {name} with an explicit "
-                    f"deny in a service control policy",
-                )
-            if name not in TASK_ACTIONS[session.task]:
-                session.actions.append((name, "denied"))
-                raise AwsError(
-                    403,
-                    "AccessDenied",
-                    f"User: arn:aws:iam::{session.account_id}:root is not authorized to perform: {name} with an explicit "
-                    f"deny in the root-task policy {session.task}",
+                    f"deny in {denied_by}",
                 )
             session.actions.append((name, "allowed"))
             user = self.users.setdefault(session.account_id, RootUser(session.account_id))
