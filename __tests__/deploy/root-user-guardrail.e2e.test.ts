@@ -95,6 +95,12 @@ describe("the root-user guardrail", () => {
       expect(problem.detail).not.toContain(GUARDRAIL);
     }
 
+    // WHEN a later config lists an OU the organization does not have
+    const stranger = await driver.synth({ ...stack, rootUserGuardrail: { targets: ["ou-zz99-zzzzzzzz"] } }).plan();
+    // THEN the plan (not the apply) fails, naming it: the check reads the adopted organization at plan time
+    expect(stranger.code).toBe(1);
+    expect(unwrapped(stranger.stderr)).toContain("rootUserGuardrail.targets lists ou-zz99-zzzzzzzz, which is neither an OU");
+
     // WHEN a later config drops the guardrail
     const dropped = await driver.synth({ organization: stack.organization }).apply();
     // THEN the plan gate refuses, naming the SCP and the root it would be detached from, and nothing changed

@@ -28,10 +28,16 @@ export function assumedRole(
   let assuming: Promise<Credentials> | undefined;
   const fresh = (credentials: Credentials) =>
     credentials.expiration === undefined || credentials.expiration.getTime() - RENEW_BEFORE_EXPIRY_MS > now();
+  const valid = (credentials: Credentials) => credentials.expiration === undefined || credentials.expiration.getTime() > now();
   return () => {
     if (current !== undefined && fresh(current)) return Promise.resolve(current);
     assuming ??= assume(roleArn, region, stsEndpoint)
       .then((credentials) => (current = credentials))
+      .catch((error: unknown) => {
+        // A renewal that fails while the credentials still hold leaves them in use; the next call tries again.
+        if (current !== undefined && valid(current)) return current;
+        throw error;
+      })
       .finally(() => {
         assuming = undefined;
       });

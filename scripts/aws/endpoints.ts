@@ -23,10 +23,10 @@ export function endpointsFromEnvironment(env: NodeJS.ProcessEnv): Endpoints {
   return { iam: endpoint("IAM"), sts: endpoint("STS"), organizations: endpoint("ORGANIZATIONS") };
 }
 
-// Terraform passes unset settings as empty strings: those are unset.
+// Terraform passes unset settings as empty strings: those are unset. Blanks are not (the SDK would read them).
 function checkedEndpoint(env: NodeJS.ProcessEnv, name: string): string | undefined {
   const value = env[name];
-  if (value === undefined || value.trim() === "") return undefined;
+  if (value === undefined || value === "") return undefined;
   let url: URL | undefined;
   try {
     url = new URL(value);

@@ -159,7 +159,8 @@ export async function runChecks(
       ? `${scps.policies.size} SCP(s) read, ${scps.accounts.length} account(s) in ${scps.units.size} OU(s)`
       : "the SERVICE_CONTROL_POLICY type is not enabled in the root: no SCP applies",
   });
-  checks.push(...rootTaskChecks(scps, tasks, evaluateRootSessionAccess(scps, { partition, tasks })));
+  const opener = { accountId: caller.Account ?? "", arn: caller.Arn ?? "", region: stack.region };
+  checks.push(...rootTaskChecks(scps, tasks, evaluateRootSessionAccess(scps, { partition, tasks, caller: opener })));
   return checks;
 }
 

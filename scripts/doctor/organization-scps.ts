@@ -41,6 +41,13 @@ export interface OrganizationScps {
   readonly policies: ReadonlyMap<string, Scp>;
   /** The SCPs attached directly to each node, by node id. */
   readonly attachments: ReadonlyMap<string, readonly string[]>;
+  /**
+   * Resource control policies, when their type is enabled: they limit what may be done to S3 buckets and SQS
+   * queues of member accounts (the unlock tasks), by anyone, root sessions included. IAM is not among the
+   * services they apply to. RCPFullAWSAccess stays attached everywhere, so only their Deny statements matter.
+   */
+  readonly rcps: ReadonlyMap<string, Scp>;
+  readonly rcpAttachments: ReadonlyMap<string, readonly string[]>;
 }
 
 /**
@@ -74,24 +81,10 @@ export async function readOrganizationScps(
       }
     }
   }
-  const policies = new Map<string, Scp>();
-  const attachments = new Map<string, string[]>();
-  if (scpsEnabled) {
-    for await (const page of paginateListPolicies({ client: organizations }, { Filter: "SERVICE_CONTROL_POLICY" })) {
-      for (const summary of page.Policies ?? []) {
-        const id = summary.Id ?? "";
-        const { Policy: policy } = await organizations.send(new DescribePolicyCommand({ PolicyId: id }));
-        policies.set(id, { id, name: summary.Name ?? "", statements: parsePolicy(policy?.Content ?? "") });
-        for await (const targets of paginateListTargetsForPolicy({ client: organizations }, { PolicyId: id })) {
-          for (const target of targets.Targets ?? []) {
-            const attached = attachments.get(target.TargetId ?? "") ?? [];
-            attached.push(id);
-            attachments.set(target.TargetId ?? "", attached);
-          }
-        }
-      }
-    }
-  }
+  const enabled = (type: string) =>
+    (rootSummary?.PolicyTypes ?? []).some((policyType) => policyType.Type === type && policyType.Status === "ENABLED");
+  const scps = scpsEnabled ? await readPolicies(organizations, "SERVICE_CONTROL_POLICY") : EMPTY;
+  const rcps = enabled("RESOURCE_CONTROL_POLICY") ? await readPolicies(organizations, "RESOURCE_CONTROL_POLICY") : EMPTY;
   return {
     organizationId: organization.id,
     managementAccountId: organization.managementAccountId,
@@ -99,7 +92,30 @@ export async function readOrganizationScps(
     scpsEnabled,
     units,
     accounts,
-    policies,
-    attachments,
+    policies: scps.policies,
+    attachments: scps.attachments,
+    rcps: rcps.policies,
+    rcpAttachments: rcps.attachments,
   };
+}
+
+const EMPTY = { policies: new Map<string, Scp>(), attachments: new Map<string, string[]>() };
+
+async function readPolicies(organizations: OrganizationsClient, type: "SERVICE_CONTROL_POLICY" | "RESOURCE_CONTROL_POLICY") {
+  const policies = new Map<string, Scp>();
+  const attachments = new Map<string, string[]>();
+  for await (const page of paginateListPolicies({ client: organizations }, { Filter: type })) {
+    for (const summary of page.Policies ?? []) {
+      const id = summary.Id ?? "";
+      const { Policy: policy } = await organizations.send(new DescribePolicyCommand({ PolicyId: id }));
+      const statements = parsePolicy(policy?.Content ?? "", type === "SERVICE_CONTROL_POLICY" ? "SCP" : "RCP");
+      policies.set(id, { id, name: summary.Name ?? "", statements });
+      for await (const targets of paginateListTargetsForPolicy({ client: organizations }, { PolicyId: id })) {
+        for (const target of targets.Targets ?? []) {
+          attachments.set(target.TargetId ?? "", [...(attachments.get(target.TargetId ?? "") ?? []), id]);
+        }
+      }
+    }
+  }
+  return { policies, attachments };
 }

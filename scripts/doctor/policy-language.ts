@@ -4,8 +4,11 @@
 // "cannot tell", naming the construct. Sources: the IAM User Guide's policy grammar, condition operators,
 // single- vs multivalued keys and policy variables; AWS Organizations' SCP syntax.
 
-/** Whether a statement applies: to every resource the request may touch, to some, to none, or unknown (why). */
-export type Coverage = "all" | "some" | "none" | { readonly unknown: string };
+/**
+ * Whether a statement applies: to every resource the request may touch, to none, to some (which names, as an
+ * automaton, so that several statements can be combined exactly), or unknown (why).
+ */
+export type Coverage = "all" | "none" | { readonly some: NameSet } | { readonly unknown: string };
 
 /** A three-valued truth: known, or unknown with the construct that made it so. */
 type Truth = boolean | { readonly unknown: string };
@@ -29,6 +32,8 @@ export type RequestContext = ReadonlyMap<string, ContextValue>;
 export interface ResourceTemplate {
   readonly prefix: string;
   readonly nameCharacters?: string;
+  /** The characters a name may start and end with, when narrower than `nameCharacters` (bucket names). */
+  readonly edgeCharacters?: string;
 }
 
 /** One request a root session makes: an action on a resource, in a context. */
@@ -51,8 +56,12 @@ export type Statement =
     }
   | { readonly sid: string; readonly unreadable: string };
 
-/** The statements of a policy document (its JSON text); a document that is not a policy is one unreadable statement. */
-export function parsePolicy(content: string): Statement[] {
+/**
+ * The statements of a policy document (its JSON text); a document that is not a policy is one unreadable statement.
+ * An SCP takes no Principal; a resource control policy's statements name every principal (`"*"`), and any other
+ * Principal is something this module does not evaluate.
+ */
+export function parsePolicy(content: string, kind: "SCP" | "RCP" = "SCP"): Statement[] {
   let document: unknown;
   try {
     document = JSON.parse(content);
@@ -62,10 +71,10 @@ export function parsePolicy(content: string): Statement[] {
   if (!isRecord(document)) return [{ sid: "the policy", unreadable: "the policy is not a JSON object" }];
   const variables = document.Version === "2012-10-17";
   const statements = Array.isArray(document.Statement) ? document.Statement : [document.Statement];
-  return statements.map((statement, index) => parseStatement(statement, index, variables));
+  return statements.map((statement, index) => parseStatement(statement, index, variables, kind));
 }
 
-function parseStatement(raw: unknown, index: number, variables: boolean): Statement {
+function parseStatement(raw: unknown, index: number, variables: boolean, kind: "SCP" | "RCP"): Statement {
   const fallbackSid = `statement ${index + 1}`;
   if (!isRecord(raw)) return { sid: fallbackSid, unreadable: "a statement is not a JSON object" };
   const sid = typeof raw.Sid === "string" && raw.Sid !== "" ? raw.Sid : fallbackSid;
@@ -73,7 +82,13 @@ function parseStatement(raw: unknown, index: number, variables: boolean): Statem
   if (raw.Effect !== "Allow" && raw.Effect !== "Deny") {
     return unreadable(`its Effect ${JSON.stringify(raw.Effect)} is neither "Allow" nor "Deny"`);
   }
-  if ("Principal" in raw || "NotPrincipal" in raw) return unreadable("it has a Principal, which SCPs do not take");
+  if (kind === "SCP" && ("Principal" in raw || "NotPrincipal" in raw))
+    return unreadable("it has a Principal, which SCPs do not take");
+  if (kind === "RCP" && !everyPrincipal(raw.Principal)) {
+    return unreadable(
+      `its Principal ${JSON.stringify(raw.Principal ?? raw.NotPrincipal)?.slice(0, 60)}, other than every principal ("*")`,
+    );
+  }
   const actions = oneOf(raw, "Action", "NotAction");
   if (typeof actions === "string") return unreadable(actions);
   const resources = oneOf(raw, "Resource", "NotResource");
@@ -134,9 +149,9 @@ function resourceCoverage(statement: Exclude<Statement, { unreadable: string }>,
     if (!Array.isArray(substituted)) return { unknown: `the variable ${substituted.variable} in its Resource` };
     patterns.push(substituted);
   }
-  const covered = coverage(patterns, request.resource);
-  if (!statement.resources.negated) return covered;
-  return covered === "all" ? "none" : covered === "none" ? "all" : "some";
+  const names = new NameSet(patterns, statement.resources.negated, request.resource);
+  const covered = names.coverage();
+  return covered === "some" ? { some: names } : covered;
 }
 
 // ---- Conditions ----
@@ -226,10 +241,10 @@ export function evaluateCondition(
   if (set !== undefined && !value.multivalued) {
     return { unknown: `${where}: ${set} on the single-valued key ${key}, whose result AWS does not document` };
   }
-  const expected: string[] = [];
+  const expected: Token[][] = [];
   for (const item of policyValues) {
-    const substituted = variables ? substituteText(item, context) : item;
-    if (typeof substituted === "object") return { unknown: `${where}: the variable ${substituted.variable}` };
+    const substituted = variables ? substitute(item, context, true) : tokens(item);
+    if (!Array.isArray(substituted)) return { unknown: `${where}: the variable ${substituted.variable}` };
     expected.push(substituted);
   }
   const negated = NEGATED.has(base);
@@ -270,27 +285,29 @@ function parseOperator(operator: string) {
   return { set, base, ifExists } as const;
 }
 
-type Matcher = (requestValue: string, policyValue: string) => Truth;
+type Matcher = (requestValue: string, policyValue: readonly Token[]) => Truth;
 
 // How one request value compares with one policy value, per operator family (the negation is applied outside).
+// The policy value is tokens: `*` and `?` are wildcards only where the operator takes them, and `${*}` is always
+// a literal asterisk.
 function matcher(base: string): Matcher | string {
   switch (base) {
     case "StringEquals":
     case "StringNotEquals":
-      return (value, expected) => value === expected;
+      return (value, expected) => value === text(expected);
     case "StringEqualsIgnoreCase":
     case "StringNotEqualsIgnoreCase":
-      return (value, expected) => value.toLowerCase() === expected.toLowerCase();
+      return (value, expected) => value.toLowerCase() === text(expected).toLowerCase();
     case "StringLike":
     case "StringNotLike":
-      return (value, expected) => globMatches(tokens(expected), value);
+      return (value, expected) => globMatches(expected, value);
     case "ArnEquals":
     case "ArnLike":
     case "ArnNotEquals":
     case "ArnNotLike":
       return arnMatches;
     case "Bool":
-      return (value, expected) => value.toLowerCase() === expected.toLowerCase();
+      return (value, expected) => value.toLowerCase() === text(expected).toLowerCase();
     default:
       // The keys known for a root session hold strings, ARNs and booleans: a numeric, date, binary or address
       // comparison with them is not something the documentation defines.
@@ -299,18 +316,32 @@ function matcher(base: string): Matcher | string {
 }
 
 // ARN operators compare each of the six colon-separated parts on its own, each with wildcards.
-function arnMatches(value: string, expected: string): Truth {
+function arnMatches(value: string, expected: readonly Token[]): Truth {
   const request = arnParts(value);
-  const policy = arnParts(expected);
-  if (policy === undefined) return { unknown: `${JSON.stringify(expected)} is not an ARN of six parts` };
+  const policy = tokenParts(expected);
+  if (policy === undefined) return { unknown: `${JSON.stringify(text(expected))} is not an ARN of six parts` };
   if (request === undefined) return false;
-  return policy.every((part, index) => globMatches(tokens(part), request[index]));
+  return policy.every((part, index) => globMatches(part, request[index]));
 }
 
 function arnParts(arn: string): string[] | undefined {
   const parts = arn.split(":");
   if (parts.length < 6) return undefined;
   return [...parts.slice(0, 5), parts.slice(5).join(":")];
+}
+
+// The six parts of a policy's ARN value; only a literal colon separates them.
+function tokenParts(value: readonly Token[]): Token[][] | undefined {
+  const parts: Token[][] = [[]];
+  for (const token of value) {
+    if (typeof token === "object" && token.literal === ":" && parts.length < 6) parts.push([]);
+    else parts[parts.length - 1].push(token);
+  }
+  return parts.length === 6 ? parts : undefined;
+}
+
+function text(value: readonly Token[]): string {
+  return value.map((token) => (typeof token === "object" ? token.literal : token)).join("");
 }
 
 function combine(results: readonly Truth[], mode: "any" | "all"): Truth {
@@ -322,22 +353,8 @@ function combine(results: readonly Truth[], mode: "any" | "all"): Truth {
 
 // ---- Policy variables ----
 
-/** `${aws:PrincipalAccount}` and the like, replaced by the request's value; `${*}`, `${?}` and `${$}` are literal. */
-function substituteText(text: string, context: RequestContext): string | { variable: string } {
-  let unknownVariable: string | undefined;
-  const result = text.replace(/\$\{([^}]*)\}/g, (whole, name: string) => {
-    if (name === "*" || name === "?" || name === "$") return name;
-    const value = context.get(name.trim().toLowerCase());
-    if (value === undefined || value.multivalued || value.values.length !== 1) {
-      unknownVariable ??= whole;
-      return whole;
-    }
-    return value.values[0];
-  });
-  return unknownVariable === undefined ? result : { variable: unknownVariable };
-}
-
-// A Resource pattern as wildcard tokens, with variables replaced by literal text.
+// A Resource pattern or a condition value as wildcard tokens, with policy variables (`${aws:PrincipalAccount}`)
+// replaced by the request's value as literal text; `${*}`, `${?}` and `${$}` are the literal characters.
 function substitute(pattern: string, context: RequestContext, variables: boolean): Token[] | { variable: string } {
   if (!variables) return tokens(pattern);
   const out: Token[] = [];
@@ -392,49 +409,98 @@ function step(pattern: readonly Token[], states: ReadonlySet<number>, char: stri
   return closure(pattern, next);
 }
 
+/** A state of a {@link NameSet}'s automaton: the positions reached in each pattern. */
+type NameState = readonly (readonly [number, number])[];
+
 /**
- * How much of a resource template a list of patterns covers: a fixed resource is covered or not; `prefix` + any
- * name is covered for every name, for some, or for none. Exact: the patterns' automaton is run over the prefix,
- * then determinized over the characters a name may hold, and every reachable set of states checked.
+ * The resources a statement's Resource (or NotResource) patterns cover among those a request may touch: a fixed
+ * resource, or `prefix` followed by any name made of `nameCharacters`. Its automaton runs over the name's
+ * characters, so several statements can be combined exactly (see {@link combinedCoverage}).
  */
-function coverage(patterns: readonly (readonly Token[])[], resource: ResourceTemplate): "all" | "some" | "none" {
-  if (patterns.some((pattern) => pattern.length === 1 && pattern[0] === "*")) return "all";
-  type State = readonly [number, number];
-  const key = (state: State) => `${state[0]}:${state[1]}`;
-  const closeAll = (states: State[]): State[] => {
-    const out = new Map<string, State>();
-    for (const [index, position] of states) {
-      for (const closed of closure(patterns[index], new Set([position]))) out.set(key([index, closed]), [index, closed]);
-    }
-    return [...out.values()];
-  };
-  const advance = (states: readonly State[], char: string): State[] =>
-    closeAll(
+export class NameSet {
+  private readonly initial: NameState;
+
+  constructor(
+    private readonly patterns: readonly (readonly Token[])[],
+    private readonly negated: boolean,
+    readonly resource: ResourceTemplate,
+  ) {
+    let states = this.close(patterns.map((_, index) => [index, 0] as const));
+    for (const char of resource.prefix) states = this.next(states, char);
+    this.initial = states;
+  }
+
+  /** Covers every name, none, or some (names are at least one character). */
+  coverage(): "all" | "some" | "none" {
+    if (!this.negated && this.patterns.some((pattern) => pattern.length === 1 && pattern[0] === "*")) return "all";
+    if (this.resource.nameCharacters === undefined) return this.accepts(this.initial) ? "all" : "none";
+    const result = combinedCoverage([this], (accepted) => accepted[0]);
+    return typeof result === "string" ? result : "some";
+  }
+
+  start(): NameState {
+    return this.initial;
+  }
+
+  next(states: NameState, char: string): NameState {
+    return this.close(
       states.flatMap(([index, position]) =>
-        [...step(patterns[index], new Set([position]), char)].map((next) => [index, next] as State),
+        [...step(this.patterns[index], new Set([position]), char)].map((to) => [index, to] as const),
       ),
     );
-  const accepting = (states: readonly State[]) => states.some(([index, position]) => position === patterns[index].length);
+  }
 
-  let states = closeAll(patterns.map((_, index) => [index, 0] as State));
-  for (const char of resource.prefix) states = advance(states, char);
-  if (resource.nameCharacters === undefined) return accepting(states) ? "all" : "none";
-  const alphabet = [...resource.nameCharacters];
-  // Names are at least one character long: explore from each first character.
+  accepts(states: NameState): boolean {
+    return states.some(([index, position]) => position === this.patterns[index].length) !== this.negated;
+  }
+
+  private close(states: readonly (readonly [number, number])[]): NameState {
+    const out = new Map<string, readonly [number, number]>();
+    for (const [index, position] of states) {
+      for (const closed of closure(this.patterns[index], new Set([position]))) out.set(`${index}:${closed}`, [index, closed]);
+    }
+    return [...out.values()].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  }
+}
+
+/** How many combined states an exact evaluation may visit before it says it cannot tell. */
+const MAX_STATES = 200_000;
+
+/**
+ * Whether `holds` (a function of which sets accept a name) is true for every name, none, or some: every set's
+ * automaton is run together over every name the template allows, exactly. The sets must share one template.
+ */
+export function combinedCoverage(
+  sets: readonly NameSet[],
+  holds: (accepted: readonly boolean[]) => boolean,
+): "all" | "some" | "none" | { readonly unknown: string } {
+  const template = sets[0]?.resource;
+  const alphabet = [...(template?.nameCharacters ?? "")];
+  const edges = template?.edgeCharacters ?? template?.nameCharacters ?? "";
+  // A state is the sets' states and whether the name so far ends with a character a name may end with.
+  const key = (states: readonly NameState[], end: boolean) =>
+    `${end}|${states.map((state) => state.map(([i, p]) => `${i}:${p}`).join(",")).join("|")}`;
   const seen = new Set<string>();
-  const queue = alphabet.map((char) => advance(states, char));
+  const queue: [NameState[], boolean][] = [...edges].map((char) => [sets.map((set) => set.next(set.start(), char)), true]);
   let some = false;
   let all = true;
   while (queue.length > 0) {
-    const current = queue.pop()!;
-    const id = current.map(key).sort().join(",");
+    const [states, end] = queue.pop()!;
+    const id = key(states, end);
     if (seen.has(id)) continue;
     seen.add(id);
-    if (accepting(current)) some = true;
-    else all = false;
-    if (current.length > 0) for (const char of alphabet) queue.push(advance(current, char));
+    if (seen.size > MAX_STATES) return { unknown: "the combination of its Resource patterns, too large to evaluate" };
+    if (end) {
+      if (holds(states.map((state, index) => sets[index].accepts(state)))) some = true;
+      else all = false;
+    }
+    for (const char of alphabet) queue.push([states.map((state, index) => sets[index].next(state, char)), edges.includes(char)]);
   }
   return all ? "all" : some ? "some" : "none";
+}
+
+function everyPrincipal(principal: unknown): boolean {
+  return principal === "*" || (isRecord(principal) && Object.keys(principal).length === 1 && principal.AWS === "*");
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

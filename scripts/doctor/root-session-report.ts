@@ -106,6 +106,12 @@ function describe(organization: OrganizationScps, cause: Cause): string {
 }
 
 function fixFor(cause: Cause, byRegion: boolean): string {
+  if (cause.actions.includes("sts:AssumeRoot") && cause.kind !== "cannot tell") {
+    return (
+      "let the delegated administrator's principal call sts:AssumeRoot there (SCPs apply to IAM's delegated " +
+      "administrator, a member account), or open the sessions from the management account, which no SCP applies to"
+    );
+  }
   switch (cause.kind) {
     case "denied":
     case "denied for some resources":

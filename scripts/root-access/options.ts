@@ -146,8 +146,6 @@ function readWaitSeconds(value: string | undefined): number {
   return seconds;
 }
 
-/** AWS region names: two letters, a word or more, a number ("us-east-1", "us-gov-west-1", "eu-central-2"). */
-
 // The flag, else the stack's variable, else AWS_REGION: checked here so a typo is named, not a stack trace.
 function readRegion(flag: string | undefined, fromEnvironment: string | undefined): string | undefined {
   const region = nonEmpty(flag) ?? fromEnvironment;

@@ -20,7 +20,7 @@ import { ROOT_TASKS } from "../shared/root-tasks";
 export interface RootCredentialFindings {
   readonly password: boolean;
   readonly accessKeys: readonly { readonly id: string; readonly status: string; readonly lastUsed: string | null }[];
-  readonly mfaDevices: readonly { readonly serialNumber: string; readonly type: "virtual" | "hardware" }[];
+  readonly mfaDevices: readonly { readonly serialNumber: string; readonly type: "virtual" | "security key" | "hardware" }[];
   readonly signingCertificates: readonly { readonly id: string; readonly status: string }[];
 }
 
@@ -118,17 +118,28 @@ export class RootCredentials {
     const removed: Record<string, number> = {};
     let before: RootCredentialFindings | undefined;
     let latest: RootCredentialFindings | undefined;
-    const gone = new Set<string>(); // what was removed since the latest read
+    const gone = new Set<string>(); // what was removed (or found gone) since the latest read
+    // Virtual devices deactivated but not yet deleted: ListMFADevices no longer lists them, so a new session must
+    // remember to delete them.
+    const deactivated = new Map<string, RootCredentialFindings["mfaDevices"][number]>();
+    let iam: SessionClient | undefined;
     try {
       await this.sessions.run(accountId, task, async (client) => {
-        const iam = session(client, accountId, task);
-        latest = await readFindings(iam, { lastUsed: false });
+        iam = session(client, accountId, task);
+        const calls = iam;
+        latest = await readFindings(calls, { lastUsed: false });
         before ??= latest;
         gone.clear();
+        // A delete that finds the credential gone (a person, a concurrent run) is not counted: it was not this one.
         const remove = async (operation: string, item: string, send: (iam: IAMClient) => Promise<unknown>) => {
-          await ignoreMissing(iam.call(`iam:${operation}`, send));
-          removed[operation] = (removed[operation] ?? 0) + 1;
+          if (await ignoreMissing(calls.call(`iam:${operation}`, send))) removed[operation] = (removed[operation] ?? 0) + 1;
           gone.add(item);
+        };
+        const deleteVirtual = async (device: RootCredentialFindings["mfaDevices"][number]) => {
+          await remove("DeleteVirtualMFADevice", `device ${device.serialNumber}`, (c) =>
+            c.send(new DeleteVirtualMFADeviceCommand({ SerialNumber: device.serialNumber })),
+          );
+          deactivated.delete(device.serialNumber);
         };
         if (latest.password) await remove("DeleteLoginProfile", "password", (c) => c.send(new DeleteLoginProfileCommand({})));
         for (const key of latest.accessKeys) {
@@ -139,19 +150,19 @@ export class RootCredentials {
             c.send(new DeleteSigningCertificateCommand({ CertificateId: certificate.id })),
           );
         }
+        for (const device of [...deactivated.values()]) await deleteVirtual(device);
         for (const device of latest.mfaDevices) {
           const item = `device ${device.serialNumber}`;
           await remove("DeactivateMFADevice", device.type === "virtual" ? `${item} active` : item, (c) =>
             c.send(new DeactivateMFADeviceCommand({ SerialNumber: device.serialNumber })),
           );
           if (device.type === "virtual") {
-            await remove("DeleteVirtualMFADevice", item, (c) =>
-              c.send(new DeleteVirtualMFADeviceCommand({ SerialNumber: device.serialNumber })),
-            );
+            deactivated.set(device.serialNumber, device);
+            await deleteVirtual(device);
           }
         }
-        if (Object.keys(removed).length > 0) {
-          latest = await readFindings(iam, { lastUsed: false });
+        if (Object.keys(removed).length > 0 || gone.size > 0) {
+          latest = await readFindings(calls, { lastUsed: false });
           gone.clear();
           if (!isClean(latest)) {
             throw new SessionCallFailed(
@@ -164,10 +175,31 @@ export class RootCredentials {
         }
       });
     } catch (error) {
-      const left = latest && withoutGone(latest, gone);
+      const read = latest && withoutGone(latest, gone);
+      // A virtual device deactivated but not deleted is still the root user's, though no read lists it now.
+      const left = read && {
+        ...read,
+        mfaDevices: [
+          ...read.mfaDevices,
+          ...[...deactivated.values()].filter(
+            (device) => !read.mfaDevices.some((listed) => listed.serialNumber === device.serialNumber),
+          ),
+        ],
+      };
       if (error instanceof SessionCallFailed) throw new RemovalFailed(accountId, removed, left, error.action, error.reason);
       if (error instanceof RootSessionRefused) throw new RemovalFailed(accountId, removed, left, "sts:AssumeRoot", error.message);
-      throw new RemovalFailed(accountId, removed, left, "the removal", `${(error as Error)?.name}: ${(error as Error)?.message}`);
+      const lastAction = iam?.lastAction ?? "the removal";
+      if (awsErrorCode(error) === "ExpiredToken") {
+        throw new RemovalFailed(
+          accountId,
+          removed,
+          left,
+          lastAction,
+          "the root session expired in the middle of the removal three times (ExpiredToken): IAM answers slowly or this " +
+            "machine's clock is off; run again (only what is left is removed).",
+        );
+      }
+      throw new RemovalFailed(accountId, removed, left, lastAction, `${(error as Error)?.name}: ${(error as Error)?.message}`);
     }
     return { accountId, before: before!, removed, dryRun: false };
   }
@@ -218,11 +250,14 @@ function withoutGone(findings: RootCredentialFindings, gone: ReadonlySet<string>
 /** An IAM client acting in one root session, whose calls fail naming themselves. */
 interface SessionClient {
   call<T>(action: string, send: (iam: IAMClient) => Promise<T>): Promise<T>;
+  /** The call made last, for a failure that is not a call's own (a session that keeps expiring). */
+  readonly lastAction?: string;
 }
 
 function session(iam: IAMClient, accountId: string, task: string): SessionClient {
-  return {
+  const client: { lastAction?: string } & Pick<SessionClient, "call"> = {
     async call(action, send) {
+      client.lastAction = action;
       try {
         return await send(iam);
       } catch (error) {
@@ -233,6 +268,7 @@ function session(iam: IAMClient, accountId: string, task: string): SessionClient
       }
     },
   };
+  return client;
 }
 
 // Why a call in a root session failed, and its likely cause: the task policy allows every call this project
@@ -296,8 +332,13 @@ async function readFindings(iam: SessionClient, options: { readonly lastUsed: bo
     accessKeys,
     mfaDevices: (devices.MFADevices ?? []).map((device) => ({
       serialNumber: device.SerialNumber ?? "",
-      // Virtual devices have an ARN as their serial number; hardware ones a device serial.
-      type: device.SerialNumber?.startsWith("arn:") ? ("virtual" as const) : ("hardware" as const),
+      // Virtual devices' serial numbers are ARNs with ":mfa/", FIDO security keys' ARNs with ":u2f/", hardware
+      // tokens' a device serial. Only virtual devices are deleted; the others are deactivated.
+      type: device.SerialNumber?.includes(":mfa/")
+        ? ("virtual" as const)
+        : device.SerialNumber?.includes(":u2f/")
+          ? ("security key" as const)
+          : ("hardware" as const),
     })),
     signingCertificates: (certificates.Certificates ?? []).map((certificate) => ({
       id: certificate.CertificateId ?? "",
@@ -317,11 +358,14 @@ async function hasLoginProfile(iam: SessionClient): Promise<boolean> {
   }
 }
 
-// Removed meanwhile (a concurrent run, a person): what was to be removed is gone, which is the goal.
-async function ignoreMissing(sending: Promise<unknown>): Promise<void> {
+// Removed meanwhile (a concurrent run, a person): what was to be removed is gone, which is the goal. True when
+// this call removed it.
+async function ignoreMissing(sending: Promise<unknown>): Promise<boolean> {
   try {
     await sending;
+    return true;
   } catch (error) {
     if (awsErrorCode(error) !== "NoSuchEntity") throw error;
+    return false;
   }
 }

@@ -59,8 +59,9 @@ export class RootUserGuardrail extends Construct {
     const named = props.targets.filter((target) => target !== ORGANIZATION_ROOT_TARGET);
     const units = named.some((target) => target.startsWith("ou-"))
       ? new DataAwsOrganizationsOrganizationalUnitDescendantOrganizationalUnits(this, "units", {
+          // No dependsOn: a data source that depends on a resource with changes is read only at apply, and the
+          // check must fail the plan.
           parentId: `\${${props.rootId}}`,
-          dependsOn: props.dependsOn,
         })
       : undefined;
     const known = [

@@ -74,6 +74,27 @@ describe("assuming the provider's role", () => {
     await expect(provider()).rejects.toThrow(ROLE);
     await expect(provider()).resolves.toMatchObject({ accessKeyId: "LATER" });
   });
+
+  it("keeps using credentials that still hold when their renewal fails, and renews on a later call", async () => {
+    // GIVEN credentials that expire at noon, a renewal at 11:56 that is throttled, and one at 11:57 that works
+    let now = Date.parse("2030-01-01T11:00:00Z");
+    sts
+      .on(AssumeRoleCommand)
+      .resolvesOnce({ Credentials: credentials("FIRST", "2030-01-01T12:00:00Z") })
+      .rejectsOnce(Object.assign(new Error("Rate exceeded"), { name: "Throttling" }))
+      .resolvesOnce({ Credentials: credentials("SECOND", "2030-01-01T13:00:00Z") });
+    const provider = assumedRole(ROLE, "us-east-1", undefined, () => now);
+    await provider();
+    // WHEN the renewal fails THEN the call still gets the valid credentials, and the next call renews
+    now = Date.parse("2030-01-01T11:56:00Z");
+    await expect(provider()).resolves.toMatchObject({ accessKeyId: "FIRST" });
+    now = Date.parse("2030-01-01T11:57:00Z");
+    await expect(provider()).resolves.toMatchObject({ accessKeyId: "SECOND" });
+    // AND once they have expired, a failed renewal fails the call
+    now = Date.parse("2030-01-01T14:00:00Z");
+    sts.on(AssumeRoleCommand).rejects(Object.assign(new Error("Rate exceeded"), { name: "Throttling" }));
+    await expect(provider()).rejects.toThrow(ROLE);
+  });
 });
 
 function credentials(accessKeyId: string, expiration: string) {

@@ -78,6 +78,7 @@ describe("commands that call AWS", () => {
       for (const [name, value] of [
         ["AWS_ENDPOINT_URL", "localhost:4566"],
         ["AWS_ENDPOINT_URL_STS", "http://[::1"],
+        ["AWS_ENDPOINT_URL", " "],
       ]) {
         const stderr: string[] = [];
         const code = await command({

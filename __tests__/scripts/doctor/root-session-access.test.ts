@@ -36,6 +36,8 @@ interface Row {
   readonly name: string;
   readonly why: string;
   readonly scps?: readonly { readonly document: object; readonly at: readonly string[] }[];
+  /** Resource control policies attached besides RCPFullAWSAccess. */
+  readonly rcps?: readonly { readonly document: object; readonly at: readonly string[] }[];
   /** Nodes whose FullAWSAccess is detached (an allow-list strategy there). */
   readonly withoutFullAccess?: readonly string[];
   readonly partition?: Partition;
@@ -648,6 +650,72 @@ const ROWS: Row[] = [
     expect: { B: { s3: "cannot tell" } },
   },
 
+  {
+    name: "an allow list whose only buckets are denied",
+    why: "Prod allows s3 only on log-* buckets and the root denies log-*: no bucket passes both",
+    withoutFullAccess: [PROD],
+    scps: [
+      {
+        document: doc(allow({ NotAction: "s3:*" }), { Effect: "Allow", Action: "s3:*", Resource: "arn:aws:s3:::log-*" }),
+        at: [PROD],
+      },
+      { document: doc({ Effect: "Deny", Action: "s3:*", Resource: "arn:aws:s3:::log-*" }), at: [ROOT] },
+    ],
+    // B and D are outside Prod: for them the root's Deny only takes the log-* buckets away.
+    expect: { A: { s3: "blocked" }, C: { s3: "blocked" }, B: { s3: "limited" }, D: { s3: "limited" } },
+  },
+  {
+    name: "two partial denies that cover every bucket",
+    why: "Resource a* and NotResource a* together deny every name",
+    scps: [
+      {
+        document: doc(
+          { Effect: "Deny", Action: "s3:DeleteBucketPolicy", Resource: "arn:aws:s3:::a*" },
+          { Effect: "Deny", Action: "s3:DeleteBucketPolicy", NotResource: "arn:aws:s3:::a*" },
+        ),
+        at: [DEV],
+      },
+    ],
+    expect: { B: { s3: "blocked" } },
+  },
+  {
+    name: "each call of a task denied on the other's buckets",
+    why: "the task needs both calls on the same bucket: Get is denied outside a*, Delete inside it",
+    scps: [
+      {
+        document: doc(
+          { Effect: "Deny", Action: "s3:GetBucketPolicy", NotResource: "arn:aws:s3:::a*" },
+          { Effect: "Deny", Action: "s3:DeleteBucketPolicy", Resource: "arn:aws:s3:::a*" },
+        ),
+        at: [DEV],
+      },
+    ],
+    expect: { B: { s3: "blocked" } },
+  },
+  {
+    name: "an Allow only for names AWS does not allow",
+    why: "bucket names start with a letter or a digit: -* allows none",
+    withoutFullAccess: [DEV],
+    scps: [
+      {
+        document: doc(allow({ NotAction: "s3:*" }), { Effect: "Allow", Action: "s3:*", Resource: "arn:aws:s3:::-*" }),
+        at: [DEV],
+      },
+    ],
+    expect: { B: { s3: "blocked" } },
+  },
+  {
+    name: "${*} in a condition value",
+    why: "${*} is a literal asterisk: the root ARN is not arn:aws:iam::*:root written literally, so StringNotLike holds",
+    scps: [
+      {
+        document: doc(deny({ Action: "*", Condition: { StringNotLike: { "aws:PrincipalArn": "arn:aws:iam::${*}:root" } } })),
+        at: [DEV],
+      },
+    ],
+    expect: { B: "blocked" },
+  },
+
   // Regions.
   {
     name: "AWS's region-deny sample",
@@ -785,6 +853,51 @@ const ROWS: Row[] = [
     expect: { A: { unlock: "limited" }, B: { unlock: "limited" }, C: { unlock: "limited" }, D: { unlock: "limited" } },
   },
 
+  // Resource control policies: they apply to S3 and SQS, not to IAM, and only their Denies matter.
+  {
+    name: "an RCP denying bucket-policy deletion",
+    why: "RCPs limit what is done to the account's buckets, by anyone, root sessions included",
+    rcps: [{ document: doc({ Effect: "Deny", Principal: "*", Action: "s3:DeleteBucketPolicy", Resource: "*" }), at: [ROOT] }],
+    expect: { A: { s3: "blocked" }, B: { s3: "blocked" }, C: { s3: "blocked" }, D: { s3: "blocked" } },
+  },
+  {
+    name: "a data-perimeter RCP for the organization",
+    why: "StringNotEqualsIfExists aws:PrincipalOrgID is false for a member's root session, so the Deny does not apply",
+    rcps: [
+      {
+        document: doc({
+          Effect: "Deny",
+          Principal: "*",
+          Action: ["s3:*", "sqs:*"],
+          Resource: "*",
+          Condition: {
+            StringNotEqualsIfExists: { "aws:PrincipalOrgID": ORG },
+            BoolIfExists: { "aws:PrincipalIsAWSService": "false" },
+          },
+        }),
+        at: [ROOT],
+      },
+    ],
+    expect: {},
+  },
+  {
+    name: "an RCP naming a principal",
+    why: "a Principal other than * is something the doctor does not evaluate",
+    rcps: [
+      {
+        document: doc({ Effect: "Deny", Principal: { AWS: "arn:aws:iam::777777777777:root" }, Action: "sqs:*", Resource: "*" }),
+        at: [DEV],
+      },
+    ],
+    expect: { B: { unlock: "cannot tell" } },
+  },
+  {
+    name: "an RCP denying iam:*",
+    why: "RCPs do not apply to IAM: the credential tasks are untouched",
+    rcps: [{ document: doc({ Effect: "Deny", Principal: "*", Action: "iam:*", Resource: "*" }), at: [ROOT] }],
+    expect: {},
+  },
+
   // Documents the doctor cannot read.
   {
     name: "an Effect written in lowercase",
@@ -857,6 +970,12 @@ function setupOf(row: Row): ScpSetup {
         targets: scp.at,
       })),
     ],
+    rcps: (row.rcps ?? []).map((rcp, index) => ({
+      id: `p-rcp0000${index}`,
+      name: `row RCP ${index + 1}`,
+      document: rcp.document,
+      targets: rcp.at,
+    })),
     features: ["RootCredentialsManagement", "RootSessions"],
     expected,
   };

@@ -122,6 +122,58 @@ describe("the doctor's report of root tasks", () => {
   });
 });
 
+describe("sessions opened by IAM's delegated administrator", () => {
+  it("are blocked when an SCP on the administrator's own path denies sts:AssumeRoot, naming that SCP and the fix", () => {
+    // GIVEN the delegated administrator 222222222222 in Dev, where an SCP denies sts:AssumeRoot
+    const scenario = setup([
+      { id: "p-FullAWSAccess", name: "FullAWSAccess", document: FULL, targets: everywhere },
+      {
+        id: "p-nosts001",
+        name: "no-assume-root",
+        document: {
+          Version: "2012-10-17",
+          Statement: [{ Sid: "NoRoot", Effect: "Deny", Action: "sts:AssumeRoot", Resource: "*" }],
+        },
+        targets: ["ou-root-dev00001"],
+      },
+    ]);
+    const organization = organizationOf(scenario);
+    const tasks = tasksOf(scenario.features);
+    const caller = { accountId: "222222222222", arn: "arn:aws:sts::222222222222:assumed-role/Admin/s", region: "us-east-1" };
+    // WHEN the doctor evaluates with that caller
+    const access = evaluateRootSessionAccess(organization, { partition: "aws", tasks, caller });
+    // THEN every task is blocked in every member account, by that SCP, and the fix says what to do
+    expect(new Set(access.map((result) => result.outcome))).toEqual(new Set(["blocked"]));
+    const [check] = rootTaskChecks(organization, tasks, access);
+    expect(check.detail).toContain('SCP no-assume-root (p-nosts001) statement "NoRoot", attached to OU ou-root-dev00001');
+    expect(check.detail).toContain("denies sts:AssumeRoot");
+    expect(check.fix).toContain("open the sessions from the management account");
+    // AND from the management account the same organization works
+    const fromManagement = evaluateRootSessionAccess(organization, {
+      partition: "aws",
+      tasks,
+      caller: { ...caller, accountId: "999999999999" },
+    });
+    expect(new Set(fromManagement.map((result) => result.outcome))).toEqual(new Set(["works"]));
+  });
+});
+
+describe("an account whose path was not read whole", () => {
+  it("is cannot tell, naming the missing level, never works", () => {
+    // GIVEN an account whose OU is missing from what was read (a listing that failed partway)
+    const scenario = setup([{ id: "p-FullAWSAccess", name: "FullAWSAccess", document: FULL, targets: everywhere }]);
+    const organization = organizationOf({
+      ...scenario,
+      accounts: [...scenario.accounts, { id: "333333333333", parent: "ou-root-gone0001", status: "ACTIVE" }],
+    });
+    const access = evaluateRootSessionAccess(organization, { partition: "aws", tasks: ["IAMAuditRootUserCredentials"] });
+    // THEN it cannot be told, and the cause names the missing parent
+    const orphan = access.find((result) => result.account.id === "333333333333")!;
+    expect(orphan.outcome).toBe("cannot tell");
+    expect(orphan.causes[0].construct).toBe("its path: the parent ou-root-gone0001 of 333333333333 was not read");
+  });
+});
+
 describe("reading policy documents", () => {
   it.each([
     ["malformed JSON", '{"Statement": [', "the policy is not valid JSON"],

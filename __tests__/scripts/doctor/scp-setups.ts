@@ -24,6 +24,8 @@ export interface ScpSetup {
     readonly document: unknown;
     readonly targets: readonly string[];
   }[];
+  /** Resource control policies besides RCPFullAWSAccess, in the shape of `policies`. */
+  readonly rcps?: ScpSetup["policies"];
   readonly features: readonly string[];
   readonly expected: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
@@ -33,6 +35,10 @@ export function organizationOf(setup: ScpSetup): OrganizationScps {
   const attachments = new Map<string, string[]>();
   for (const policy of setup.policies) {
     for (const target of policy.targets) attachments.set(target, [...(attachments.get(target) ?? []), policy.id]);
+  }
+  const rcpAttachments = new Map<string, string[]>();
+  for (const policy of setup.rcps ?? []) {
+    for (const target of policy.targets) rcpAttachments.set(target, [...(rcpAttachments.get(target) ?? []), policy.id]);
   }
   return {
     organizationId: setup.organizationId,
@@ -48,6 +54,13 @@ export function organizationOf(setup: ScpSetup): OrganizationScps {
       ]),
     ),
     attachments,
+    rcps: new Map(
+      (setup.rcps ?? []).map((policy) => [
+        policy.id,
+        { id: policy.id, name: policy.name, statements: parsePolicy(JSON.stringify(policy.document), "RCP") },
+      ]),
+    ),
+    rcpAttachments,
   };
 }
 

@@ -228,6 +228,57 @@ describe("remove-root-credentials", () => {
     expect(run.result).toMatchObject({ cleaned: [{ accountId: MEMBER, removed: { DeleteLoginProfile: 1 } }], alreadyClean: [] });
   });
 
+  it("deactivates a FIDO security key and never sends DeleteVirtualMFADevice for it", async () => {
+    // GIVEN a root user whose only credential is a security key (its serial is an ARN too, with :u2f/)
+    sts.on(AssumeRootCommand).resolves(session);
+    cleanRootUser();
+    const key = `arn:aws:iam::${MEMBER}:u2f/root-account/fido-key`;
+    iam
+      .on(ListMFADevicesCommand)
+      .resolvesOnce({ MFADevices: [{ SerialNumber: key } as never] })
+      .resolves({ MFADevices: [] });
+    // WHEN it is removed THEN only DeactivateMFADevice is sent, and counted
+    const run = await runScript(["remove-root-credentials", MEMBER]);
+    expect(run.code).toBe(0);
+    expect(sentToIam().filter((name) => WRITES.test(name))).toEqual(["DeactivateMFADevice"]);
+    expect(run.result.cleaned).toEqual([{ accountId: MEMBER, removed: { DeactivateMFADevice: 1 } }]);
+  });
+
+  it("deletes in a new session a virtual device the expired session had deactivated, though no read lists it", async () => {
+    // GIVEN a virtual device whose deletion meets an expired session right after its deactivation
+    sts.on(AssumeRootCommand).resolves(session);
+    cleanRootUser();
+    iam
+      .on(ListMFADevicesCommand)
+      .resolvesOnce({ MFADevices: [{ SerialNumber: VIRTUAL } as never] })
+      .resolves({ MFADevices: [] });
+    iam.on(DeleteVirtualMFADeviceCommand).rejectsOnce(iamError("ExpiredToken")).resolves({});
+    // WHEN it is removed
+    const run = await runScript(["remove-root-credentials", MEMBER]);
+    // THEN the second session deletes the unlisted device, and both writes are counted once
+    expect(run.code).toBe(0);
+    expect(iam.commandCalls(DeleteVirtualMFADeviceCommand).map((call) => call.args[0].input)).toEqual([
+      { SerialNumber: VIRTUAL },
+      { SerialNumber: VIRTUAL },
+    ]);
+    expect(run.result.cleaned).toEqual([{ accountId: MEMBER, removed: { DeactivateMFADevice: 1, DeleteVirtualMFADevice: 1 } }]);
+  });
+
+  it("does not count a delete that finds the credential already gone", async () => {
+    // GIVEN a password that someone else removes between the read and the delete
+    sts.on(AssumeRootCommand).resolves(session);
+    cleanRootUser();
+    iam
+      .on(GetLoginProfileCommand)
+      .resolvesOnce({ LoginProfile: { CreateDate: new Date() } } as never)
+      .rejects(iamError("NoSuchEntity"));
+    iam.on(DeleteLoginProfileCommand).rejects(iamError("NoSuchEntity"));
+    // WHEN it is removed THEN the account is clean, and this run is not said to have removed anything
+    const run = await runScript(["remove-root-credentials", MEMBER]);
+    expect(run.code).toBe(0);
+    expect(run.result).toMatchObject({ cleaned: [], alreadyClean: [MEMBER], failed: [] });
+  });
+
   it("fails when a credential is still there after the removal", async () => {
     sts.on(AssumeRootCommand).resolves(session);
     cleanRootUser();
