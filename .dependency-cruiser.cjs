@@ -9,7 +9,7 @@ const SHIPPED = [
   "^scripts/root-access/",
   "^scripts/aws/",
   "^scripts/shared/",
-  "^scripts/root-credentials/(credentials|removal)\\.ts$",
+  "^scripts/root-credentials/(credentials|removal|journal)\\.ts$",
   "^scripts/command-line/command-line\\.ts$",
 ];
 

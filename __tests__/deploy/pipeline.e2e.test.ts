@@ -160,6 +160,6 @@ describe("examples/github-actions.yml", () => {
     expect(diagnosis.stdout).toContain("Centralized root access works here.");
     expect(diagnosis.status).toBe(0);
     expect(report.status).toBe(2);
-    expect(fs.readFileSync(summaryFile, "utf8")).toContain(`| ${member} | passwordOnly-0 | HAS ROOT CREDENTIALS | password |`);
+    expect(fs.readFileSync(summaryFile, "utf8")).toContain(`| ${member} | passwordOnly-0 | password |`);
   });
 });

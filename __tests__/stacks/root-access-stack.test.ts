@@ -407,6 +407,8 @@ describe("removing member accounts' root credentials", () => {
             ROOT_ACCESS_REGION: "${self.input.region}",
             ROOT_ACCESS_ROLE_ARN: "${self.input.assume_role_arn}",
             ROOT_ACCESS_STACK: "root-access",
+            // the program resumes from it when an apply was killed
+            ROOT_ACCESS_JOURNAL: ".root-credentials-removal.journal",
           },
         },
       },

@@ -1,5 +1,6 @@
 import { IAMClient } from "@aws-sdk/client-iam";
-import { AssumeRootCommand, STSClient } from "@aws-sdk/client-sts";
+import { AssumeRootCommand, STSClient, STSClientConfig } from "@aws-sdk/client-sts";
+import { AssumeRootPacer } from "./assume-root-pacer";
 import { Partition, partitionOfRegion } from "../shared/partitions";
 import { ROOT_TASK_DEFINITIONS, RootTask, taskPolicyArn } from "../shared/root-tasks";
 import type { CredentialProvider } from "./assumed-role";
@@ -18,8 +19,8 @@ export class RootSessionRefused extends ScriptError {
 }
 
 /**
- * Opens short sts:AssumeRoot sessions in member accounts. AssumeRoot is rate-limited, so its client uses the
- * SDK's adaptive retry mode (a client-side token bucket that slows down on throttling) with room for retries.
+ * Opens short sts:AssumeRoot sessions in member accounts. AssumeRoot is rate-limited at a rate AWS does not
+ * publish: calls go through an {@link AssumeRootPacer}, which learns the rate from the throttles it gets.
  */
 export class RootSessions {
   private readonly sts: STSClient;
@@ -31,15 +32,14 @@ export class RootSessions {
       readonly region?: string;
       readonly credentials?: CredentialProvider;
       readonly endpoints?: { readonly sts?: string };
+      /** The most sts:AssumeRoot calls per second (`--rate`); without it, the rate AWS grants, learned. */
+      readonly rate?: number;
     },
+    private readonly pacer = new AssumeRootPacer(settings.rate),
   ) {
     this.partition = settings.region === undefined ? undefined : partitionOfRegion(settings.region);
-    this.sts = new STSClient({
-      region: settings.region,
-      credentials: settings.credentials,
-      retryMode: "adaptive",
-      maxAttempts: 10,
-    });
+    // Throttling is the pacer's to handle (it learns the rate from it); the SDK retries what is transient.
+    this.sts = new STSClient({ region: settings.region, credentials: settings.credentials, retryStrategy: transientOnly() });
   }
 
   /**
@@ -72,10 +72,18 @@ export class RootSessions {
       DurationSeconds: SESSION_SECONDS,
     });
     let issued;
-    try {
-      ({ Credentials: issued } = await this.sts.send(command));
-    } catch (error) {
-      throw assumeRootFailed(accountId, task, error, this.settings.endpoints?.sts);
+    for (let attempt = 1; ; attempt++) {
+      await this.pacer.slot();
+      try {
+        ({ Credentials: issued } = await this.sts.send(command));
+        this.pacer.succeeded();
+        break;
+      } catch (error) {
+        if (!isThrottling(error) || attempt >= THROTTLED_ATTEMPTS) {
+          throw assumeRootFailed(accountId, task, error, this.settings.endpoints?.sts);
+        }
+        this.pacer.throttled();
+      }
     }
     if (!issued?.AccessKeyId || !issued.SecretAccessKey) {
       throw new RootSessionRefused(`sts:AssumeRoot for ${accountId} returned no credentials.`);
@@ -92,8 +100,41 @@ export class RootSessions {
 }
 
 /** Root sessions with the same credentials and role as the script's other clients. */
-export function createRootSessions(settings: ClientSettings): RootSessions {
-  return new RootSessions({ region: settings.region, credentials: credentialsOf(settings), endpoints: settings.endpoints });
+export function createRootSessions(settings: ClientSettings & { readonly rate?: number }): RootSessions {
+  return new RootSessions({
+    region: settings.region,
+    credentials: credentialsOf(settings),
+    endpoints: settings.endpoints,
+    rate: settings.rate,
+  });
+}
+
+/** How many times one AssumeRoot call is tried while the service throttles it (the pacer slows down each time). */
+const THROTTLED_ATTEMPTS = 30;
+
+function isThrottling(error: unknown): boolean {
+  const code = awsErrorCode(error);
+  return code === "Throttling" || code === "TooManyRequests" || code === "RequestLimitExceeded";
+}
+
+/**
+ * The SDK's retry for transient failures only (network, 5xx): up to three attempts with jittered exponential
+ * backoff. A throttle is returned at once, for the pacer: one retry layer per error class.
+ */
+function transientOnly(): NonNullable<STSClientConfig["retryStrategy"]> {
+  const token = (count: number, delay: number) => ({ getRetryCount: () => count, getRetryDelay: () => delay });
+  return {
+    mode: "standard",
+    acquireInitialRetryToken: () => Promise.resolve(token(0, 0)),
+    refreshRetryTokenForRetry: (previous, { errorType }) => {
+      const count = previous.getRetryCount() + 1;
+      if ((errorType !== "TRANSIENT" && errorType !== "SERVER_ERROR") || count >= 3) {
+        return Promise.reject(new Error("not retried"));
+      }
+      return Promise.resolve(token(count, Math.random() * 100 * 2 ** count));
+    },
+    recordSuccess: () => undefined,
+  };
 }
 
 /** Explains a refused or failed sts:AssumeRoot, naming the account, the task and what AWS requires. */

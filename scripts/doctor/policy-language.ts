@@ -143,6 +143,8 @@ function actionMatches(pattern: string, action: string): boolean {
 }
 
 function resourceCoverage(statement: Exclude<Statement, { unreadable: string }>, request: Request): Coverage {
+  // Most statements say "Resource": "*": every resource, no automaton needed.
+  if (statement.resources.patterns.includes("*")) return statement.resources.negated ? "none" : "all";
   const patterns: Token[][] = [];
   for (const pattern of statement.resources.patterns) {
     const substituted = substitute(pattern, request.context, statement.variables);
@@ -379,19 +381,32 @@ function substitute(pattern: string, context: RequestContext, variables: boolean
 
 type Token = { readonly literal: string } | "*" | "?";
 
+const tokenized = new Map<string, Token[]>();
+
 function tokens(pattern: string): Token[] {
-  return [...pattern].map((char) => (char === "*" ? "*" : char === "?" ? "?" : { literal: char }));
+  let found = tokenized.get(pattern);
+  if (found === undefined) {
+    found = [...pattern].map((char) => (char === "*" ? "*" : char === "?" ? "?" : { literal: char }));
+    if (tokenized.size < 10_000) tokenized.set(pattern, found);
+  }
+  return found;
 }
 
 /** Whether a wildcard pattern (`*` any run, `?` one character) matches all of `value`, case-sensitively. */
 function globMatches(pattern: readonly Token[], value: string): boolean {
-  let states = closure(pattern, new Set([0]));
-  for (const char of value) {
-    states = step(pattern, states, char);
-    if (states.size === 0) return false;
+  let compiled = globs.get(pattern);
+  if (compiled === undefined) {
+    const source = pattern
+      .map((token) => (token === "*" ? ".*" : token === "?" ? "." : token.literal.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")))
+      .join("");
+    compiled = new RegExp(`^${source}$`, "s");
+    globs.set(pattern, compiled);
   }
-  return states.has(pattern.length);
+  return compiled.test(value);
 }
+
+// Patterns are compiled once: the doctor matches the same few against thousands of accounts.
+const globs = new WeakMap<readonly Token[], RegExp>();
 
 function closure(pattern: readonly Token[], states: ReadonlySet<number>): Set<number> {
   const out = new Set(states);

@@ -1,3 +1,4 @@
+import { inlineIds } from "../command-line/id-list";
 import type { RootTask } from "../shared/root-tasks";
 import { Check, DOCTOR_CHECKS } from "./catalogue";
 import type { Node, OrganizationScps } from "./organization-scps";
@@ -65,18 +66,24 @@ export function rootTaskChecks(
   return checks;
 }
 
+/** How many OUs a result names its accounts in; the JSON lists every account. */
+const UNITS_NAMED = 5;
+
 function accountsByUnit(organization: OrganizationScps, group: readonly TaskAccess[]): string {
   const byUnit = new Map<string, string[]>();
   for (const { account } of group)
     byUnit.set(account.parentId ?? "", [...(byUnit.get(account.parentId ?? "") ?? []), account.id]);
-  return [...byUnit.entries()]
-    .map(([unitId, ids]) => {
-      const unit = unitId === organization.root.id ? organization.root : organization.units.get(unitId);
-      const listed =
-        ids.slice(0, IDS_PER_UNIT).join(", ") + (ids.length > IDS_PER_UNIT ? ` and ${ids.length - IDS_PER_UNIT} more` : "");
-      return `${unit ? label(organization, unit) : unitId}: ${listed}`;
-    })
-    .join("; ");
+  const units = [...byUnit.entries()].sort((a, b) => b[1].length - a[1].length);
+  const named = units.slice(0, UNITS_NAMED).map(([unitId, ids]) => {
+    const unit = unitId === organization.root.id ? organization.root : organization.units.get(unitId);
+    return `${unit ? label(organization, unit) : unitId}: ${inlineIds(ids, IDS_PER_UNIT)}`;
+  });
+  const others = units.slice(UNITS_NAMED);
+  const more = others.reduce((sum, [, ids]) => sum + ids.length, 0);
+  return [
+    ...named,
+    ...(others.length > 0 ? [`and ${more} more in ${others.length} other OUs (--json lists every account)`] : []),
+  ].join("; ");
 }
 
 function label(organization: OrganizationScps, node: Node): string {

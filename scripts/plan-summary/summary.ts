@@ -1,3 +1,4 @@
+import { foldedIds, inlineIds } from "../command-line/id-list";
 import { Plan, ResourceChange, valueText } from "../plan-gate/plan";
 import { isGuardrail } from "../plan-gate/rules";
 import { ROOT_USER_GUARDRAIL_ATTACHMENT_ADDRESS, ROOT_USER_GUARDRAIL_NAME } from "../shared/root-user-guardrail-policy";
@@ -92,12 +93,26 @@ function describeRemoval(change: ResourceChange): string[] {
     ];
   }
   const after = strings(identity.accounts);
-  const added = after.filter((id) => !before.includes(id));
-  const dropped = before.filter((id) => !after.includes(id));
+  const previous = new Set(before);
+  const now = new Set(after);
+  const added = after.filter((id) => !previous.has(id));
+  const dropped = before.filter((id) => !now.has(id));
+  // Accounts that joined since the last apply are named; a first removal of thousands is counted, its ids folded.
+  const whose =
+    before.length === 0 ? `${added.length.toLocaleString("en-US")} member account(s)` : `${added.length} account(s) that joined`;
+  const rest = "the plan's terraform_data.root-credentials (triggers_replace.accounts) lists them all";
   return [
-    ...(added.length > 0 ? [`**remove the root credentials** of ${added.join(", ")} (${IRREVERSIBLE})`] : []),
+    ...(added.length > 0
+      ? [
+          `**remove the root credentials** of ${whose}: ${inlineIds(added)} (${IRREVERSIBLE})${foldedIds(added, "every account", rest, "  ")}`,
+        ]
+      : []),
     ...(after.length > added.length ? [`verify ${after.length - added.length} account(s) cleaned before (reads, no write)`] : []),
-    ...(dropped.length > 0 ? [`no longer selected: ${dropped.join(", ")}; nothing is restored`] : []),
+    ...(dropped.length > 0
+      ? [
+          `no longer selected: ${dropped.length} account(s): ${inlineIds(dropped)}; nothing is restored${foldedIds(dropped, "every account", rest, "  ")}`,
+        ]
+      : []),
     ...(after.length === 0 ? ["no member account is selected: nothing to remove"] : []),
   ];
 }

@@ -30,6 +30,8 @@ export interface Options {
   readonly waitSeconds: number;
   /** The member accounts whose root credentials remove-root-credentials removes. */
   readonly accounts: readonly string[];
+  /** remove-root-credentials: the journal file, if any. */
+  readonly journal?: string;
   /** Whether the stack may delete the organization (check-deletable checks only then). */
   readonly deleteOrganization: boolean;
   /** The stack whose terraform runs the script, when it does (ROOT_ACCESS_STACK); messages then name its settings. */
@@ -60,6 +62,7 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv): C
       verb,
       features: verb === "remove-root-credentials" ? [] : readFeatures(verb, featureArgs, values.features ?? fromEnv("features")),
       accounts: verb === "remove-root-credentials" ? readAccounts(featureArgs, fromEnv("accounts")) : [],
+      journal: verb === "remove-root-credentials" ? fromEnv("journal") : undefined,
       organizationId: readOrganizationId(values["organization-id"] ?? fromEnv("organizationId")),
       roleArn: readRoleArn(values["role-arn"] ?? fromEnv("roleArn")),
       region: readRegion(values.region, fromEnv("region") ?? nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION)),

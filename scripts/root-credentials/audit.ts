@@ -2,6 +2,7 @@ import { ScriptError } from "../aws/aws-errors";
 import { mapBounded } from "../aws/bounded";
 import { MemberAccount } from "../aws/organization-accounts";
 import { RootCredentialFindings, RootCredentials } from "./credentials";
+import type { Journal } from "./journal";
 
 /** One member account in an audit: audited (with its findings), skipped (not active) or failed. */
 export interface AuditedAccount {
@@ -70,12 +71,19 @@ export async function auditAccounts(
     readonly concurrency: number;
     /** The stack's rootCredentials.keep. */
     readonly keep?: readonly string[];
+    /** Accounts finished in an earlier run are taken from it, not opened again; each one finished is written to it. */
+    readonly journal?: Journal<AuditedAccount>;
     readonly progress?: (done: number, total: number) => void;
   },
 ): Promise<AuditReport> {
   let done = 0;
   const accounts = await mapBounded(members, options.concurrency, async (member): Promise<AuditedAccount> => {
     const base = { accountId: member.id, name: member.name, kept: options.keep?.includes(member.id) ?? false };
+    const journaled = options.journal?.get(member.id);
+    if (journaled !== undefined) {
+      options.progress?.(++done, members.length);
+      return { ...journaled, ...base };
+    }
     try {
       if (member.status !== "ACTIVE") {
         return {
@@ -85,7 +93,9 @@ export async function auditAccounts(
         };
       }
       const findings = await rootCredentials.audit(member.id);
-      return { ...base, status: "audited", rootCredentials: countFindings(findings) };
+      const audited: AuditedAccount = { ...base, status: "audited", rootCredentials: countFindings(findings) };
+      options.journal?.record(audited);
+      return audited;
     } catch (error) {
       return {
         ...base,

@@ -17,9 +17,10 @@ import { stackNamedIn } from "../command-line/stack-argument";
 import { wrongOrganization } from "../root-access/program-errors";
 import { ExpectedError } from "../shared/expected-error";
 import { ACCOUNT_ID_PATTERN } from "../shared/patterns";
-import { auditAccounts } from "./audit";
-import { RemovalFailed, RootCredentials, describeFindings, describeRemoved } from "./credentials";
-import { auditMarkdown, auditTable, summaryLine } from "./report";
+import { AuditedAccount, auditAccounts } from "./audit";
+import { RemovalFailed, RemovalResult, RootCredentials, describeFindings, describeRemoved } from "./credentials";
+import { Journal } from "./journal";
+import { auditCsv, auditMarkdown, auditTable, summaryLine } from "./report";
 import { Endpoints, endpointsFromEnvironment } from "../aws/endpoints";
 
 const SYNOPSIS = "Usage: npm run root-credentials -- <audit|remove|recover> [<stack>] [flags]";
@@ -34,13 +35,13 @@ Member accounts' root-user credentials (password, access keys, MFA devices, sign
 sts:AssumeRoot sessions, with the stack's region, role and organization (the stack may be left out when the
 configuration has only one). Needs RootCredentialsManagement enabled in the organization.
 
-  audit [--json | --markdown] [--concurrency <n>]
+  audit [--json | --markdown | --csv] [--concurrency <n>] [--rate <n>] [--journal <file>]
       every member account, in an IAMAuditRootUserCredentials session (read-only): what its root user has.
       Accounts that are not ACTIVE are skipped; one that fails is reported and the others go on.
       Accounts in the stack's rootCredentials.keep are reported as kept.
       Exit 0 when no audited account outside rootCredentials.keep has a root credential, 2 when some do, 1 on an
       error (findings printed).
-  remove --account <id> [--dry-run] [--json]
+  remove --account <id> [--dry-run] [--json] [--rate <n>] [--journal <file>]
       removes every root credential of one member account (IAMDeleteRootUserCredentials), then verifies.
       Irreversible except by password recovery. --dry-run only reads and says what would be removed. An account
       in the stack's rootCredentials.keep is refused before any session. When it stops partway, it says exactly
@@ -51,8 +52,14 @@ configuration has only one). Needs RootCredentialsManagement enabled in the orga
 
 Flags:
   --json              audit, remove: one JSON document on stdout
-  --markdown          audit: Markdown for a pipeline's step summary
-  --concurrency <n>   audit: accounts at a time, 1 to 32 (default 8); AssumeRoot's throttling is paced by the SDK
+  --markdown          audit: Markdown for a pipeline's step summary (counts first; long lists folded)
+  --csv               audit: one row per member account, for a spreadsheet
+  --journal <file>    audit, remove: each account is written to the file as it finishes; run the same command
+                      with the same file after a crash and accounts already done are not opened again (the
+                      audit removes the file when it completes)
+  --concurrency <n>   audit: accounts at a time, 1 to 32 (default 8)
+  --rate <n>          audit, remove: at most n sts:AssumeRoot calls a second (default: the rate AWS grants,
+                      learned from its throttling; AWS publishes none)
   --account <id>      remove, recover: the member account (12 digits)
   --dry-run           remove: read only
   -h, --help          this text`,
@@ -62,6 +69,9 @@ Flags:
     concurrency: { type: "string" },
     account: { type: "string" },
     "dry-run": { type: "boolean" },
+    rate: { type: "string" },
+    csv: { type: "boolean" },
+    journal: { type: "string" },
   },
   positionals: { min: 1, max: 2 },
 };
@@ -73,11 +83,15 @@ type Verb = "audit" | "remove" | "recover";
 interface Request {
   readonly verb: Verb;
   readonly stack: StackConfig;
-  readonly format: "table" | "json" | "markdown";
+  readonly format: "table" | "json" | "markdown" | "csv";
+  /** --journal: the file finished accounts are written to. */
+  readonly journal?: string;
   readonly concurrency: number;
   readonly account?: string;
   readonly dryRun: boolean;
   readonly endpoints: Endpoints;
+  /** --rate: the most sts:AssumeRoot calls a second. */
+  readonly rate?: number;
 }
 
 /** `npm run root-credentials -- <verb> [<stack>]`; returns the exit code. */
@@ -102,11 +116,18 @@ export async function rootCredentials({ argv, env, io }: Invocation, projectRoot
       throw keptAccount(request.account!, stack.name);
     }
     const { organizationId, members } = await readMembers(organizations, stack);
-    const credentials = new RootCredentials(createRootSessions(clients));
+    const credentials = new RootCredentials(createRootSessions({ ...clients, rate: request.rate }));
     if (request.verb === "audit") {
+      const journal =
+        request.journal === undefined
+          ? undefined
+          : Journal.open<AuditedAccount>(request.journal, { verb: "audit", scope: `${organizationId} (stack ${stack.name})` });
+      if (journal !== undefined && journal.size > 0)
+        log(`resuming: ${journal.size} account(s) from ${request.journal} are not audited again`);
       const report = await auditAccounts(organizationId, members, credentials, {
         concurrency: request.concurrency,
         keep: stack.rootCredentials?.keep,
+        journal,
         progress: (done, total) => {
           if (done === total || done % 25 === 0) log(`audited ${done} of ${total} member accounts`);
         },
@@ -116,8 +137,12 @@ export async function rootCredentials({ argv, env, io }: Invocation, projectRoot
           ? JSON.stringify(report, null, 2)
           : request.format === "markdown"
             ? auditMarkdown(report)
-            : auditTable(report),
+            : request.format === "csv"
+              ? auditCsv(report)
+              : auditTable(report),
       );
+      // Complete: a later run with the same file audits anew. With failures it stays, and they are tried again.
+      if (report.summary.failed === 0) journal?.remove();
       if (request.format !== "table") log(summaryLine(report));
       // Credentials of kept accounts are there on purpose: the audit does not fail on them.
       return report.summary.failed > 0
@@ -127,7 +152,13 @@ export async function rootCredentials({ argv, env, io }: Invocation, projectRoot
           : EXIT_CODES.ok;
     }
     const account = requireMember(request.account!, members, organizationId);
-    if (request.verb === "remove") return await remove(credentials, account.id, request, io);
+    if (request.verb === "remove") {
+      const journal =
+        request.journal === undefined
+          ? undefined
+          : Journal.open<RemovalJournalEntry>(request.journal, { verb: "remove", scope: organizationId });
+      return await remove(credentials, account.id, request, io, journal);
+    }
     const recovered = await credentials.recover(account.id);
     io.stdout(
       recovered.created
@@ -143,11 +174,29 @@ export async function rootCredentials({ argv, env, io }: Invocation, projectRoot
 }
 
 // remove: what was removed, exactly, also when it stops partway.
-async function remove(credentials: RootCredentials, accountId: string, request: Request, io: Invocation["io"]): Promise<number> {
+/** An account `remove --journal` finished. */
+interface RemovalJournalEntry {
+  readonly accountId: string;
+  readonly before: RemovalResult["before"];
+  readonly removed: RemovalResult["removed"];
+}
+
+async function remove(
+  credentials: RootCredentials,
+  accountId: string,
+  request: Request,
+  io: Invocation["io"],
+  journal: Journal<RemovalJournalEntry> | undefined,
+): Promise<number> {
   const json = request.format === "json";
-  let result;
+  let result: Pick<RemovalResult, "before" | "removed"> | undefined = request.dryRun ? undefined : journal?.get(accountId);
   try {
-    result = await credentials.remove(accountId, { dryRun: request.dryRun });
+    if (result === undefined) {
+      result = await credentials.remove(accountId, { dryRun: request.dryRun });
+      if (!request.dryRun) journal?.record({ accountId, before: result.before, removed: result.removed });
+    } else {
+      io.stderr(`root-credentials: ${accountId} was finished by an earlier run (${request.journal}); nothing was opened again`);
+    }
   } catch (error) {
     if (!(error instanceof RemovalFailed)) throw error;
     const { removed, left, failedAction, reason } = error;
@@ -200,10 +249,15 @@ function parseRequest(argv: readonly string[], env: NodeJS.ProcessEnv, projectRo
   };
   only("json", ["audit", "remove"]);
   only("markdown", ["audit"]);
+  only("csv", ["audit"]);
+  only("journal", ["audit", "remove"]);
   only("concurrency", ["audit"]);
   only("account", ["remove", "recover"]);
   only("dry-run", ["remove"]);
-  if (values.json && values.markdown) throw new UsageError("root-credentials: --json or --markdown, not both");
+  only("rate", ["audit", "remove"]);
+  if ([values.json, values.markdown, values.csv].filter(Boolean).length > 1) {
+    throw new UsageError("root-credentials: one of --json, --markdown and --csv");
+  }
   const account = values.account as string | undefined;
   if (verb !== "audit" && account === undefined) throw new UsageError(`root-credentials: ${verb} needs --account <id>`);
   if (account !== undefined && !ACCOUNT_ID_PATTERN.test(account)) {
@@ -216,10 +270,19 @@ function parseRequest(argv: readonly string[], env: NodeJS.ProcessEnv, projectRo
       `root-credentials: --concurrency ${JSON.stringify(concurrencyText).slice(0, 20)} is not a number from 1 to 32`,
     );
   }
+  const rateText = values.rate as string | undefined;
+  const rate = rateText === undefined ? undefined : Number(rateText);
+  if (rate !== undefined && !(/^\d+(\.\d+)?$/.test(rateText!) && rate > 0 && rate <= 1000)) {
+    throw new UsageError(
+      `root-credentials: --rate ${JSON.stringify(rateText).slice(0, 20)} is not a number of calls a second above 0, at most 1000`,
+    );
+  }
   return {
     verb,
+    rate,
     stack: stackNamedIn(stackName, loadConfig({ env, projectRoot }), "npm run root-credentials -- " + verb),
-    format: values.json ? "json" : values.markdown ? "markdown" : "table",
+    format: values.json ? "json" : values.markdown ? "markdown" : values.csv ? "csv" : "table",
+    journal: values.journal as string | undefined,
     concurrency,
     account,
     dryRun: values["dry-run"] === true,

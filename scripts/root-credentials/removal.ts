@@ -1,7 +1,23 @@
 import { mapBounded } from "../aws/bounded";
 import { createRootSessions } from "../aws/root-session";
 import { Log } from "../aws/service-access-wait";
+import { createHash } from "node:crypto";
 import { RemovalFailed, RootCredentials, describeFindings, describeRemoved } from "./credentials";
+import { Journal } from "./journal";
+
+/** One account the removal finished, as its journal keeps it. */
+interface RemovalEntry {
+  readonly accountId: string;
+  readonly removed: Readonly<Record<string, number>>;
+}
+
+// The selection a journal belongs to: another list (a member joined) is another run.
+function selection(accounts: readonly string[]): string {
+  return `${accounts.length} account(s), ${createHash("sha256")
+    .update([...accounts].sort().join(","))
+    .digest("hex")
+    .slice(0, 16)}`;
+}
 
 /** What remove-root-credentials did; printed as the JSON result line. */
 export interface RemovalReport {
@@ -23,7 +39,7 @@ export interface RemovalReport {
   }[];
 }
 
-/** How many accounts are worked on at once: AssumeRoot is rate-limited, and the SDK's adaptive retry paces the rest. */
+/** How many accounts are worked on at once: AssumeRoot is paced at the rate AWS grants (AssumeRootPacer). */
 const REMOVAL_CONCURRENCY = 4;
 
 /**
@@ -38,6 +54,11 @@ export async function removeRootCredentials(
     readonly region?: string;
     readonly roleArn?: string;
     readonly endpoints?: { readonly sts?: string };
+    /**
+     * A journal file: accounts finished by an earlier run of the same selection are not opened again (a killed
+     * apply resumes); it is removed when every account is done.
+     */
+    readonly journal?: string;
   },
   log: Log,
 ): Promise<RemovalReport> {
@@ -45,9 +66,26 @@ export async function removeRootCredentials(
   const cleaned: RemovalReport["cleaned"][number][] = [];
   const alreadyClean: string[] = [];
   const failed: RemovalReport["failed"][number][] = [];
+  const journal =
+    options.journal === undefined
+      ? undefined
+      : Journal.open<RemovalEntry>(
+          options.journal,
+          { verb: "remove-root-credentials", scope: selection(options.accounts) },
+          "start over",
+        );
+  if (journal !== undefined && journal.size > 0)
+    log(`resuming: ${journal.size} account(s) finished by an earlier run are not opened again.`);
   await mapBounded(options.accounts, REMOVAL_CONCURRENCY, async (accountId) => {
+    const earlier = journal?.get(accountId);
+    if (earlier !== undefined) {
+      if (Object.keys(earlier.removed).length === 0) alreadyClean.push(accountId);
+      else cleaned.push({ accountId, removed: earlier.removed });
+      return;
+    }
     try {
       const result = await credentials.remove(accountId);
+      journal?.record({ accountId, removed: result.removed });
       if (Object.keys(result.removed).length === 0) {
         alreadyClean.push(accountId);
         log(`${accountId}: no root credentials; nothing to remove.`);
@@ -68,6 +106,7 @@ export async function removeRootCredentials(
     }
   });
   if (options.accounts.length === 0) log("no member account is selected: nothing to remove.");
+  if (failed.length === 0) journal?.remove();
   const order = (a: { accountId: string }, b: { accountId: string }) => a.accountId.localeCompare(b.accountId);
   return {
     action: "remove-root-credentials",

@@ -1,3 +1,4 @@
+import { foldedIds } from "../command-line/id-list";
 import { AuditReport, AuditedAccount, hasRootCredentials } from "./audit";
 
 /** What an account's root user has, in a few words: "password, 2 keys (1 active, last used 2026-11-28)". */
@@ -52,19 +53,60 @@ export function auditTable(report: AuditReport): string {
   return [line(header), line(widths.map((width) => "-".repeat(width))), ...rows.map(line), "", summaryLine(report)].join("\n");
 }
 
-/** Markdown for a pipeline's step summary. */
+/** How many accounts a Markdown table shows before it folds the rest into ids. */
+const TABLE_ROWS = 100;
+
+/**
+ * Markdown for a pipeline's step summary or a pull-request comment: the counts first, then the accounts that need
+ * attention (with root credentials, failed), kept and skipped ones, each table at most {@link TABLE_ROWS} rows with
+ * the rest folded; clean accounts are counted only. Under 60,000 characters at 10,000 accounts.
+ */
 export function auditMarkdown(report: AuditReport): string {
-  const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+  const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ").slice(0, 300);
+  const byId = (a: AuditedAccount, b: AuditedAccount) => a.accountId.localeCompare(b.accountId);
+  const section = (title: string, accounts: readonly AuditedAccount[]): string[] => {
+    if (accounts.length === 0) return [];
+    const sorted = [...accounts].sort(byId);
+    const rest = sorted.slice(TABLE_ROWS).map((account) => account.accountId);
+    return [
+      "",
+      `### ${title}: ${accounts.length.toLocaleString("en-US")}`,
+      "",
+      "| account | name | root credentials / reason |",
+      "| --- | --- | --- |",
+      ...sorted
+        .slice(0, TABLE_ROWS)
+        .map((account) => `| ${account.accountId} | ${cell(account.name)} | ${cell(found(account))} |`),
+      ...(rest.length > 0
+        ? [
+            "",
+            `... and ${rest.length.toLocaleString("en-US")} more, by id below (npm run root-credentials -- audit --json or --csv has every row).`,
+            foldedIds(rest, "the other accounts", "--json or --csv lists them all"),
+          ]
+        : []),
+    ];
+  };
+  const attention = report.accounts.filter((account) => hasRootCredentials(account) && !account.kept);
+  const clean = report.accounts.filter((account) => account.status === "audited" && !hasRootCredentials(account));
   return [
     "## Root credentials of member accounts",
     "",
     summaryLine(report),
-    "",
-    "| account | name | result | root credentials / reason |",
-    "| --- | --- | --- | --- |",
-    ...sortedAccounts(report).map(
-      (account) => `| ${account.accountId} | ${cell(account.name)} | ${verdict(account)} | ${cell(found(account))} |`,
+    ...section("With root credentials", attention),
+    ...section(
+      "Failed",
+      report.accounts.filter((account) => account.status === "failed"),
     ),
+    ...section(
+      "Kept (rootCredentials.keep)",
+      report.accounts.filter((account) => account.kept && hasRootCredentials(account)),
+    ),
+    ...section(
+      "Skipped (not active)",
+      report.accounts.filter((account) => account.status === "skipped"),
+    ),
+    "",
+    `Clean: ${clean.length.toLocaleString("en-US")} account(s).`,
   ].join("\n");
 }
 
@@ -81,4 +123,42 @@ function sortedAccounts(report: AuditReport): AuditedAccount[] {
             ? 3
             : 4;
   return [...report.accounts].sort((a, b) => rank(a) - rank(b) || a.accountId.localeCompare(b.accountId));
+}
+
+/** CSV (RFC 4180) with a header row: one row per member account, in the report's order. */
+export function auditCsv(report: AuditReport): string {
+  const header = [
+    "account",
+    "name",
+    "status",
+    "kept",
+    "password",
+    "accessKeys",
+    "activeAccessKeys",
+    "accessKeysLastUsed",
+    "mfaDevices",
+    "signingCertificates",
+    "reason",
+  ];
+  const quote = (value: string | number | boolean | null | undefined) => {
+    const text = value === undefined || value === null ? "" : String(value);
+    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  };
+  const rows = report.accounts.map((account) => {
+    const found = account.rootCredentials;
+    return [
+      account.accountId,
+      account.name,
+      account.status,
+      account.kept,
+      found?.password,
+      found?.accessKeys,
+      found?.activeAccessKeys,
+      found?.accessKeysLastUsed,
+      found?.mfaDevices,
+      found?.signingCertificates,
+      account.reason,
+    ].map(quote);
+  });
+  return [header, ...rows].map((row) => row.join(",")).join("\r\n");
 }

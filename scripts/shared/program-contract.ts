@@ -17,6 +17,8 @@ export const SCRIPT_ENVIRONMENT = {
   deleteOrganization: "ROOT_ACCESS_DELETE_ORGANIZATION",
   /** Comma-separated member account ids whose root credentials remove-root-credentials removes. */
   accounts: "ROOT_ACCESS_ACCOUNTS",
+  /** remove-root-credentials: a journal file, so that a run that was killed resumes where it stopped. */
+  journal: "ROOT_ACCESS_JOURNAL",
 } as const;
 
 /** How long the script waits, by default, for IAM to see trusted access that was just enabled. */

@@ -3,6 +3,9 @@ import { Construct } from "constructs";
 import { SCRIPT_ENVIRONMENT } from "../../scripts/shared/program-contract";
 import type { RootCredentialsConfig } from "../config/schema";
 
+/** The removal's journal, in the stack folder terraform runs it in (the program keeps it; a file name only). */
+const REMOVAL_JOURNAL = ".root-credentials-removal.journal";
+
 /** Props of {@link RootCredentialsRemoval}. */
 export interface RootCredentialsRemovalProps {
   /** Which member accounts to clean ("all" or ids) and which to leave alone. */
@@ -76,6 +79,8 @@ export class RootCredentialsRemoval extends Construct {
             [SCRIPT_ENVIRONMENT.region]: TerraformSelf.getString("input.region"),
             [SCRIPT_ENVIRONMENT.roleArn]: TerraformSelf.getString("input.assume_role_arn"),
             [SCRIPT_ENVIRONMENT.stack]: props.stackName,
+            // In the stack folder: an apply that was killed resumes, opening no session for an account it finished.
+            [SCRIPT_ENVIRONMENT.journal]: REMOVAL_JOURNAL,
           },
         },
       ],

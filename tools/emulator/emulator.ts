@@ -28,6 +28,12 @@ export interface EmulatorSettings {
   readonly assumeRootFeatures?: "by-task" | "both";
   /** sts:AssumeRoot calls accepted per second before Throttling; 0 for no limit. */
   readonly assumeRootCallsPerSecond?: number;
+  /**
+   * The limiter's shape, which AWS does not document: "window" (default), at most that many calls in any one
+   * second; "bucket", a token bucket refilled at that rate, holding `assumeRootBurst` calls (default one second's).
+   */
+  readonly assumeRootLimiter?: "window" | "bucket";
+  readonly assumeRootBurst?: number;
   /** Root sessions expire after this many seconds, whatever DurationSeconds asked; null for DurationSeconds. */
   readonly rootSessionSeconds?: number | null;
   /** "service:Action" names refused in every root session, as an SCP denying them would (AccessDenied). */

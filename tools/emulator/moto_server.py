@@ -15,7 +15,8 @@ This launcher adds both, with AWS's semantics, and wraps moto's WSGI app with a 
                                      "memberEnableError": "CallerIsNotManagementAccount" |
                                                           "AccountNotManagementOrDelegatedAdministrator",
                                      "assumeRootFeatures": "by-task" | "both",
-                                     "assumeRootCallsPerSecond": 5, "rootSessionSeconds": 2,
+                                     "assumeRootCallsPerSecond": 5, "assumeRootLimiter": "window" | "bucket",
+                                     "assumeRootBurst": 20, "rootSessionSeconds": 2,
                                      "rootSessionDeniedActions": ["iam:DeleteAccessKey"]}
   POST /_org-root-access/root-user  {"accountId": "111122223333", "password": true, "accessKeys": [{"status": "Active",
                                      "lastUsed": true}], "mfaDevices": [{"type": "virtual" | "hardware"}],

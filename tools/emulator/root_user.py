@@ -15,6 +15,9 @@ Where AWS is silent, the less convenient side, and a knob for the other:
   - Which feature a task needs: "by-task" (default): the IAM credential tasks need RootCredentialsManagement, the
     S3 and SQS unlock tasks RootSessions; "both": every task needs both.
   - A refused AssumeRoot (no such member, feature off, caller not allowed) answers AccessDenied.
+  - AssumeRoot's rate limit, which AWS does not publish, nor its shape: "assumeRootCallsPerSecond" with
+    "assumeRootLimiter" "window" (at most that many calls in any one second) or "bucket" (a token bucket refilled
+    at that rate, holding "assumeRootBurst" calls).
 """
 
 import base64
@@ -136,6 +139,10 @@ class RootUsers:
             self.sessions = {}  # access key id -> RootSession
             self.features_needed = "by-task"  # or "both"
             self.assume_root_per_second = 0.0  # 0: no limit; else more calls within one second are throttled
+            self.assume_root_limiter = "window"  # or "bucket": a token bucket refilled at that rate
+            self.assume_root_burst = 0.0  # the bucket's capacity; 0: one second's worth
+            self.bucket_tokens = None
+            self.bucket_at = 0.0
             self.session_seconds = None  # None: as asked (DurationSeconds); else sessions expire after this long
             self.denied_in_sessions = set()  # actions a service control policy denies to root sessions
             self.recent_assume_root = deque()
@@ -153,6 +160,12 @@ class RootUsers:
         expiry = settings.get("rootSessionSeconds", self.session_seconds)
         if expiry is not None and (not isinstance(expiry, (int, float)) or expiry < 0):
             return "rootSessionSeconds must be a number of seconds, or null for DurationSeconds"
+        limiter = settings.get("assumeRootLimiter", self.assume_root_limiter)
+        if limiter not in ("window", "bucket"):
+            return 'assumeRootLimiter must be "window" (at most the rate in any one second) or "bucket" (a token bucket)'
+        burst = settings.get("assumeRootBurst", self.assume_root_burst)
+        if not isinstance(burst, (int, float)) or burst < 0:
+            return "assumeRootBurst must be a number of calls (0: one second's worth)"
         denied = settings.get("rootSessionDeniedActions", sorted(self.denied_in_sessions))
         if not isinstance(denied, list) or not all(isinstance(action, str) and ":" in action for action in denied):
             return 'rootSessionDeniedActions must be a list of "service:Action" names'
@@ -161,6 +174,9 @@ class RootUsers:
             self.assume_root_per_second = float(rate)
             self.session_seconds = None if expiry is None else float(expiry)
             self.denied_in_sessions = set(denied)
+            self.assume_root_limiter = limiter
+            self.assume_root_burst = float(burst)
+            self.bucket_tokens = None
         return None
 
     def settings(self):
@@ -169,6 +185,8 @@ class RootUsers:
             "assumeRootCallsPerSecond": self.assume_root_per_second,
             "rootSessionSeconds": self.session_seconds,
             "rootSessionDeniedActions": sorted(self.denied_in_sessions),
+            "assumeRootLimiter": self.assume_root_limiter,
+            "assumeRootBurst": self.assume_root_burst,
         }
 
     def seed(self, spec):
@@ -284,6 +302,16 @@ class RootUsers:
             if self.assume_root_per_second <= 0:
                 return
             now = time.monotonic()
+            if self.assume_root_limiter == "bucket":
+                capacity = self.assume_root_burst or self.assume_root_per_second
+                if self.bucket_tokens is None:
+                    self.bucket_tokens, self.bucket_at = capacity, now
+                self.bucket_tokens = min(capacity, self.bucket_tokens + (now - self.bucket_at) * self.assume_root_per_second)
+                self.bucket_at = now
+                if self.bucket_tokens < 1:
+                    raise AwsError(400, "Throttling", "Rate exceeded")
+                self.bucket_tokens -= 1
+                return
             while self.recent_assume_root and now - self.recent_assume_root[0] >= 1.0:
                 self.recent_assume_root.popleft()
             if len(self.recent_assume_root) >= self.assume_root_per_second:

@@ -204,13 +204,13 @@ describe("plan summary", () => {
 
     it("names, by id, the accounts whose root credentials the apply removes, and says it is irreversible", () => {
       expect(section(removal(["create"], null, ["222222222222", "333333333333"]))).toEqual([
-        `- **remove the root credentials** of 222222222222, 333333333333 (${irreversible})`,
+        `- **remove the root credentials** of 2 member account(s): 222222222222, 333333333333 (${irreversible})`,
       ]);
     });
 
     it("on a new member, names only it, and counts the accounts merely verified", () => {
       expect(section(removal(["delete", "create"], ["222222222222"], ["222222222222", "444444444444"]))).toEqual([
-        `- **remove the root credentials** of 444444444444 (${irreversible})`,
+        `- **remove the root credentials** of 1 account(s) that joined: 444444444444 (${irreversible})`,
         "- verify 1 account(s) cleaned before (reads, no write)",
       ]);
     });
@@ -218,7 +218,7 @@ describe("plan summary", () => {
     it("says that an account left out, or the removal dropped, gets nothing back", () => {
       expect(section(removal(["delete", "create"], ["222222222222", "333333333333"], ["222222222222"]))).toEqual([
         "- verify 1 account(s) cleaned before (reads, no write)",
-        "- no longer selected: 333333333333; nothing is restored",
+        "- no longer selected: 1 account(s): 333333333333; nothing is restored",
       ]);
       expect(section(removal(["delete"], ["222222222222"], null))).toEqual([
         `- **stop removing root credentials**: nothing is restored in 1 account(s) (${irreversible})`,

@@ -194,10 +194,11 @@ describe("root-credentials audit", () => {
       .rejects(new STSServiceException({ name: "AccessDenied", $fault: "client", $metadata: {}, message: "no" }));
     const { code, stdout } = await run(["audit", "--markdown"]);
     expect(code).toBe(1);
-    expect(stdout).toContain(`| ${WITH_PASSWORD} | name-${WITH_PASSWORD} | HAS ROOT CREDENTIALS | password |`);
+    expect(stdout).toContain("### With root credentials: 1");
+    expect(stdout).toContain(`| ${WITH_PASSWORD} | name-${WITH_PASSWORD} | password |`);
     expect(stdout).toMatch(
       new RegExp(
-        `\\| ${CLEAN} \\| name-${CLEAN} \\| failed \\| sts:AssumeRoot into ${CLEAN} with IAMAuditRootUserCredentials was refused`,
+        `### Failed: 1[\\s\\S]*\\| ${CLEAN} \\| name-${CLEAN} \\| sts:AssumeRoot into ${CLEAN} with IAMAuditRootUserCredentials was refused`,
       ),
     );
   });
@@ -238,7 +239,7 @@ describe("root-credentials remove and recover", () => {
     [["audit", "--dry-run"], "root-credentials: --dry-run is not for audit"],
     [["audit", "--concurrency", "0"], 'root-credentials: --concurrency "0" is not a number from 1 to 32'],
     [["recover", "--account", "12"], 'root-credentials: --account "12" is not a 12-digit account id'],
-    [["audit", "--json", "--markdown"], "root-credentials: --json or --markdown, not both"],
+    [["audit", "--json", "--markdown"], "root-credentials: one of --json, --markdown and --csv"],
   ])("refuses %p with one line and the usage", async (argv, message) => {
     const { code, stderr } = await run(argv);
     expect(code).toBe(1);

@@ -8,7 +8,19 @@ import {
   ListSigningCertificatesCommand,
 } from "@aws-sdk/client-iam";
 import { AssumeRootCommand, STSServiceException } from "@aws-sdk/client-sts";
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { iam, iamError, runScript, sentToIam, sts } from "../root-access/harness";
+
+// The selection a removal's journal is written for, as the program names it.
+function selectionOf(accounts: string[]): string {
+  return `${accounts.length} account(s), ${createHash("sha256")
+    .update([...accounts].sort().join(","))
+    .digest("hex")
+    .slice(0, 16)}`;
+}
 
 const MEMBER = "222222222222";
 const OTHER = "333333333333";
@@ -277,6 +289,29 @@ describe("remove-root-credentials", () => {
     const run = await runScript(["remove-root-credentials", MEMBER]);
     expect(run.code).toBe(0);
     expect(run.result).toMatchObject({ cleaned: [], alreadyClean: [MEMBER], failed: [] });
+  });
+
+  it("resumes from its journal: an account an earlier (killed) run finished is not opened again", async () => {
+    // GIVEN the journal of a run of the same selection that finished MEMBER before it was killed
+    const journal = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "removal-")), ".root-credentials-removal.journal");
+    fs.writeFileSync(
+      journal,
+      `${JSON.stringify({ journal: "org-root-access", verb: "remove-root-credentials", scope: selectionOf([MEMBER, OTHER]) })}\n` +
+        `${JSON.stringify({ accountId: MEMBER, removed: { DeleteLoginProfile: 1 } })}\n`,
+    );
+    sts.on(AssumeRootCommand).resolves(session);
+    cleanRootUser();
+    // WHEN terraform runs the step again for the same selection
+    const run = await runScript(["remove-root-credentials", MEMBER, OTHER], { ROOT_ACCESS_JOURNAL: journal });
+    // THEN only OTHER is opened, MEMBER's earlier result is reported as it was, and the finished run's journal is gone
+    expect(run.code).toBe(0);
+    expect(sts.commandCalls(AssumeRootCommand).map((call) => call.args[0].input.TargetPrincipal)).toEqual([OTHER]);
+    expect(run.result).toMatchObject({
+      cleaned: [{ accountId: MEMBER, removed: { DeleteLoginProfile: 1 } }],
+      alreadyClean: [OTHER],
+    });
+    expect(run.stderr).toContain("resuming: 1 account(s) finished by an earlier run are not opened again.");
+    expect(fs.existsSync(journal)).toBe(false);
   });
 
   it("fails when a credential is still there after the removal", async () => {

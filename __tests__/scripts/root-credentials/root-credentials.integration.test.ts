@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -106,5 +106,48 @@ describe("npm run root-credentials against the emulator", () => {
       skipped: 0,
       failed: 0,
     });
+  });
+
+  it("resumes from its journal after a SIGKILL: accounts done are not opened again, and the report is the same", async () => {
+    // GIVEN 12 members, and AssumeRoot throttled to 4 a second so that the run can be killed halfway
+    await organizationWithRootCredentialsManagement(env);
+    await seedMembers(
+      emulator,
+      env,
+      Array.from({ length: 12 }, (_, index) => (index % 3 === 0 ? "keysOnly" : "clean")),
+    );
+    await emulator.configure({ assumeRootCallsPerSecond: 4 });
+    const journal = path.join(dir, "audit.journal");
+    const audit = ["root-credentials.js", "audit", "--json", "--journal", journal];
+
+    // WHEN the audit is killed with SIGKILL once a few accounts are in its journal
+    const child = spawn(process.execPath, [path.join(PROJECT_ROOT, "build", audit[0]), ...audit.slice(1)], {
+      env,
+      stdio: "ignore",
+    });
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    const deadline = Date.now() + 60_000;
+    while ((fs.existsSync(journal) ? fs.readFileSync(journal, "utf8").split("\n").length - 2 : 0) < 3 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    child.kill("SIGKILL");
+    await exited;
+    const done = fs.readFileSync(journal, "utf8").split("\n").slice(1, -1).length;
+    expect(done).toBeGreaterThanOrEqual(3);
+    expect(done).toBeLessThan(10); // of the 10 seeded and the organization's own members
+    await emulator.configure({ assumeRootCallsPerSecond: 0 });
+    const sessionsBefore = (await emulator.rootSessions()).length;
+
+    // AND run again with the same journal
+    const resumed = rootCredentials(...audit.slice(1));
+
+    // THEN only the accounts it had not finished are opened, the journal is gone, and the report is an uninterrupted run's
+    expect(resumed.code).toBe(2);
+    expect(resumed.stderr).toContain(`resuming: ${done} account(s) from ${journal} are not audited again`);
+    const members = (JSON.parse(resumed.stdout) as { summary: { memberAccounts: number } }).summary.memberAccounts;
+    expect((await emulator.rootSessions()).length - sessionsBefore).toBe(members - done);
+    expect(fs.existsSync(journal)).toBe(false);
+    const uninterrupted = rootCredentials("audit", "--json");
+    expect(JSON.parse(resumed.stdout)).toEqual(JSON.parse(uninterrupted.stdout));
   });
 });
