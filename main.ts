@@ -33,6 +33,10 @@ export async function synth({ argv, env, io }: Invocation): Promise<number> {
     }
     const root = projectRoot();
     const config = loadConfig({ env, projectRoot: root });
+    if (commandLine.values.list) {
+      io.stdout(JSON.stringify(config.stacks.map((stack) => stack.name)));
+      return EXIT_CODES.ok;
+    }
     const outdir = path.resolve(env.CDKTF_OUTDIR || "cdktf.out");
     // Before the App, which creates the output folder: a failed synth writes nothing.
     if (!fs.existsSync(path.dirname(outdir))) throw outdirParentMissing(outdir);

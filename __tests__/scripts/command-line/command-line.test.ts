@@ -21,7 +21,7 @@ afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 type Command = (invocation: Invocation) => Promise<number> | number;
 
 const COMMANDS: [string, Command, string, number][] = [
-  ["synth", (invocation) => synth(invocation), "Usage: npm run synth [-- --hcl] [--quiet]", 2],
+  ["synth", (invocation) => synth(invocation), "Usage: npm run synth [-- --hcl] [--quiet] [--list]", 2],
   ["plan-gate", (invocation) => planGate(invocation), "Usage: npm run plan-gate -- <plan.json>", 2],
   ["plan-summary", planSummary, "Usage: npm run plan-summary -- <plan.json>", 2],
   ["policy", (invocation) => policy(invocation, root), "Usage: npm run policy -- [<stack>] [--plan]", 2],
@@ -122,6 +122,24 @@ describe("commands that call AWS", () => {
 });
 
 describe("synth", () => {
+  it("--list prints the stacks' names as one JSON array, in configuration order, and synthesizes nothing", async () => {
+    // GIVEN a configuration of three organizations
+    const config = path.join(root, "three.config.json");
+    const stacks = ["prod-org", "sandbox-org", "acquired-org"];
+    fs.writeFileSync(config, JSON.stringify({ stacks: stacks.map((name) => ({ name, region: "eu-west-1" })) }));
+    const stdout: string[] = [];
+    // WHEN the matrix job lists them
+    const code = await synth({
+      argv: ["--list"],
+      env: { ROOT_ACCESS_CONFIG: config, CDKTF_OUTDIR: path.join(root, "out") },
+      io: { stdout: (t) => stdout.push(t), stderr: (t) => stdout.push(t) },
+    });
+    // THEN one line, a JSON array a CI matrix reads with fromJSON, and no stack folder
+    expect(code).toBe(0);
+    expect(stdout).toEqual([JSON.stringify(stacks)]);
+    expect(fs.existsSync(path.join(root, "out"))).toBe(false);
+  });
+
   it("fails in one line, writing nothing, when CDKTF_OUTDIR's parent folder does not exist", async () => {
     const outdir = path.join(root, "no", "such", "cdktf.out");
     const stderr: string[] = [];
