@@ -12,6 +12,7 @@ import { createTemplateBaseline } from "./baseline";
 import { Row, mergeReport, table, verdict } from "./benchmarks-file";
 import { BenchFailure, Figure, Sample, Subject, measure, measureInTurns, median, requireTool, timeCommand } from "./measure";
 import { rootCredentialsFigures } from "./root-credentials";
+import { scaleFigures } from "./scale";
 import { CPU_LOG_VARIABLE, PROVIDER_ROW, TerraformCpu, countingTerraform, terraformCpu } from "./terraform-cpu";
 import { COMMAND_LINE, GROUPS } from "./usage";
 
@@ -388,13 +389,14 @@ async function runBench(argv: readonly string[]): Promise<number> {
   requireTool("terraform", ["version"], "Terraform on PATH");
   const wanted = (name: (typeof GROUPS)[number]) => groups.length === 0 || groups.includes(name);
   if (wanted("synth")) await synthFigures();
-  if (wanted("script") || wanted("apply") || wanted("audit")) {
-    requireTool("aws", ["--version"], "the AWS CLI, the baseline of the audit figures: pip install awscli");
+  if (wanted("script") || wanted("apply") || wanted("audit") || wanted("scale")) {
+    if (wanted("audit")) requireTool("aws", ["--version"], "the AWS CLI, the baseline of the audit figures: pip install awscli");
     const emulator = await Emulator.start();
     try {
       if (wanted("script")) await scriptFigures(emulator);
       if (wanted("apply")) await applyFigures(emulator);
       if (wanted("audit")) sections.push(...(await rootCredentialsFigures(emulator, work, ROOT)));
+      if (wanted("scale")) sections.push(...(await scaleFigures(emulator, work, ROOT)));
     } finally {
       await emulator.stop();
     }

@@ -80,7 +80,7 @@ export async function rootCredentialsFigures(emulator: Emulator, work: string, r
       { figure: cliFigure, ratio: "baseline" },
     ])}\n\n` +
     `Both found the same ${withCredentials} accounts with root credentials, kind by kind (password, access keys, MFA, ` +
-    `signing certificates). The audit opens sessions 8 at a time with the SDK's adaptive retry; the loop starts the ` +
+    `signing certificates). The audit opens sessions 8 at a time, paced at the rate AWS grants; the loop starts the ` +
     `AWS CLI twice per account, one account after another. ${verdict(
       speedup >= 10 && ourFigure.peakMb < 150,
       "at least 10 times faster with identical findings, under 150 MB peak",
