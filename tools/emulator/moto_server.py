@@ -307,6 +307,7 @@ class ControlMiddleware:
         if path == "/moto-api/reset" and environ.get("REQUEST_METHOD") == "POST":
             STATE.reset()
             ROOT_USERS.reset()
+            ACCESS_KEY_ACCOUNTS.clear()
             # moto's reset forgets every organization but not which member account belonged to which: without
             # this, an account created in one test would still count as a member in the next.
             organizations.organizations_backends.master_accounts.clear()
@@ -490,12 +491,59 @@ def exit_when_closed(server, stream):
     threading.Thread(target=watch, daemon=True).start()
 
 
+# moto finds the account of a request's access key by scanning every account's IAM backend in every partition
+# (creating the missing ones as it goes), on every request: an organization of 10,000 accounts made each call
+# cost as much as the organization is large. An index kept by the backends' own access-key dictionaries answers
+# the same in constant time: a key maps to the account whose backend holds it; an unknown key to moto's default.
+ACCESS_KEY_ACCOUNTS = {}
+
+
+class IndexedAccessKeys(dict):
+    """An IAM backend's access keys that keep ACCESS_KEY_ACCOUNTS up to date (moto only sets and deletes them)."""
+
+    def __init__(self, account_id, keys):
+        super().__init__()
+        self.account_id = account_id
+        for key, value in keys.items():
+            self[key] = value
+
+    def __setitem__(self, key, value):
+        super().__setitem__(key, value)
+        ACCESS_KEY_ACCOUNTS[key] = self.account_id
+
+    def __delitem__(self, key):
+        super().__delitem__(key)
+        ACCESS_KEY_ACCOUNTS.pop(key, None)
+
+
+def index_access_keys():
+    from moto.iam import models as iam_models
+
+    if getattr(iam_models.IAMBackend.__init__, "indexed", False):
+        return
+    original = iam_models.IAMBackend.__init__
+
+    def init(self, region_name, account_id):
+        original(self, region_name, account_id)
+        self.access_keys = IndexedAccessKeys(account_id, self.access_keys)
+
+    init.indexed = True
+    iam_models.IAMBackend.__init__ = init
+    # Backends made before this point (none, as the launcher runs) keep their keys findable too.
+    for account_id, partitions in list(iam_models.iam_backends.items()):
+        for backend in list(dict.values(partitions)):
+            if not isinstance(backend.access_keys, IndexedAccessKeys):
+                backend.access_keys = IndexedAccessKeys(account_id, backend.access_keys)
+    iam_models.get_account_id_from = lambda access_key: ACCESS_KEY_ACCOUNTS.get(access_key, iam_models.DEFAULT_ACCOUNT_ID)
+
+
 def extend_moto():
     """Everything this launcher adds to moto, before the first request."""
     allow_iam_principal()
     features_follow_trusted_access_knob()
     organizations_preconditions()
     add_root_access_actions()
+    index_access_keys()
 
 
 def make_emulator(host, port):
