@@ -3,10 +3,10 @@
 // a pull-request comment (at most 65,536 characters) holds the report of an organization of 10,000 accounts.
 
 /** How many ids are shown inline. */
-export const INLINE_IDS = 30;
+const INLINE_IDS = 30;
 
 /** How many ids a collapsed block holds: 2,000 ids are about 28,000 characters. */
-export const FOLDED_IDS = 2_000;
+const FOLDED_IDS = 2_000;
 
 /** "111, 222, 333", or "111, 222, ... (and 9,970 more)" past {@link INLINE_IDS}. */
 export function inlineIds(ids: readonly string[], limit = INLINE_IDS): string {

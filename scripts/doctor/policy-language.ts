@@ -216,7 +216,7 @@ function conditionHolds(statement: Exclude<Statement, { unreadable: string }>, c
 }
 
 /** One condition: an operator, a key and the policy's values, for the request's context. */
-export function evaluateCondition(
+function evaluateCondition(
   operator: string,
   key: string,
   policyValues: readonly string[],

@@ -3,6 +3,7 @@ import { ROOT_TASK_DEFINITIONS, RootTask, TaskResource, taskPolicyArn } from "..
 import type { Account, Node, OrganizationScps, Scp } from "./organization-scps";
 import {
   ContextValue,
+  Coverage,
   NameSet,
   Request,
   RequestContext,
@@ -284,23 +285,23 @@ function analyse(levels: readonly Level[], request: Request): RequestAnalysis {
   const partialLevels: Partial[][] = [];
   const actions = [request.action];
   const rcpsApply = RCP_SERVICES.some((service) => request.action.toLowerCase().startsWith(service));
+  // A Deny that applies: to everything the request touches, to some names, or cannot be told. An unreadable
+  // statement counts as one that cannot be told: it may be a Deny of anything.
+  const deny = (covered: Coverage, cause: Omit<Cause, "kind" | "construct">) => {
+    if (covered === "all") blocked.push({ ...cause, kind: "denied" });
+    else if (covered === "none") return;
+    else if ("some" in covered)
+      partialDenies.push({ names: covered.some, cause: { ...cause, kind: "denied for some resources" } });
+    else unknown.push({ ...cause, kind: "cannot tell", construct: covered.unknown });
+  };
   for (const { node, policies, rcps } of levels) {
     // RCPs limit what is done to the account's buckets and queues: only their Denies count (RCPFullAWSAccess
     // is attached everywhere and cannot be detached).
     for (const policy of rcpsApply ? rcps : []) {
       for (const statement of policy.statements) {
-        const where = { id: policy.id, name: `${policy.name} (RCP)`, statement: statement.sid };
-        if ("unreadable" in statement) {
-          unknown.push({ kind: "cannot tell", node, policy: where, construct: statement.unreadable, actions });
-          continue;
-        }
-        if (statement.effect !== "Deny") continue;
-        const covered = statementCoverage(statement, request);
-        if (covered === "all") blocked.push({ kind: "denied", node, policy: where, actions });
-        else if (covered === "none") continue;
-        else if ("some" in covered) {
-          partialDenies.push({ names: covered.some, cause: { kind: "denied for some resources", node, policy: where, actions } });
-        } else unknown.push({ kind: "cannot tell", node, policy: where, construct: covered.unknown, actions });
+        const cause = { node, policy: { id: policy.id, name: `${policy.name} (RCP)`, statement: statement.sid }, actions };
+        if ("unreadable" in statement) deny({ unknown: statement.unreadable }, cause);
+        else if (statement.effect === "Deny") deny(statementCoverage(statement, request), cause);
       }
     }
     if (policies === undefined) continue;
@@ -309,31 +310,18 @@ function analyse(levels: readonly Level[], request: Request): RequestAnalysis {
     const levelPartial: Partial[] = [];
     for (const policy of policies) {
       for (const statement of policy.statements) {
-        const where = { id: policy.id, name: policy.name, statement: statement.sid };
+        const cause = { node, policy: { id: policy.id, name: policy.name, statement: statement.sid }, actions };
         if ("unreadable" in statement) {
-          // It may be a Deny of anything: nothing short of a certain block can be told past it.
-          unknown.push({ kind: "cannot tell", node, policy: where, construct: statement.unreadable, actions });
+          deny({ unknown: statement.unreadable }, cause);
           continue;
         }
         const covered = statementCoverage(statement, request);
-        if (covered === "none") continue;
-        if (statement.effect === "Deny") {
-          if (covered === "all") blocked.push({ kind: "denied", node, policy: where, actions });
-          else if ("some" in covered) {
-            partialDenies.push({
-              names: covered.some,
-              cause: { kind: "denied for some resources", node, policy: where, actions },
-            });
-          } else unknown.push({ kind: "cannot tell", node, policy: where, construct: covered.unknown, actions });
-          continue;
-        }
-        if (covered === "all") allowedAll = true;
-        else if ("some" in covered) {
-          levelPartial.push({
-            names: covered.some,
-            cause: { kind: "allowed for some resources only", node, policy: where, actions },
-          });
-        } else levelUnknown.push({ kind: "cannot tell", node, policy: where, construct: covered.unknown, actions });
+        if (statement.effect === "Deny") deny(covered, cause);
+        else if (covered === "all") allowedAll = true;
+        else if (covered === "none") continue;
+        else if ("some" in covered)
+          levelPartial.push({ names: covered.some, cause: { ...cause, kind: "allowed for some resources only" } });
+        else levelUnknown.push({ ...cause, kind: "cannot tell", construct: covered.unknown });
       }
     }
     if (allowedAll) continue;

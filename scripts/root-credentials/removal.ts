@@ -11,8 +11,8 @@ interface RemovalEntry {
   readonly removed: Readonly<Record<string, number>>;
 }
 
-// The selection a journal belongs to: another list (a member joined) is another run.
-function selection(accounts: readonly string[]): string {
+/** The selection a removal's journal belongs to: another list (a member joined) is another run. */
+export function selection(accounts: readonly string[]): string {
   return `${accounts.length} account(s), ${createHash("sha256")
     .update([...accounts].sort().join(","))
     .digest("hex")

@@ -8,19 +8,11 @@ import {
   ListSigningCertificatesCommand,
 } from "@aws-sdk/client-iam";
 import { AssumeRootCommand, STSServiceException } from "@aws-sdk/client-sts";
-import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { selection } from "../../../scripts/root-credentials/removal";
 import { iam, iamError, runScript, sentToIam, sts } from "../root-access/harness";
-
-// The selection a removal's journal is written for, as the program names it.
-function selectionOf(accounts: string[]): string {
-  return `${accounts.length} account(s), ${createHash("sha256")
-    .update([...accounts].sort().join(","))
-    .digest("hex")
-    .slice(0, 16)}`;
-}
 
 const MEMBER = "222222222222";
 const OTHER = "333333333333";
@@ -296,7 +288,7 @@ describe("remove-root-credentials", () => {
     const journal = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "removal-")), ".root-credentials-removal.journal");
     fs.writeFileSync(
       journal,
-      `${JSON.stringify({ journal: "org-root-access", verb: "remove-root-credentials", scope: selectionOf([MEMBER, OTHER]) })}\n` +
+      `${JSON.stringify({ journal: "org-root-access", verb: "remove-root-credentials", scope: selection([MEMBER, OTHER]) })}\n` +
         `${JSON.stringify({ accountId: MEMBER, removed: { DeleteLoginProfile: 1 } })}\n`,
     );
     sts.on(AssumeRootCommand).resolves(session);
