@@ -38,6 +38,8 @@ export interface EmulatorSettings {
   readonly rootSessionSeconds?: number | null;
   /** "service:Action" names refused in every root session, as an SCP denying them would (AccessDenied). */
   readonly rootSessionDeniedActions?: readonly string[];
+  /** sts:AssumeRole credentials expire after this many seconds (ExpiredToken after that); null for moto's hour. */
+  readonly roleSessionSeconds?: number | null;
 }
 
 /** Root-user credentials to give a member account (`Emulator.seedRootUser`). */
@@ -119,6 +121,16 @@ export class Emulator {
   /** How many times each action was called since the last reset, keyed "service:Action". */
   async calls(): Promise<Record<string, number>> {
     return this.control("GET", "calls");
+  }
+
+  /** The CPU time and peak memory the emulator itself has used since it started (for benchmarks). */
+  async usage(): Promise<{ readonly cpuSeconds: number; readonly peakMb: number }> {
+    return this.control("GET", "usage");
+  }
+
+  /** How many client connections sent a request since the last reset. */
+  async connectionsOpened(): Promise<number> {
+    return (await this.control<{ opened: number }>("GET", "connections")).opened;
   }
 
   /** Changes the lag and fault knobs; unspecified ones keep their value. */

@@ -17,10 +17,13 @@ This launcher adds both, with AWS's semantics, and wraps moto's WSGI app with a 
                                      "assumeRootFeatures": "by-task" | "both",
                                      "assumeRootCallsPerSecond": 5, "assumeRootLimiter": "window" | "bucket",
                                      "assumeRootBurst": 20, "rootSessionSeconds": 2,
-                                     "rootSessionDeniedActions": ["iam:DeleteAccessKey"]}
+                                     "rootSessionDeniedActions": ["iam:DeleteAccessKey"],
+                                     "roleSessionSeconds": 3}
   POST /_org-root-access/root-user  {"accountId": "111122223333", "password": true, "accessKeys": [{"status": "Active",
                                      "lastUsed": true}], "mfaDevices": [{"type": "virtual" | "hardware"}],
                                      "signingCertificates": [{"status": "Active"}]}: gives a root user credentials
+  GET  /_org-root-access/connections   {"opened": 12}: client connections that sent a request since the reset
+  GET  /_org-root-access/usage         {"cpuSeconds": 4.2, "peakMb": 180}: what the emulator itself has used (benchmarks)
   GET  /_org-root-access/root-sessions  every sts:AssumeRoot session issued: caller, account, task, the actions it
                                      made and whether each was allowed
   POST /moto-api/reset              moto's own reset; also clears the features, counters and settings kept here,
@@ -50,6 +53,8 @@ import io
 import json
 import logging
 import os
+import re
+import resource
 import select
 import signal
 import socket
@@ -94,6 +99,7 @@ class State:
         with self.lock:
             self.features = {}  # organization id -> set of enabled feature names
             self.calls = Counter()  # "service:Action" -> count
+            self.connections = set()  # the client address and port of each connection that sent a request
             self.service_access_lag_seconds = 0.0
             self.fault = "none"
             self.reply_delay_seconds = {}  # "service:Action" -> seconds between handling a call and replying
@@ -103,6 +109,8 @@ class State:
             self.feature_history = {}  # organization id -> [(time, frozenset of features)], oldest first
             self.features_when_trusted_access_disabled = "kept"  # or "forgotten"
             self.member_enable_error = "CallerIsNotManagementAccount"  # or "AccountNotManagementOrDelegatedAdministrator"
+            self.role_session_seconds = None  # sts:AssumeRole credentials last this long; None: what moto gives
+            self.role_session_expiry = {}  # access key of shortened role credentials -> when they expire (time.time())
 
 
 STATE = State()
@@ -313,8 +321,14 @@ class ControlMiddleware:
             organizations.organizations_backends.master_accounts.clear()
         body = self.buffer_body(environ)
         service, action = self.identify(environ, body)
+        with STATE.lock:
+            expires_at = STATE.role_session_expiry.get(self.access_key(environ))
+        if expires_at is not None and time.time() >= expires_at:
+            return self.expired_token(environ, start_response)
         # Calls inside a root session act as a member's root user, not as the caller: they go to the session log
         # (GET /_org-root-access/root-sessions), not to the counts, so the counts stay what the caller's policy must allow.
+        with STATE.lock:
+            STATE.connections.add((environ.get("REMOTE_ADDR"), environ.get("REMOTE_PORT")))
         if action and not ROOT_USERS.is_root_session(self.access_key(environ)):
             with STATE.lock:
                 STATE.calls[f"{service}:{action}"] += 1
@@ -365,10 +379,44 @@ class ControlMiddleware:
                 return self.xml(start_response, "200 OK", query_response(namespace, action, result))
             if service == "sts" and action == "AssumeRoot":
                 return self.xml(start_response, "200 OK", ROOT_USERS.assume_root(access_key, parse_form(body)))
+            if service == "sts" and action == "AssumeRole" and STATE.role_session_seconds is not None:
+                return self.shortened_role_session(environ, start_response)
         except AwsError as error:
             status = {400: "400 Bad Request", 403: "403 Forbidden", 404: "404 Not Found", 409: "409 Conflict"}[error.status]
             return self.xml(start_response, status, error_response(error, namespace))
         return self.app(environ, start_response)
+
+    def shortened_role_session(self, environ, start_response):
+        """moto's AssumeRole, with credentials that expire after the "roleSessionSeconds" knob (the reply says so)."""
+        reply = {}
+
+        def capture(status, headers, exc_info=None):
+            reply["status"], reply["headers"] = status, headers
+
+        body = b"".join(self.app(environ, capture))
+        issued = re.search(rb"<AccessKeyId>([^<]+)</AccessKeyId>", body)
+        if reply["status"].startswith("200") and issued:
+            seconds = STATE.role_session_seconds
+            expiration = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + seconds))
+            body = re.sub(rb"<Expiration>[^<]*</Expiration>", f"<Expiration>{expiration}</Expiration>".encode(), body)
+            with STATE.lock:
+                STATE.role_session_expiry[issued.group(1).decode()] = time.time() + seconds
+        headers = [(name, value) for name, value in reply["headers"] if name.lower() != "content-length"]
+        start_response(reply["status"], headers)
+        return [body]
+
+    @staticmethod
+    def expired_token(environ, start_response):
+        """A call signed with expired credentials: STS's ExpiredToken, as the query and the JSON protocols send it."""
+        message = "The security token included in the request is expired"
+        if environ.get("HTTP_X_AMZ_TARGET"):
+            start_response("400 Bad Request", [("Content-Type", "application/x-amz-json-1.1")])
+            return [json.dumps({"__type": "ExpiredTokenException", "message": message}).encode()]
+        start_response("403 Forbidden", [("Content-Type", "text/xml")])
+        return [
+            f"<ErrorResponse><Error><Type>Sender</Type><Code>ExpiredToken</Code><Message>{message}</Message></Error>"
+            "<RequestId>00000000-0000-0000-0000-000000000000</RequestId></ErrorResponse>".encode()
+        ]
 
     @staticmethod
     def access_key(environ):
@@ -418,6 +466,12 @@ class ControlMiddleware:
         if route == "calls" and environ.get("REQUEST_METHOD") == "GET":
             with STATE.lock:
                 return self.json(start_response, dict(STATE.calls))
+        if route == "usage" and environ.get("REQUEST_METHOD") == "GET":
+            used = resource.getrusage(resource.RUSAGE_SELF)
+            return self.json(start_response, {"cpuSeconds": used.ru_utime + used.ru_stime, "peakMb": used.ru_maxrss / 1024})
+        if route == "connections" and environ.get("REQUEST_METHOD") == "GET":
+            with STATE.lock:
+                return self.json(start_response, {"opened": len(STATE.connections)})
         if route == "settings" and environ.get("REQUEST_METHOD") == "POST":
             settings = json.loads(self.buffer_body(environ) or b"{}")
             fault = settings.get("fault", STATE.fault)
@@ -441,6 +495,9 @@ class ControlMiddleware:
             member_error = settings.get("memberEnableError", STATE.member_enable_error)
             if member_error not in ("CallerIsNotManagementAccount", "AccountNotManagementOrDelegatedAdministrator"):
                 return self.json(start_response, {"error": "memberEnableError must name one of the two errors"}, "400 Bad Request")
+            role_seconds = settings.get("roleSessionSeconds", STATE.role_session_seconds)
+            if role_seconds is not None and (not isinstance(role_seconds, (int, float)) or role_seconds <= 0):
+                return self.json(start_response, {"error": "roleSessionSeconds must be a number of seconds, or null for moto's"}, "400 Bad Request")
             root_problem = ROOT_USERS.configure(settings)
             if root_problem:
                 return self.json(start_response, {"error": root_problem}, "400 Bad Request")
@@ -449,6 +506,7 @@ class ControlMiddleware:
                 STATE.feature_lag_seconds = float(lag)
                 STATE.features_when_trusted_access_disabled = kept
                 STATE.member_enable_error = member_error
+                STATE.role_session_seconds = role_seconds
                 STATE.fault = fault
                 STATE.service_access_lag_seconds = float(settings.get("serviceAccessLagSeconds", STATE.service_access_lag_seconds))
                 STATE.reply_delay_seconds = {key: float(value) for key, value in delays.items()}
@@ -462,6 +520,7 @@ class ControlMiddleware:
                     "featureLagSeconds": STATE.feature_lag_seconds,
                     "featuresWhenTrustedAccessDisabled": STATE.features_when_trusted_access_disabled,
                     "memberEnableError": STATE.member_enable_error,
+                    "roleSessionSeconds": STATE.role_session_seconds,
                     **ROOT_USERS.settings(),
                 }
             return self.json(start_response, current)
@@ -537,6 +596,75 @@ def index_access_keys():
     iam_models.get_account_id_from = lambda access_key: ACCESS_KEY_ACCOUNTS.get(access_key, iam_models.DEFAULT_ACCOUNT_ID)
 
 
+# moto keeps an organization's accounts in a list and scans it: a lookup by id for each DescribeAccount,
+# AssumeRoot or policy attachment, and every ListAccounts page describes and sorts every account before slicing
+# one page out (an organization of 10,000 accounts paid 500 pages x 10,000 accounts for one listing). The list
+# below keeps an index by id, and ListAccounts pages through it: accounts join at the end, so the list is already
+# in the order of JoinedTimestamp that moto sorts by.
+LIST_ACCOUNTS_PAGE = 20
+
+
+class IndexedAccounts(list):
+    """An organization's accounts, in the order they joined, with an index by id that every change keeps."""
+
+    def __init__(self, accounts=()):
+        super().__init__(accounts)
+        self.by_id = {account.id: account for account in self}
+
+    def append(self, account):
+        super().append(account)
+        self.by_id[account.id] = account
+
+    def remove(self, account):
+        super().remove(account)
+        self.by_id.pop(account.id, None)
+
+    def _unsupported(self, *args, **kwargs):
+        raise NotImplementedError("IndexedAccounts: moto changed how it edits an organization's accounts")
+
+    insert = extend = pop = clear = __setitem__ = __delitem__ = __iadd__ = _unsupported
+
+
+def index_organization_accounts():
+    from moto.organizations.exceptions import AccountNotFoundException, InvalidInputException
+    from moto.utilities.paginator import InvalidToken
+
+    backend_class = organizations.OrganizationsBackend
+    if getattr(backend_class.__init__, "indexed", False):
+        return
+    original = backend_class.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        self.accounts = IndexedAccounts(self.accounts)
+
+    def get_account_by_id(self, account_id):
+        account = self.accounts.by_id.get(account_id)
+        if account is None:
+            raise AccountNotFoundException
+        return account
+
+    def list_accounts(self, max_results=None, next_token=None):
+        # AWS's pages hold 20 accounts at most (MaxResults 1-20); moto's 100 would hide a caller that stops at one.
+        if max_results is not None and not 1 <= max_results <= LIST_ACCOUNTS_PAGE:
+            raise InvalidInputException(f"MaxResults {max_results} is out of range: 1 to {LIST_ACCOUNTS_PAGE}.")
+        # The token names the last account of the previous page; an account that left since costs a scan.
+        start = 0
+        if next_token:
+            last = self.accounts.by_id.get(next_token)
+            if last is None:
+                raise InvalidToken("Invalid token")
+            start = self.accounts.index(last) + 1
+        page = self.accounts[start : start + (max_results or LIST_ACCOUNTS_PAGE)]
+        more = start + len(page) < len(self.accounts)
+        return [account.describe() for account in page], (page[-1].id if more else None)
+
+    init.indexed = True
+    backend_class.__init__ = init
+    backend_class.get_account_by_id = get_account_by_id
+    backend_class.list_accounts = list_accounts
+
+
 def extend_moto():
     """Everything this launcher adds to moto, before the first request."""
     allow_iam_principal()
@@ -544,6 +672,7 @@ def extend_moto():
     organizations_preconditions()
     add_root_access_actions()
     index_access_keys()
+    index_organization_accounts()
 
 
 def make_emulator(host, port):

@@ -146,7 +146,6 @@ class RootUsers:
             self.session_seconds = None  # None: as asked (DurationSeconds); else sessions expire after this long
             self.denied_in_sessions = set()  # actions a service control policy denies to root sessions
             self.recent_assume_root = deque()
-            self.account_index = {}  # id(organizations backend) -> (account count, {account id: account})
 
     # ---- control API -------------------------------------------------------------------------------------------
 
@@ -274,7 +273,7 @@ class RootUsers:
             admin.account.id == caller and "iam.amazonaws.com" in admin.services for admin in backend.admins
         ):
             raise AwsError(403, "AccessDenied", f"Account {caller} is not the management account or IAM's delegated administrator.")
-        member = self.account_in(backend, account_id)
+        member = backend.accounts.by_id.get(account_id)  # the launcher's index (IndexedAccounts), not a scan
         if member is None or account_id == org.master_account_id:
             raise AwsError(403, "AccessDenied", f"Account {account_id} is not a member account of organization {org.id}.")
         if member.status != "ACTIVE":
@@ -297,16 +296,6 @@ class RootUsers:
             f"</Credentials><SourceIdentity></SourceIdentity></AssumeRootResult>"
             f"<ResponseMetadata><RequestId>{uuid.uuid4()}</RequestId></ResponseMetadata></AssumeRootResponse>"
         )
-
-    def account_in(self, backend, account_id):
-        """An account of an organization by id, through an index rebuilt when accounts are added: moto keeps them in
-        a list, and a scan per AssumeRoot made an audit's time grow with the square of the organization's size."""
-        with self.lock:
-            count, index = self.account_index.get(id(backend), (-1, {}))
-            if count != len(backend.accounts):
-                index = {account.id: account for account in backend.accounts}
-                self.account_index[id(backend)] = (len(backend.accounts), index)
-            return index.get(account_id)
 
     def throttle(self):
         with self.lock:
