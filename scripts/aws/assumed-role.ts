@@ -5,14 +5,23 @@ import { assumeRoleFailed } from "./aws-errors";
 /** What an SDK client takes as `credentials`: a function resolving them. */
 export type CredentialProvider = Exclude<NonNullable<IAMClientConfig["credentials"]>, { accessKeyId: string }>;
 
-/** How long before they expire assumed credentials are renewed: a call signed with them must not outlive them. */
+/**
+ * How long before they expire assumed credentials are renewed: a call signed with them must not outlive them.
+ * Five minutes, or half their lifetime when they last less than ten (a role's session may be as short as 15).
+ */
 const RENEW_BEFORE_EXPIRY_MS = 5 * 60 * 1000;
 
 type Credentials = Awaited<ReturnType<CredentialProvider>>;
 
+/** Assumed credentials, and when they are to be renewed. */
+interface Held {
+  readonly credentials: Credentials;
+  readonly renewAt: number;
+}
+
 /**
  * Credentials of `roleArn`, assumed with the default credential chain, shared by every client made from them and
- * renewed five minutes before they expire (a run in a large organization can outlast the role's session). A
+ * renewed before they expire (a run in a large organization can outlast the role's session). A
  * failed assumption is not kept: the next call tries again. The provider's assume_role credentials do not reach
  * local-exec (terraform issue 21983), so the script assumes the same role itself; pipeline commands do the same
  * as the provider. The STS client is loaded on the first call: the plan gate imports this without loading any SDK
@@ -24,18 +33,16 @@ export function assumedRole(
   stsEndpoint?: string,
   now: () => number = Date.now,
 ): CredentialProvider {
-  let current: Credentials | undefined;
+  let current: Held | undefined;
   let assuming: Promise<Credentials> | undefined;
-  const fresh = (credentials: Credentials) =>
-    credentials.expiration === undefined || credentials.expiration.getTime() - RENEW_BEFORE_EXPIRY_MS > now();
-  const valid = (credentials: Credentials) => credentials.expiration === undefined || credentials.expiration.getTime() > now();
+  const valid = ({ credentials }: Held) => credentials.expiration === undefined || credentials.expiration.getTime() > now();
   return () => {
-    if (current !== undefined && fresh(current)) return Promise.resolve(current);
+    if (current !== undefined && current.renewAt > now()) return Promise.resolve(current.credentials);
     assuming ??= assume(roleArn, region, stsEndpoint)
-      .then((credentials) => (current = credentials))
+      .then((credentials) => (current = held(credentials, now())).credentials)
       .catch((error: unknown) => {
         // A renewal that fails while the credentials still hold leaves them in use; the next call tries again.
-        if (current !== undefined && valid(current)) return current;
+        if (current !== undefined && valid(current)) return current.credentials;
         throw error;
       })
       .finally(() => {
@@ -43,6 +50,12 @@ export function assumedRole(
       });
     return assuming;
   };
+}
+
+function held(credentials: Credentials, issuedAt: number): Held {
+  const expiresAt = credentials.expiration?.getTime();
+  if (expiresAt === undefined) return { credentials, renewAt: Infinity };
+  return { credentials, renewAt: expiresAt - Math.min(RENEW_BEFORE_EXPIRY_MS, (expiresAt - issuedAt) / 2) };
 }
 
 async function assume(roleArn: string, region: string | undefined, stsEndpoint?: string): Promise<Credentials> {

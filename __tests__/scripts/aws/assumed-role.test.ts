@@ -63,6 +63,25 @@ describe("assuming the provider's role", () => {
     expect(sts).toHaveReceivedCommandTimes(AssumeRoleCommand, 2);
   });
 
+  it("renews credentials that last less than ten minutes at half their lifetime, not five minutes before they expire", async () => {
+    // GIVEN credentials issued at 11:00 that last four minutes (shorter than the five-minute margin)
+    let now = Date.parse("2030-01-01T11:00:00Z");
+    sts
+      .on(AssumeRoleCommand)
+      .resolvesOnce({ Credentials: credentials("SHORT", "2030-01-01T11:04:00Z") })
+      .resolvesOnce({ Credentials: credentials("NEXT", "2030-01-01T11:08:00Z") });
+    const provider = assumedRole(ROLE, "us-east-1", undefined, () => now);
+    // WHEN they are asked for at 11:00, at 11:01:59 and at 11:02
+    const first = await provider();
+    now = Date.parse("2030-01-01T11:01:59Z");
+    const before = await provider();
+    now = Date.parse("2030-01-01T11:02:00Z");
+    const after = await provider();
+    // THEN they serve the first half of their lifetime, and are renewed from its middle on
+    expect([first.accessKeyId, before.accessKeyId, after.accessKeyId]).toEqual(["SHORT", "SHORT", "NEXT"]);
+    expect(sts).toHaveReceivedCommandTimes(AssumeRoleCommand, 2);
+  });
+
   it("does not keep a failed assumption: the next call assumes the role again", async () => {
     // GIVEN STS that fails once (a throttle that outlasted retries), then issues credentials
     sts

@@ -150,4 +150,59 @@ describe("npm run root-credentials against the emulator", () => {
     const uninterrupted = rootCredentials("audit", "--json");
     expect(JSON.parse(resumed.stdout)).toEqual(JSON.parse(uninterrupted.stdout));
   });
+
+  it("opens sessions in 48 accounts over a pool of connections bounded by its concurrency, not new ones in each account", async () => {
+    // GIVEN 48 clean members (each root session makes 4 IAM calls at once)
+    await organizationWithRootCredentialsManagement(env);
+    const members = await seedMembers(emulator, env, Array<"clean">(48).fill("clean"));
+    const opened = await emulator.connectionsOpened();
+    // WHEN they are audited, 8 at a time
+    const audit = rootCredentials("audit", "--json", "--concurrency", "8");
+    // THEN every account was audited over at most 8 x 4 IAM connections, one to STS and one to Organizations
+    expect(audit.code).toBe(0);
+    expect((JSON.parse(audit.stdout) as { summary: Record<string, number> }).summary.audited).toBe(members.length);
+    expect((await emulator.connectionsOpened()) - opened).toBeLessThanOrEqual(8 * 4 + 2);
+  });
+
+  it("outlives its credentials: an assumed role's that last 2 s are renewed at half their lifetime, no account failed", async () => {
+    // GIVEN 16 members, a stack that works through an assumed role, role credentials that last 2 s and root
+    // sessions 1 s (the emulator's knobs), and AssumeRoot at 4 a second: the audit runs about 4 s
+    await organizationWithRootCredentialsManagement(env);
+    const members = await seedMembers(
+      emulator,
+      env,
+      Array.from({ length: 16 }, (_, index) => (index % 2 === 0 ? "everything" : "clean")),
+    );
+    const config = path.join(dir, "assumed-role.config.json");
+    fs.writeFileSync(
+      config,
+      JSON.stringify({
+        stacks: [
+          { name: "org", features: ["RootCredentialsManagement"], assumeRoleArn: "arn:aws:iam::123456789012:role/Deployer" },
+        ],
+      }),
+    );
+    await emulator.configure({ roleSessionSeconds: 2, rootSessionSeconds: 1, assumeRootCallsPerSecond: 4 });
+    const before = await emulator.calls();
+
+    // WHEN the audit runs
+    const started = Date.now();
+    const result = spawnSync(process.execPath, [path.join(PROJECT_ROOT, "build", "root-credentials.js"), "audit", "--json"], {
+      env: { ...env, ROOT_ACCESS_CONFIG: config },
+      encoding: "utf8",
+    });
+    const seconds = (Date.now() - started) / 1000;
+
+    // THEN it outlasted the role's credentials, renewed them at half their lifetime (not once per call), and
+    // audited every account
+    expect(result.stderr).not.toContain("ExpiredToken");
+    expect(result.status).toBe(2);
+    expect(seconds).toBeGreaterThan(2);
+    const after = await emulator.calls();
+    const assumed = (after["sts:AssumeRole"] ?? 0) - (before["sts:AssumeRole"] ?? 0);
+    expect(assumed).toBeGreaterThanOrEqual(2);
+    expect(assumed).toBeLessThanOrEqual(Math.ceil(seconds) + 2);
+    const report = JSON.parse(result.stdout) as { summary: Record<string, number> };
+    expect(report.summary).toMatchObject({ memberAccounts: members.length, audited: 16, withRootCredentials: 8, failed: 0 });
+  });
 });
