@@ -5,6 +5,8 @@ export interface Sample {
   readonly seconds: number;
   readonly peakMb: number;
   readonly cpuSeconds: number;
+  /** What the command printed on standard output. */
+  readonly stdout: string;
 }
 
 /** Several runs of one thing, after warm-up. */
@@ -46,7 +48,7 @@ export function timeCommand(
       `${command} ${args.join(" ")} failed (exit ${result.status}):\n${result.stdout.slice(-2000)}\n${result.stderr.slice(-2000)}`,
     );
   }
-  return { seconds, peakMb: Number(match[1]) / 1024, cpuSeconds: Number(match[2]) + Number(match[3]) };
+  return { seconds, peakMb: Number(match[1]) / 1024, cpuSeconds: Number(match[2]) + Number(match[3]), stdout: result.stdout };
 }
 
 const GNU_TIME = "/usr/bin/time";
