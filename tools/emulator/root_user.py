@@ -7,7 +7,9 @@ What AWS documents (see ../shared/DESIGN.md, "Root credentials: AWS facts"), and
     account); only when the organization has the feature the task needs. The credentials act as
     arn:aws:iam::<member>:root.
   - Inside a root session, IAM calls omit UserName and act on the root user; a task policy denies everything it
-    does not list (AccessDenied), and a session past its expiry answers ExpiredToken.
+    does not list (AccessDenied), and a session past its expiry answers ExpiredToken. S3 and SQS calls (the unlock
+    tasks) pass the same checks, then moto serves them as the member account; moto enforces no bucket or queue
+    policy, so a deny-all policy locks nobody out here: tests check the session log instead.
   - The emulator evaluates no service control policy; "rootSessionDeniedActions" refuses the listed actions in
     every root session with the AccessDenied an SCP would give, for tests of a removal that stops partway.
 
@@ -318,20 +320,18 @@ class RootUsers:
                 raise AwsError(400, "Throttling", "Rate exceeded")
             self.recent_assume_root.append(now)
 
-    def session_call(self, access_key, service, action, form):
-        """A call made with a root session's credentials; returns (namespace, result XML) or raises AwsError."""
+    def authorize(self, access_key, name):
+        """Whether a root session may make the call `name` ("service:Action") now: logs it and returns the
+        session's account, or raises AwsError (ExpiredToken past its expiry; AccessDenied from the task policy, or
+        from the SCP the "rootSessionDeniedActions" knob stands for)."""
         with self.lock:
             session = self.sessions[access_key]
-            name = f"{service}:{action}"
             if time.time() >= session.expires_at:
                 session.actions.append((name, "expired"))
                 raise AwsError(403, "ExpiredToken", "The security token included in the request is expired")
-            if service == "sts" and action == "GetCallerIdentity":
+            if name == "sts:GetCallerIdentity":
                 session.actions.append((name, "allowed"))
-                return STS_NS, (
-                    f"<Arn>arn:aws:iam::{session.account_id}:root</Arn><UserId>{session.account_id}</UserId>"
-                    f"<Account>{session.account_id}</Account>"
-                )
+                return session.account_id
             # An SCP denying the action to root sessions (the emulator evaluates no SCP), or the task policy.
             denied_by = (
                 "a service control policy"
@@ -347,7 +347,18 @@ class RootUsers:
                     f"deny in {denied_by}",
                 )
             session.actions.append((name, "allowed"))
-            user = self.users.setdefault(session.account_id, RootUser(session.account_id))
+            return session.account_id
+
+    def session_call(self, access_key, service, action, form):
+        """An IAM or STS call made with a root session's credentials; returns (namespace, result XML) or raises
+        AwsError. S3 and SQS calls are authorized here (`authorize`) and served by moto as the member account."""
+        account_id = self.authorize(access_key, f"{service}:{action}")
+        if service == "sts" and action == "GetCallerIdentity":
+            return STS_NS, (
+                f"<Arn>arn:aws:iam::{account_id}:root</Arn><UserId>{account_id}</UserId><Account>{account_id}</Account>"
+            )
+        with self.lock:
+            user = self.users.setdefault(account_id, RootUser(account_id))
             return IAM_NS, iam_action(user, action, form)
 
 
