@@ -72,6 +72,11 @@ const programs = {
     description: "audit, remove and recover member accounts' root credentials",
     options: { packages: "external" },
   },
+  "root-task": {
+    entry: "scripts/root-task/main.ts",
+    description: "break-glass root tasks: unlock a bucket policy or a queue policy",
+    options: { packages: "external" },
+  },
   start: {
     entry: "tools/start/main.ts",
     description: "npm start: the whole setup against the local emulator",

@@ -18,6 +18,13 @@ const MAX_SOCKETS = 50;
 /** How many sessions one task in one account may take when they expire midway (a slow or throttled run). */
 const SESSIONS_PER_TASK = 3;
 
+/** What a client needs to act in a root session: its credentials, the region, and the shared connections. */
+export interface RootSessionCredentials {
+  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string };
+  readonly region: string | undefined;
+  readonly requestHandler: { readonly httpAgent: http.Agent; readonly httpsAgent: https.Agent };
+}
+
 /** sts:AssumeRoot refused or failed: no session was opened, so nothing was done in the account by it. */
 export class RootSessionRefused extends ScriptError {
   override readonly name = "RootSessionRefused";
@@ -68,17 +75,29 @@ export class RootSessions {
    * throws {@link RootSessionRefused}.
    */
   async run<T>(accountId: string, task: RootTask, work: (iam: IAMClient) => Promise<T>): Promise<T> {
+    return this.runAs(accountId, task, (session) =>
+      work(
+        new IAMClient({ region: this.settings.region, requestHandler: session.requestHandler, credentials: session.credentials }),
+      ),
+    );
+  }
+
+  /**
+   * {@link run} for any service: `work` gets the session's credentials, region and this pool of connections, to
+   * make the client the task needs (S3 for S3UnlockBucketPolicy, SQS for SQSUnlockQueuePolicy).
+   */
+  async runAs<T>(accountId: string, task: RootTask, work: (session: RootSessionCredentials) => Promise<T>): Promise<T> {
     for (let session = 1; ; session++) {
-      const iam = await this.open(accountId, task);
+      const credentials = await this.open(accountId, task);
       try {
-        return await work(iam);
+        return await work({ credentials, region: this.settings.region, requestHandler: this.connections });
       } catch (error) {
         if (awsErrorCode(error) !== "ExpiredToken" || session >= SESSIONS_PER_TASK) throw error;
       }
     }
   }
 
-  private async open(accountId: string, task: RootTask): Promise<IAMClient> {
+  private async open(accountId: string, task: RootTask): Promise<RootSessionCredentials["credentials"]> {
     if (this.partition === undefined) {
       throw new RootSessionRefused(
         `sts:AssumeRoot needs a region of a partition with centralized root access (aws, aws-us-gov, aws-cn); the ` +
@@ -107,15 +126,7 @@ export class RootSessions {
     if (!issued?.AccessKeyId || !issued.SecretAccessKey) {
       throw new RootSessionRefused(`sts:AssumeRoot for ${accountId} returned no credentials.`);
     }
-    return new IAMClient({
-      region: this.settings.region,
-      requestHandler: this.connections,
-      credentials: {
-        accessKeyId: issued.AccessKeyId,
-        secretAccessKey: issued.SecretAccessKey,
-        sessionToken: issued.SessionToken,
-      },
-    });
+    return { accessKeyId: issued.AccessKeyId, secretAccessKey: issued.SecretAccessKey, sessionToken: issued.SessionToken };
   }
 }
 

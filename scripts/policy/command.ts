@@ -1,13 +1,20 @@
 import { loadConfig } from "../../stacks/config/load";
-import { CommandLineSpec, EXIT_CODES, Invocation, parseCommandLine, reportFailure } from "../command-line/command-line";
+import {
+  CommandLineSpec,
+  EXIT_CODES,
+  Invocation,
+  UsageError,
+  parseCommandLine,
+  reportFailure,
+} from "../command-line/command-line";
 import { stackNamedIn } from "../command-line/stack-argument";
-import { leastPrivilegePolicy, planPolicy } from "./least-privilege";
+import { breakGlassPolicy, leastPrivilegePolicy, planPolicy } from "./least-privilege";
 
 /** What the command accepts, and its --help text. */
 export const COMMAND_LINE: CommandLineSpec = {
   name: "policy",
-  synopsis: "Usage: npm run policy -- [<stack>] [--plan]",
-  help: `Usage: npm run policy -- [<stack>] [--plan]
+  synopsis: "Usage: npm run policy -- [<stack>] [--plan | --break-glass]",
+  help: `Usage: npm run policy -- [<stack>] [--plan | --break-glass]
 
 Prints, as JSON, the least-privilege IAM policy that running the stack needs (the stack may be left out when the
 configuration has only one). The configuration is read like the app reads it (ROOT_ACCESS_CONFIG, else
@@ -15,9 +22,12 @@ root-access.config.json, else the defaults).
 
 Options:
   --plan   the read-only policy of a pipeline's plan job: terraform plan, the plan gate, npm run doctor and the
-           root-credentials audit; no write to AWS but the state lock. The apply job needs the full policy.`,
+           root-credentials audit; no write to AWS but the state lock. The apply job needs the full policy.
+  --break-glass  the policy of an operator running npm run root-task: sts:AssumeRoot limited by sts:TaskPolicyArn
+           to S3UnlockBucketPolicy and SQSUnlockQueuePolicy, and the Organizations reads before the session.
+           Neither pipeline policy has these rights.`,
   positionals: { min: 0, max: 1 },
-  options: { plan: { type: "boolean" } },
+  options: { plan: { type: "boolean" }, "break-glass": { type: "boolean" } },
 };
 
 /** `npm run policy -- <stack>`; returns the exit code. */
@@ -28,8 +38,11 @@ export function policy({ argv, env, io }: Invocation, projectRoot: string): numb
       io.stdout(COMMAND_LINE.help);
       return EXIT_CODES.ok;
     }
+    const { plan, "break-glass": breakGlass } = commandLine.values;
+    if (plan === true && breakGlass === true) throw new UsageError("policy: one of --plan and --break-glass");
     const stack = stackNamedIn(commandLine.positionals, loadConfig({ env, projectRoot }), "policy");
-    const document = commandLine.values.plan === true ? planPolicy(stack) : leastPrivilegePolicy(stack);
+    const document =
+      plan === true ? planPolicy(stack) : breakGlass === true ? breakGlassPolicy(stack) : leastPrivilegePolicy(stack);
     io.stdout(JSON.stringify(document, null, 2));
     if (stack.assumeRoleArn) {
       io.stderr(

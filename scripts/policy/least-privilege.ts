@@ -9,7 +9,7 @@ export interface PolicyStatement {
   readonly Effect: "Allow";
   readonly Action: readonly string[];
   readonly Resource: string | readonly string[];
-  readonly Condition?: Record<string, Record<string, string>>;
+  readonly Condition?: Record<string, Record<string, string | readonly string[]>>;
 }
 
 /** An IAM policy document. */
@@ -144,6 +144,40 @@ export function leastPrivilegePolicy(stack: StackConfig): PolicyDocument {
   }
   statements.push(...stateStatements(stack), ...assumeRoleStatements(stack));
   return { Version: "2012-10-17", Statement: statements };
+}
+
+/**
+ * The policy of an operator who runs `npm run root-task` (break glass): sts:AssumeRoot in any member account for
+ * the two unlock tasks only, and the Organizations reads the command makes before it opens a session. Neither
+ * policy of the pipeline has these rights.
+ */
+export function breakGlassPolicy(stack: StackConfig): PolicyDocument {
+  const { partition } = stack;
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "ReadMemberAccount",
+        Effect: "Allow",
+        Action: ["organizations:DescribeOrganization", "organizations:DescribeAccount"],
+        Resource: "*",
+      },
+      {
+        Sid: "UnlockBucketAndQueuePolicies",
+        Effect: "Allow",
+        Action: ["sts:AssumeRoot"],
+        Resource: rootUserArn(partition, "*"),
+        Condition: {
+          StringEquals: {
+            "sts:TaskPolicyArn": [ROOT_TASKS.unlockBucketPolicy, ROOT_TASKS.unlockQueuePolicy].map((task) =>
+              taskPolicyArn(task, partition),
+            ),
+          },
+        },
+      },
+      ...assumeRoleStatements(stack),
+    ],
+  };
 }
 
 // sts:AssumeRoot on the member accounts' root users, for one task policy only (the sts:TaskPolicyArn key).

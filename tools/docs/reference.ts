@@ -7,6 +7,7 @@ import { COMMAND_LINE as planSummary } from "../../scripts/plan-summary/command"
 import { COMMAND_LINE as policy } from "../../scripts/policy/command";
 import { USAGE as rootAccess } from "../../scripts/root-access/program-errors";
 import { COMMAND_LINE as rootCredentials } from "../../scripts/root-credentials/command";
+import { COMMAND_LINE as rootTask } from "../../scripts/root-task/command";
 import { SYNTH_COMMAND_LINE as synth } from "../../stacks/synth/usage";
 import { COMMAND_LINE as bench } from "../bench/usage";
 import { COMMAND_LINE as emulator } from "../emulator/usage";
@@ -32,6 +33,7 @@ const COMMANDS: readonly { readonly command: string; readonly help: string; read
   { command: "npm run drift", help: drift.help, source: "scripts/drift/command.ts" },
   { command: "npm run doctor", help: doctor.help, source: "scripts/doctor/command.ts" },
   { command: "npm run root-credentials", help: rootCredentials.help, source: "scripts/root-credentials/command.ts" },
+  { command: "npm run root-task", help: rootTask.help, source: "scripts/root-task/command.ts" },
   { command: "npm run root-access", help: rootAccess, source: "scripts/root-access/program-errors.ts" },
   { command: "npm run emulator", help: emulator.help, source: "tools/emulator/usage.ts" },
   { command: "npm run bench", help: bench.help, source: "tools/bench/usage.ts" },

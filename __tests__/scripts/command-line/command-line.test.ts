@@ -24,7 +24,7 @@ const COMMANDS: [string, Command, string, number][] = [
   ["synth", (invocation) => synth(invocation), "Usage: npm run synth [-- --hcl] [--quiet] [--list]", 2],
   ["plan-gate", (invocation) => planGate(invocation), "Usage: npm run plan-gate -- <plan.json>", 2],
   ["plan-summary", planSummary, "Usage: npm run plan-summary -- <plan.json>", 2],
-  ["policy", (invocation) => policy(invocation, root), "Usage: npm run policy -- [<stack>] [--plan]", 2],
+  ["policy", (invocation) => policy(invocation, root), "Usage: npm run policy -- [<stack>] [--plan | --break-glass]", 2],
   // drift's 2 means drift, so its usage errors exit 1
   ["drift", (invocation) => drift(invocation, root), "Usage: npm run drift -- [<stack>]", 1],
 ];

@@ -1,5 +1,5 @@
 import { parseAppConfig } from "../../../stacks/config/load";
-import { leastPrivilegePolicy, planPolicy } from "../../../scripts/policy/least-privilege";
+import { breakGlassPolicy, leastPrivilegePolicy, planPolicy } from "../../../scripts/policy/least-privilege";
 import { pick, seededRandom } from "../../support/mutations";
 
 function policyFor(fields: Record<string, unknown>) {
@@ -315,5 +315,48 @@ describe("the policies in GovCloud and China", () => {
       ],
     ]);
     expect(text).toContain(`arn:${partition}:s3:::state-bucket/org.tfstate`);
+  });
+});
+
+describe("the break-glass operator's policy (npm run policy -- --break-glass)", () => {
+  const UNLOCK_TASKS = ["S3UnlockBucketPolicy", "SQSUnlockQueuePolicy"];
+  const everything = {
+    features: ["RootCredentialsManagement", "RootSessions"],
+    rootCredentials: { remove: "all" },
+    rootUserGuardrail: {},
+    delegatedAdministratorAccountId: "111122223333",
+  };
+
+  it("allows AssumeRoot for the two unlock tasks only, and the reads npm run root-task makes before its session", () => {
+    // GIVEN a stack in GovCloud
+    const stack = parseAppConfig({ stacks: [{ name: "org", ...everything, region: "us-gov-west-1" }] }, "test").stacks[0];
+    // WHEN the break-glass policy is made
+    const { Statement } = breakGlassPolicy(stack);
+    // THEN root sessions are limited by sts:TaskPolicyArn to the unlock tasks, in the stack's partition
+    const assumeRoot = Statement.filter((statement) => statement.Action.includes("sts:AssumeRoot"));
+    expect(assumeRoot).toEqual([
+      {
+        Sid: "UnlockBucketAndQueuePolicies",
+        Effect: "Allow",
+        Action: ["sts:AssumeRoot"],
+        Resource: "arn:aws-us-gov:iam::*:root",
+        Condition: {
+          StringEquals: {
+            "sts:TaskPolicyArn": UNLOCK_TASKS.map((task) => `arn:aws-us-gov:iam::aws:policy/root-task/${task}`),
+          },
+        },
+      },
+    ]);
+    expect(Statement.flatMap((statement) => statement.Action).sort()).toEqual([
+      "organizations:DescribeAccount",
+      "organizations:DescribeOrganization",
+      "sts:AssumeRoot",
+    ]);
+  });
+
+  it("is a right neither of the pipeline's policies has, whatever the stack enables", () => {
+    const stack = parseAppConfig({ stacks: [{ name: "org", ...everything }] }, "test").stacks[0];
+    const text = JSON.stringify([leastPrivilegePolicy(stack), planPolicy(stack)]);
+    for (const task of UNLOCK_TASKS) expect(text).not.toContain(task);
   });
 });

@@ -113,7 +113,7 @@ describe("the incremental build (tools/build.mjs, tools/launch.mjs)", () => {
     const unknown = node(dir, ["tools/launch.mjs", "mian"]);
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toBe(
-      'launch: unknown program "mian". Known programs: main, root-access, plan-gate, plan-summary, policy, drift, doctor, root-credentials, start, emulator, bench, docs.\n',
+      'launch: unknown program "mian". Known programs: main, root-access, plan-gate, plan-summary, policy, drift, doctor, root-credentials, root-task, start, emulator, bench, docs.\n',
     );
   });
 });

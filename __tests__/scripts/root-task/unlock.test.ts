@@ -1,0 +1,133 @@
+import { DeleteBucketPolicyCommand, GetBucketPolicyCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
+import { GetQueueAttributesCommand, SQSClient, SetQueueAttributesCommand } from "@aws-sdk/client-sqs";
+import { mockClient } from "aws-sdk-client-mock";
+import * as fs from "node:fs";
+import * as http from "node:http";
+import * as https from "node:https";
+import * as os from "node:os";
+import * as path from "node:path";
+import { describe as describeOutcome } from "../../../scripts/root-task/command";
+import { UnlockFailed, queueAccount, queueRegion, unlock } from "../../../scripts/root-task/unlock";
+
+const s3 = mockClient(S3Client);
+const sqs = mockClient(SQSClient);
+const ACCOUNT = "111122223333";
+const POLICY = '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"*","Resource":"*"}]}';
+const SESSION = {
+  credentials: { accessKeyId: "ASIA", secretAccessKey: "secret", sessionToken: "token" },
+  region: "us-east-1",
+  requestHandler: { httpAgent: new http.Agent(), httpsAgent: new https.Agent() },
+};
+const BUCKET = { kind: "bucket", bucket: "locked" } as const;
+const QUEUE_URL = `https://sqs.eu-west-1.amazonaws.com/${ACCOUNT}/locked`;
+
+let dir: string;
+beforeEach(() => {
+  s3.reset();
+  sqs.reset();
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "unlock-"));
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function s3Error(name: string): S3ServiceException {
+  return new S3ServiceException({ name, $fault: "client", $metadata: { httpStatusCode: 403 }, message: `${name} from S3` });
+}
+
+describe("unlocking a bucket policy in a root session", () => {
+  it("reads, saves the policy exactly, deletes it and reads again to verify", async () => {
+    // GIVEN a bucket whose policy is there, then gone
+    s3.on(GetBucketPolicyCommand).resolvesOnce({ Policy: POLICY }).rejectsOnce(s3Error("NoSuchBucketPolicy"));
+    const saveTo = path.join(dir, "policy.json");
+    // WHEN it is unlocked with --save
+    const outcome = await unlock(ACCOUNT, BUCKET, SESSION, { dryRun: false, saveTo });
+    // THEN the policy was saved byte for byte before the delete, and the read after it found none
+    expect(outcome).toEqual({
+      accountId: ACCOUNT,
+      task: "S3UnlockBucketPolicy",
+      resource: "locked",
+      status: "unlocked",
+      policy: POLICY,
+      savedTo: saveTo,
+    });
+    expect(fs.readFileSync(saveTo, "utf8")).toBe(POLICY);
+    expect(s3.commandCalls(DeleteBucketPolicyCommand)).toHaveLength(1);
+    expect(s3.commandCalls(GetBucketPolicyCommand)).toHaveLength(2);
+    expect(describeOutcome(outcome)).toContain(`Deleted it (saved to ${saveTo}) in a root session (S3UnlockBucketPolicy)`);
+  });
+
+  it("only reads in a dry run", async () => {
+    s3.on(GetBucketPolicyCommand).resolves({ Policy: POLICY });
+    const outcome = await unlock(ACCOUNT, BUCKET, SESSION, { dryRun: true });
+    expect(outcome.status).toBe("dry run");
+    expect(s3.commandCalls(DeleteBucketPolicyCommand)).toHaveLength(0);
+    expect(describeOutcome(outcome)).toBe(
+      `${ACCOUNT}: the policy of bucket locked, as it was:\n${POLICY}\nDry run: nothing was deleted.`,
+    );
+  });
+
+  it("finds nothing to unlock on a bucket without a policy, and says a missing bucket is missing", async () => {
+    s3.on(GetBucketPolicyCommand).rejectsOnce(s3Error("NoSuchBucketPolicy")).rejectsOnce(s3Error("NoSuchBucket"));
+    await expect(unlock(ACCOUNT, BUCKET, SESSION, { dryRun: false })).resolves.toMatchObject({ status: "nothing to unlock" });
+    await expect(unlock(ACCOUNT, BUCKET, SESSION, { dryRun: false })).rejects.toThrow(
+      "bucket locked does not exist in that account (or not where its name or URL says). Nothing was changed.",
+    );
+    expect(s3.commandCalls(DeleteBucketPolicyCommand)).toHaveLength(0);
+  });
+
+  it("never overwrites a saved policy: a --save file that appeared meanwhile stops it before the delete", async () => {
+    s3.on(GetBucketPolicyCommand).resolves({ Policy: POLICY });
+    const saveTo = path.join(dir, "policy.json");
+    fs.writeFileSync(saveTo, "an earlier policy");
+    const failure = await unlock(ACCOUNT, BUCKET, SESSION, { dryRun: false, saveTo }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(UnlockFailed);
+    expect((failure as UnlockFailed).message).toContain(`could not save its policy to ${saveTo}`);
+    expect((failure as UnlockFailed).message).toContain("nothing was deleted");
+    expect(fs.readFileSync(saveTo, "utf8")).toBe("an earlier policy");
+    expect(s3.commandCalls(DeleteBucketPolicyCommand)).toHaveLength(0);
+  });
+
+  it("says the policy was saved and not deleted when the delete is denied", async () => {
+    s3.on(GetBucketPolicyCommand).resolves({ Policy: POLICY });
+    s3.on(DeleteBucketPolicyCommand).rejects(s3Error("AccessDenied"));
+    const saveTo = path.join(dir, "policy.json");
+    const failure = (await unlock(ACCOUNT, BUCKET, SESSION, { dryRun: false, saveTo }).catch(
+      (error: unknown) => error,
+    )) as UnlockFailed;
+    expect(failure).toBeInstanceOf(UnlockFailed);
+    expect(failure.deleted).toBe(false);
+    expect(failure.message).toMatch(/The policy was not deleted \(saved in .*policy\.json\)\.$/);
+    expect(failure.message).toContain("S3UnlockBucketPolicy");
+  });
+
+  it("says the policy was deleted when the verifying read still finds one", async () => {
+    s3.on(GetBucketPolicyCommand).resolves({ Policy: POLICY });
+    const failure = (await unlock(ACCOUNT, BUCKET, SESSION, { dryRun: false }).catch((error: unknown) => error)) as UnlockFailed;
+    expect(failure).toBeInstanceOf(UnlockFailed);
+    expect(failure.deleted).toBe(true);
+    expect(failure.message).toContain("the policy was deleted, but reading again still finds one");
+  });
+});
+
+describe("unlocking a queue policy in a root session", () => {
+  it("deletes the Policy attribute by setting it empty, in the queue's own region", async () => {
+    sqs
+      .on(GetQueueAttributesCommand)
+      .resolvesOnce({ Attributes: { Policy: POLICY } })
+      .resolvesOnce({ Attributes: {} });
+    const outcome = await unlock(ACCOUNT, { kind: "queue", queueUrl: QUEUE_URL }, SESSION, { dryRun: false });
+    expect(outcome).toMatchObject({ task: "SQSUnlockQueuePolicy", status: "unlocked", policy: POLICY });
+    expect(sqs.commandCalls(SetQueueAttributesCommand)[0].args[0].input).toEqual({
+      QueueUrl: QUEUE_URL,
+      Attributes: { Policy: "" },
+    });
+    expect(await sqs.commandCalls(GetQueueAttributesCommand)[0].thisValue.config.region()).toBe("eu-west-1");
+  });
+
+  it("reads a queue's account and region from its URL", () => {
+    expect([queueAccount(QUEUE_URL), queueRegion(QUEUE_URL)]).toEqual([ACCOUNT, "eu-west-1"]);
+    expect(queueRegion(`https://us-gov-west-1.queue.amazonaws.com/${ACCOUNT}/q`)).toBe("us-gov-west-1");
+    expect(queueRegion(`https://sqs.cn-north-1.amazonaws.com.cn/${ACCOUNT}/q`)).toBe("cn-north-1");
+    expect(queueAccount("not a url")).toBeUndefined();
+    expect(queueAccount(`https://sqs.us-east-1.amazonaws.com/${ACCOUNT}`)).toBeUndefined();
+  });
+});

@@ -1,0 +1,245 @@
+import * as fs from "node:fs";
+import type { OrganizationsClient } from "@aws-sdk/client-organizations";
+import { loadConfig } from "../../stacks/config/load";
+import type { StackConfig } from "../../stacks/config/schema";
+import { createOrganizationsClient, withSharedCredentials } from "../aws/aws-clients";
+import { ScriptError, awsErrorCode, explainAwsError } from "../aws/aws-errors";
+import { Endpoints, endpointsFromEnvironment } from "../aws/endpoints";
+import { describeOrganization } from "../aws/organization-accounts";
+import { createRootSessions } from "../aws/root-session";
+import {
+  CommandLineSpec,
+  EXIT_CODES,
+  Invocation,
+  UsageError,
+  parseCommandLine,
+  reportFailure,
+} from "../command-line/command-line";
+import { stackNamedIn } from "../command-line/stack-argument";
+import { wrongOrganization } from "../root-access/program-errors";
+import { ExpectedError } from "../shared/expected-error";
+import { ACCOUNT_ID_PATTERN } from "../shared/patterns";
+import { UnlockFailed, UnlockOutcome, UnlockTarget, queueAccount, taskOf, unlock } from "./unlock";
+
+const SYNOPSIS = "Usage: npm run root-task -- <unlock-bucket-policy|unlock-queue-policy> [<stack>] --account <id> [flags]";
+
+/** What the command accepts, and its --help text. */
+export const COMMAND_LINE: CommandLineSpec = {
+  name: "root-task",
+  synopsis: SYNOPSIS,
+  help: `${SYNOPSIS}
+
+Break-glass tasks in a member account, through one short sts:AssumeRoot session, with the stack's region, role
+and organization (the stack may be left out when the configuration has only one). For a bucket policy or a
+queue policy that denies every principal, which only the account's root user can remove. Needs RootSessions
+in the stack's features (and enabled in the organization).
+
+  unlock-bucket-policy --account <id> --bucket <name>
+      S3UnlockBucketPolicy: reads the bucket's policy, prints it, saves it (--save), deletes it, reads again to
+      verify. A bucket in another region is followed there.
+  unlock-queue-policy --account <id> --queue-url <url>
+      SQSUnlockQueuePolicy: the same for an SQS queue's Policy attribute (deleted by setting it empty).
+
+Once the policy is gone, the resource is open to the account's own principals only as their identity policies
+allow (and to other accounts not at all). Fix the saved policy and put it back (aws s3api put-bucket-policy,
+aws sqs set-queue-attributes).
+
+Flags:
+  --account <id>      the member account (12 digits); never the management account
+  --bucket <name>     unlock-bucket-policy: the bucket
+  --queue-url <url>   unlock-queue-policy: the queue's URL (its account must be --account)
+  --dry-run           open the session, read and print the policy; change nothing
+  --save <file>       write the policy, exactly as it was, to this new file before deleting it
+  --json              one JSON document on stdout
+  -h, --help          this text
+
+Exit: 0 done (also "nothing to unlock" and a dry run), 1 an error (what was done before it is said), 2 a wrong
+command line.`,
+  options: {
+    account: { type: "string" },
+    bucket: { type: "string" },
+    "queue-url": { type: "string" },
+    "dry-run": { type: "boolean" },
+    save: { type: "string" },
+    json: { type: "boolean" },
+  },
+  positionals: { min: 1, max: 2 },
+};
+
+const VERBS = ["unlock-bucket-policy", "unlock-queue-policy"] as const;
+
+interface Request {
+  readonly stack: StackConfig;
+  readonly accountId: string;
+  readonly target: UnlockTarget;
+  readonly dryRun: boolean;
+  readonly saveTo?: string;
+  readonly json: boolean;
+  readonly endpoints: Endpoints;
+}
+
+/** `npm run root-task -- <verb> [<stack>] ...`; returns the exit code. */
+export async function rootTask({ argv, env, io }: Invocation, projectRoot: string): Promise<number> {
+  let request: Request | undefined;
+  try {
+    request = parseRequest(argv, env, projectRoot);
+    if (request === undefined) {
+      io.stdout(COMMAND_LINE.help);
+      return EXIT_CODES.ok;
+    }
+  } catch (error) {
+    return reportFailure(COMMAND_LINE, error, io);
+  }
+  const { stack, accountId, target } = request;
+  const clients = withSharedCredentials({ region: stack.region, roleArn: stack.assumeRoleArn, endpoints: request.endpoints });
+  try {
+    await requireActiveMember(await createOrganizationsClient(clients), stack, accountId);
+    const sessions = createRootSessions(clients);
+    const outcome = await sessions.runAs(accountId, taskOf(target), (session) =>
+      unlock(accountId, target, session, { dryRun: request.dryRun, saveTo: request.saveTo }),
+    );
+    io.stdout(request.json ? JSON.stringify(outcome, null, 2) : describe(outcome));
+    return EXIT_CODES.ok;
+  } catch (error) {
+    if (error instanceof UnlockFailed && request.json) {
+      io.stdout(
+        JSON.stringify(
+          {
+            accountId,
+            resource: targetName(target),
+            status: "failed",
+            policy: error.policy,
+            savedTo: error.savedTo,
+            deleted: error.deleted,
+          },
+          null,
+          2,
+        ),
+      );
+    }
+    io.stderr(`root-task: error: ${explain(error)}`);
+    return EXIT_CODES.failed;
+  }
+}
+
+function targetName(target: UnlockTarget): string {
+  return target.kind === "bucket" ? `bucket ${target.bucket}` : `queue ${target.queueUrl}`;
+}
+
+/** The outcome, for a person: the policy as it was, then what was done. */
+export function describe(outcome: UnlockOutcome): string {
+  const what = outcome.task === "S3UnlockBucketPolicy" ? `bucket ${outcome.resource}` : `queue ${outcome.resource}`;
+  if (outcome.status === "nothing to unlock") return `${outcome.accountId}: ${what} has no policy: nothing to unlock.`;
+  const policy = `${outcome.accountId}: the policy of ${what}, as it was:\n${outcome.policy}\n`;
+  if (outcome.status === "dry run") return `${policy}Dry run: nothing was deleted.`;
+  const saved = outcome.savedTo === undefined ? " (not saved: it is printed above)" : ` (saved to ${outcome.savedTo})`;
+  return (
+    `${policy}Deleted it${saved} in a root session (${outcome.task}), and read again: ${what} has no policy now. ` +
+    `It is open to ${outcome.accountId}'s own principals only as their identity policies allow, and to no other ` +
+    `account. Fix the policy and put it back.`
+  );
+}
+
+/** Refuses, before any root session, an account that is not an active member of the stack's organization. */
+async function requireActiveMember(organizations: OrganizationsClient, stack: StackConfig, accountId: string): Promise<void> {
+  const { organizationId, managementAccountId } = await describeOrganization(organizations);
+  const expected = stack.organization.id;
+  if (expected !== undefined && expected !== organizationId) throw wrongOrganization(expected, organizationId, "Organizations");
+  if (accountId === managementAccountId) {
+    throw new ScriptError(
+      `Account ${accountId} is the management account of ${organizationId}: AWS opens no central root session in it. ` +
+        `Nothing was done. Sign in as its root user instead.`,
+    );
+  }
+  const { DescribeAccountCommand } = await import("@aws-sdk/client-organizations");
+  let status: string | undefined;
+  try {
+    status = (await organizations.send(new DescribeAccountCommand({ AccountId: accountId }))).Account?.Status;
+  } catch (error) {
+    if (awsErrorCode(error) !== "AccountNotFound") throw error;
+    throw new ScriptError(
+      `Account ${accountId} is not a member account of ${organizationId}. Nothing was done. Member accounts: npm run root-credentials -- audit.`,
+    );
+  }
+  if (status !== "ACTIVE") {
+    throw new ScriptError(
+      `Account ${accountId} is ${status ?? "of unknown status"}, not ACTIVE: AWS opens no root session in it. Nothing was done.`,
+    );
+  }
+}
+
+function parseRequest(argv: readonly string[], env: NodeJS.ProcessEnv, projectRoot: string): Request | undefined {
+  const commandLine = parseCommandLine(COMMAND_LINE, argv);
+  if (commandLine.help) return undefined;
+  const [verb, ...stackName] = commandLine.positionals;
+  if (!(VERBS as readonly string[]).includes(verb)) {
+    throw new UsageError(`root-task: unknown task ${JSON.stringify(verb).slice(0, 40)}; tasks are ${VERBS.join(", ")}`);
+  }
+  const { values } = commandLine;
+  const accountId = values.account as string | undefined;
+  if (accountId === undefined) throw new UsageError(`root-task: ${verb} needs --account <id>`);
+  if (!ACCOUNT_ID_PATTERN.test(accountId)) {
+    throw new UsageError(`root-task: --account ${JSON.stringify(accountId.slice(0, 40))} is not a 12-digit account id`);
+  }
+  const bucket = values.bucket as string | undefined;
+  const queueUrl = values["queue-url"] as string | undefined;
+  let target: UnlockTarget;
+  if (verb === "unlock-bucket-policy") {
+    if (queueUrl !== undefined) throw new UsageError("root-task: --queue-url is for unlock-queue-policy");
+    if (bucket === undefined) throw new UsageError("root-task: unlock-bucket-policy needs --bucket <name>");
+    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
+      throw new UsageError(`root-task: --bucket ${JSON.stringify(bucket.slice(0, 70))} is not an S3 bucket name`);
+    }
+    target = { kind: "bucket", bucket };
+  } else {
+    if (bucket !== undefined) throw new UsageError("root-task: --bucket is for unlock-bucket-policy");
+    if (queueUrl === undefined) throw new UsageError("root-task: unlock-queue-policy needs --queue-url <url>");
+    const owner = queueAccount(queueUrl);
+    if (owner === undefined) {
+      throw new UsageError(
+        `root-task: --queue-url ${JSON.stringify(queueUrl.slice(0, 100))} is not a queue URL (https://sqs.<region>.amazonaws.com/<account>/<name>)`,
+      );
+    }
+    if (owner !== accountId) {
+      throw new UsageError(`root-task: the queue ${queueUrl} belongs to account ${owner}, not --account ${accountId}`);
+    }
+    target = { kind: "queue", queueUrl };
+  }
+  const saveTo = values.save as string | undefined;
+  if (saveTo !== undefined && values["dry-run"] === true)
+    throw new UsageError("root-task: --dry-run deletes nothing, so it saves nothing: drop --save");
+  if (saveTo !== undefined && fs.existsSync(saveTo)) {
+    throw new ExpectedError(
+      `root-task: --save ${saveTo} exists; name a new file (a saved policy is never overwritten). Nothing was done.`,
+    );
+  }
+  const stack = stackNamedIn(stackName, loadConfig({ env, projectRoot }), `npm run root-task -- ${verb}`);
+  if (!stack.features.includes("RootSessions")) {
+    throw new ExpectedError(
+      `root-task: stack "${stack.name}" does not enable RootSessions, which ${taskOf(target)} needs. Nothing was done. ` +
+        `Add "RootSessions" to its features and apply, or name a stack that has it.`,
+    );
+  }
+  return {
+    stack,
+    accountId,
+    target,
+    dryRun: values["dry-run"] === true,
+    saveTo,
+    json: values.json === true,
+    endpoints: endpointsFromEnvironment(env),
+  };
+}
+
+function explain(error: unknown): string {
+  if (error instanceof ExpectedError) return error.message;
+  if (awsErrorCode(error) === "AWSOrganizationsNotInUse") {
+    return "the credentials' account is in no organization (AWSOrganizationsNotInUseException): run with credentials of the organization's management account.";
+  }
+  const known = explainAwsError(error, {
+    operation: "Reading the organization and the account (Organizations DescribeOrganization, DescribeAccount)",
+    permission: "organizations:DescribeOrganization and organizations:DescribeAccount",
+  });
+  if (known) return known;
+  throw error;
+}
