@@ -7,6 +7,7 @@ import type { StackConfig } from "./config/schema";
 import { IamDelegatedAdministrator } from "./organization/iam-delegated-administrator";
 import { ORGANIZATION_ADDRESS, Organization } from "./organization/organization";
 import { OrganizationDeletionCheck } from "./organization/organization-deletion-check";
+import { RootActivityAlerts } from "./root-activity-alerts/root-activity-alerts";
 import { RootCredentialsRemoval } from "./root-credentials/root-credentials-removal";
 import { NativeRootFeatures, NATIVE_FEATURES_ADDRESS } from "./root-features/native-root-features";
 import { FEATURE_RESOURCE_IDS, ScriptRootFeatures } from "./root-features/script-root-features";
@@ -113,6 +114,8 @@ export class RootAccessStack extends TerraformStack {
         managementAccountId: organization.managementAccountId,
         dependsOn: [organization.ready],
       });
+
+    if (config.rootActivityAlerts) new RootActivityAlerts(this, "root-activity-alerts", config.rootActivityAlerts);
 
     new OrganizationDeletionCheck(this, "organization-deletion-check", {
       created: config.organization.mode === "create",

@@ -72,7 +72,7 @@ export async function planGate(
   const failed = results.filter((result) => result.status === "non-compliant").length;
   io.stdout(
     failed === 0
-      ? "plan-gate: the plan keeps every organization, trusted service, policy type, delegated administrator and root-user guardrail."
+      ? "plan-gate: the plan keeps every organization, trusted service, policy type, delegated administrator, root-user guardrail and root-activity alert."
       : `plan-gate: ${failed} rule${failed === 1 ? "" : "s"} failed. Do not apply this plan; fix the configuration (see docs/operations/deploying.md, "Using an existing organization").`,
   );
   return failed === 0 ? EXIT_CODES.ok : EXIT_CODES.failed;

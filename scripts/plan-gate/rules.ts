@@ -1,3 +1,4 @@
+import { ROOT_ACTIVITY_RULE_NAME } from "../shared/root-activity";
 import { ROOT_USER_GUARDRAIL_ATTACHMENT_ADDRESS, ROOT_USER_GUARDRAIL_NAME } from "../shared/root-user-guardrail-policy";
 import type { LiveOrganization } from "./live-organization";
 import { Plan, ResourceChange, valueText } from "./plan";
@@ -100,6 +101,56 @@ export const rootUserGuardrailKept: Rule = {
     ),
 };
 
+const EVENT_RULE = "aws_cloudwatch_event_rule";
+const EVENT_TARGET = "aws_cloudwatch_event_target";
+const TOPIC = "aws_sns_topic";
+
+/**
+ * The root-activity alerts stay on: their EventBridge rule is neither deleted nor disabled, its target is not
+ * removed, and the stack's topic is not deleted. Without them, a central root session opens unseen.
+ */
+export const rootActivityAlertsKept: Rule = {
+  name: "root-activity-alerts-kept",
+  description: `the EventBridge rule ${ROOT_ACTIVITY_RULE_NAME}, its target and its topic are neither deleted nor disabled`,
+  why: "The alerts are how a security team learns that someone opened a central root session; a plan that turns them off must be reviewed, not applied by a pipeline.",
+  evaluate: (plan) =>
+    verdict(
+      "root-activity-alerts-kept",
+      plan.resourceChanges.filter((change) => !isNoOp(change) && isRootActivityAlert(change)),
+      (change) => {
+        const replaced = change.actions.includes("create") ? " (and made anew: replaced, so alerts stop meanwhile)" : "";
+        if (change.actions.includes("delete")) {
+          const what =
+            change.type === EVENT_RULE
+              ? `the EventBridge rule ${ROOT_ACTIVITY_RULE_NAME}`
+              : change.type === EVENT_TARGET
+                ? `the target of ${ROOT_ACTIVITY_RULE_NAME}`
+                : `the SNS topic ${ROOT_ACTIVITY_RULE_NAME}`;
+          return [`${change.address} would delete ${what}${replaced}: root sessions would open without an alert`];
+        }
+        if (change.type !== EVENT_RULE) return [];
+        if (change.afterUnknown.state !== undefined && change.afterUnknown.state !== false) {
+          return [
+            `${change.address}: cannot tell whether ${ROOT_ACTIVITY_RULE_NAME} stays enabled, its state is only known after apply`,
+          ];
+        }
+        const state = change.after?.state;
+        return state === "ENABLED" || state === undefined
+          ? []
+          : [
+              `${change.address} would set ${ROOT_ACTIVITY_RULE_NAME} to ${valueText(state)}: root sessions would open without an alert`,
+            ];
+      },
+    ),
+};
+
+/** Whether a change is to the root-activity alerts: the rule or the topic (by name), or the rule's target. */
+export function isRootActivityAlert(change: ResourceChange): boolean {
+  const values = change.before ?? change.after;
+  if (change.type === EVENT_RULE || change.type === TOPIC) return values?.name === ROOT_ACTIVITY_RULE_NAME;
+  return change.type === EVENT_TARGET && values?.rule === ROOT_ACTIVITY_RULE_NAME;
+}
+
 /** Whether a change is to the root-user guardrail: its SCP (by name) or one of its attachments (by address). */
 export function isGuardrail(change: ResourceChange): boolean {
   if (change.type === POLICY) return (change.before ?? change.after)?.name === ROOT_USER_GUARDRAIL_NAME;
@@ -145,6 +196,7 @@ export const RULES: readonly Rule[] = [
   policyTypesKept,
   delegatedAdministratorsKept,
   rootUserGuardrailKept,
+  rootActivityAlertsKept,
 ];
 
 /** The changes that create an organization anew (not replacements, which organization-kept refuses). */

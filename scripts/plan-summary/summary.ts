@@ -1,6 +1,6 @@
 import { foldedIds, inlineIds } from "../command-line/id-list";
 import { Plan, ResourceChange, valueText } from "../plan-gate/plan";
-import { isGuardrail } from "../plan-gate/rules";
+import { isGuardrail, isRootActivityAlert } from "../plan-gate/rules";
 import { ROOT_USER_GUARDRAIL_ATTACHMENT_ADDRESS, ROOT_USER_GUARDRAIL_NAME } from "../shared/root-user-guardrail-policy";
 
 const FEATURE_RESOURCE = "terraform_data";
@@ -41,6 +41,10 @@ export function summarizePlan(plan: Plan): string[] {
   lines.push("### Root-user guardrail");
   const guardrailLines = plan.resourceChanges.filter((change) => !isNoOp(change)).flatMap(describeGuardrail);
   lines.push(...(guardrailLines.length > 0 ? guardrailLines.map((line) => `- ${line}`) : ["- no change"]));
+
+  lines.push("### Root-activity alerts");
+  const alertLines = plan.resourceChanges.filter((change) => !isNoOp(change)).flatMap(describeAlert);
+  lines.push(...(alertLines.length > 0 ? alertLines.map((line) => `- ${line}`) : ["- no change"]));
 
   const destroyed = plan.resourceChanges.filter((change) => change.actions.includes("delete"));
   lines.push("### Destroyed");
@@ -137,6 +141,34 @@ function describeGuardrail(change: ResourceChange): string[] {
     typeof values?.target_id === "string" && values.target_id !== key ? `${key} (${values.target_id})` : key;
   if (removed) return [`**detach it from ${target(change.before)}**${replaced}`];
   return change.actions.includes("create") ? [`attach it to ${target(change.after)}`] : [];
+}
+
+// The rule, its target and the topic (by name); a subscription by its address's type and endpoint.
+function describeAlert(change: ResourceChange): string[] {
+  const values = change.after ?? change.before;
+  if (change.type === "aws_sns_topic_subscription" && values?.protocol === "email" && change.address.includes("root-activity")) {
+    if (change.actions.includes("delete")) return [`**stop sending them to ${valueText(values.endpoint)}**`];
+    return change.actions.includes("create")
+      ? [`send them to ${valueText(values.endpoint)} (who confirms the subscription once)`]
+      : [];
+  }
+  if (!isRootActivityAlert(change)) return [];
+  const what =
+    change.type === "aws_cloudwatch_event_rule"
+      ? "the EventBridge rule"
+      : change.type === "aws_sns_topic"
+        ? "the SNS topic"
+        : "the rule's target";
+  if (change.actions.includes("delete")) return [`**delete ${what}**${change.actions.includes("create") ? " (replaced)" : ""}`];
+  if (change.type === "aws_cloudwatch_event_rule" && change.after?.state !== undefined && change.after.state !== "ENABLED") {
+    return [`**set the EventBridge rule to ${valueText(change.after.state)}: root sessions open without an alert**`];
+  }
+  if (change.actions.includes("create")) {
+    return change.type === "aws_cloudwatch_event_rule"
+      ? ["create the EventBridge rule that alerts when a central root session (sts:AssumeRoot) is opened"]
+      : [`create ${what}`];
+  }
+  return [`update ${what}`];
 }
 
 function describeOrganization(change: ResourceChange): string[] {

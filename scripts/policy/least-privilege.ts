@@ -1,6 +1,7 @@
 import type { StackConfig } from "../../stacks/config/schema";
 import { ROOT_ACCESS_FEATURES } from "../shared/program-contract";
 import { rootUserArn } from "../shared/partitions";
+import { ROOT_ACTIVITY_RULE_NAME } from "../shared/root-activity";
 import { ROOT_TASKS, taskPolicyArn } from "../shared/root-tasks";
 
 /** One statement of an IAM policy document. */
@@ -64,6 +65,7 @@ export function planPolicy(stack: StackConfig): PolicyDocument {
     { Sid: "ReadOrganization", Effect: "Allow", Action: reads, Resource: "*" },
     SERVICE_CONTROL_POLICY_READS,
   ];
+  statements.push(...rootActivityAlertStatements(stack, "read"));
   if (stack.features.includes("RootCredentialsManagement")) {
     statements.push(rootSessions(stack, "AuditMemberRootCredentials", ROOT_TASKS.audit, "all"));
   }
@@ -135,6 +137,7 @@ export function leastPrivilegePolicy(stack: StackConfig): PolicyDocument {
       Resource: "*",
     });
   }
+  statements.push(...rootActivityAlertStatements(stack, "manage"));
   if (stack.features.includes("RootCredentialsManagement")) {
     // npm run root-credentials -- audit, with the stack's settings: read-only sessions in any member account.
     statements.push(rootSessions(stack, "AuditMemberRootCredentials", ROOT_TASKS.audit, "all"));
@@ -178,6 +181,44 @@ export function breakGlassPolicy(stack: StackConfig): PolicyDocument {
       ...assumeRoleStatements(stack),
     ],
   };
+}
+
+// The root-activity alerts: the EventBridge rule and its target; the stack's topic, its policy and subscriptions
+// (or only reads of a topic the stack was given). "read": what a plan refreshes and the doctor checks.
+function rootActivityAlertStatements({ rootActivityAlerts: alerts, partition, region }: StackConfig, access: "manage" | "read") {
+  if (alerts === undefined) return [];
+  const rule = `arn:${partition}:events:${region}:*:rule/${ROOT_ACTIVITY_RULE_NAME}`;
+  const topic = alerts.topicArn ?? `arn:${partition}:sns:${region}:*:${ROOT_ACTIVITY_RULE_NAME}`;
+  const manage = access === "manage";
+  const ownTopic = alerts.topicArn === undefined;
+  const statements: PolicyStatement[] = [
+    {
+      Sid: "RootActivityAlertRule",
+      Effect: "Allow",
+      Action: [
+        "events:DescribeRule",
+        "events:ListTargetsByRule",
+        "events:ListTagsForResource",
+        ...(manage ? ["events:PutRule", "events:PutTargets", "events:RemoveTargets", "events:DeleteRule"] : []),
+      ],
+      Resource: rule,
+    },
+    {
+      Sid: "RootActivityAlertTopic",
+      Effect: "Allow",
+      Action: [
+        "sns:GetTopicAttributes",
+        "sns:ListSubscriptionsByTopic",
+        ...(ownTopic ? ["sns:ListTagsForResource", "sns:GetSubscriptionAttributes"] : []),
+        ...(manage && ownTopic
+          ? ["sns:CreateTopic", "sns:SetTopicAttributes", "sns:Subscribe", "sns:Unsubscribe", "sns:DeleteTopic"]
+          : []),
+      ],
+      // A subscription's ARN is its topic's, a colon and an id.
+      Resource: ownTopic ? [topic, `${topic}:*`] : topic,
+    },
+  ];
+  return statements;
 }
 
 // sts:AssumeRoot on the member accounts' root users, for one task policy only (the sts:TaskPolicyArn key).

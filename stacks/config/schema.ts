@@ -215,6 +215,42 @@ const rootUserGuardrailSchema = strict({
     }),
 });
 
+const EMAIL: Format = {
+  pattern: /^[^@\s"<>]+@[^@\s"<>]+\.[^@\s"<>]+$/,
+  expected: 'an email address, for example "security@example.com"',
+};
+const TOPIC_ARN: Format = {
+  pattern: /^arn:aws(-us-gov|-cn)?:sns:[a-z]{2}(-gov)?-[a-z]+-\d:\d{12}:[A-Za-z0-9_-]{1,256}$/,
+  expected: 'a standard SNS topic ARN, for example "arn:aws:sns:us-east-1:111122223333:security-alerts"',
+};
+
+const rootActivityAlertsSchema = strict({
+  email: uniqueList(formatted(EMAIL), "subscribe each address once")
+    .min(1, { error: 'at least one address, for example ["security@example.com"]' })
+    .optional()
+    .meta({ description: "addresses subscribed (by email, each confirms once) to a topic the stack creates" }),
+  topicArn: formatted(TOPIC_ARN).optional().meta({
+    description: "an existing SNS topic in the stack's region instead; its policy must let events.amazonaws.com publish",
+  }),
+  ignoreCallers: uniqueList(formatted(ROLE_ARN), "list each role once").default([]).meta({
+    description:
+      "roles whose root sessions raise no alert (the pipeline's own audit and removal open one per account), matched on CloudTrail's sessionIssuer",
+  }),
+}).superRefine((alerts, context) => {
+  if (alerts.email === undefined && alerts.topicArn === undefined) {
+    context.addIssue(problem(["email"], { kind: "missing", expected: 'a list of addresses, or "topicArn": an existing topic' }));
+  }
+  if (alerts.email !== undefined && alerts.topicArn !== undefined) {
+    context.addIssue(
+      onlyWith(
+        ["topicArn"],
+        'without "email"',
+        "alerts go to a topic the stack creates for the addresses, or to an existing one: keep one of the two",
+      ),
+    );
+  }
+}, whenObject);
+
 const WAIT_RANGE = `a whole number from 0 to ${MAX_SERVICE_ACCESS_WAIT_SECONDS}`;
 
 const stackSchema = strict({
@@ -257,6 +293,10 @@ const stackSchema = strict({
     description:
       'an SCP, org-root-access-deny-root-user, that denies member accounts\' root users every action outside central root sessions: { "targets": ["root"] | ["ou-...", "111122223333", ...] } (default ["root"]); enables the SERVICE_CONTROL_POLICY policy type ("create", "adopt") or needs it ("external")',
   }),
+  rootActivityAlerts: rootActivityAlertsSchema.optional().meta({
+    description:
+      'an EventBridge rule for CloudTrail\'s AssumeRoot events (a root session opened) and an SNS target: { "email": [...] } or { "topicArn": "..." }, optional "ignoreCallers": [role ARNs]',
+  }),
   serviceAccessWaitSeconds: z
     .int({ error: WAIT_RANGE })
     .min(0, { error: WAIT_RANGE })
@@ -286,6 +326,19 @@ const stackSchema = strict({
           "add it to features: AWS opens root sessions that remove root credentials only in an organization with it",
         ),
       );
+    }
+    const alerts: unknown = stack.rootActivityAlerts;
+    if (isRecord(alerts) && typeof alerts.topicArn === "string" && typeof stack.region === "string") {
+      const [, partition, , region] = alerts.topicArn.split(":");
+      if (region !== stack.region || partition !== partitionOfRegion(stack.region)) {
+        context.addIssue(
+          onlyWith(
+            ["rootActivityAlerts", "topicArn"],
+            `in the stack's region (${stack.region})`,
+            "EventBridge's rule is in the stack's region and publishes to a topic there: name a topic in that region",
+          ),
+        );
+      }
     }
     const rootCredentials: unknown = stack.rootCredentials;
     if (isRecord(rootCredentials) && Array.isArray(rootCredentials.remove) && Array.isArray(rootCredentials.keep)) {
@@ -439,6 +492,8 @@ export type OrganizationConfig = StackConfig["organization"];
 export type OrganizationMode = OrganizationConfig["mode"];
 /** Which member accounts' root credentials a stack removes. */
 export type RootCredentialsConfig = NonNullable<StackConfig["rootCredentials"]>;
+/** Who is told when a root session is opened. */
+export type RootActivityAlertsConfig = NonNullable<StackConfig["rootActivityAlerts"]>;
 /** Where the root-user guardrail SCP is attached. */
 export type RootUserGuardrailConfig = NonNullable<StackConfig["rootUserGuardrail"]>;
 /** Who turns the features on: the bundled script through local-exec, or the provider's native resource. */

@@ -1,8 +1,10 @@
 """A local AWS for org-root-access: moto's server, extended in memory (no file on disk is patched).
 
-moto 5.2.1 lacks two things this project needs:
+moto 5.2.1 lacks three things this project needs:
   1. it refuses iam.amazonaws.com as a trusted service and as a delegated-administrator service;
-  2. it has no IAM centralized root access operations.
+  2. it has no IAM centralized root access operations;
+  3. EventBridge's TestEventPattern is a stub (this launcher answers it with moto's own pattern matcher), and
+     moto's rules deliver when disabled and cannot deliver to an SNS topic (this launcher does as AWS).
 This launcher adds both, with AWS's semantics, and wraps moto's WSGI app with a small control API for tests:
 
   GET  /_org-root-access/calls      {"iam:ListOrganizationsFeatures": 2, "organizations:CreateOrganization": 1, ...}
@@ -692,6 +694,73 @@ def index_organization_accounts():
     backend_class.list_accounts = list_accounts
 
 
+# The fields AWS requires of TestEventPattern's Event ("Parameter Event is not valid" without them).
+TEST_EVENT_FIELDS = ("id", "account", "source", "time", "region", "resources", "detail-type")
+
+
+def add_test_event_pattern():
+    """EventBridge's TestEventPattern, which moto 5.2.1 stubs (it answers nothing): moto's own pattern matcher,
+    with AWS's checks of the pattern and of the event."""
+    from moto.events.exceptions import ValidationException
+    from moto.events.models import EventPattern, EventPatternParser
+    from moto.events.responses import EventsHandler
+
+    def test_event_pattern(self):
+        raw_pattern = self._get_param("EventPattern")
+        raw_event = self._get_param("Event")
+        pattern = EventPatternParser(raw_pattern).parse()
+        try:
+            event = json.loads(raw_event or "")
+        except ValueError:
+            raise ValidationException("Parameter Event is not valid.") from None
+        if not isinstance(event, dict) or any(field not in event for field in TEST_EVENT_FIELDS):
+            raise ValidationException("Parameter Event is not valid.")
+        return json.dumps({"Result": EventPattern(raw_pattern, pattern).matches_event(event)})
+
+    EventsHandler.test_event_pattern = test_event_pattern
+
+
+def deliver_rules_as_aws():
+    """EventBridge rules as AWS runs them, where moto 5.2.1 does not: a DISABLED rule delivers nothing (moto
+    delivers anyway), and an SNS topic target gets the event, input transformer applied, as a message published
+    to the topic (moto fails the PutEvents call). A template that renders a JSON string is published as that
+    text, as SNS delivers it to an email subscription."""
+    from moto.events import models as events_models
+    from moto.events.utils import EventTemplateParser
+    from moto.sns.models import sns_backends
+
+    original = events_models.Rule.send_to_targets
+    if getattr(original, "as_aws", False):
+        return
+    lock = threading.Lock()
+
+    def send_to_targets(self, original_event, transform_input=True):
+        if self.state == "DISABLED":
+            return
+        topics = [target for target in self.targets if target["Arn"].split(":")[2:3] == ["sns"]]
+        if topics and self.event_pattern.matches_event(original_event):
+            for target in topics:
+                transformer = target.get("InputTransformer", {}) if transform_input else {}
+                rendered = EventTemplateParser.parse(
+                    input_template=transformer.get("InputTemplate"),
+                    input_paths_map=transformer.get("InputPathsMap", {}),
+                    event=original_event,
+                )
+                _, _, _, region, account, _ = target["Arn"].split(":", 5)
+                message = rendered if isinstance(rendered, str) else json.dumps(rendered)
+                sns_backends[account][region].publish(message=message, arn=target["Arn"])
+        others = [target for target in self.targets if target not in topics]
+        with lock:  # moto's own delivery, to the other targets only
+            kept, self.targets = self.targets, others
+            try:
+                original(self, original_event, transform_input)
+            finally:
+                self.targets = kept
+
+    send_to_targets.as_aws = True
+    events_models.Rule.send_to_targets = send_to_targets
+
+
 def extend_moto():
     """Everything this launcher adds to moto, before the first request."""
     allow_iam_principal()
@@ -700,6 +769,8 @@ def extend_moto():
     add_root_access_actions()
     index_access_keys()
     index_organization_accounts()
+    add_test_event_pattern()
+    deliver_rules_as_aws()
 
 
 def make_emulator(host, port):

@@ -152,7 +152,7 @@ describe("generated documents that are not saved plans", () => {
       );
       expect({ code, last: lines[lines.length - 1] }).toEqual({
         code: 0,
-        last: "plan-gate: the plan keeps every organization, trusted service, policy type, delegated administrator and root-user guardrail.",
+        last: "plan-gate: the plan keeps every organization, trusted service, policy type, delegated administrator, root-user guardrail and root-activity alert.",
       });
     }
   });

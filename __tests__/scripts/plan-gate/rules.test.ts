@@ -5,6 +5,7 @@ import {
   organizationCreatable,
   organizationKept,
   policyTypesKept,
+  rootActivityAlertsKept,
   rootUserGuardrailKept,
   trustedServicesKept,
 } from "../../../scripts/plan-gate/rules";
@@ -364,7 +365,7 @@ describe("reading the plan", () => {
     const withData = plan({ type: ORG, mode: "data", actions: ["read"], after: {} });
     expect(withData.resourceChanges).toEqual([]);
     expect(RULES.map((rule) => rule.evaluate(withData).status)).toEqual(RULES.map(() => "not-applicable"));
-    expect(RULES).toHaveLength(6);
+    expect(RULES).toHaveLength(7);
   });
 
   it("reads the stack's name from the environment its provisioners hand the script, for the summary's heading", () => {
@@ -414,5 +415,66 @@ describe("reading the plan", () => {
       region: undefined,
       assumeRoleArn: undefined,
     });
+  });
+});
+
+describe("root-activity-alerts-kept", () => {
+  const RULE = "aws_cloudwatch_event_rule";
+  const TARGET = "aws_cloudwatch_event_target";
+  const TOPIC = "aws_sns_topic";
+  const rule = (state: string) => ({ name: "org-root-access-root-sessions", state });
+  const target = { rule: "org-root-access-root-sessions", target_id: "sns" };
+  const topic = { name: "org-root-access-root-sessions" };
+
+  it("passes creating the alerts and changing their pattern, and leaves other rules and topics alone", () => {
+    const result = rootActivityAlertsKept.evaluate(
+      plan(
+        { type: RULE, actions: ["create"], after: rule("ENABLED") },
+        { type: RULE, address: `${RULE}.y`, actions: ["update"], before: rule("ENABLED"), after: rule("ENABLED") },
+        { type: RULE, address: `${RULE}.other`, actions: ["delete"], before: { name: "someone-elses", state: "ENABLED" } },
+        { type: TOPIC, address: `${TOPIC}.other`, actions: ["delete"], before: { name: "someone-elses" } },
+      ),
+    );
+    expect(result.status).toBe("compliant");
+  });
+
+  it("fails deleting the rule, its target or its topic, and disabling the rule", () => {
+    // GIVEN a plan that takes the alerts down in every way
+    const result = rootActivityAlertsKept.evaluate(
+      plan(
+        { type: RULE, address: `${RULE}.root-activity`, actions: ["delete"], before: rule("ENABLED") },
+        { type: TARGET, address: `${TARGET}.root-activity`, actions: ["delete"], before: target },
+        { type: TOPIC, address: `${TOPIC}.root-activity`, actions: ["delete"], before: topic },
+        { type: RULE, address: `${RULE}.disabled`, actions: ["update"], before: rule("ENABLED"), after: rule("DISABLED") },
+      ),
+    );
+    // THEN each is a finding
+    expect(result).toEqual({
+      rule: "root-activity-alerts-kept",
+      status: "non-compliant",
+      findings: [
+        `${RULE}.root-activity would delete the EventBridge rule org-root-access-root-sessions: root sessions would open without an alert`,
+        `${TARGET}.root-activity would delete the target of org-root-access-root-sessions: root sessions would open without an alert`,
+        `${TOPIC}.root-activity would delete the SNS topic org-root-access-root-sessions: root sessions would open without an alert`,
+        `${RULE}.disabled would set org-root-access-root-sessions to DISABLED: root sessions would open without an alert`,
+      ],
+    });
+  });
+
+  it("fails closed when the rule's state is only known after apply, and flags a replacement", () => {
+    const unknown = rootActivityAlertsKept.evaluate(
+      plan({
+        type: RULE,
+        actions: ["update"],
+        before: rule("ENABLED"),
+        after: { name: "org-root-access-root-sessions" },
+        after_unknown: { state: true },
+      }),
+    );
+    expect(unknown).toMatchObject({ status: "non-compliant", findings: [expect.stringContaining("cannot tell whether")] });
+    const replaced = rootActivityAlertsKept.evaluate(
+      plan({ type: RULE, actions: ["delete", "create"], before: rule("ENABLED"), after: rule("ENABLED") }),
+    );
+    expect(replaced).toMatchObject({ findings: [expect.stringContaining("replaced, so alerts stop meanwhile")] });
   });
 });

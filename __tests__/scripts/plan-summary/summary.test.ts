@@ -62,6 +62,8 @@ describe("plan summary", () => {
       "- no change",
       "### Root-user guardrail",
       "- no change",
+      "### Root-activity alerts",
+      "- no change",
       "### Destroyed",
       "- **terraform_data.root-credentials-management[0]**",
     ]);
@@ -78,6 +80,8 @@ describe("plan summary", () => {
       "### Root credentials of member accounts",
       "- no change",
       "### Root-user guardrail",
+      "- no change",
+      "### Root-activity alerts",
       "- no change",
       "### Destroyed",
       "- nothing",
@@ -140,7 +144,7 @@ describe("plan summary", () => {
     );
     // THEN the summary says so in the operator's words
     expect(created).toContain("- enable the policy type SERVICE_CONTROL_POLICY");
-    const guardrail = created.slice(created.indexOf("### Root-user guardrail"), created.indexOf("### Destroyed"));
+    const guardrail = created.slice(created.indexOf("### Root-user guardrail"), created.indexOf("### Root-activity alerts"));
     expect(guardrail).toEqual([
       "### Root-user guardrail",
       "- create the SCP org-root-access-deny-root-user: member accounts' root users act only through central root sessions",
@@ -234,5 +238,59 @@ describe("plan summary", () => {
     it("is not mistaken for a feature", () => {
       expect(removal(["create"], null, ["222222222222"]).slice(0, 2)).toEqual(["### Root access features", "- no change"]);
     });
+  });
+});
+
+describe("the plan summary of root-activity alerts", () => {
+  it("names the rule, the topic and each address on creation, and calls out a disabled or deleted rule in bold", () => {
+    const change = (type: string, address: string, actions: string[], before: unknown, after: unknown) => ({
+      address,
+      mode: "managed",
+      type,
+      change: { actions, before, after, after_unknown: {} },
+    });
+    const rule = (state: string) => ({ name: "org-root-access-root-sessions", state });
+    const summary = (...changes: unknown[]) =>
+      summarizePlan(
+        readPlan(JSON.stringify({ format_version: "1.2", planned_values: {}, configuration: {}, resource_changes: changes })),
+      );
+    const section = (lines: string[]) =>
+      lines.slice(lines.indexOf("### Root-activity alerts") + 1, lines.indexOf("### Destroyed"));
+    expect(
+      section(
+        summary(
+          change("aws_cloudwatch_event_rule", "aws_cloudwatch_event_rule.root-activity", ["create"], null, rule("ENABLED")),
+          change("aws_sns_topic", "aws_sns_topic.root-activity", ["create"], null, { name: "org-root-access-root-sessions" }),
+          change("aws_sns_topic_subscription", "aws_sns_topic_subscription.root-activity-0", ["create"], null, {
+            protocol: "email",
+            endpoint: "security@example.com",
+          }),
+        ),
+      ),
+    ).toEqual([
+      "- create the EventBridge rule that alerts when a central root session (sts:AssumeRoot) is opened",
+      "- create the SNS topic",
+      "- send them to security@example.com (who confirms the subscription once)",
+    ]);
+    expect(
+      section(
+        summary(
+          change(
+            "aws_cloudwatch_event_rule",
+            "aws_cloudwatch_event_rule.root-activity",
+            ["update"],
+            rule("ENABLED"),
+            rule("DISABLED"),
+          ),
+        ),
+      ),
+    ).toEqual(["- **set the EventBridge rule to DISABLED: root sessions open without an alert**"]);
+    expect(
+      section(
+        summary(
+          change("aws_cloudwatch_event_rule", "aws_cloudwatch_event_rule.root-activity", ["delete"], rule("ENABLED"), null),
+        ),
+      ),
+    ).toEqual(["- **delete the EventBridge rule**"]);
   });
 });

@@ -360,3 +360,33 @@ describe("the break-glass operator's policy (npm run policy -- --break-glass)", 
     for (const task of UNLOCK_TASKS) expect(text).not.toContain(task);
   });
 });
+
+describe("the root-activity alerts' rights", () => {
+  const RULE = "arn:aws:events:us-east-1:*:rule/org-root-access-root-sessions";
+  const alertActions = (fields: Record<string, unknown>, plan = false) => {
+    const stack = parseAppConfig({ stacks: [{ name: "org", ...fields }] }, "test").stacks[0];
+    const document = plan ? planPolicy(stack) : leastPrivilegePolicy(stack);
+    return document.Statement.filter((statement) => statement.Sid.startsWith("RootActivityAlert"));
+  };
+
+  it("manage the rule and the stack's own topic, read only in the plan job, and exist only with alerts", () => {
+    const email = { rootActivityAlerts: { email: ["security@example.com"] } };
+    const [rule, topic] = alertActions(email);
+    expect(rule).toMatchObject({ Resource: RULE, Action: expect.arrayContaining(["events:PutRule", "events:PutTargets"]) });
+    expect(topic.Action).toEqual(expect.arrayContaining(["sns:CreateTopic", "sns:Subscribe", "sns:SetTopicAttributes"]));
+    const planned = alertActions(email, true).flatMap((statement) => statement.Action);
+    expect(planned.filter((action) => /:(Put|Create|Set|Subscribe|Unsubscribe|Delete|Remove)/.test(action))).toEqual([]);
+    expect(alertActions({})).toEqual([]);
+  });
+
+  it("only read a topic the stack was given", () => {
+    const topicArn = "arn:aws:sns:us-east-1:111122223333:security";
+    const [, topic] = alertActions({ rootActivityAlerts: { topicArn } });
+    expect(topic).toEqual({
+      Sid: "RootActivityAlertTopic",
+      Effect: "Allow",
+      Action: ["sns:GetTopicAttributes", "sns:ListSubscriptionsByTopic"],
+      Resource: topicArn,
+    });
+  });
+});

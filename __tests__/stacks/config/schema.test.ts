@@ -176,7 +176,7 @@ describe("invalid configurations fail with the key, the bad value and what is al
       what: "an unknown stack key",
       raw: stack({ feature: ["RootSessions"] }),
       message:
-        'stacks[0]: unknown key "feature"; allowed keys are name, organization, features, implementation, delegatedAdministratorAccountId, assumeRoleArn, region, allowOrganizationDestroy, backend, rootCredentials, rootUserGuardrail, serviceAccessWaitSeconds.',
+        'stacks[0]: unknown key "feature"; allowed keys are name, organization, features, implementation, delegatedAdministratorAccountId, assumeRoleArn, region, allowOrganizationDestroy, backend, rootCredentials, rootUserGuardrail, rootActivityAlerts, serviceAccessWaitSeconds.',
     },
     {
       what: "duplicate stack names",
@@ -432,5 +432,36 @@ describe("invalid configurations fail with the key, the bad value and what is al
     expect(() => parse(stack({ region: "x".repeat(500) }))).toThrow(
       `stacks[0].region: "${"x".repeat(76)}..." is not an AWS region`,
     );
+  });
+});
+
+describe("rootActivityAlerts", () => {
+  it("takes email addresses or a topic, and the roles to ignore", () => {
+    // GIVEN alerts by email and alerts to an existing topic WHEN parsed THEN they are kept as written, ignoreCallers defaulting to none
+    expect(parse(stack({ rootActivityAlerts: { email: ["security@example.com"] } })).stacks[0].rootActivityAlerts).toEqual({
+      email: ["security@example.com"],
+      ignoreCallers: [],
+    });
+    const topicArn = "arn:aws-us-gov:sns:us-gov-west-1:111122223333:security";
+    const pipeline = "arn:aws-us-gov:iam::111122223333:role/root-access-pipeline";
+    expect(
+      parse(stack({ region: "us-gov-west-1", rootActivityAlerts: { topicArn, ignoreCallers: [pipeline] } })).stacks[0]
+        .rootActivityAlerts,
+    ).toEqual({ topicArn, ignoreCallers: [pipeline] });
+  });
+
+  it.each([
+    [{}, 'stacks[0].rootActivityAlerts.email: is missing; expected a list of addresses, or "topicArn": an existing topic'],
+    [
+      { email: ["a@example.com"], topicArn: "arn:aws:sns:us-east-1:111122223333:t" },
+      'stacks[0].rootActivityAlerts.topicArn: is only used without "email"',
+    ],
+    [{ email: [] }, "stacks[0].rootActivityAlerts.email"],
+    [{ email: ["not an address"] }, "stacks[0].rootActivityAlerts.email[0]"],
+    [{ email: ["a@example.com", "a@example.com"] }, "subscribe each address once"],
+    [{ topicArn: "arn:aws:sns:eu-west-1:111122223333:t" }, "in the stack's region (us-east-1)"],
+    [{ email: ["a@example.com"], ignoreCallers: ["arn:aws:sts::111122223333:assumed-role/x/y"] }, "an IAM role ARN"],
+  ])("refuses %j, saying what is wrong", (alerts, message) => {
+    expect(() => parse(stack({ rootActivityAlerts: alerts }))).toThrow(message);
   });
 });

@@ -1,0 +1,125 @@
+import {
+  DescribeRuleCommand,
+  EventBridgeClient,
+  ListTargetsByRuleCommand,
+  PutEventsCommand,
+  TestEventPatternCommand,
+} from "@aws-sdk/client-eventbridge";
+import { GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
+import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { leastPrivilegePolicy } from "../../scripts/policy/least-privilege";
+import { ROOT_ACTIVITY_RULE_NAME } from "../../scripts/shared/root-activity";
+import { parseAppConfig } from "../../stacks/config/load";
+import { clientConfig } from "../../tools/emulator/organization-state";
+import { assumeRole, assumeRoot, iamUser, roleSession } from "../support/cloudtrail-events";
+import { STACK, actionsNeedingPermission, useScenario } from "../support/stack-driver";
+
+const scenario = useScenario();
+
+const PIPELINE = "arn:aws:iam::111111111111:role/root-access-pipeline";
+const PERSON = "arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_BreakGlass_0123456789abcdef";
+const STACK_CONFIG = {
+  features: ["RootSessions"],
+  rootActivityAlerts: { email: ["security@example.com", "oncall@example.com"], ignoreCallers: [PIPELINE] },
+};
+
+function allowedActions(stack: Record<string, unknown>): string[] {
+  const config = parseAppConfig({ stacks: [{ name: STACK, ...stack }] }, "test").stacks[0];
+  return leastPrivilegePolicy(config).Statement.flatMap((statement) => statement.Action);
+}
+
+describe("root-activity alerts", () => {
+  it("apply creates the rule, the topic, its policy and the subscriptions; the plan after is clean; the pattern matches AssumeRoot only, not the ignored pipeline", async () => {
+    const { driver } = scenario;
+    const events = new EventBridgeClient(clientConfig(driver.env));
+    const sns = new SNSClient(clientConfig(driver.env));
+
+    // WHEN a stack with alerts by email, ignoring the pipeline's role, is applied from nothing
+    const { calls } = await driver.callsDuring(() => driver.given(STACK_CONFIG));
+
+    // THEN the rule is enabled and targets the topic with the readable message
+    const rule = await events.send(new DescribeRuleCommand({ Name: ROOT_ACTIVITY_RULE_NAME }));
+    expect(rule.State).toBe("ENABLED");
+    const { Targets } = await events.send(new ListTargetsByRuleCommand({ Rule: ROOT_ACTIVITY_RULE_NAME }));
+    expect(Targets).toHaveLength(1);
+    const [target] = Targets!;
+    expect(target.Arn).toMatch(new RegExp(`^arn:aws:sns:us-east-1:\\d{12}:${ROOT_ACTIVITY_RULE_NAME}$`));
+    expect(target.InputTransformer?.InputPathsMap).toMatchObject({
+      caller: "$.detail.userIdentity.arn",
+      account: "$.detail.requestParameters.targetPrincipal",
+      task: "$.detail.requestParameters.taskPolicyArn.arn",
+    });
+    // AND the topic lets EventBridge publish, for this rule only, and both addresses are subscribed by email
+    const { Attributes } = await sns.send(new GetTopicAttributesCommand({ TopicArn: target.Arn }));
+    expect(JSON.parse(Attributes!.Policy)).toEqual({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "EventBridgePublishesRootSessionAlerts",
+          Effect: "Allow",
+          Principal: { Service: "events.amazonaws.com" },
+          Action: "sns:Publish",
+          Resource: target.Arn,
+          Condition: { ArnEquals: { "aws:SourceArn": rule.Arn } },
+        },
+      ],
+    });
+    const { Subscriptions } = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: target.Arn }));
+    expect(Subscriptions!.map((subscription) => [subscription.Protocol, subscription.Endpoint]).sort()).toEqual([
+      ["email", "oncall@example.com"],
+      ["email", "security@example.com"],
+    ]);
+    // AND the plan after it is clean, and every call it made is in the stack's least-privilege policy
+    expect(await driver.converged()).toEqual({ planExitCode: 0, writes: {} });
+    const allowed = allowedActions(STACK_CONFIG);
+    expect(actionsNeedingPermission(calls).filter((action) => !allowed.includes(action))).toEqual([]);
+
+    // WHEN CloudTrail-shaped events are tested against the deployed rule's pattern (EventBridge's TestEventPattern)
+    const matches = async (event: Record<string, unknown>) =>
+      (await events.send(new TestEventPatternCommand({ EventPattern: rule.EventPattern, Event: JSON.stringify(event) }))).Result;
+    // THEN an AssumeRoot by a person matches, by a role that only shares the pipeline's prefix too, by an IAM user too
+    expect(await matches(assumeRoot(roleSession(PERSON, "alice@example.com")))).toBe(true);
+    expect(await matches(assumeRoot(roleSession(`${PIPELINE}-copy`, "x")))).toBe(true);
+    expect(await matches(assumeRoot(iamUser("break-glass")))).toBe(true);
+    // AND the pipeline's own sessions, an AssumeRole and an AssumeRoot name from another source do not
+    expect(await matches(assumeRoot(roleSession(PIPELINE, "org-root-access")))).toBe(false);
+    expect(await matches(assumeRole(roleSession(PERSON, "alice@example.com"), PIPELINE))).toBe(false);
+    expect(await matches({ ...assumeRoot(iamUser("break-glass")), source: "aws.signin" })).toBe(false);
+  });
+
+  it("sends a readable message to the topic when a person opens a root session, and nothing for the pipeline's own sessions", async () => {
+    const { driver } = scenario;
+    const events = new EventBridgeClient(clientConfig(driver.env));
+    const sns = new SNSClient(clientConfig(driver.env));
+    const sqs = new SQSClient(clientConfig(driver.env));
+    // GIVEN the stack applied, and a queue subscribed to its topic (raw delivery: the message as the email shows it)
+    await driver.given(STACK_CONFIG);
+    const [target] = (await events.send(new ListTargetsByRuleCommand({ Rule: ROOT_ACTIVITY_RULE_NAME }))).Targets!;
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: "alerts-inbox" }));
+    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }));
+    await sns.send(
+      new SubscribeCommand({
+        TopicArn: target.Arn,
+        Protocol: "sqs",
+        Endpoint: Attributes!.QueueArn,
+        Attributes: { RawMessageDelivery: "true" },
+      }),
+    );
+    // WHEN the pipeline opens a session, then a person does (EventBridge receives CloudTrail's AssumeRoot events)
+    const put = (event: Record<string, unknown>) =>
+      events.send(
+        new PutEventsCommand({
+          Entries: [{ Source: "aws.sts", DetailType: "AWS API Call via CloudTrail", Detail: JSON.stringify(event.detail) }],
+        }),
+      );
+    await put(assumeRoot(roleSession(PIPELINE, "org-root-access"), "333333333333", "IAMAuditRootUserCredentials"));
+    await put(assumeRoot(roleSession(PERSON, "alice@example.com"), "222222222222", "S3UnlockBucketPolicy"));
+    // THEN one message arrived, the person's: who, where, with which task, when and from where
+    const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+    expect(Messages?.map((message) => message.Body)).toEqual([
+      "Central root session opened: arn:aws:sts::111111111111:assumed-role/AWSReservedSSO_BreakGlass_0123456789abcdef/alice@example.com " +
+        "assumed the root user of account 222222222222 with arn:aws:iam::aws:policy/root-task/S3UnlockBucketPolicy at " +
+        "2026-12-07T09:12:11Z (sts:AssumeRoot in us-east-1, from 192.0.2.1). What the session did is in account 222222222222's CloudTrail.",
+    ]);
+  });
+});
