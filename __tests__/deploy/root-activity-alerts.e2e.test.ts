@@ -1,5 +1,6 @@
 import {
   DescribeRuleCommand,
+  DisableRuleCommand,
   EventBridgeClient,
   ListTargetsByRuleCommand,
   PutEventsCommand,
@@ -85,6 +86,19 @@ describe("root-activity alerts", () => {
     expect(await matches(assumeRoot(roleSession(PIPELINE, "org-root-access")))).toBe(false);
     expect(await matches(assumeRole(roleSession(PERSON, "alice@example.com"), PIPELINE))).toBe(false);
     expect(await matches({ ...assumeRoot(iamUser("break-glass")), source: "aws.signin" })).toBe(false);
+
+    // WHEN the doctor looks before anyone confirmed the email AWS sent THEN nobody receives the alerts: a problem
+    const alertCheck = () => driver.doctor().checks.find((check) => check.check === "root-activity alerts");
+    expect(alertCheck()).toMatchObject({
+      status: "problem",
+      detail: expect.stringContaining("has no confirmed subscription (pending: security@example.com, oncall@example.com)"),
+    });
+    // WHEN one address confirms THEN the alerts work
+    expect(await scenario.emulator.confirmSubscription("oncall@example.com")).toBe(1);
+    expect(alertCheck()).toMatchObject({ status: "ok", detail: expect.stringContaining("with 1 confirmed subscription(s)") });
+    // WHEN someone disables the rule outside terraform THEN the doctor says so
+    await events.send(new DisableRuleCommand({ Name: ROOT_ACTIVITY_RULE_NAME }));
+    expect(alertCheck()).toMatchObject({ status: "problem", detail: expect.stringContaining("is DISABLED") });
   });
 
   it("sends a readable message to the topic when a person opens a root session, and nothing for the pipeline's own sessions", async () => {

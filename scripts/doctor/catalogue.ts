@@ -84,4 +84,12 @@ export const DOCTOR_CHECKS = {
       "cannot evaluate (a condition key whose value a root session's request does not document, an operator spelled " +
       "otherwise than AWS documents it, a set operator on a single-valued key)",
   },
+  rootActivityAlerts: {
+    name: "root-activity alerts",
+    establishes:
+      "with rootActivityAlerts, the EventBridge rule org-root-access-root-sessions exists in the stack's region, is enabled, targets the stack's topic (or the given one), and the topic has at least one confirmed subscription",
+    reads: "events:DescribeRule, events:ListTargetsByRule, sns:ListSubscriptionsByTopic",
+    problemWhen:
+      "the rule is missing or not ENABLED, targets no such topic, or nobody confirmed a subscription (not a problem yet with --before-apply when the rule is missing: the apply creates it)",
+  },
 } as const satisfies Record<string, DoctorCheck>;

@@ -12,6 +12,7 @@ import { tasksOf } from "../shared/root-tasks";
 import { awsErrorCode } from "../aws/aws-errors";
 import { Check, DOCTOR_CHECKS } from "./catalogue";
 import { readOrganizationScps } from "./organization-scps";
+import { AlertClients, rootActivityAlertsCheck } from "./root-activity-check";
 import { evaluateRootSessionAccess } from "./root-session-access";
 import { rootTaskChecks } from "./root-session-report";
 
@@ -20,6 +21,8 @@ export interface DoctorClients {
   readonly organizations: OrganizationsClient;
   readonly iam: IAMClient;
   readonly sts: STSClient;
+  /** For a stack with rootActivityAlerts: its EventBridge and SNS clients. */
+  readonly alerts?: AlertClients;
 }
 
 const IAM_PRINCIPAL = "iam.amazonaws.com";
@@ -33,6 +36,25 @@ export async function runChecks(
   clients: DoctorClients,
   stack: StackConfig,
   options: { readonly beforeApply?: boolean } = {},
+): Promise<DoctorFindings> {
+  const facts: { organizationId?: string; enabledFeatures?: readonly string[] } = {};
+  const checks = await collectChecks(clients, stack, options, facts);
+  return { checks, ...facts };
+}
+
+/** The checks, and what they read that the evidence (controls) needs. */
+export interface DoctorFindings {
+  readonly checks: Check[];
+  readonly organizationId?: string;
+  /** What iam:ListOrganizationsFeatures reported; undefined when it could not be read. */
+  readonly enabledFeatures?: readonly string[];
+}
+
+async function collectChecks(
+  clients: DoctorClients,
+  stack: StackConfig,
+  options: { readonly beforeApply?: boolean },
+  facts: { organizationId?: string; enabledFeatures?: readonly string[] },
 ): Promise<Check[]> {
   const checks: Check[] = [];
   // Before an apply, what the apply itself makes true is not a problem yet.
@@ -59,6 +81,7 @@ export async function runChecks(
     ];
   }
   const managementAccountId = organization?.MasterAccountId ?? "";
+  facts.organizationId = organization?.Id;
   // Read only when it matters (the caller is not the management account, or the stack registers one): the
   // stack's policy allows ListDelegatedAdministrators only then.
   const needsAdministrators = caller.Account !== managementAccountId || stack.delegatedAdministratorAccountId !== undefined;
@@ -111,7 +134,9 @@ export async function runChecks(
       ),
     );
   }
-  checks.push(applyFixes(await featuresCheck(clients.iam, stack.features), true));
+  const features = await featuresCheck(clients.iam, stack.features);
+  facts.enabledFeatures = features.enabled;
+  checks.push(applyFixes(features.result, true));
 
   const wanted = stack.delegatedAdministratorAccountId;
   if (wanted !== undefined && administrators !== undefined) {
@@ -132,6 +157,12 @@ export async function runChecks(
         true,
       ),
     );
+  }
+
+  if (stack.rootActivityAlerts !== undefined && clients.alerts !== undefined) {
+    const { result, missing } = await rootActivityAlertsCheck(clients.alerts, stack.rootActivityAlerts, stack.region);
+    // Before the first apply, a missing rule is the apply's to create; a pending subscription is not.
+    checks.push(applyFixes(result, missing));
   }
 
   // SCPs decide whether central root sessions can do their tasks; they never apply to the management account.
@@ -185,24 +216,32 @@ function callerCheck(account: string, managementAccountId: string, administrator
   };
 }
 
-async function featuresCheck(iam: IAMClient, wanted: readonly string[]): Promise<Check> {
+async function featuresCheck(
+  iam: IAMClient,
+  wanted: readonly string[],
+): Promise<{ readonly result: Check; readonly enabled?: readonly string[] }> {
   try {
     const { EnabledFeatures: enabled = [] } = await iam.send(new ListOrganizationsFeaturesCommand({}));
     const missing = wanted.filter((feature) => !enabled.includes(feature as never));
-    return missing.length === 0
-      ? { check: DOCTOR_CHECKS.rootAccessFeatures.name, status: "ok", detail: `enabled: ${enabled.join(", ") || "none"}` }
-      : {
-          check: DOCTOR_CHECKS.rootAccessFeatures.name,
-          status: "problem",
-          detail: `${missing.join(", ")} not enabled (enabled: ${enabled.join(", ") || "none"})`,
-          fix: "apply the stack",
-        };
+    const result: Check =
+      missing.length === 0
+        ? { check: DOCTOR_CHECKS.rootAccessFeatures.name, status: "ok", detail: `enabled: ${enabled.join(", ") || "none"}` }
+        : {
+            check: DOCTOR_CHECKS.rootAccessFeatures.name,
+            status: "problem",
+            detail: `${missing.join(", ")} not enabled (enabled: ${enabled.join(", ") || "none"})`,
+            fix: "apply the stack",
+          };
+    return { result, enabled };
   } catch (error) {
+    // Without trusted access IAM cannot say which features are on: that is not "none enabled".
     return {
-      check: DOCTOR_CHECKS.rootAccessFeatures.name,
-      status: awsErrorCode(error) === "ServiceAccessNotEnabled" ? "problem" : "cannot tell",
-      detail: `ListOrganizationsFeatures answered ${awsErrorCode(error)}`,
-      fix: "enable IAM trusted access first (see above)",
+      result: {
+        check: DOCTOR_CHECKS.rootAccessFeatures.name,
+        status: awsErrorCode(error) === "ServiceAccessNotEnabled" ? "problem" : "cannot tell",
+        detail: `ListOrganizationsFeatures answered ${awsErrorCode(error)}`,
+        fix: "enable IAM trusted access first (see above)",
+      },
     };
   }
 }

@@ -1,3 +1,5 @@
+import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import { SNSClient } from "@aws-sdk/client-sns";
 import { STSClient } from "@aws-sdk/client-sts";
 import { loadConfig } from "../../stacks/config/load";
 import type { StackConfig } from "../../stacks/config/schema";
@@ -7,7 +9,8 @@ import { CommandLineSpec, EXIT_CODES, Invocation, parseCommandLine, reportFailur
 import { ExpectedError } from "../shared/expected-error";
 import { stackNamedIn } from "../command-line/stack-argument";
 import type { Check } from "./catalogue";
-import { runChecks } from "./checks";
+import { DoctorFindings, runChecks } from "./checks";
+import { doctorControls } from "./controls";
 import { Endpoints, endpointsFromEnvironment } from "../aws/endpoints";
 
 const SYNOPSIS = "Usage: npm run doctor -- [<stack>] [--json] [--before-apply]";
@@ -27,7 +30,8 @@ with conditions, resources and the partition's ARNs. Results name the accounts (
 and what to change. What it cannot evaluate it reports as "cannot tell", naming the construct, never as ok.
 
   --json          one JSON document: { "checks": [ { "check", "status", "detail", "fix", "task", "accounts" } ],
-                  "summary" }
+                  "summary", "controls": [ { "id", "title", "status", "evidence" } ] }: the evidence for
+                  CIS AWS Foundations Benchmark v7.0.0 2.1.1 (centralized root access management enabled)
   --before-apply  what the stack's apply makes true (the organization in create mode, IAM trusted access, the
                   features, the delegated administrator) is not a problem yet; SCPs and credentials still are
   -h, --help      this text
@@ -61,13 +65,20 @@ export async function doctor({ argv, env, io }: Invocation, projectRoot: string)
     return Math.min(reportFailure(COMMAND_LINE, error, io), EXIT_CODES.failed);
   }
   const settings = withSharedCredentials({ region: stack.region, roleArn: stack.assumeRoleArn, endpoints });
-  let checks: Check[];
+  let findings: DoctorFindings;
   try {
-    checks = await runChecks(
+    findings = await runChecks(
       {
         organizations: await createOrganizationsClient(settings),
         iam: createIamClient(settings),
         sts: new STSClient({ region: settings.region, credentials: credentialsOf(settings) }),
+        alerts:
+          stack.rootActivityAlerts === undefined
+            ? undefined
+            : {
+                events: new EventBridgeClient({ region: settings.region, credentials: credentialsOf(settings) }),
+                sns: new SNSClient({ region: settings.region, credentials: credentialsOf(settings) }),
+              },
       },
       stack,
       { beforeApply },
@@ -81,9 +92,11 @@ export async function doctor({ argv, env, io }: Invocation, projectRoot: string)
     io.stderr(`doctor: error: ${explained ?? (error as Error).message}`);
     return EXIT_CODES.failed;
   }
+  const { checks } = findings;
   const count = (status: Check["status"]) => checks.filter((check) => check.status === status).length;
   const summary = { ok: count("ok"), problems: count("problem"), limited: count("limited"), cannotTell: count("cannot tell") };
-  io.stdout(json ? JSON.stringify({ stack: stack.name, checks, summary }, null, 2) : report(checks, summary));
+  const controls = doctorControls(findings.organizationId, findings.enabledFeatures);
+  io.stdout(json ? JSON.stringify({ stack: stack.name, checks, summary, controls }, null, 2) : report(checks, summary));
   return summary.problems + summary.cannotTell > 0 ? EXIT_CODES.found : EXIT_CODES.ok;
 }
 

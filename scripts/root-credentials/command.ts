@@ -19,6 +19,7 @@ import { ExpectedError } from "../shared/expected-error";
 import { ACCOUNT_ID_PATTERN } from "../shared/patterns";
 import { AuditedAccount, auditAccounts } from "./audit";
 import { RemovalFailed, RemovalResult, RootCredentials, describeFindings, describeRemoved } from "./credentials";
+import { auditControls } from "./controls";
 import { Journal } from "./journal";
 import { auditCsv, auditMarkdown, auditTable, summaryLine } from "./report";
 import { Endpoints, endpointsFromEnvironment } from "../aws/endpoints";
@@ -51,7 +52,8 @@ configuration has only one). Needs RootCredentialsManagement enabled in the orga
       the account's email address can set one ("Forgot password" on the root sign-in page).
 
 Flags:
-  --json              audit, remove: one JSON document on stdout
+  --json              audit, remove: one JSON document on stdout (the audit's carries "controls": evidence for
+                      member root credentials, the root access key and the root MFA rules)
   --markdown          audit: Markdown for a pipeline's step summary (counts first; long lists folded)
   --csv               audit: one row per member account, for a spreadsheet
   --journal <file>    audit, remove: each account is written to the file as it finishes; run the same command
@@ -134,7 +136,7 @@ export async function rootCredentials({ argv, env, io }: Invocation, projectRoot
       });
       io.stdout(
         request.format === "json"
-          ? JSON.stringify(report, null, 2)
+          ? JSON.stringify({ ...report, controls: auditControls(report) }, null, 2)
           : request.format === "markdown"
             ? auditMarkdown(report)
             : request.format === "csv"

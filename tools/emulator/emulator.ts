@@ -128,6 +128,11 @@ export class Emulator {
     return this.control("GET", "usage");
   }
 
+  /** The owner of `endpoint` confirms its pending email subscriptions (the link in AWS's message); returns how many. */
+  async confirmSubscription(endpoint: string): Promise<number> {
+    return (await this.control<{ confirmed: number }>("POST", "confirm-subscription", { endpoint })).confirmed;
+  }
+
   /** How many client connections sent a request since the last reset. */
   async connectionsOpened(): Promise<number> {
     return (await this.control<{ opened: number }>("GET", "connections")).opened;

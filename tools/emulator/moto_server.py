@@ -24,6 +24,8 @@ This launcher adds both, with AWS's semantics, and wraps moto's WSGI app with a 
   POST /_org-root-access/root-user  {"accountId": "111122223333", "password": true, "accessKeys": [{"status": "Active",
                                      "lastUsed": true}], "mfaDevices": [{"type": "virtual" | "hardware"}],
                                      "signingCertificates": [{"status": "Active"}]}: gives a root user credentials
+  POST /_org-root-access/confirm-subscription  {"endpoint": "security@example.com"}: its owner confirms the
+                                     pending email subscriptions of that address (AWS keeps them pending until then)
   GET  /_org-root-access/connections   {"opened": 12}: client connections that sent a request since the reset
   GET  /_org-root-access/usage         {"cpuSeconds": 4.2, "peakMb": 180}: what the emulator itself has used (benchmarks)
   GET  /_org-root-access/root-sessions  every sts:AssumeRoot session issued: caller, account, task, the actions it
@@ -482,6 +484,11 @@ class ControlMiddleware:
         if route == "usage" and environ.get("REQUEST_METHOD") == "GET":
             used = resource.getrusage(resource.RUSAGE_SELF)
             return self.json(start_response, {"cpuSeconds": used.ru_utime + used.ru_stime, "peakMb": used.ru_maxrss / 1024})
+        if route == "confirm-subscription" and environ.get("REQUEST_METHOD") == "POST":
+            endpoint = json.loads(self.buffer_body(environ) or b"{}").get("endpoint")
+            if not isinstance(endpoint, str):
+                return self.json(start_response, {"error": "endpoint must be the subscribed address"}, "400 Bad Request")
+            return self.json(start_response, {"confirmed": confirm_subscriptions(endpoint)})
         if route == "connections" and environ.get("REQUEST_METHOD") == "GET":
             with STATE.lock:
                 return self.json(start_response, {"opened": len(STATE.connections)})
@@ -761,6 +768,45 @@ def deliver_rules_as_aws():
     events_models.Rule.send_to_targets = send_to_targets
 
 
+EMAIL_PROTOCOLS = ("email", "email-json")
+
+
+def email_subscriptions_pending():
+    """An email subscription waits for its owner to confirm it, as on AWS (moto confirms every subscription at
+    once): ListSubscriptions* show "PendingConfirmation" for its ARN and GetSubscriptionAttributes says
+    PendingConfirmation "true", until POST /_org-root-access/confirm-subscription confirms it."""
+    from moto.sns import models as sns_models
+
+    original = sns_models.SNSBackend.subscribe
+    if getattr(original, "pending", False):
+        return
+
+    def subscribe(self, topic_arn, endpoint, protocol):
+        subscription = original(self, topic_arn, endpoint, protocol)
+        if protocol in EMAIL_PROTOCOLS and not getattr(subscription, "confirmed_by_owner", False):
+            subscription.subscription_arn = "PendingConfirmation"  # what moto's serializer reads first
+            subscription.attributes["PendingConfirmation"] = "true"
+        return subscription
+
+    subscribe.pending = True
+    sns_models.SNSBackend.subscribe = subscribe
+
+
+def confirm_subscriptions(endpoint):
+    """Confirms every pending email subscription of `endpoint` (its owner clicked the link); returns how many."""
+    from moto.sns.models import sns_backends
+
+    confirmed = 0
+    for _, _, backend in sns_backends.iter_backends():
+        for subscription in backend.subscriptions.values():
+            if subscription.endpoint == endpoint and getattr(subscription, "subscription_arn", None) == "PendingConfirmation":
+                del subscription.subscription_arn
+                subscription.confirmed_by_owner = True
+                subscription.attributes["PendingConfirmation"] = "false"
+                confirmed += 1
+    return confirmed
+
+
 def extend_moto():
     """Everything this launcher adds to moto, before the first request."""
     allow_iam_principal()
@@ -771,6 +817,7 @@ def extend_moto():
     index_organization_accounts()
     add_test_event_pattern()
     deliver_rules_as_aws()
+    email_subscriptions_pending()
 
 
 def make_emulator(host, port):

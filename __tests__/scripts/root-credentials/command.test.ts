@@ -176,6 +176,13 @@ describe("root-credentials audit", () => {
         },
       ],
       summary: { memberAccounts: 3, audited: 2, withRootCredentials: 1, keptWithRootCredentials: 0, skipped: 1, failed: 0 },
+      // AND the evidence names the account that fails each control, and what was read
+      controls: [
+        expect.objectContaining({ id: "org-root-access member-root-credentials", status: "fail" }),
+        expect.objectContaining({ id: "AWS Config iam-root-access-key-check", status: "fail" }),
+        expect.objectContaining({ id: "AWS Config root-account-mfa-enabled", status: "fail" }),
+        expect.objectContaining({ id: "AWS Config root-account-hardware-mfa-enabled", status: "fail" }),
+      ],
     });
   });
 

@@ -1,0 +1,84 @@
+import { CONTROLS, Control } from "../shared/controls";
+import type { AuditReport } from "./audit";
+
+/**
+ * The controls an audit gives evidence for, across the organization's member accounts. A member account
+ * without a password or access key cannot sign in as root: MFA protects nothing there, so the MFA controls do not
+ * apply to it (AWS Config's root MFA rules answer NOT_APPLICABLE without root credentials). An account the audit
+ * could not read makes every control "cannot tell" unless another account already fails it.
+ */
+export function auditControls(report: AuditReport): Control[] {
+  const audited = report.accounts.filter((account) => account.status === "audited" && account.rootCredentials);
+  const unread = report.accounts.filter((account) => account.status === "failed").map((account) => account.accountId);
+  const reads = `IAMAuditRootUserCredentials sessions in ${audited.length} of ${report.summary.memberAccounts} member accounts of ${report.organizationId}`;
+  const unreadText = unread.length > 0 ? `; not read: ${listed(unread)}` : "";
+  const verdict = (
+    failing: readonly string[],
+    what: string,
+    none: Control["status"] = "pass",
+  ): Pick<Control, "status" | "evidence"> => {
+    if (failing.length > 0) return { status: "fail", evidence: `${reads}: ${what} in ${listed(failing)}${unreadText}` };
+    if (unread.length > 0) return { status: "cannot tell", evidence: `${reads}: none found${unreadText}` };
+    return { status: none, evidence: `${reads}: none found` };
+  };
+  const ids = (test: (found: NonNullable<(typeof audited)[number]["rootCredentials"]>) => boolean) =>
+    audited.filter((account) => test(account.rootCredentials!)).map((account) => account.accountId);
+  const withCredentials = ids((found) => found.password || found.accessKeys + found.mfaDevices + found.signingCertificates > 0);
+  // What AWS Config's root MFA rules look at: a root user with a password or an access key.
+  const withSignIn = ids((found) => found.password || found.accessKeys > 0);
+  const withoutMfa = ids((found) => (found.password || found.accessKeys > 0) && found.mfaDevices === 0);
+  const kept = report.accounts.filter((account) => account.kept).length;
+  return [
+    {
+      ...CONTROLS.noMemberRootCredentials,
+      ...verdict(withCredentials, `root credentials${kept > 0 ? ` (${kept} account(s) kept by rootCredentials.keep)` : ""}`),
+    },
+    {
+      ...CONTROLS.rootAccessKey,
+      ...verdict(
+        ids((found) => found.accessKeys > 0),
+        "root access keys",
+      ),
+    },
+    mfaControl(CONTROLS.rootMfa, withoutMfa, withSignIn, reads, unreadText, unread.length > 0),
+    // The audit counts MFA devices but does not tell hardware from virtual: where the rule applies, it cannot tell.
+    withoutMfa.length > 0 || withSignIn.length === 0
+      ? mfaControl(CONTROLS.rootHardwareMfa, withoutMfa, withSignIn, reads, unreadText, unread.length > 0)
+      : {
+          ...CONTROLS.rootHardwareMfa,
+          status: "cannot tell",
+          evidence: `${reads}: root credentials and an MFA device in ${listed(withSignIn)}; the audit does not tell hardware from virtual devices`,
+        },
+  ];
+}
+
+function mfaControl(
+  control: { readonly id: string; readonly title: string },
+  failing: readonly string[],
+  withSignIn: readonly string[],
+  reads: string,
+  unreadText: string,
+  someUnread: boolean,
+): Control {
+  if (failing.length > 0) {
+    return {
+      ...control,
+      status: "fail",
+      evidence: `${reads}: root credentials and no MFA device in ${listed(failing)}${unreadText}`,
+    };
+  }
+  if (someUnread) return { ...control, status: "cannot tell", evidence: `${reads}${unreadText}` };
+  if (withSignIn.length > 0) {
+    return { ...control, status: "pass", evidence: `${reads}: every root user with a password or access key has an MFA device` };
+  }
+  return {
+    ...control,
+    status: "not applicable",
+    evidence: `${reads}: no root user has a password or an access key, so none can sign in; central root sessions need no MFA device`,
+  };
+}
+
+/** A few ids, then how many more. */
+function listed(ids: readonly string[]): string {
+  return ids.length <= 5 ? ids.join(", ") : `${ids.slice(0, 5).join(", ")} and ${ids.length - 5} more`;
+}
