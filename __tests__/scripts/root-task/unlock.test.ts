@@ -52,6 +52,8 @@ describe("unlocking a bucket policy in a root session", () => {
     expect(fs.readFileSync(saveTo, "utf8")).toBe(POLICY);
     expect(s3.commandCalls(DeleteBucketPolicyCommand)).toHaveLength(1);
     expect(s3.commandCalls(GetBucketPolicyCommand)).toHaveLength(2);
+    // AND a bucket in another region is followed there (S3 answers a 301 with the bucket's region)
+    expect(s3.commandCalls(GetBucketPolicyCommand)[0].thisValue.config.followRegionRedirects).toBe(true);
     expect(describeOutcome(outcome)).toContain(`Deleted it (saved to ${saveTo}) in a root session (S3UnlockBucketPolicy)`);
   });
 
