@@ -143,7 +143,7 @@ describe("examples/github-actions.yml", () => {
       // AND the gate passed, the summary says what the plan does, the doctor found nothing, and the apply created
       // the stack's organization
       expect(planned.result[5]).toContain(
-        "plan-gate: the plan keeps every organization, trusted service, policy type, delegated administrator and root-user guardrail.",
+        "plan-gate: the plan keeps every organization, trusted service, policy type, delegated administrator, root-user guardrail and root-activity alert.",
       );
       expect(fs.readFileSync(summaryOf(stackName), "utf8")).toContain(
         `## Plan summary: ${stackName}\n### Root access features\n- enable RootCredentialsManagement\n- enable RootSessions\n` +
