@@ -194,3 +194,17 @@ export function assumeRoleFailed(roleArn: string, cause: unknown, endpoint?: str
     { cause },
   );
 }
+
+/**
+ * A command's failure as one line: an expected error's own message, an AWS error explained for `context` (the
+ * caller's account in no organization, said as such); anything else is a bug, rethrown for its stack trace.
+ */
+export function commandFailureText(error: unknown, context: ErrorContext): string {
+  if (error instanceof ExpectedError) return error.message;
+  if (awsErrorCode(error) === "AWSOrganizationsNotInUse") {
+    return "the credentials' account is in no organization (AWSOrganizationsNotInUseException): run with credentials of the organization's management account.";
+  }
+  const known = explainAwsError(error, context);
+  if (known) return known;
+  throw error;
+}

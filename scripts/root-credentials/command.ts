@@ -2,7 +2,7 @@ import type { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { loadConfig } from "../../stacks/config/load";
 import type { StackConfig } from "../../stacks/config/schema";
 import { createOrganizationsClient, withSharedCredentials } from "../aws/aws-clients";
-import { ScriptError, awsErrorCode, explainAwsError } from "../aws/aws-errors";
+import { ScriptError, commandFailureText } from "../aws/aws-errors";
 import { MemberAccount, describeOrganization, listMemberAccounts } from "../aws/organization-accounts";
 import { createRootSessions } from "../aws/root-session";
 import {
@@ -15,7 +15,6 @@ import {
 } from "../command-line/command-line";
 import { stackNamedIn } from "../command-line/stack-argument";
 import { wrongOrganization } from "../root-access/program-errors";
-import { ExpectedError } from "../shared/expected-error";
 import { ACCOUNT_ID_PATTERN } from "../shared/patterns";
 import { AuditedAccount, auditAccounts } from "./audit";
 import { RemovalFailed, RemovalResult, RootCredentials, describeFindings, describeRemoved } from "./credentials";
@@ -318,14 +317,8 @@ function requireMember(accountId: string, members: readonly MemberAccount[], org
 }
 
 function explain(error: unknown): string {
-  if (error instanceof ExpectedError) return error.message;
-  if (awsErrorCode(error) === "AWSOrganizationsNotInUse") {
-    return "the credentials' account is in no organization (AWSOrganizationsNotInUseException): run with credentials of the organization's management account.";
-  }
-  const known = explainAwsError(error, {
+  return commandFailureText(error, {
     operation: "Reading the organization's accounts (Organizations DescribeOrganization, ListAccounts)",
     permission: "organizations:DescribeOrganization and organizations:ListAccounts",
   });
-  if (known) return known;
-  throw error;
 }

@@ -3,7 +3,7 @@ import type { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { loadConfig } from "../../stacks/config/load";
 import type { StackConfig } from "../../stacks/config/schema";
 import { createOrganizationsClient, withSharedCredentials } from "../aws/aws-clients";
-import { ScriptError, awsErrorCode, explainAwsError } from "../aws/aws-errors";
+import { ScriptError, awsErrorCode, commandFailureText } from "../aws/aws-errors";
 import { Endpoints, endpointsFromEnvironment } from "../aws/endpoints";
 import { describeOrganization } from "../aws/organization-accounts";
 import { createRootSessions } from "../aws/root-session";
@@ -232,14 +232,8 @@ function parseRequest(argv: readonly string[], env: NodeJS.ProcessEnv, projectRo
 }
 
 function explain(error: unknown): string {
-  if (error instanceof ExpectedError) return error.message;
-  if (awsErrorCode(error) === "AWSOrganizationsNotInUse") {
-    return "the credentials' account is in no organization (AWSOrganizationsNotInUseException): run with credentials of the organization's management account.";
-  }
-  const known = explainAwsError(error, {
+  return commandFailureText(error, {
     operation: "Reading the organization and the account (Organizations DescribeOrganization, DescribeAccount)",
     permission: "organizations:DescribeOrganization and organizations:DescribeAccount",
   });
-  if (known) return known;
-  throw error;
 }
