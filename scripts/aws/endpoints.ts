@@ -7,6 +7,7 @@ export interface Endpoints {
   readonly iam?: string;
   readonly sts?: string;
   readonly organizations?: string;
+  readonly sqs?: string;
 }
 
 /**
@@ -20,7 +21,7 @@ export function endpointsFromEnvironment(env: NodeJS.ProcessEnv): Endpoints {
   }
   const endpoint = (service: string) =>
     checkedEndpoint(env, `AWS_ENDPOINT_URL_${service}`) ?? checkedEndpoint(env, "AWS_ENDPOINT_URL");
-  return { iam: endpoint("IAM"), sts: endpoint("STS"), organizations: endpoint("ORGANIZATIONS") };
+  return { iam: endpoint("IAM"), sts: endpoint("STS"), organizations: endpoint("ORGANIZATIONS"), sqs: endpoint("SQS") };
 }
 
 // Terraform passes unset settings as empty strings: those are unset. Blanks are not (the SDK would read them).

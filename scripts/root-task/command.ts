@@ -19,7 +19,7 @@ import { stackNamedIn } from "../command-line/stack-argument";
 import { wrongOrganization } from "../root-access/program-errors";
 import { ExpectedError } from "../shared/expected-error";
 import { ACCOUNT_ID_PATTERN } from "../shared/patterns";
-import { UnlockFailed, UnlockOutcome, UnlockTarget, queueAccount, taskOf, unlock } from "./unlock";
+import { UnlockFailed, UnlockOutcome, UnlockTarget, queueAccount, queueUrlProblem, taskOf, unlock } from "./unlock";
 
 const SYNOPSIS = "Usage: npm run root-task -- <unlock-bucket-policy|unlock-queue-policy> [<stack>] --account <id> [flags]";
 
@@ -95,22 +95,26 @@ export async function rootTask({ argv, env, io }: Invocation, projectRoot: strin
   try {
     await requireActiveMember(await createOrganizationsClient(clients), stack, accountId);
     const sessions = createRootSessions(clients);
+    // Printed as soon as it is read: whatever happens next, the policy as it was is on the screen.
+    const onRead = request.json ? undefined : (policy: string) => io.stdout(describePolicy(accountId, target, policy));
     const outcome = await sessions.runAs(accountId, taskOf(target), (session) =>
-      unlock(accountId, target, session, { dryRun: request.dryRun, saveTo: request.saveTo }),
+      unlock(accountId, target, session, { dryRun: request.dryRun, saveTo: request.saveTo, onRead }),
     );
     io.stdout(request.json ? JSON.stringify(outcome, null, 2) : describe(outcome));
     return EXIT_CODES.ok;
   } catch (error) {
-    if (error instanceof UnlockFailed && request.json) {
+    if (request.json) {
+      const failure = error instanceof UnlockFailed ? error : undefined;
       io.stdout(
         JSON.stringify(
           {
             accountId,
             resource: targetName(target),
             status: "failed",
-            policy: error.policy,
-            savedTo: error.savedTo,
-            deleted: error.deleted,
+            policy: failure?.policy,
+            savedTo: failure?.savedTo,
+            deleted: failure?.deleted ?? false,
+            reason: explain(error),
           },
           null,
           2,
@@ -126,17 +130,21 @@ function targetName(target: UnlockTarget): string {
   return target.kind === "bucket" ? `bucket ${target.bucket}` : `queue ${target.queueUrl}`;
 }
 
-/** The outcome, for a person: the policy as it was, then what was done. */
+/** The policy as it was read, for a person: printed before anything is deleted. */
+function describePolicy(accountId: string, target: UnlockTarget, policy: string): string {
+  return `${accountId}: the policy of ${targetName(target)}, as it was:\n${policy}`;
+}
+
+/** What was done, for a person (the policy itself was printed when it was read). */
 export function describe(outcome: UnlockOutcome): string {
   const what = outcome.task === "S3UnlockBucketPolicy" ? `bucket ${outcome.resource}` : `queue ${outcome.resource}`;
   if (outcome.status === "nothing to unlock") return `${outcome.accountId}: ${what} has no policy: nothing to unlock.`;
-  const policy = `${outcome.accountId}: the policy of ${what}, as it was:\n${outcome.policy}\n`;
-  if (outcome.status === "dry run") return `${policy}Dry run: nothing was deleted.`;
+  if (outcome.status === "dry run") return "Dry run: nothing was deleted.";
   const saved = outcome.savedTo === undefined ? " (not saved: it is printed above)" : ` (saved to ${outcome.savedTo})`;
   return (
-    `${policy}Deleted it${saved} in a root session (${outcome.task}), and read again: ${what} has no policy now. ` +
-    `It is open to ${outcome.accountId}'s own principals only as their identity policies allow, and to no other ` +
-    `account. Fix the policy and put it back.`
+    `Deleted it${saved} in a root session (${outcome.task}), and read again: ${what} has no policy now. ` +
+    `It is open to ${outcome.accountId}'s own principals as far as their identity policies allow (and to others only ` +
+    `through ACLs or access points, if the resource has any). Fix the policy and put it back.`
   );
 }
 
@@ -195,6 +203,13 @@ function parseRequest(argv: readonly string[], env: NodeJS.ProcessEnv, projectRo
     if (bucket !== undefined) throw new UsageError("root-task: --bucket is for unlock-bucket-policy");
     if (queueUrl === undefined) throw new UsageError("root-task: unlock-queue-policy needs --queue-url <url>");
     const owner = queueAccount(queueUrl);
+    const problem = queueUrlProblem(queueUrl, endpointsFromEnvironment(env).sqs);
+    if (problem !== undefined) {
+      throw new UsageError(
+        `root-task: --queue-url ${JSON.stringify(queueUrl.slice(0, 100))} ${problem}: a root session's credentials go only to SQS ` +
+          "(https://sqs.<region>.amazonaws.com/<account>/<name>)",
+      );
+    }
     if (owner === undefined) {
       throw new UsageError(
         `root-task: --queue-url ${JSON.stringify(queueUrl.slice(0, 100))} is not a queue URL (https://sqs.<region>.amazonaws.com/<account>/<name>)`,
@@ -206,6 +221,7 @@ function parseRequest(argv: readonly string[], env: NodeJS.ProcessEnv, projectRo
     target = { kind: "queue", queueUrl };
   }
   const saveTo = values.save as string | undefined;
+  if (saveTo === "") throw new UsageError("root-task: --save needs a file name");
   if (saveTo !== undefined && values["dry-run"] === true)
     throw new UsageError("root-task: --dry-run deletes nothing, so it saves nothing: drop --save");
   if (saveTo !== undefined && fs.existsSync(saveTo)) {

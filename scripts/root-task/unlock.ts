@@ -52,7 +52,17 @@ export interface UnlockOptions {
   readonly dryRun: boolean;
   /** A file to write the policy to before it is deleted. */
   readonly saveTo?: string;
+  /** Told the policy as soon as it is read, before anything is deleted: the caller prints it there and then. */
+  readonly onRead?: (policy: string) => void;
+  /** Waits between verifying reads that still find the policy (a delete takes time to propagate). */
+  readonly verifyDelaysMs?: readonly number[];
 }
+
+/**
+ * How long the verifying read waits for a delete to show: SQS says attribute changes take up to 60 s to
+ * propagate, S3 is strongly consistent; about 75 s in all before the unlock says the policy is still there.
+ */
+const VERIFY_DELAYS_MS = [1_000, 2_000, 4_000, 8_000, 15_000, 15_000, 30_000];
 
 /** The task a target needs. */
 export function taskOf(target: UnlockTarget): RootTask {
@@ -71,11 +81,14 @@ export async function unlock(
   options: UnlockOptions,
 ): Promise<UnlockOutcome> {
   const store =
-    target.kind === "bucket" ? await bucketPolicy(target.bucket, session) : await queuePolicy(target.queueUrl, session);
+    target.kind === "bucket"
+      ? await bucketPolicy(target.bucket, accountId, session)
+      : await queuePolicy(target.queueUrl, session);
   const resource = target.kind === "bucket" ? target.bucket : target.queueUrl;
   const base = { accountId, task: store.task, resource };
   const policy = await step(store, "reading", undefined, undefined, false, () => store.read());
   if (policy === undefined) return { ...base, status: "nothing to unlock" };
+  options.onRead?.(policy);
   if (options.dryRun) return { ...base, status: "dry run", policy };
   if (options.saveTo !== undefined) {
     try {
@@ -91,15 +104,21 @@ export async function unlock(
     }
   }
   await step(store, "deleting", policy, options.saveTo, false, () => store.remove());
-  const after = await step(store, "verifying (reading again)", policy, options.saveTo, true, () => store.read());
-  if (after !== undefined) {
-    throw new UnlockFailed(
-      `${store.what} in ${accountId}: the policy was deleted, but reading again still finds one (${after.length} ` +
-        `characters): another writer put it back, or the delete has not propagated. Run the command again.`,
-      policy,
-      options.saveTo,
-      true,
-    );
+  const delays = options.verifyDelaysMs ?? VERIFY_DELAYS_MS;
+  for (let attempt = 0; ; attempt++) {
+    const after = await step(store, "verifying (reading again)", policy, options.saveTo, true, () => store.read());
+    if (after === undefined) break;
+    if (attempt >= delays.length) {
+      throw new UnlockFailed(
+        `${store.what} in ${accountId}: the policy was deleted, but reading again still finds one (${after.length} ` +
+          `characters) after ${Math.round(delays.reduce((sum, ms) => sum + ms, 0) / 1000)} s: another writer put it ` +
+          `back, or the delete has not propagated. Run the command again.`,
+        policy,
+        options.saveTo,
+        true,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, delays[attempt]));
   }
   return { ...base, status: "unlocked", policy, savedTo: options.saveTo };
 }
@@ -116,29 +135,37 @@ async function step<T>(
   try {
     return await call();
   } catch (error) {
-    if (error instanceof ScriptError) throw error;
     const done = deleted ? "The policy was deleted" : policy === undefined ? "Nothing was changed" : "The policy was not deleted";
     const saved = savedTo === undefined ? "" : ` (saved in ${savedTo})`;
+    const operation = `${doing} the policy of ${store.what} in a root session (${store.task})`;
+    // A resource that is not there says so itself; after the delete, as the step that failed.
+    if (error instanceof ScriptError) {
+      const text = deleted ? `${operation} failed: ${error.message}` : error.message;
+      throw new UnlockFailed(`${text}. ${done}${saved}.`, policy, savedTo, deleted);
+    }
     const reason =
       explainAwsError(error, {
-        operation: `${doing} the policy of ${store.what} in a root session (${store.task})`,
+        operation,
         permission: `the root-task policy ${store.task}, and no SCP or RCP denying it to root sessions`,
-      }) ?? `${awsErrorCode(error) ?? "error"}: ${(error as Error).message}`;
+      }) ?? `${operation} failed (${awsErrorCode(error) ?? "error"}: ${(error as Error).message}).`;
     throw new UnlockFailed(`${reason} ${done}${saved}.`, policy, savedTo, deleted);
   }
 }
 
-async function bucketPolicy(bucket: string, session: RootSessionCredentials): Promise<PolicyStore> {
+async function bucketPolicy(bucket: string, accountId: string, session: RootSessionCredentials): Promise<PolicyStore> {
   const { DeleteBucketPolicyCommand, GetBucketPolicyCommand, S3Client } = await import("@aws-sdk/client-s3");
   // A bucket in another region answers with a redirect to it; the client follows.
   const s3 = new S3Client({ ...session, followRegionRedirects: true });
+  // ExpectedBucketOwner: a bucket of another account with this name answers 403, never its policy.
   const what = `bucket ${bucket}`;
   return {
     task: ROOT_TASKS.unlockBucketPolicy,
     what,
     read: async () => {
       try {
-        return (await s3.send(new GetBucketPolicyCommand({ Bucket: bucket }))).Policy ?? undefined;
+        return (
+          (await s3.send(new GetBucketPolicyCommand({ Bucket: bucket, ExpectedBucketOwner: accountId }))).Policy ?? undefined
+        );
       } catch (error) {
         if (awsErrorCode(error) === "NoSuchBucketPolicy") return undefined;
         if (awsErrorCode(error) === "NoSuchBucket") throw notFound(what);
@@ -146,14 +173,15 @@ async function bucketPolicy(bucket: string, session: RootSessionCredentials): Pr
       }
     },
     remove: async () => {
-      await s3.send(new DeleteBucketPolicyCommand({ Bucket: bucket }));
+      await s3.send(new DeleteBucketPolicyCommand({ Bucket: bucket, ExpectedBucketOwner: accountId }));
     },
   };
 }
 
 async function queuePolicy(queueUrl: string, session: RootSessionCredentials): Promise<PolicyStore> {
   const { GetQueueAttributesCommand, SQSClient, SetQueueAttributesCommand } = await import("@aws-sdk/client-sqs");
-  const sqs = new SQSClient({ ...session, region: queueRegion(queueUrl) ?? session.region });
+  // The session's credentials go to SQS's endpoint for the queue's region, never to the host the URL names.
+  const sqs = new SQSClient({ ...session, region: queueRegion(queueUrl) ?? session.region, useQueueUrlAsEndpoint: false });
   const what = `queue ${queueUrl}`;
   return {
     task: ROOT_TASKS.unlockQueuePolicy,
@@ -176,7 +204,7 @@ async function queuePolicy(queueUrl: string, session: RootSessionCredentials): P
 }
 
 function notFound(what: string): ScriptError {
-  return new ScriptError(`${what} does not exist in that account (or not where its name or URL says). Nothing was changed.`);
+  return new ScriptError(`${what} does not exist in that account (or not where its name or URL says)`);
 }
 
 /** The region of an SQS queue URL (https://sqs.<region>.amazonaws.com/... or the legacy <region>.queue.amazonaws.com). */
@@ -185,6 +213,21 @@ export function queueRegion(queueUrl: string): string | undefined {
   return (
     /^sqs\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?$/.exec(host)?.[1] ?? /^([a-z0-9-]+)\.queue\.amazonaws\.com(\.cn)?$/.exec(host)?.[1]
   );
+}
+
+/**
+ * Why `queueUrl` is not an SQS queue URL this command sends a root session to, or undefined when it is: https on
+ * SQS's own host (sqs.<region>.amazonaws.com[.cn], or the legacy <region>.queue.amazonaws.com[.cn]), or, when an
+ * endpoint is configured (AWS_ENDPOINT_URL, an emulator), on that endpoint.
+ */
+export function queueUrlProblem(queueUrl: string, endpoint: string | undefined): string | undefined {
+  if (!URL.canParse(queueUrl)) return "is not a URL";
+  const url = new URL(queueUrl);
+  if (endpoint !== undefined) {
+    return url.origin === new URL(endpoint).origin ? undefined : `is not on the configured SQS endpoint ${endpoint}`;
+  }
+  if (url.protocol !== "https:") return "is not https";
+  return queueRegion(queueUrl) === undefined ? "is not on an SQS host (sqs.<region>.amazonaws.com)" : undefined;
 }
 
 /** The account id in an SQS queue URL's path (/<account>/<name>), or undefined. */

@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { COMMAND_LINE, rootTask } from "../../../scripts/root-task/command";
+import { queueUrlProblem } from "../../../scripts/root-task/unlock";
 
 let dir: string;
 let config: string;
@@ -39,7 +40,12 @@ describe("npm run root-task's command line", () => {
     [["unlock-bucket-policy", "--account", "111122223333"], "unlock-bucket-policy needs --bucket <name>"],
     [["unlock-bucket-policy", "--account", "111122223333", "--bucket", "Bad_Name"], "is not an S3 bucket name"],
     [["unlock-bucket-policy", "--account", "111122223333", "--queue-url", "u"], "--queue-url is for unlock-queue-policy"],
-    [["unlock-queue-policy", "--account", "111122223333", "--queue-url", "sqs"], "is not a queue URL"],
+    [["unlock-queue-policy", "--account", "111122223333", "--queue-url", "sqs"], "is not a URL"],
+    [
+      ["unlock-queue-policy", "--account", "111122223333", "--queue-url", "http://127.0.0.1:8/111122223333/q"],
+      "is not on the configured SQS endpoint",
+    ],
+    [["unlock-bucket-policy", "--account", "111122223333", "--bucket", "bk1", "--save", ""], "--save needs a file name"],
     [
       ["unlock-bucket-policy", "--account", "111122223333", "--bucket", "bk1", "--dry-run", "--save", "f"],
       "--dry-run deletes nothing",
@@ -61,5 +67,18 @@ describe("npm run root-task's command line", () => {
     expect(result.stderr).toBe(
       `root-task: --save ${existing} exists; name a new file (a saved policy is never overwritten). Nothing was done.`,
     );
+  });
+});
+
+describe("where a root session's credentials may go", () => {
+  it("takes a queue URL only on SQS's own https hosts, or on the configured endpoint", () => {
+    expect(queueUrlProblem("https://sqs.eu-west-1.amazonaws.com/111122223333/q", undefined)).toBeUndefined();
+    expect(queueUrlProblem("https://sqs.cn-north-1.amazonaws.com.cn/111122223333/q", undefined)).toBeUndefined();
+    expect(queueUrlProblem("https://us-east-1.queue.amazonaws.com/111122223333/q", undefined)).toBeUndefined();
+    expect(queueUrlProblem("http://sqs.eu-west-1.amazonaws.com/111122223333/q", undefined)).toBe("is not https");
+    expect(queueUrlProblem("https://sqs.us-east-1.amazonaws.com.evil.example/111122223333/q", undefined)).toBe(
+      "is not on an SQS host (sqs.<region>.amazonaws.com)",
+    );
+    expect(queueUrlProblem("http://127.0.0.1:4566/111122223333/q", "http://127.0.0.1:4566")).toBeUndefined();
   });
 });

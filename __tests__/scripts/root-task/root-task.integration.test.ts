@@ -92,7 +92,8 @@ describe("npm run root-task against the emulator", () => {
     expect(bucket.stderr).toBe("");
     expect(bucket.code).toBe(0);
     expect(bucket.stdout).toContain("has no policy now");
-    expect(bucket.stdout).toContain(`open to ${member}'s own principals only as their identity policies allow`);
+    expect(bucket.stdout).toContain(`open to ${member}'s own principals as far as their identity policies allow`);
+    expect(bucket.stdout.indexOf(bucketPolicy)).toBeLessThan(bucket.stdout.indexOf("Deleted it"));
     await expect(s3.send(new GetBucketPolicyCommand({ Bucket: "locked-bucket" }))).rejects.toMatchObject({
       name: "NoSuchBucketPolicy",
     });

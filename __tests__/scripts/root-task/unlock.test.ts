@@ -55,6 +55,11 @@ describe("unlocking a bucket policy in a root session", () => {
     // AND a bucket in another region is followed there (S3 answers a 301 with the bucket's region)
     expect(s3.commandCalls(GetBucketPolicyCommand)[0].thisValue.config.followRegionRedirects).toBe(true);
     expect(describeOutcome(outcome)).toContain(`Deleted it (saved to ${saveTo}) in a root session (S3UnlockBucketPolicy)`);
+    // AND only the account's own bucket is read or changed, whatever its name
+    expect(s3.commandCalls(DeleteBucketPolicyCommand)[0].args[0].input).toEqual({
+      Bucket: "locked",
+      ExpectedBucketOwner: ACCOUNT,
+    });
   });
 
   it("only reads in a dry run", async () => {
@@ -62,9 +67,7 @@ describe("unlocking a bucket policy in a root session", () => {
     const outcome = await unlock(ACCOUNT, BUCKET, SESSION, { dryRun: true });
     expect(outcome.status).toBe("dry run");
     expect(s3.commandCalls(DeleteBucketPolicyCommand)).toHaveLength(0);
-    expect(describeOutcome(outcome)).toBe(
-      `${ACCOUNT}: the policy of bucket locked, as it was:\n${POLICY}\nDry run: nothing was deleted.`,
-    );
+    expect(describeOutcome(outcome)).toBe("Dry run: nothing was deleted.");
   });
 
   it("finds nothing to unlock on a bucket without a policy, and says a missing bucket is missing", async () => {
@@ -101,12 +104,35 @@ describe("unlocking a bucket policy in a root session", () => {
     expect(failure.message).toContain("S3UnlockBucketPolicy");
   });
 
-  it("says the policy was deleted when the verifying read still finds one", async () => {
+  it("hands the policy over before anything is deleted, waits for the delete to show, and says it was deleted when it never does", async () => {
+    // GIVEN a delete that never shows (another writer, or propagation)
     s3.on(GetBucketPolicyCommand).resolves({ Policy: POLICY });
+    const events: string[] = [];
+    s3.on(DeleteBucketPolicyCommand).callsFake(() => events.push("delete"));
+    // WHEN it is unlocked, verifying three times
+    const failure = (await unlock(ACCOUNT, BUCKET, SESSION, {
+      dryRun: false,
+      onRead: (policy) => events.push(`read ${policy.length}`),
+      verifyDelaysMs: [1, 1],
+    }).catch((error: unknown) => error)) as UnlockFailed;
+    // THEN the policy was handed over first, read again three times, and the failure says it was deleted
+    expect(events).toEqual([`read ${POLICY.length}`, "delete"]);
+    expect(s3.commandCalls(GetBucketPolicyCommand)).toHaveLength(4);
+    expect(failure).toBeInstanceOf(UnlockFailed);
+    expect(failure.deleted).toBe(true);
+    expect(failure.policy).toBe(POLICY);
+    expect(failure.message).toContain("the policy was deleted, but reading again still finds one");
+  });
+
+  it("says the policy was deleted when the bucket is gone at the verifying read, not that nothing changed", async () => {
+    s3.on(GetBucketPolicyCommand).resolvesOnce({ Policy: POLICY }).rejects(s3Error("NoSuchBucket"));
     const failure = (await unlock(ACCOUNT, BUCKET, SESSION, { dryRun: false }).catch((error: unknown) => error)) as UnlockFailed;
     expect(failure).toBeInstanceOf(UnlockFailed);
     expect(failure.deleted).toBe(true);
-    expect(failure.message).toContain("the policy was deleted, but reading again still finds one");
+    expect(failure.message).toMatch(
+      /^verifying \(reading again\) the policy of bucket locked .* failed: .*The policy was deleted\.$/,
+    );
+    expect(failure.message).not.toContain("Nothing was changed");
   });
 });
 
