@@ -81,7 +81,8 @@ async function collectChecks(
     ];
   }
   const managementAccountId = organization?.MasterAccountId ?? "";
-  facts.organizationId = organization?.Id;
+  // The evidence is about the stack's organization only: credentials of another one give none.
+  if (stack.organization.id === undefined || stack.organization.id === organization?.Id) facts.organizationId = organization?.Id;
   // Read only when it matters (the caller is not the management account, or the stack registers one): the
   // stack's policy allows ListDelegatedAdministrators only then.
   const needsAdministrators = caller.Account !== managementAccountId || stack.delegatedAdministratorAccountId !== undefined;

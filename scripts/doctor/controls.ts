@@ -7,7 +7,13 @@ import { CONTROLS, Control } from "../shared/controls";
 export function doctorControls(organizationId: string | undefined, enabledFeatures: readonly string[] | undefined): Control[] {
   const control = CONTROLS.centralizedRootAccess;
   if (organizationId === undefined || enabledFeatures === undefined) {
-    return [{ ...control, status: "cannot tell", evidence: "iam:ListOrganizationsFeatures could not be read" }];
+    return [
+      {
+        ...control,
+        status: "cannot tell",
+        evidence: "iam:ListOrganizationsFeatures could not be read for the stack's organization",
+      },
+    ];
   }
   const evidence = `iam:ListOrganizationsFeatures for ${organizationId}: enabled: ${enabledFeatures.join(", ") || "none"}`;
   return [{ ...control, status: enabledFeatures.includes("RootCredentialsManagement") ? "pass" : "fail", evidence }];

@@ -5,11 +5,13 @@ import type { AuditReport } from "./audit";
  * The controls an audit gives evidence for, across the organization's member accounts. A member account
  * without a password or access key cannot sign in as root: MFA protects nothing there, so the MFA controls do not
  * apply to it (AWS Config's root MFA rules answer NOT_APPLICABLE without root credentials). An account the audit
- * could not read makes every control "cannot tell" unless another account already fails it.
+ * did not read (failed, or skipped as not ACTIVE) makes every control "cannot tell" unless another account
+ * already fails it.
  */
 export function auditControls(report: AuditReport): Control[] {
   const audited = report.accounts.filter((account) => account.status === "audited" && account.rootCredentials);
-  const unread = report.accounts.filter((account) => account.status === "failed").map((account) => account.accountId);
+  // Skipped accounts (suspended, closing) keep their root credentials and may come back: not read is not clean.
+  const unread = report.accounts.filter((account) => account.status !== "audited").map((account) => account.accountId);
   const reads = `IAMAuditRootUserCredentials sessions in ${audited.length} of ${report.summary.memberAccounts} member accounts of ${report.organizationId}`;
   const unreadText = unread.length > 0 ? `; not read: ${listed(unread)}` : "";
   const verdict = (

@@ -224,4 +224,34 @@ describe("npm run doctor", () => {
       'doctor: unexpected argument "b"\nUsage: npm run doctor -- [<stack>] [--json] [--before-apply] (--help for more)',
     );
   });
+
+  it("gives CIS 2.1.1 evidence for the stack's organization only: pass with the feature, cannot tell with another's credentials", async () => {
+    // GIVEN a healthy organization with RootCredentialsManagement enabled
+    organizationWith([]);
+    iam.on(ListOrganizationsFeaturesCommand).resolves({
+      OrganizationId: "o-a1b2c3d4e5",
+      EnabledFeatures: ["RootCredentialsManagement", "RootSessions"],
+    });
+    // WHEN the doctor runs for it THEN the control passes, naming what was read
+    const own = JSON.parse((await run(["--json"])).stdout) as { controls: { status: string; evidence: string }[] };
+    expect(own.controls).toEqual([
+      expect.objectContaining({
+        id: "CIS AWS Foundations Benchmark v7.0.0 2.1.1",
+        status: "pass",
+        evidence: "iam:ListOrganizationsFeatures for o-a1b2c3d4e5: enabled: RootCredentialsManagement, RootSessions",
+      }),
+    ]);
+    // WHEN the stack names another organization than the credentials' THEN there is no evidence for it
+    const config = path.join(projectRoot, "root-access.config.json");
+    fs.writeFileSync(
+      config,
+      JSON.stringify({ stacks: [{ name: "org", organization: { mode: "external", id: "o-zzzzzzzzzz" } }] }),
+    );
+    try {
+      const other = JSON.parse((await run(["--json"])).stdout) as { controls: { status: string }[] };
+      expect(other.controls.map((control) => control.status)).toEqual(["cannot tell"]);
+    } finally {
+      fs.rmSync(config);
+    }
+  });
 });

@@ -50,10 +50,15 @@ describe("the audit's evidence (controls)", () => {
     expect(statuses(withMfa)).toEqual(["fail", "pass", "pass", "cannot tell"]);
   });
 
-  it("never passes what it could not read: an account whose audit failed makes clean results cannot tell", () => {
-    const controls = auditControls(report({}, { status: "failed", rootCredentials: undefined, reason: "AccessDenied" }));
+  it.each([
+    ["failed", { status: "failed" as const, rootCredentials: undefined, reason: "AccessDenied" }],
+    ["skipped as suspended", { status: "skipped" as const, rootCredentials: undefined, reason: "the account is SUSPENDED" }],
+  ])("never passes what it did not read: an account %s makes clean results cannot tell", (_, unread) => {
+    const controls = auditControls(report({}, unread));
     expect(statuses(controls)).toEqual(["cannot tell", "cannot tell", "cannot tell", "cannot tell"]);
     expect(controls[0].evidence).toContain("not read: ");
+    // AND with every member unread, nothing passes either
+    expect(statuses(auditControls(report(unread, unread)))).toEqual(["cannot tell", "cannot tell", "cannot tell", "cannot tell"]);
   });
 });
 
