@@ -6,7 +6,13 @@ import {
   PutEventsCommand,
   TestEventPatternCommand,
 } from "@aws-sdk/client-eventbridge";
-import { GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
+import {
+  GetTopicAttributesCommand,
+  ListSubscriptionsByTopicCommand,
+  SNSClient,
+  SetTopicAttributesCommand,
+  SubscribeCommand,
+} from "@aws-sdk/client-sns";
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { leastPrivilegePolicy } from "../../scripts/policy/least-privilege";
 import { ROOT_ACTIVITY_RULE_NAME } from "../../scripts/shared/root-activity";
@@ -40,7 +46,7 @@ describe("root-activity alerts", () => {
 
     // THEN the rule is enabled and targets the topic with the readable message
     const rule = await events.send(new DescribeRuleCommand({ Name: ROOT_ACTIVITY_RULE_NAME }));
-    expect(rule.State).toBe("ENABLED");
+    expect(rule.State).toBe("ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS");
     const { Targets } = await events.send(new ListTargetsByRuleCommand({ Rule: ROOT_ACTIVITY_RULE_NAME }));
     expect(Targets).toHaveLength(1);
     const [target] = Targets!;
@@ -91,11 +97,26 @@ describe("root-activity alerts", () => {
     const alertCheck = () => driver.doctor().checks.find((check) => check.check === "root-activity alerts");
     expect(alertCheck()).toMatchObject({
       status: "problem",
-      detail: expect.stringContaining("has no confirmed subscription (pending: security@example.com, oncall@example.com)"),
+      detail: expect.stringContaining("has no confirmed subscription (pending: oncall@example.com, security@example.com)"),
     });
     // WHEN one address confirms THEN the alerts work
     expect(await scenario.emulator.confirmSubscription("oncall@example.com")).toBe(1);
     expect(alertCheck()).toMatchObject({ status: "ok", detail: expect.stringContaining("with 1 confirmed subscription(s)") });
+    // WHEN someone replaces the topic's policy with one that leaves EventBridge out THEN the doctor says so
+    await sns.send(
+      new SetTopicAttributesCommand({
+        TopicArn: target.Arn,
+        AttributeName: "Policy",
+        AttributeValue: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Principal: { AWS: "*" }, Action: "sns:Subscribe", Resource: target.Arn }],
+        }),
+      }),
+    );
+    expect(alertCheck()).toMatchObject({
+      status: "problem",
+      detail: expect.stringContaining("does not let events.amazonaws.com publish"),
+    });
     // WHEN someone disables the rule outside terraform THEN the doctor says so
     await events.send(new DisableRuleCommand({ Name: ROOT_ACTIVITY_RULE_NAME }));
     expect(alertCheck()).toMatchObject({ status: "problem", detail: expect.stringContaining("is DISABLED") });
@@ -131,9 +152,10 @@ describe("root-activity alerts", () => {
     // THEN one message arrived, the person's: who, where, with which task, when and from where
     const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
     expect(Messages?.map((message) => message.Body)).toEqual([
-      "Central root session opened: arn:aws:sts::111111111111:assumed-role/AWSReservedSSO_BreakGlass_0123456789abcdef/alice@example.com " +
-        "assumed the root user of account 222222222222 with arn:aws:iam::aws:policy/root-task/S3UnlockBucketPolicy at " +
-        "2026-12-07T09:12:11Z (sts:AssumeRoot in us-east-1, from 192.0.2.1). What the session did is in account 222222222222's CloudTrail.",
+      "Central root session requested: arn:aws:sts::111111111111:assumed-role/AWSReservedSSO_BreakGlass_0123456789abcdef/alice@example.com " +
+        "called sts:AssumeRoot for the root user of account 222222222222 with arn:aws:iam::aws:policy/root-task/S3UnlockBucketPolicy " +
+        "at 2026-12-07T09:12:11Z (in us-east-1, from 192.0.2.1). A refused call alerts too: its CloudTrail record has an errorCode. " +
+        "What a session did is in account 222222222222's CloudTrail.",
     ]);
   });
 });

@@ -87,9 +87,9 @@ export const DOCTOR_CHECKS = {
   rootActivityAlerts: {
     name: "root-activity alerts",
     establishes:
-      "with rootActivityAlerts, the EventBridge rule org-root-access-root-sessions exists in the stack's region, is enabled, targets the stack's topic (or the given one), and the topic has at least one confirmed subscription",
-    reads: "events:DescribeRule, events:ListTargetsByRule, sns:ListSubscriptionsByTopic",
+      "with rootActivityAlerts, the EventBridge rule org-root-access-root-sessions exists in the stack's region in state ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS with the stack's pattern, targets the stack's topic in the credentials' account (or the given one), the topic's policy lets events.amazonaws.com publish for the rule, and the topic has a confirmed subscription. CloudTrail's delivery of AssumeRoot to EventBridge is not checked",
+    reads: "events:DescribeRule, events:ListTargetsByRule, sns:GetTopicAttributes, sns:ListSubscriptionsByTopic",
     problemWhen:
-      "the rule is missing or not ENABLED, targets no such topic, or nobody confirmed a subscription (not a problem yet with --before-apply when the rule is missing: the apply creates it)",
+      'the rule is missing, disabled or has another pattern, targets no such topic, the topic\'s policy does not let EventBridge publish, or nobody confirmed a subscription (not a problem yet with --before-apply when the rule is missing: the apply creates it). "cannot tell": state ENABLED (AWS does not say whether AssumeRoot is a read-only event), a topic policy with a Deny or other conditions, a KMS key on the topic',
   },
 } as const satisfies Record<string, DoctorCheck>;

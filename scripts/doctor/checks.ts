@@ -161,7 +161,11 @@ async function collectChecks(
   }
 
   if (stack.rootActivityAlerts !== undefined && clients.alerts !== undefined) {
-    const { result, missing } = await rootActivityAlertsCheck(clients.alerts, stack.rootActivityAlerts, stack.region);
+    const { result, missing } = await rootActivityAlertsCheck(clients.alerts, stack.rootActivityAlerts, {
+      region: stack.region,
+      partition: partitionOfArn(caller.Arn ?? "") ?? stack.partition,
+      accountId: caller.Account ?? "",
+    });
     // Before the first apply, a missing rule is the apply's to create; a pending subscription is not.
     checks.push(applyFixes(result, missing));
   }

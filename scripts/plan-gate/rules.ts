@@ -1,4 +1,4 @@
-import { ROOT_ACTIVITY_RULE_NAME } from "../shared/root-activity";
+import { ROOT_ACTIVITY_RULE_NAME, ROOT_ACTIVITY_RULE_STATE } from "../shared/root-activity";
 import { ROOT_USER_GUARDRAIL_ATTACHMENT_ADDRESS, ROOT_USER_GUARDRAIL_NAME } from "../shared/root-user-guardrail-policy";
 import type { LiveOrganization } from "./live-organization";
 import { Plan, ResourceChange, valueText } from "./plan";
@@ -104,51 +104,86 @@ export const rootUserGuardrailKept: Rule = {
 const EVENT_RULE = "aws_cloudwatch_event_rule";
 const EVENT_TARGET = "aws_cloudwatch_event_target";
 const TOPIC = "aws_sns_topic";
+const TOPIC_POLICY = "aws_sns_topic_policy";
+const SUBSCRIPTION = "aws_sns_topic_subscription";
+const ALERTS_DOWN = "root sessions would open without an alert";
 
 /**
- * The root-activity alerts stay on: their EventBridge rule is neither deleted nor disabled, its target is not
- * removed, and the stack's topic is not deleted. Without them, a central root session opens unseen.
+ * The root-activity alerts stay on: their EventBridge rule is neither deleted nor set to a state that may miss
+ * AssumeRoot, its target is neither removed nor pointed elsewhere, and the stack's topic, its policy and its last
+ * subscriptions are not deleted. What the plan cannot show yet (a value known only after apply) fails closed.
  */
 export const rootActivityAlertsKept: Rule = {
   name: "root-activity-alerts-kept",
-  description: `the EventBridge rule ${ROOT_ACTIVITY_RULE_NAME}, its target and its topic are neither deleted nor disabled`,
+  description: `the EventBridge rule ${ROOT_ACTIVITY_RULE_NAME}, its target, its topic, the topic's policy and its subscriptions keep working`,
   why: "The alerts are how a security team learns that someone opened a central root session; a plan that turns them off must be reviewed, not applied by a pipeline.",
-  evaluate: (plan) =>
-    verdict(
-      "root-activity-alerts-kept",
-      plan.resourceChanges.filter((change) => !isNoOp(change) && isRootActivityAlert(change)),
-      (change) => {
-        const replaced = change.actions.includes("create") ? " (and made anew: replaced, so alerts stop meanwhile)" : "";
-        if (change.actions.includes("delete")) {
-          const what =
-            change.type === EVENT_RULE
-              ? `the EventBridge rule ${ROOT_ACTIVITY_RULE_NAME}`
-              : change.type === EVENT_TARGET
-                ? `the target of ${ROOT_ACTIVITY_RULE_NAME}`
-                : `the SNS topic ${ROOT_ACTIVITY_RULE_NAME}`;
-          return [`${change.address} would delete ${what}${replaced}: root sessions would open without an alert`];
-        }
-        if (change.type !== EVENT_RULE) return [];
-        if (change.afterUnknown.state !== undefined && change.afterUnknown.state !== false) {
+  evaluate: (plan) => {
+    const changes = plan.resourceChanges.filter((change) => !isNoOp(change) && isRootActivityAlert(change));
+    const subscriptions = plan.resourceChanges.filter((change) => isRootActivityAlert(change) && change.type === SUBSCRIPTION);
+    const noneLeft = subscriptions.length > 0 && subscriptions.every((change) => change.after === null);
+    return verdict("root-activity-alerts-kept", changes, (change) => {
+      const replaced = change.actions.includes("create") ? " (and made anew: replaced, so alerts stop meanwhile)" : "";
+      if (change.actions.includes("delete") && change.after === null && change.type === SUBSCRIPTION) {
+        return noneLeft ? [`${change.address} would delete the topic's last subscriptions: ${ALERTS_DOWN} to anyone`] : [];
+      }
+      if (change.actions.includes("delete") && change.type !== SUBSCRIPTION) {
+        return [`${change.address} would delete ${ALERT_PARTS[change.type]}${replaced}: ${ALERTS_DOWN}`];
+      }
+      if (change.before === null) return [];
+      if (change.type === EVENT_RULE) return ruleStateFindings(change);
+      if (change.type === EVENT_TARGET) {
+        if (isUnknown(change, "arn"))
+          return [`${change.address}: cannot tell where the alerts go, the target's arn is only known after apply`];
+        if (change.before.arn !== change.after?.arn) {
           return [
-            `${change.address}: cannot tell whether ${ROOT_ACTIVITY_RULE_NAME} stays enabled, its state is only known after apply`,
+            `${change.address} would send the alerts to ${valueText(change.after?.arn)} instead of ${valueText(change.before.arn)}`,
           ];
         }
-        const state = change.after?.state;
-        return state === "ENABLED" || state === undefined
-          ? []
-          : [
-              `${change.address} would set ${ROOT_ACTIVITY_RULE_NAME} to ${valueText(state)}: root sessions would open without an alert`,
-            ];
-      },
-    ),
+      }
+      return [];
+    });
+  },
 };
 
-/** Whether a change is to the root-activity alerts: the rule or the topic (by name), or the rule's target. */
+const ALERT_PARTS: Record<string, string> = {
+  [EVENT_RULE]: `the EventBridge rule ${ROOT_ACTIVITY_RULE_NAME}`,
+  [EVENT_TARGET]: `the target of ${ROOT_ACTIVITY_RULE_NAME}`,
+  [TOPIC]: `the SNS topic ${ROOT_ACTIVITY_RULE_NAME}`,
+  [TOPIC_POLICY]: `the policy that lets EventBridge publish to ${ROOT_ACTIVITY_RULE_NAME}`,
+};
+
+// The rule must stay in the state that receives AssumeRoot whether or not AWS counts it read-only.
+function ruleStateFindings(change: ResourceChange): string[] {
+  if (isUnknown(change, "state") || isUnknown(change, "is_enabled")) {
+    return [
+      `${change.address}: cannot tell whether ${ROOT_ACTIVITY_RULE_NAME} stays enabled, its state is only known after apply`,
+    ];
+  }
+  if (change.after?.is_enabled === false) return [`${change.address} would disable ${ROOT_ACTIVITY_RULE_NAME}: ${ALERTS_DOWN}`];
+  const state = change.after?.state;
+  if (state === undefined || state === ROOT_ACTIVITY_RULE_STATE) return [];
+  return [
+    `${change.address} would set ${ROOT_ACTIVITY_RULE_NAME} to ${valueText(state)}` +
+      (state === "ENABLED"
+        ? `, which does not receive read-only management events (AWS does not say whether AssumeRoot is one): alerts may stop`
+        : `: ${ALERTS_DOWN}`),
+  ];
+}
+
+function isUnknown(change: ResourceChange, attribute: string): boolean {
+  return change.afterUnknown[attribute] !== undefined && change.afterUnknown[attribute] !== false;
+}
+
+/**
+ * Whether a change is to the root-activity alerts: the rule or the topic (by name), the rule's target, the
+ * topic's policy or a subscription (by the topic's name in their ARNs).
+ */
 export function isRootActivityAlert(change: ResourceChange): boolean {
   const values = change.before ?? change.after;
   if (change.type === EVENT_RULE || change.type === TOPIC) return values?.name === ROOT_ACTIVITY_RULE_NAME;
-  return change.type === EVENT_TARGET && values?.rule === ROOT_ACTIVITY_RULE_NAME;
+  if (change.type === EVENT_TARGET) return values?.rule === ROOT_ACTIVITY_RULE_NAME;
+  const topic = change.type === TOPIC_POLICY ? values?.arn : change.type === SUBSCRIPTION ? values?.topic_arn : undefined;
+  return typeof topic === "string" && topic.endsWith(`:${ROOT_ACTIVITY_RULE_NAME}`);
 }
 
 /** Whether a change is to the root-user guardrail: its SCP (by name) or one of its attachments (by address). */

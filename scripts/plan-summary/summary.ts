@@ -1,6 +1,7 @@
 import { foldedIds, inlineIds } from "../command-line/id-list";
 import { Plan, ResourceChange, valueText } from "../plan-gate/plan";
 import { isGuardrail, isRootActivityAlert } from "../plan-gate/rules";
+import { ROOT_ACTIVITY_RULE_STATE } from "../shared/root-activity";
 import { ROOT_USER_GUARDRAIL_ATTACHMENT_ADDRESS, ROOT_USER_GUARDRAIL_NAME } from "../shared/root-user-guardrail-policy";
 
 const FEATURE_RESOURCE = "terraform_data";
@@ -160,8 +161,19 @@ function describeAlert(change: ResourceChange): string[] {
         ? "the SNS topic"
         : "the rule's target";
   if (change.actions.includes("delete")) return [`**delete ${what}**${change.actions.includes("create") ? " (replaced)" : ""}`];
-  if (change.type === "aws_cloudwatch_event_rule" && change.after?.state !== undefined && change.after.state !== "ENABLED") {
-    return [`**set the EventBridge rule to ${valueText(change.after.state)}: root sessions open without an alert**`];
+  if (
+    change.type === "aws_cloudwatch_event_rule" &&
+    change.after?.state !== undefined &&
+    change.after.state !== ROOT_ACTIVITY_RULE_STATE
+  ) {
+    return [`**set the EventBridge rule to ${valueText(change.after.state)}: root sessions may open without an alert**`];
+  }
+  if (
+    change.type === "aws_cloudwatch_event_rule" &&
+    change.before !== null &&
+    change.before.event_pattern !== change.after?.event_pattern
+  ) {
+    return ["**change which AssumeRoot events alert (the rule's pattern: ignoreCallers)**"];
   }
   if (change.actions.includes("create")) {
     return change.type === "aws_cloudwatch_event_rule"

@@ -9,6 +9,15 @@
 /** The EventBridge rule's and the SNS topic's name. */
 export const ROOT_ACTIVITY_RULE_NAME = "org-root-access-root-sessions";
 
+/**
+ * The rule's state. EventBridge's guide: a rule in state ENABLED matches every event "except for read-only AWS
+ * management events delivered through CloudTrail" (it gets those whose names do not start with Describe, Get or
+ * List); one in ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS matches them too. AWS does not say whether AssumeRoot
+ * counts as read-only, so the rule takes the state that receives it either way; its pattern keeps the volume to
+ * AssumeRoot alone.
+ */
+export const ROOT_ACTIVITY_RULE_STATE = "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS";
+
 /** The event pattern: AssumeRoot only (not AssumeRole), except sessions of the `ignoreCallers` roles. */
 export function rootActivityPattern(ignoreCallers: readonly string[]): Record<string, unknown> {
   const detail: Record<string, unknown> = { eventSource: ["sts.amazonaws.com"], eventName: ["AssumeRoot"] };
@@ -34,6 +43,7 @@ export const ROOT_ACTIVITY_INPUT_PATHS = {
 
 /** The message (an SNS email's body): a JSON string, so that SNS delivers it as plain text. */
 export const ROOT_ACTIVITY_INPUT_TEMPLATE = JSON.stringify(
-  "Central root session opened: <caller> assumed the root user of account <account> with <task> at <time> " +
-    "(sts:AssumeRoot in <region>, from <sourceIp>). What the session did is in account <account>'s CloudTrail.",
+  "Central root session requested: <caller> called sts:AssumeRoot for the root user of account <account> with " +
+    "<task> at <time> (in <region>, from <sourceIp>). A refused call alerts too: its CloudTrail record has an " +
+    "errorCode. What a session did is in account <account>'s CloudTrail.",
 );

@@ -8,6 +8,7 @@ import {
   ROOT_ACTIVITY_INPUT_PATHS,
   ROOT_ACTIVITY_INPUT_TEMPLATE,
   ROOT_ACTIVITY_RULE_NAME,
+  ROOT_ACTIVITY_RULE_STATE,
   rootActivityPattern,
 } from "../../scripts/shared/root-activity";
 import type { RootActivityAlertsConfig } from "../config/schema";
@@ -27,7 +28,7 @@ export class RootActivityAlerts extends Construct {
       name: ROOT_ACTIVITY_RULE_NAME,
       description: "org-root-access: a central root session (sts:AssumeRoot) was opened; managed by terraform",
       eventPattern: JSON.stringify(rootActivityPattern(props.ignoreCallers)),
-      state: "ENABLED",
+      state: ROOT_ACTIVITY_RULE_STATE,
     });
     rule.overrideLogicalId("root-activity");
 

@@ -727,6 +727,29 @@ def add_test_event_pattern():
     EventsHandler.test_event_pattern = test_event_pattern
 
 
+def events_may_publish(policy, topic_arn, rule_arn):
+    """Whether a topic policy lets events.amazonaws.com publish for `rule_arn`: an Allow for the service (or "*")
+    with sns:Publish on the topic, whose conditions (if any) are aws:SourceArn equal to the rule. No Deny is honoured
+    beyond that: a policy with one delivers nothing, the less convenient side."""
+    as_list = lambda value: value if isinstance(value, list) else ([] if value is None else [value])  # noqa: E731
+    statements = as_list(policy.get("Statement"))
+    if any(statement.get("Effect") == "Deny" for statement in statements):
+        return False
+    for statement in statements:
+        principal = statement.get("Principal")
+        service = principal == "*" or "events.amazonaws.com" in as_list((principal or {}).get("Service") if isinstance(principal, dict) else None)
+        actions = {"sns:Publish", "sns:*", "*"} & set(as_list(statement.get("Action")))
+        resources = {topic_arn, "*"} & set(as_list(statement.get("Resource")))
+        conditions = statement.get("Condition") or {}
+        only_source = all(
+            operator in ("ArnEquals", "StringEquals") and all(key == "aws:SourceArn" and rule_arn in as_list(value) for key, value in keys.items())
+            for operator, keys in conditions.items()
+        )
+        if statement.get("Effect") == "Allow" and service and actions and resources and only_source:
+            return True
+    return False
+
+
 def deliver_rules_as_aws():
     """EventBridge rules as AWS runs them, where moto 5.2.1 does not: a DISABLED rule delivers nothing (moto
     delivers anyway), and an SNS topic target gets the event, input transformer applied, as a message published
@@ -754,8 +777,13 @@ def deliver_rules_as_aws():
                     event=original_event,
                 )
                 _, _, _, region, account, _ = target["Arn"].split(":", 5)
+                backend = sns_backends[account][region]
+                topic = backend.topics.get(target["Arn"])
+                # AWS drops the delivery when the topic's policy does not let EventBridge publish for this rule.
+                if topic is None or not events_may_publish(topic._policy_json, target["Arn"], self.arn):
+                    continue
                 message = rendered if isinstance(rendered, str) else json.dumps(rendered)
-                sns_backends[account][region].publish(message=message, arn=target["Arn"])
+                backend.publish(message=message, arn=target["Arn"])
         others = [target for target in self.targets if target not in topics]
         with lock:  # moto's own delivery, to the other targets only
             kept, self.targets = self.targets, others

@@ -422,15 +422,28 @@ describe("root-activity-alerts-kept", () => {
   const RULE = "aws_cloudwatch_event_rule";
   const TARGET = "aws_cloudwatch_event_target";
   const TOPIC = "aws_sns_topic";
-  const rule = (state: string) => ({ name: "org-root-access-root-sessions", state });
-  const target = { rule: "org-root-access-root-sessions", target_id: "sns" };
-  const topic = { name: "org-root-access-root-sessions" };
+  const POLICY = "aws_sns_topic_policy";
+  const SUBSCRIPTION = "aws_sns_topic_subscription";
+  const ARN = "arn:aws:sns:us-east-1:111122223333:org-root-access-root-sessions";
+  const ALL = "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS";
+  const rule = (state: string, extra: object = {}) => ({ name: "org-root-access-root-sessions", state, ...extra });
+  const target = (arn: string) => ({ rule: "org-root-access-root-sessions", target_id: "sns", arn });
+  const subscription = (endpoint: string) => ({ topic_arn: ARN, protocol: "email", endpoint });
 
-  it("passes creating the alerts and changing their pattern, and leaves other rules and topics alone", () => {
+  it("passes creating the alerts (the topic's ARN unknown yet), changing their pattern, and dropping one of two addresses", () => {
     const result = rootActivityAlertsKept.evaluate(
       plan(
-        { type: RULE, actions: ["create"], after: rule("ENABLED") },
-        { type: RULE, address: `${RULE}.y`, actions: ["update"], before: rule("ENABLED"), after: rule("ENABLED") },
+        { type: RULE, actions: ["create"], after: rule(ALL) },
+        { type: TARGET, actions: ["create"], after: { rule: "org-root-access-root-sessions" }, after_unknown: { arn: true } },
+        { type: RULE, address: `${RULE}.y`, actions: ["update"], before: rule(ALL, { event_pattern: "{}" }), after: rule(ALL) },
+        { type: SUBSCRIPTION, address: `${SUBSCRIPTION}.a`, actions: ["delete"], before: subscription("a@example.com") },
+        {
+          type: SUBSCRIPTION,
+          address: `${SUBSCRIPTION}.b`,
+          actions: ["no-op"],
+          before: subscription("b@example.com"),
+          after: subscription("b@example.com"),
+        },
         { type: RULE, address: `${RULE}.other`, actions: ["delete"], before: { name: "someone-elses", state: "ENABLED" } },
         { type: TOPIC, address: `${TOPIC}.other`, actions: ["delete"], before: { name: "someone-elses" } },
       ),
@@ -438,14 +451,21 @@ describe("root-activity-alerts-kept", () => {
     expect(result.status).toBe("compliant");
   });
 
-  it("fails deleting the rule, its target or its topic, and disabling the rule", () => {
+  it("fails deleting the rule, its target, its topic or the topic's policy, and disabling the rule", () => {
     // GIVEN a plan that takes the alerts down in every way
     const result = rootActivityAlertsKept.evaluate(
       plan(
-        { type: RULE, address: `${RULE}.root-activity`, actions: ["delete"], before: rule("ENABLED") },
-        { type: TARGET, address: `${TARGET}.root-activity`, actions: ["delete"], before: target },
-        { type: TOPIC, address: `${TOPIC}.root-activity`, actions: ["delete"], before: topic },
-        { type: RULE, address: `${RULE}.disabled`, actions: ["update"], before: rule("ENABLED"), after: rule("DISABLED") },
+        { type: RULE, address: `${RULE}.root-activity`, actions: ["delete"], before: rule(ALL) },
+        { type: TARGET, address: `${TARGET}.root-activity`, actions: ["delete"], before: target(ARN) },
+        {
+          type: TOPIC,
+          address: `${TOPIC}.root-activity`,
+          actions: ["delete"],
+          before: { name: "org-root-access-root-sessions" },
+        },
+        { type: POLICY, address: `${POLICY}.root-activity`, actions: ["delete"], before: { arn: ARN } },
+        { type: RULE, address: `${RULE}.disabled`, actions: ["update"], before: rule(ALL), after: rule("DISABLED") },
+        { type: RULE, address: `${RULE}.off`, actions: ["update"], before: rule(ALL), after: rule(ALL, { is_enabled: false }) },
       ),
     );
     // THEN each is a finding
@@ -456,9 +476,40 @@ describe("root-activity-alerts-kept", () => {
         `${RULE}.root-activity would delete the EventBridge rule org-root-access-root-sessions: root sessions would open without an alert`,
         `${TARGET}.root-activity would delete the target of org-root-access-root-sessions: root sessions would open without an alert`,
         `${TOPIC}.root-activity would delete the SNS topic org-root-access-root-sessions: root sessions would open without an alert`,
+        `${POLICY}.root-activity would delete the policy that lets EventBridge publish to org-root-access-root-sessions: root sessions would open without an alert`,
         `${RULE}.disabled would set org-root-access-root-sessions to DISABLED: root sessions would open without an alert`,
+        `${RULE}.off would disable org-root-access-root-sessions: root sessions would open without an alert`,
       ],
     });
+  });
+
+  it("fails a state that may miss AssumeRoot, the last subscriptions going, and the alerts sent elsewhere", () => {
+    const findings = (...changes: Parameters<typeof plan>) => {
+      const result = rootActivityAlertsKept.evaluate(plan(...changes));
+      return result.status === "non-compliant" ? result.findings : [];
+    };
+    expect(findings({ type: RULE, actions: ["update"], before: rule(ALL), after: rule("ENABLED") })).toEqual([
+      expect.stringContaining("which does not receive read-only management events"),
+    ]);
+    expect(
+      findings(
+        { type: SUBSCRIPTION, address: `${SUBSCRIPTION}.a`, actions: ["delete"], before: subscription("a@example.com") },
+        { type: SUBSCRIPTION, address: `${SUBSCRIPTION}.b`, actions: ["delete"], before: subscription("b@example.com") },
+      ),
+    ).toHaveLength(2);
+    const elsewhere = "arn:aws:sns:us-east-1:666666666666:org-root-access-root-sessions";
+    expect(findings({ type: TARGET, actions: ["update"], before: target(ARN), after: target(elsewhere) })).toEqual([
+      `${TARGET}.x would send the alerts to ${elsewhere} instead of ${ARN}`,
+    ]);
+    expect(
+      findings({
+        type: TARGET,
+        actions: ["update"],
+        before: target(ARN),
+        after: { rule: "org-root-access-root-sessions" },
+        after_unknown: { arn: true },
+      }),
+    ).toEqual([expect.stringContaining("cannot tell where the alerts go")]);
   });
 
   it("fails closed when the rule's state is only known after apply, and flags a replacement", () => {
@@ -466,14 +517,14 @@ describe("root-activity-alerts-kept", () => {
       plan({
         type: RULE,
         actions: ["update"],
-        before: rule("ENABLED"),
+        before: rule(ALL),
         after: { name: "org-root-access-root-sessions" },
         after_unknown: { state: true },
       }),
     );
     expect(unknown).toMatchObject({ status: "non-compliant", findings: [expect.stringContaining("cannot tell whether")] });
     const replaced = rootActivityAlertsKept.evaluate(
-      plan({ type: RULE, actions: ["delete", "create"], before: rule("ENABLED"), after: rule("ENABLED") }),
+      plan({ type: RULE, actions: ["delete", "create"], before: rule(ALL), after: rule(ALL) }),
     );
     expect(replaced).toMatchObject({ findings: [expect.stringContaining("replaced, so alerts stop meanwhile")] });
   });

@@ -249,7 +249,12 @@ describe("the plan summary of root-activity alerts", () => {
       type,
       change: { actions, before, after, after_unknown: {} },
     });
-    const rule = (state: string) => ({ name: "org-root-access-root-sessions", state });
+    const rule = (state: string, eventPattern = "{}") => ({
+      name: "org-root-access-root-sessions",
+      state,
+      event_pattern: eventPattern,
+    });
+    const ALL = "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS";
     const summary = (...changes: unknown[]) =>
       summarizePlan(
         readPlan(JSON.stringify({ format_version: "1.2", planned_values: {}, configuration: {}, resource_changes: changes })),
@@ -259,7 +264,7 @@ describe("the plan summary of root-activity alerts", () => {
     expect(
       section(
         summary(
-          change("aws_cloudwatch_event_rule", "aws_cloudwatch_event_rule.root-activity", ["create"], null, rule("ENABLED")),
+          change("aws_cloudwatch_event_rule", "aws_cloudwatch_event_rule.root-activity", ["create"], null, rule(ALL)),
           change("aws_sns_topic", "aws_sns_topic.root-activity", ["create"], null, { name: "org-root-access-root-sessions" }),
           change("aws_sns_topic_subscription", "aws_sns_topic_subscription.root-activity-0", ["create"], null, {
             protocol: "email",
@@ -284,12 +289,10 @@ describe("the plan summary of root-activity alerts", () => {
           ),
         ),
       ),
-    ).toEqual(["- **set the EventBridge rule to DISABLED: root sessions open without an alert**"]);
+    ).toEqual(["- **set the EventBridge rule to DISABLED: root sessions may open without an alert**"]);
     expect(
       section(
-        summary(
-          change("aws_cloudwatch_event_rule", "aws_cloudwatch_event_rule.root-activity", ["delete"], rule("ENABLED"), null),
-        ),
+        summary(change("aws_cloudwatch_event_rule", "aws_cloudwatch_event_rule.root-activity", ["delete"], rule(ALL), null)),
       ),
     ).toEqual(["- **delete the EventBridge rule**"]);
   });

@@ -10,7 +10,7 @@ describe("root-activity alerts, synthesized", () => {
     });
     // THEN the rule is enabled with the AssumeRoot pattern that leaves out the pipeline
     const rule = resource.aws_cloudwatch_event_rule["root-activity"];
-    expect(rule).toMatchObject({ name: ROOT_ACTIVITY_RULE_NAME, state: "ENABLED" });
+    expect(rule).toMatchObject({ name: ROOT_ACTIVITY_RULE_NAME, state: "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS" });
     expect(JSON.parse(rule.event_pattern)).toEqual(rootActivityPattern([pipeline]));
     expect(JSON.parse(rule.event_pattern).detail.eventName).toEqual(["AssumeRoot"]);
     // AND the target is the stack's topic, whose policy names the rule as the only source
