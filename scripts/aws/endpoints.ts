@@ -7,7 +7,6 @@ export interface Endpoints {
   readonly iam?: string;
   readonly sts?: string;
   readonly organizations?: string;
-  readonly sqs?: string;
 }
 
 /**
@@ -21,7 +20,12 @@ export function endpointsFromEnvironment(env: NodeJS.ProcessEnv): Endpoints {
   }
   const endpoint = (service: string) =>
     checkedEndpoint(env, `AWS_ENDPOINT_URL_${service}`) ?? checkedEndpoint(env, "AWS_ENDPOINT_URL");
-  return { iam: endpoint("IAM"), sts: endpoint("STS"), organizations: endpoint("ORGANIZATIONS"), sqs: endpoint("SQS") };
+  return { iam: endpoint("IAM"), sts: endpoint("STS"), organizations: endpoint("ORGANIZATIONS") };
+}
+
+/** One service's endpoint as the environment sets it (AWS_ENDPOINT_URL_<SERVICE>, else AWS_ENDPOINT_URL), checked. */
+export function serviceEndpoint(env: NodeJS.ProcessEnv, service: string): string | undefined {
+  return checkedEndpoint(env, `AWS_ENDPOINT_URL_${service}`) ?? checkedEndpoint(env, "AWS_ENDPOINT_URL");
 }
 
 // Terraform passes unset settings as empty strings: those are unset. Blanks are not (the SDK would read them).

@@ -4,7 +4,7 @@ import { loadConfig } from "../../stacks/config/load";
 import type { StackConfig } from "../../stacks/config/schema";
 import { createOrganizationsClient, withSharedCredentials } from "../aws/aws-clients";
 import { ScriptError, awsErrorCode, commandFailureText } from "../aws/aws-errors";
-import { Endpoints, endpointsFromEnvironment } from "../aws/endpoints";
+import { Endpoints, endpointsFromEnvironment, serviceEndpoint } from "../aws/endpoints";
 import { describeOrganization } from "../aws/organization-accounts";
 import { createRootSessions } from "../aws/root-session";
 import {
@@ -203,7 +203,7 @@ function parseRequest(argv: readonly string[], env: NodeJS.ProcessEnv, projectRo
     if (bucket !== undefined) throw new UsageError("root-task: --bucket is for unlock-bucket-policy");
     if (queueUrl === undefined) throw new UsageError("root-task: unlock-queue-policy needs --queue-url <url>");
     const owner = queueAccount(queueUrl);
-    const problem = queueUrlProblem(queueUrl, endpointsFromEnvironment(env).sqs);
+    const problem = queueUrlProblem(queueUrl, serviceEndpoint(env, "SQS"));
     if (problem !== undefined) {
       throw new UsageError(
         `root-task: --queue-url ${JSON.stringify(queueUrl.slice(0, 100))} ${problem}: a root session's credentials go only to SQS ` +
