@@ -38,6 +38,8 @@ export interface EmulatorSettings {
   readonly rootSessionSeconds?: number | null;
   /** "service:Action" names refused in every root session, as an SCP denying them would (AccessDenied). */
   readonly rootSessionDeniedActions?: readonly string[];
+  /** Each account's first root session (per task) expires after this many calls: a session that ran out midway. */
+  readonly firstRootSessionCalls?: number | null;
   /** sts:AssumeRole credentials expire after this many seconds (ExpiredToken after that); null for moto's hour. */
   readonly roleSessionSeconds?: number | null;
 }

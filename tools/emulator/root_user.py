@@ -10,6 +10,8 @@ What AWS documents (see ../shared/DESIGN.md, "Root credentials: AWS facts"), and
     does not list (AccessDenied), and a session past its expiry answers ExpiredToken. S3 and SQS calls (the unlock
     tasks) pass the same checks, then moto serves them as the member account; moto enforces no bucket or queue
     policy, so a deny-all policy locks nobody out here: tests check the session log instead.
+  - "firstRootSessionCalls": N makes each account's first session (per task) expire after N calls, as a session
+    that outlives its 15 minutes in a slow run does: the program must open another and keep what the first did.
   - The emulator evaluates no service control policy; "rootSessionDeniedActions" refuses the listed actions in
     every root session with the AccessDenied an SCP would give, for tests of a removal that stops partway.
 
@@ -112,6 +114,7 @@ class RootSession:
         self.account_id = account_id
         self.task = task
         self.expires_at = expires_at
+        self.calls_before_expiry = None  # a first session cut short by "firstRootSessionCalls"
         self.actions = []  # ("iam:DeleteAccessKey", "allowed" | "denied" | "expired")
 
 
@@ -147,6 +150,8 @@ class RootUsers:
             self.bucket_at = 0.0
             self.session_seconds = None  # None: as asked (DurationSeconds); else sessions expire after this long
             self.denied_in_sessions = set()  # actions a service control policy denies to root sessions
+            self.first_session_calls = None  # None; else each account's first session expires after this many calls
+            self.opened_in = set()  # (account id, task) that had a session
             self.recent_assume_root = deque()
 
     # ---- control API -------------------------------------------------------------------------------------------
@@ -168,6 +173,9 @@ class RootUsers:
         burst = settings.get("assumeRootBurst", self.assume_root_burst)
         if not isinstance(burst, (int, float)) or burst < 0:
             return "assumeRootBurst must be a number of calls (0: one second's worth)"
+        first_calls = settings.get("firstRootSessionCalls", self.first_session_calls)
+        if first_calls is not None and (not isinstance(first_calls, int) or first_calls < 0):
+            return "firstRootSessionCalls must be a number of calls, or null"
         denied = settings.get("rootSessionDeniedActions", sorted(self.denied_in_sessions))
         if not isinstance(denied, list) or not all(isinstance(action, str) and ":" in action for action in denied):
             return 'rootSessionDeniedActions must be a list of "service:Action" names'
@@ -176,6 +184,7 @@ class RootUsers:
             self.assume_root_per_second = float(rate)
             self.session_seconds = None if expiry is None else float(expiry)
             self.denied_in_sessions = set(denied)
+            self.first_session_calls = first_calls
             self.assume_root_limiter = limiter
             self.assume_root_burst = float(burst)
             self.bucket_tokens = None
@@ -187,6 +196,7 @@ class RootUsers:
             "assumeRootCallsPerSecond": self.assume_root_per_second,
             "rootSessionSeconds": self.session_seconds,
             "rootSessionDeniedActions": sorted(self.denied_in_sessions),
+            "firstRootSessionCalls": self.first_session_calls,
             "assumeRootLimiter": self.assume_root_limiter,
             "assumeRootBurst": self.assume_root_burst,
         }
@@ -288,7 +298,11 @@ class RootUsers:
         with self.lock:
             lifetime = duration if self.session_seconds is None else min(duration, self.session_seconds)
             access_key = random_id("ASIA", 20)
-            self.sessions[access_key] = RootSession(caller, account_id, task, time.time() + lifetime)
+            session = RootSession(caller, account_id, task, time.time() + lifetime)
+            if self.first_session_calls is not None and (account_id, task) not in self.opened_in:
+                session.calls_before_expiry = self.first_session_calls
+            self.opened_in.add((account_id, task))
+            self.sessions[access_key] = session
         secret = base64.b64encode(os.urandom(30)).decode()
         token = base64.b64encode(os.urandom(60)).decode()
         return (
@@ -326,7 +340,8 @@ class RootUsers:
         from the SCP the "rootSessionDeniedActions" knob stands for)."""
         with self.lock:
             session = self.sessions[access_key]
-            if time.time() >= session.expires_at:
+            cut_short = session.calls_before_expiry is not None and len(session.actions) >= session.calls_before_expiry
+            if time.time() >= session.expires_at or cut_short:
                 session.actions.append((name, "expired"))
                 raise AwsError(403, "ExpiredToken", "The security token included in the request is expired")
             if name == "sts:GetCallerIdentity":

@@ -205,4 +205,37 @@ describe("npm run root-credentials against the emulator", () => {
     const report = JSON.parse(result.stdout) as { summary: Record<string, number> };
     expect(report.summary).toMatchObject({ memberAccounts: members.length, audited: 16, withRootCredentials: 8, failed: 0 });
   });
+
+  it("reopens a root session that expires midway and keeps what the first one removed: the account ends clean", async () => {
+    // GIVEN a member with every kind of root credential, and its first session cut short after 6 calls (the emulator's
+    // stand-in for a session that outlived its 15 minutes in a slow run)
+    await organizationWithRootCredentialsManagement(env);
+    const [member] = await seedMembers(emulator, env, ["everything"]);
+    await emulator.configure({ firstRootSessionCalls: 6 });
+
+    // WHEN its root credentials are removed
+    const removal = rootCredentials("remove", "--account", member, "--json");
+
+    // THEN the first session ran out partway, a second finished, and the result names everything removed once
+    expect(removal.stderr).not.toContain("error");
+    expect(removal.code).toBe(0);
+    const sessions = (await emulator.rootSessions()).filter((session) => session.task === "IAMDeleteRootUserCredentials");
+    expect(sessions).toHaveLength(2);
+    expect(sessions[0].actions.at(-1)).toEqual([expect.any(String), "expired"]);
+    expect(sessions[0].actions.some(([action, verdict]) => action.startsWith("iam:Delete") && verdict === "allowed")).toBe(true);
+    expect(JSON.parse(removal.stdout)).toMatchObject({
+      status: "done",
+      removed: {
+        DeleteLoginProfile: 1,
+        DeleteAccessKey: 1,
+        DeactivateMFADevice: 2,
+        DeleteVirtualMFADevice: 1,
+        DeleteSigningCertificate: 1,
+      },
+    });
+    // AND an audit finds the account clean
+    await emulator.configure({ firstRootSessionCalls: null });
+    const audit = JSON.parse(rootCredentials("audit", "--json").stdout) as { summary: { withRootCredentials: number } };
+    expect(audit.summary.withRootCredentials).toBe(0);
+  });
 });
