@@ -101,11 +101,21 @@ export const rootUserGuardrailKept: Rule = {
     ),
 };
 
-const EVENT_RULE = "aws_cloudwatch_event_rule";
-const EVENT_TARGET = "aws_cloudwatch_event_target";
-const TOPIC = "aws_sns_topic";
-const TOPIC_POLICY = "aws_sns_topic_policy";
-const SUBSCRIPTION = "aws_sns_topic_subscription";
+/** The resource types of the root-activity alerts, which the plan summary names too. */
+export const ALERT_TYPES = {
+  rule: "aws_cloudwatch_event_rule",
+  target: "aws_cloudwatch_event_target",
+  topic: "aws_sns_topic",
+  topicPolicy: "aws_sns_topic_policy",
+  subscription: "aws_sns_topic_subscription",
+} as const;
+const {
+  rule: EVENT_RULE,
+  target: EVENT_TARGET,
+  topic: TOPIC,
+  topicPolicy: TOPIC_POLICY,
+  subscription: SUBSCRIPTION,
+} = ALERT_TYPES;
 const ALERTS_DOWN = "root sessions would open without an alert";
 
 /**

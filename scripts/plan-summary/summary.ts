@@ -1,6 +1,6 @@
 import { foldedIds, inlineIds } from "../command-line/id-list";
 import { Plan, ResourceChange, valueText } from "../plan-gate/plan";
-import { isGuardrail, isRootActivityAlert } from "../plan-gate/rules";
+import { ALERT_TYPES, isGuardrail, isRootActivityAlert } from "../plan-gate/rules";
 import { ROOT_ACTIVITY_RULE_STATE } from "../shared/root-activity";
 import { ROOT_USER_GUARDRAIL_ATTACHMENT_ADDRESS, ROOT_USER_GUARDRAIL_NAME } from "../shared/root-user-guardrail-policy";
 
@@ -145,40 +145,34 @@ function describeGuardrail(change: ResourceChange): string[] {
 }
 
 // The rule, its target and the topic (by name); a subscription by its address's type and endpoint.
+const ALERT_NAMES: Record<string, string> = {
+  [ALERT_TYPES.rule]: "the EventBridge rule",
+  [ALERT_TYPES.target]: "the rule's target",
+  [ALERT_TYPES.topic]: "the SNS topic",
+  [ALERT_TYPES.topicPolicy]: "the topic's policy",
+};
+
 function describeAlert(change: ResourceChange): string[] {
   const values = change.after ?? change.before;
-  if (change.type === "aws_sns_topic_subscription" && values?.protocol === "email" && change.address.includes("root-activity")) {
-    if (change.actions.includes("delete")) return [`**stop sending them to ${valueText(values.endpoint)}**`];
+  // A new subscription's topic ARN is unknown until the topic exists: it is the stack's by its address.
+  if (change.type === ALERT_TYPES.subscription && (isRootActivityAlert(change) || change.address.includes("root-activity"))) {
+    if (change.actions.includes("delete")) return [`**stop sending them to ${valueText(values?.endpoint)}**`];
     return change.actions.includes("create")
-      ? [`send them to ${valueText(values.endpoint)} (who confirms the subscription once)`]
+      ? [`send them to ${valueText(values?.endpoint)} (who confirms the subscription once)`]
       : [];
   }
   if (!isRootActivityAlert(change)) return [];
-  const what =
-    change.type === "aws_cloudwatch_event_rule"
-      ? "the EventBridge rule"
-      : change.type === "aws_sns_topic"
-        ? "the SNS topic"
-        : "the rule's target";
+  const what = ALERT_NAMES[change.type];
+  const isRule = change.type === ALERT_TYPES.rule;
   if (change.actions.includes("delete")) return [`**delete ${what}**${change.actions.includes("create") ? " (replaced)" : ""}`];
-  if (
-    change.type === "aws_cloudwatch_event_rule" &&
-    change.after?.state !== undefined &&
-    change.after.state !== ROOT_ACTIVITY_RULE_STATE
-  ) {
-    return [`**set the EventBridge rule to ${valueText(change.after.state)}: root sessions may open without an alert**`];
+  if (isRule && change.after?.state !== undefined && change.after.state !== ROOT_ACTIVITY_RULE_STATE) {
+    return [`**set ${what} to ${valueText(change.after.state)}: root sessions may open without an alert**`];
   }
-  if (
-    change.type === "aws_cloudwatch_event_rule" &&
-    change.before !== null &&
-    change.before.event_pattern !== change.after?.event_pattern
-  ) {
+  if (isRule && change.before !== null && change.before.event_pattern !== change.after?.event_pattern) {
     return ["**change which AssumeRoot events alert (the rule's pattern: ignoreCallers)**"];
   }
   if (change.actions.includes("create")) {
-    return change.type === "aws_cloudwatch_event_rule"
-      ? ["create the EventBridge rule that alerts when a central root session (sts:AssumeRoot) is opened"]
-      : [`create ${what}`];
+    return isRule ? [`create ${what} that alerts when a central root session (sts:AssumeRoot) is opened`] : [`create ${what}`];
   }
   return [`update ${what}`];
 }

@@ -12,12 +12,13 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { summarizePlan } from "../../scripts/plan-summary/summary";
 import { readPlan } from "../../scripts/plan-gate/plan";
-import type { AuditReport, AuditedAccount } from "../../scripts/root-credentials/audit";
+import type { AuditReport } from "../../scripts/root-credentials/audit";
 import { auditMarkdown } from "../../scripts/root-credentials/report";
 import { Emulator } from "../emulator/emulator";
 import { clientConfig } from "../emulator/organization-state";
 import { terraformEnvironment } from "../terraform/terraform";
 import { verdict } from "./benchmarks-file";
+import { auditWithCredentialsEverywhere, memberIds, removalPlan } from "./synthetic-reports";
 import { Sample, timeCommand } from "./measure";
 
 /** AssumeRoot's rate in the throttled runs: what peer tools report, and the issue's figure. */
@@ -257,7 +258,7 @@ function resumeRow(
   );
 }
 
-// Member accounts, 16 CreateAccount calls at a time; every fifth gets an access key on its root user.
+// Member accounts, 16 CreateAccount calls at a time (their root users have no credentials).
 async function seed(organizations: OrganizationsClient, count: number, from: number): Promise<void> {
   let next = 0;
   const worker = async () => {
@@ -271,50 +272,12 @@ async function seed(organizations: OrganizationsClient, count: number, from: num
 
 // The plan summary of a first removal, and the audit's Markdown when every account has credentials.
 function markdownSizes(): [string, number][] {
-  const ids = Array.from({ length: 10_000 }, (_, index) => String(100000000000 + index));
-  const plan = readPlan(
-    JSON.stringify({
-      format_version: "1.2",
-      planned_values: {},
-      configuration: {},
-      resource_changes: [
-        {
-          address: "terraform_data.root-credentials",
-          type: "terraform_data",
-          mode: "managed",
-          change: { actions: ["create"], before: null, after: { triggers_replace: { accounts: ids } } },
-        },
-      ],
-    }),
-  );
-  const accounts: AuditedAccount[] = ids.map((accountId) => ({
-    accountId,
-    name: `workload-${accountId}`,
-    status: "audited",
-    kept: false,
-    rootCredentials: {
-      password: true,
-      accessKeys: 2,
-      activeAccessKeys: 1,
-      accessKeysLastUsed: null,
-      mfaDevices: 1,
-      signingCertificates: 1,
-    },
-  }));
-  const report: AuditReport = {
-    organizationId: "o-a1b2c3d4e5",
-    accounts,
-    summary: {
-      memberAccounts: 10_000,
-      audited: 10_000,
-      withRootCredentials: 10_000,
-      keptWithRootCredentials: 0,
-      skipped: 0,
-      failed: 0,
-    },
-  };
+  const ids = memberIds(10_000);
   return [
-    ["the plan summary of a first removal (synthesized)", summarizePlan(plan).join("\n").length],
-    ["audit --markdown with root credentials everywhere (synthesized)", auditMarkdown(report).length],
+    ["the plan summary of a first removal (synthesized)", summarizePlan(removalPlan([], ids)).join("\n").length],
+    [
+      "audit --markdown with root credentials everywhere (synthesized)",
+      auditMarkdown(auditWithCredentialsEverywhere(ids)).length,
+    ],
   ];
 }

@@ -1,9 +1,8 @@
-import { readPlan } from "../../../scripts/plan-gate/plan";
 import { summarizePlan } from "../../../scripts/plan-summary/summary";
-import type { AuditReport, AuditedAccount } from "../../../scripts/root-credentials/audit";
 import { auditCsv, auditMarkdown } from "../../../scripts/root-credentials/report";
 import { evaluateRootSessionAccess } from "../../../scripts/doctor/root-session-access";
 import { rootTaskChecks } from "../../../scripts/doctor/root-session-report";
+import { auditWithCredentialsEverywhere, memberIds, removalPlan } from "../../../tools/bench/synthetic-reports";
 import { organizationOf } from "../doctor/scp-setups";
 
 // What people read stays readable at AWS's largest organizations (10,000 member accounts): counts first, a few
@@ -11,33 +10,10 @@ import { organizationOf } from "../doctor/scp-setups";
 // pull-request comment holds 65,536).
 
 const MAX_MARKDOWN = 60_000;
-const ids = (count: number, from = 100000000000) => Array.from({ length: count }, (_, index) => String(from + index));
-
-function removalPlan(before: readonly string[], after: readonly string[]) {
-  return readPlan(
-    JSON.stringify({
-      format_version: "1.2",
-      planned_values: {},
-      configuration: {},
-      resource_changes: [
-        {
-          address: "terraform_data.root-credentials",
-          type: "terraform_data",
-          mode: "managed",
-          change: {
-            actions: before.length > 0 ? ["delete", "create"] : ["create"],
-            before: before.length > 0 ? { triggers_replace: { accounts: before } } : null,
-            after: { triggers_replace: { accounts: after } },
-          },
-        },
-      ],
-    }),
-  );
-}
 
 describe("the plan summary at 10,000 accounts", () => {
   it("counts a first removal, names a few, folds the rest, and stays under 60,000 characters", () => {
-    const accounts = ids(10_000);
+    const accounts = memberIds(10_000);
     const summary = summarizePlan(removalPlan([], accounts)).join("\n");
     expect(summary.length).toBeLessThan(MAX_MARKDOWN);
     expect(summary).toContain("**remove the root credentials** of 10,000 member account(s): 100000000000, 100000000001,");
@@ -49,8 +25,8 @@ describe("the plan summary at 10,000 accounts", () => {
   });
 
   it("still names each account that joined since the last apply", () => {
-    const before = ids(10_000);
-    const joined = ids(3, 900000000000);
+    const before = memberIds(10_000);
+    const joined = memberIds(3, 900000000000);
     const summary = summarizePlan(removalPlan(before, [...before, ...joined])).join("\n");
     expect(summary).toContain(`**remove the root credentials** of 3 account(s) that joined: ${joined.join(", ")}`);
     expect(summary).toContain("verify 10000 account(s) cleaned before (reads, no write)");
@@ -60,32 +36,7 @@ describe("the plan summary at 10,000 accounts", () => {
 
 describe("the audit's Markdown at 10,000 accounts", () => {
   it("leads with counts and stays under 60,000 characters when every account has root credentials", () => {
-    const accounts: AuditedAccount[] = ids(10_000).map((accountId) => ({
-      accountId,
-      name: `workload-${accountId}`,
-      status: "audited",
-      kept: false,
-      rootCredentials: {
-        password: true,
-        accessKeys: 2,
-        activeAccessKeys: 1,
-        accessKeysLastUsed: null,
-        mfaDevices: 1,
-        signingCertificates: 0,
-      },
-    }));
-    const report: AuditReport = {
-      organizationId: "o-a1b2c3d4e5",
-      accounts,
-      summary: {
-        memberAccounts: 10_000,
-        audited: 10_000,
-        withRootCredentials: 10_000,
-        keptWithRootCredentials: 0,
-        skipped: 0,
-        failed: 0,
-      },
-    };
+    const report = auditWithCredentialsEverywhere(memberIds(10_000));
     const markdown = auditMarkdown(report);
     expect(markdown.length).toBeLessThan(MAX_MARKDOWN);
     expect(markdown.split("\n")[2]).toBe(
@@ -105,7 +56,7 @@ describe("the doctor's report at 10,000 accounts", () => {
       id: `ou-root-${String(index).padStart(8, "0")}`,
       parent: "r-root",
     }));
-    const members = ids(10_000).map((id, index) => ({ id, parent: units[index % 500].id, status: "ACTIVE" }));
+    const members = memberIds(10_000).map((id, index) => ({ id, parent: units[index % 500].id, status: "ACTIVE" }));
     const organization = organizationOf({
       name: "scale",
       reasoning: "scale",
