@@ -1,4 +1,5 @@
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+import type { Emulator } from "../../tools/emulator/emulator";
 import { clientConfig } from "../../tools/emulator/organization-state";
 import { StackDriver, rootAccessCalls, useScenario } from "../support/stack-driver";
 
@@ -7,19 +8,48 @@ const scenario = useScenario();
 const BUCKET = "org-root-access-state";
 // moto serves buckets by path, not as <bucket>.<host>: a setting of this machine, so it goes to init, not into cdk.tf.json.
 const INIT = ["-backend-config=use_path_style=true"];
-const LOCK_FILE = "org-root-access/e2e.tfstate.tflock";
-
-/** Starts `first`, waits until it holds the state lock (its lock file exists), then starts `second`. */
-async function whileLocked<T>(s3: S3Client, first: () => Promise<T>, second: () => Promise<T>): Promise<[T, T]> {
+/**
+ * Runs `first` and keeps it inside its state lock: the emulator holds the reply to `heldCall`, which terraform
+ * makes only after it took the lock. Then runs `second` until it has met the lock (it finished, refused; or,
+ * waiting with -lock-timeout, S3 refused its lock file once), and only then lets `first` go on. Nothing depends on
+ * how fast the machine is.
+ */
+async function whileLocked<T>(
+  emulator: Emulator,
+  heldCall: string,
+  first: () => Promise<T>,
+  second: () => Promise<T>,
+  secondMetTheLock: "when it finishes" | "when S3 refuses its lock file",
+): Promise<[T, T]> {
+  await emulator.configure({ holdReplies: { [heldCall]: 1 } });
   const running = first();
-  for (let waited = 0; ; waited += 50) {
-    const keys = ((await s3.send(new ListObjectsV2Command({ Bucket: BUCKET }))).Contents ?? []).map((object) => object.Key);
-    if (keys.includes(LOCK_FILE)) break;
-    if (waited > 60_000) throw new Error("the first apply never took the lock");
+  try {
+    await until(async () => (await emulator.held()).held > 0, `the first apply never called ${heldCall}`, running);
+    const refusedBefore = (await emulator.held()).conditionalWritesRefused;
+    const alsoRunning = second();
+    if (secondMetTheLock === "when it finishes") await alsoRunning;
+    else {
+      await until(
+        async () => (await emulator.held()).conditionalWritesRefused > refusedBefore,
+        "the second apply never asked for the lock",
+        alsoRunning,
+      );
+    }
+    await emulator.release();
+    return [await running, await alsoRunning];
+  } finally {
+    await emulator.release();
+  }
+}
+
+/** Polls `condition`; fails if `meanwhile` ends first (the run it waits on went another way) or after 5 minutes. */
+async function until(condition: () => Promise<boolean>, never: string, meanwhile: Promise<unknown>): Promise<void> {
+  let ended = false;
+  void meanwhile.finally(() => (ended = true));
+  for (const deadline = Date.now() + 300_000; !(await condition()); ) {
+    if (ended || Date.now() > deadline) throw new Error(never);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  const alsoRunning = second();
-  return [await running, await alsoRunning];
 }
 
 describe("state in S3, locked with an S3 lock file", () => {
@@ -42,9 +72,11 @@ describe("state in S3, locked with an S3 lock file", () => {
       // WHEN the second applies while the first holds the lock, without waiting for it
       const { result: runs, calls } = await driver.callsDuring(() =>
         whileLocked(
-          s3,
+          emulator,
+          "organizations:CreateOrganization",
           () => driver.terraform.apply(),
           () => other.terraform.apply(),
+          "when it finishes",
         ),
       );
 
@@ -66,12 +98,14 @@ describe("state in S3, locked with an S3 lock file", () => {
       // WHEN both run again, the second waiting for the lock
       const again = await driver.callsDuring(() =>
         whileLocked(
-          s3,
+          emulator,
+          "organizations:DescribeOrganization",
           () => driver.terraform.apply(),
-          () => other.terraform.apply(["-lock-timeout=120s"]),
+          () => other.terraform.apply(["-lock-timeout=300s"]),
+          "when S3 refuses its lock file",
         ),
       );
-      // THEN both succeed, one after the other, and neither enables anything
+      // THEN both succeed, the second after the first released the lock, and neither enables anything
       expect(again.result.map((run) => run.code)).toEqual([0, 0]);
       expect(again.result.map((run) => run.stdout.match(/Apply complete! .*/)?.[0])).toEqual([
         "Apply complete! Resources: 0 added, 0 changed, 0 destroyed.",

@@ -16,6 +16,12 @@ export interface EmulatorSettings {
   readonly replyDelaySeconds?: Readonly<Record<string, number>>;
   /** Per "service:Action": how many of the next calls are handled and then lose their reply (the connection closes). */
   readonly dropReplies?: Readonly<Record<string, number>>;
+  /**
+   * Per "service:Action": how many of the next calls are handled and then hold their reply until {@link
+   * Emulator.release} (a test keeps a terraform run at one point, such as inside its state lock, however slow
+   * the machine).
+   */
+  readonly holdReplies?: Readonly<Record<string, number>>;
   /** Per "service:Action": how many of the next calls are answered with the service's throttling error. */
   readonly throttleCalls?: Readonly<Record<string, number>>;
   /** Seconds before ListOrganizationsFeatures shows an Enable or Disable (propagation). */
@@ -133,6 +139,19 @@ export class Emulator {
   /** The owner of `endpoint` confirms its pending email subscriptions (the link in AWS's message); returns how many. */
   async confirmSubscription(endpoint: string): Promise<number> {
     return (await this.control<{ confirmed: number }>("POST", "confirm-subscription", { endpoint })).confirmed;
+  }
+
+  /**
+   * Replies held now (the `holdReplies` knob), and S3 writes refused by their If-None-Match condition since the
+   * last reset (a terraform that found the state lock taken).
+   */
+  async held(): Promise<{ readonly held: number; readonly conditionalWritesRefused: number }> {
+    return this.control("GET", "held");
+  }
+
+  /** Sends every held reply. */
+  async release(): Promise<void> {
+    await this.control("POST", "release");
   }
 
   /** How many client connections sent a request since the last reset. */

@@ -20,7 +20,8 @@ This launcher adds both, with AWS's semantics, and wraps moto's WSGI app with a 
                                      "assumeRootCallsPerSecond": 5, "assumeRootLimiter": "window" | "bucket",
                                      "assumeRootBurst": 20, "rootSessionSeconds": 2,
                                      "rootSessionDeniedActions": ["iam:DeleteAccessKey"],
-                                     "roleSessionSeconds": 3}
+                                     "roleSessionSeconds": 3,
+                                     "holdReplies": {"organizations:DescribeOrganization": 1}}
   POST /_org-root-access/root-user  {"accountId": "111122223333", "password": true, "accessKeys": [{"status": "Active",
                                      "lastUsed": true}], "mfaDevices": [{"type": "virtual" | "hardware"}],
                                      "signingCertificates": [{"status": "Active"}]}: gives a root user credentials
@@ -28,6 +29,9 @@ This launcher adds both, with AWS's semantics, and wraps moto's WSGI app with a 
                                      pending email subscriptions of that address (AWS keeps them pending until then)
   GET  /_org-root-access/connections   {"opened": 12}: client connections that sent a request since the reset
   GET  /_org-root-access/usage         {"cpuSeconds": 4.2, "peakMb": 180}: what the emulator itself has used (benchmarks)
+  GET  /_org-root-access/held        {"held": 1, "conditionalWritesRefused": 2}: replies held now ("holdReplies"),
+                                     and S3 writes refused by their If-None-Match condition (a state lock taken)
+  POST /_org-root-access/release     sends every held reply
   GET  /_org-root-access/root-sessions  every sts:AssumeRoot session issued: caller, account, task, the actions it
                                      made and whether each was allowed
   POST /moto-api/reset              moto's own reset; also clears the features, counters and settings kept here,
@@ -41,7 +45,9 @@ shows an Enable or Disable. Root sessions (sts:AssumeRoot) and member accounts' 
 
 Reply faults, for any service's action: "replyDelaySeconds" handles the call, then waits before replying (a
 slow network); "dropReplies" handles the next N calls, then closes the connection without a reply (a reply
-lost on the way back, after the change was made: the caller cannot tell whether it happened).
+lost on the way back, after the change was made: the caller cannot tell whether it happened); "holdReplies" handles
+the next N calls and holds each reply until POST /_org-root-access/release (or a reset): a test can keep a
+terraform apply inside its state lock for exactly as long as it needs, whatever the machine's load.
 
 Usage: python3 moto_server.py [--host 127.0.0.1] [--port 0] [--exit-with-stdin]
 Prints "org-root-access emulator listening on http://HOST:PORT (pid PID)" once it accepts connections.
@@ -89,6 +95,7 @@ ROOT_ACCESS_ACTIONS = {
     "DisableOrganizationsRootCredentialsManagement",
 }
 CONTROL_PREFIX = "/_org-root-access/"
+HOLD_LIMIT_SECONDS = 600
 FAULTS = ("none", "server-error", "drop")
 
 
@@ -115,6 +122,14 @@ class State:
             self.member_enable_error = "CallerIsNotManagementAccount"  # or "AccountNotManagementOrDelegatedAdministrator"
             self.role_session_seconds = None  # sts:AssumeRole credentials last this long; None: what moto gives
             self.role_session_expiry = {}  # access key of shortened role credentials -> when they expire (time.time())
+            self.hold_replies = Counter()  # "service:Action" -> how many more replies to hold until a release
+            self.held = 0  # replies held now
+            self.conditional_writes_refused = 0  # S3 PUTs with If-None-Match answered 412 (a lock already taken)
+            # Held replies wait for this; a release or a reset sets it (a new one for the next holds).
+            self.release = getattr(self, "release", None)
+            if self.release is not None:
+                self.release.set()
+            self.release = threading.Event()
 
 
 STATE = State()
@@ -358,6 +373,21 @@ class ControlMiddleware:
             drop = action is not None and STATE.drop_replies[key] > 0
             if drop:
                 STATE.drop_replies[key] -= 1
+            hold = action is not None and STATE.hold_replies[key] > 0
+            if hold:
+                STATE.hold_replies[key] -= 1
+                STATE.held += 1
+                release = STATE.release
+        if hold:
+            # The call takes effect now; its reply waits for the test's release (at most HOLD_LIMIT_SECONDS, so
+            # a test that never releases cannot hang the server).
+            reply = list(self.dispatch(environ, start_response, service, action, body))
+            release.wait(HOLD_LIMIT_SECONDS)
+            with STATE.lock:
+                STATE.held = max(0, STATE.held - 1)
+            return reply
+        if service == "s3" and environ.get("REQUEST_METHOD") == "PUT" and environ.get("HTTP_IF_NONE_MATCH"):
+            return self.counting_refused_writes(environ, start_response, service, action, body)
         if drop:
             # The call takes effect; then the connection closes with no reply.
             list(self.dispatch(environ, lambda status, headers, exc_info=None: None, service, action, body))
@@ -400,6 +430,17 @@ class ControlMiddleware:
                 return self.xml(start_response, status, f"<Error><Code>{error.code}</Code><Message>{error.message}</Message></Error>")
             return self.xml(start_response, status, error_response(error, namespace))
         return self.app(environ, start_response)
+
+    def counting_refused_writes(self, environ, start_response, service, action, body):
+        """An S3 conditional PUT (terraform's lock file), counted when S3 refuses it because the object exists."""
+
+        def counting(status, headers, exc_info=None):
+            if status.startswith("412"):
+                with STATE.lock:
+                    STATE.conditional_writes_refused += 1
+            return start_response(status, headers, exc_info)
+
+        return self.dispatch(environ, counting, service, action, body)
 
     def shortened_role_session(self, environ, start_response):
         """moto's AssumeRole, with credentials that expire after the "roleSessionSeconds" knob (the reply says so)."""
@@ -489,6 +530,14 @@ class ControlMiddleware:
             if not isinstance(endpoint, str):
                 return self.json(start_response, {"error": "endpoint must be the subscribed address"}, "400 Bad Request")
             return self.json(start_response, {"confirmed": confirm_subscriptions(endpoint)})
+        if route == "held" and environ.get("REQUEST_METHOD") == "GET":
+            with STATE.lock:
+                return self.json(start_response, {"held": STATE.held, "conditionalWritesRefused": STATE.conditional_writes_refused})
+        if route == "release" and environ.get("REQUEST_METHOD") == "POST":
+            with STATE.lock:
+                STATE.release.set()
+                STATE.release = threading.Event()
+            return self.json(start_response, {"released": True})
         if route == "connections" and environ.get("REQUEST_METHOD") == "GET":
             with STATE.lock:
                 return self.json(start_response, {"opened": len(STATE.connections)})
@@ -503,6 +552,9 @@ class ControlMiddleware:
             drops = settings.get("dropReplies", dict(STATE.drop_replies))
             if not isinstance(drops, dict) or not all(isinstance(v, int) and v >= 0 for v in drops.values()):
                 return self.json(start_response, {"error": "dropReplies must map service:Action to a count"}, "400 Bad Request")
+            holds = settings.get("holdReplies", dict(STATE.hold_replies))
+            if not isinstance(holds, dict) or not all(isinstance(v, int) and v >= 0 for v in holds.values()):
+                return self.json(start_response, {"error": "holdReplies must map service:Action to a count"}, "400 Bad Request")
             throttles = settings.get("throttleCalls", dict(STATE.throttle_calls))
             if not isinstance(throttles, dict) or not all(isinstance(v, int) and v >= 0 for v in throttles.values()):
                 return self.json(start_response, {"error": "throttleCalls must map service:Action to a count"}, "400 Bad Request")
@@ -531,11 +583,13 @@ class ControlMiddleware:
                 STATE.service_access_lag_seconds = float(settings.get("serviceAccessLagSeconds", STATE.service_access_lag_seconds))
                 STATE.reply_delay_seconds = {key: float(value) for key, value in delays.items()}
                 STATE.drop_replies = Counter(drops)
+                STATE.hold_replies = Counter(holds)
                 current = {
                     "fault": STATE.fault,
                     "serviceAccessLagSeconds": STATE.service_access_lag_seconds,
                     "replyDelaySeconds": STATE.reply_delay_seconds,
                     "dropReplies": dict(STATE.drop_replies),
+                    "holdReplies": dict(STATE.hold_replies),
                     "throttleCalls": dict(STATE.throttle_calls),
                     "featureLagSeconds": STATE.feature_lag_seconds,
                     "featuresWhenTrustedAccessDisabled": STATE.features_when_trusted_access_disabled,

@@ -269,6 +269,23 @@ describe("test knobs", () => {
     expect((await emulator.calls())["organizations:CreateOrganization"]).toBe(2);
   });
 
+  it("holds the reply of the next N calls of an action until released, after handling them", async () => {
+    // GIVEN the next CreateOrganization reply is held
+    await emulator.configure({ holdReplies: { "organizations:CreateOrganization": 1 } });
+    // WHEN an organization is created
+    let answered = false;
+    const creating = organizationsAs(management)
+      .send(new CreateOrganizationCommand({ FeatureSet: "ALL" }))
+      .finally(() => (answered = true));
+    for (let held = 0; held === 0; held = (await emulator.held()).held) await new Promise((resolve) => setTimeout(resolve, 20));
+    // THEN the organization exists while its creator still waits for the reply, which comes on release
+    await expect(organizationsAs(management).send(new DescribeOrganizationCommand({}))).resolves.toBeDefined();
+    expect(answered).toBe(false);
+    await emulator.release();
+    await expect(creating).resolves.toMatchObject({ Organization: { MasterAccountId: "123456789012" } });
+    expect(await emulator.held()).toEqual({ held: 0, conditionalWritesRefused: 0 });
+  });
+
   it("throttles the next N calls of an action with the service's own error, which the SDK retries", async () => {
     await organizationWithIamAccess();
     await emulator.configure({ throttleCalls: { "iam:ListOrganizationsFeatures": 2 } });
