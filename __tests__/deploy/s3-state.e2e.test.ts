@@ -46,7 +46,7 @@ async function whileLocked<T>(
 async function until(condition: () => Promise<boolean>, never: string, meanwhile: Promise<unknown>): Promise<void> {
   let ended = false;
   void meanwhile.finally(() => (ended = true));
-  for (const deadline = Date.now() + 300_000; !(await condition()); ) {
+  for (const deadline = Date.now() + 300_000; !(await condition());) {
     if (ended || Date.now() > deadline) throw new Error(never);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

@@ -7,7 +7,7 @@ import {
   paginateListPolicies,
   paginateListTargetsForPolicy,
 } from "@aws-sdk/client-organizations";
-import { Statement, parsePolicy } from "./policy-language";
+import { Statement, parsePolicy } from "./policy-document";
 
 /** A node of the organization's tree: its root, an OU, or an account. */
 export interface Node {

@@ -1,21 +1,45 @@
+import { regionsOf } from "../shared/partition-regions";
 import { PARTITIONS, Partition, rootUserArn } from "../shared/partitions";
-import { ROOT_TASK_DEFINITIONS, RootTask, TaskResource, taskPolicyArn } from "../shared/root-tasks";
+import { ROOT_TASK_DEFINITIONS, RootTask, TaskRequest, TaskResource, taskPolicyArn } from "../shared/root-tasks";
+import { conditionHolds, resolveVariable } from "./conditions";
 import type { Account, Node, OrganizationScps, Scp } from "./organization-scps";
+import type { ReadableStatement, Statement } from "./policy-document";
 import {
-  ContextValue,
-  Coverage,
-  NameSet,
-  Request,
+  Caller,
+  KeyState,
   RequestContext,
-  ResourceTemplate,
-  combinedCoverage,
-  statementCoverage,
-} from "./policy-language";
+  RequestFacts,
+  assumeRootCallerContext,
+  rootSessionContext,
+} from "./root-session-context";
+import {
+  NameTruth,
+  OverNames,
+  ResourceElement,
+  Truth,
+  allNames,
+  anyName,
+  constant,
+  coveredBy,
+  elementCovers,
+  isUnknown,
+  notNames,
+  overNames,
+  unknownBecause,
+} from "./truth";
+import { Domain, Pattern, Token, globTokens, literal, matches, pattern } from "./wildcards";
+import { World, inWorld, worldsFor } from "./worlds";
 
-// What AWS evaluates for a central root session's request in a member account, per task and account: along the
-// account's path (root → OU → ... → account), every level must have an attached SCP whose Allow covers the
-// request, and no Deny anywhere may apply. SCPs never apply to the management account, so it is not evaluated;
-// nor are accounts that are not ACTIVE (AWS opens no root session in them). Pure: no AWS call.
+// What AWS evaluates for a central root session's request in a member account, per task and account, as its
+// evaluation flowchart reads (AWS Organizations User Guide, "SCP evaluation"; IAM User Guide, "Policy evaluation
+// logic"): a request is allowed when no Deny applies to it anywhere on the account's path (root → OU → ... →
+// account, SCPs and, for S3 and SQS, RCPs), and at every level some attached SCP's Allow applies to it. A statement
+// applies when its action, its resource and its condition all match. Every part is three-valued (true, false,
+// unknown) and exact over the names a request may touch (any bucket, queue or MFA device), so nothing is lost
+// by the order of the checks. What is not known of the request (the caller's network, say) is evaluated in every
+// world that tells the conditions apart: the answer is "cannot tell" only when it changes between them. Where AWS
+// documents two readings, both are evaluated the same way. SCPs never apply to the management account, so it is
+// not evaluated; nor are accounts that are not ACTIVE (AWS opens no root session in them). Pure: no AWS call.
 
 /** How a task fares in an account: the worst of its requests, over every region and resource it may touch. */
 export type Outcome = "works" | "limited" | "cannot tell" | "blocked";
@@ -26,9 +50,20 @@ export interface Cause {
   /** Where the policy is attached, or the level where no Allow covers the actions. */
   readonly node: Node;
   readonly policy?: { readonly id: string; readonly name: string; readonly statement: string };
-  /** For "cannot tell": the construct the analysis cannot evaluate. */
+  /** For "cannot tell": what the analysis cannot evaluate, or what the answer depends on. */
   readonly construct?: string;
   readonly actions: readonly string[];
+}
+
+/** One concrete request of a task, as evidence: where, on which name, with which values of what is not known. */
+export interface Example {
+  readonly region: string;
+  /** The bucket, queue or MFA device name (absent for a task that touches no named resource). */
+  readonly name?: string;
+  /** Values of keys the request context does not know: lowercase key → values, or null for absent. */
+  readonly world: Readonly<Record<string, readonly string[] | null>>;
+  /** Which of AWS's documented readings, where there are two. */
+  readonly reading?: string;
 }
 
 /** One task in one account. */
@@ -39,6 +74,13 @@ export interface TaskAccess {
   readonly causes: readonly Cause[];
   /** For a task limited by region: the regions where it is blocked. */
   readonly blockedRegions: readonly string[];
+  /**
+   * Requests that show the outcome: for "limited", one that works and one that is blocked; for a "cannot tell"
+   * that depends on what is not known (or on a reading), the same request working in one world and blocked in
+   * another. Absent where the outcome holds for every request ("works", "blocked") or comes from a construct the
+   * doctor cannot evaluate.
+   */
+  readonly examples?: { readonly works: Example; readonly blocked: Example };
 }
 
 /** The member accounts the doctor evaluates: active, and not the management account. */
@@ -55,17 +97,20 @@ export function evaluateRootSessionAccess(
     partition,
     tasks,
     caller,
+    now = new Date(),
   }: {
     readonly partition: Partition;
     readonly tasks: readonly RootTask[];
     /** Who opens the sessions: when it is IAM's delegated administrator, SCPs apply to its sts:AssumeRoot too. */
-    readonly caller?: { readonly accountId: string; readonly arn: string; readonly region: string };
+    readonly caller?: Caller;
+    /** When the requests are evaluated (aws:CurrentTime). */
+    readonly now?: Date;
   },
 ): TaskAccess[] {
   const applies = organization.scpsEnabled || organization.rcps.size > 0;
   const opener =
     caller && applies && caller.accountId !== organization.managementAccountId
-      ? assumeRootFrom(organization, partition, caller)
+      ? assumeRootFrom(organization, partition, caller, now)
       : undefined;
   const results: TaskAccess[] = [];
   for (const account of evaluatedAccounts(organization)) {
@@ -82,7 +127,8 @@ export function evaluateRootSessionAccess(
           blockedRegions: [],
         });
       } else {
-        const inSession = taskOutcome(organization, partition, account, levels, task);
+        const facts = factsOf(organization, partition, account, levels, now);
+        const inSession = taskOutcome(partition, account.id, levels, task, facts);
         results.push({ task, account, ...(opener ? worse(inSession, opener(account, task)) : inSession) });
       }
     }
@@ -95,16 +141,20 @@ function pathNotRead(node: Node, missing: string): Cause {
   return { kind: "cannot tell", node, construct: `its path: ${missing} was not read`, actions: [] };
 }
 
+/** What a task (or the caller's sts:AssumeRoot) comes to, before it is attached to an account. */
+type Verdict = Omit<TaskAccess, "task" | "account">;
+
 /**
  * sts:AssumeRoot itself, when IAM's delegated administrator (a member account, which SCPs apply to) opens the
- * sessions: evaluated along its own path, with what is known of the caller (its account, its organization path,
- * its ARN when it is an IAM user; an assumed role's ARN does not show the role's path, so it stays unknown).
+ * sessions: evaluated along its own path, in the caller's region, with what is known of the caller (its account,
+ * its path, its ARN when it is an IAM user; an assumed role's every possible path when it is a role).
  */
 function assumeRootFrom(
   organization: OrganizationScps,
   partition: Partition,
-  caller: { readonly accountId: string; readonly arn: string; readonly region: string },
-): (account: Account, task: RootTask) => Omit<TaskAccess, "task" | "account"> {
+  caller: Caller,
+  now: Date,
+): (account: Account, task: RootTask) => Verdict {
   const callerAccount = organization.accounts.find((account) => account.id === caller.accountId);
   const levels = callerAccount && levelsOf(organization, callerAccount);
   return (account, task) => {
@@ -114,30 +164,23 @@ function assumeRootFrom(
     }
     if ("missing" in levels)
       return { outcome: "cannot tell", causes: [pathNotRead(account, levels.missing)], blockedRegions: [] };
-    const single = (value: string): ContextValue => ({ values: [value], multivalued: false });
-    const context = new Map<string, ContextValue>([
-      ["aws:principalaccount", single(caller.accountId)],
-      ["aws:principalorgid", single(organization.organizationId)],
-      ["aws:principalorgpaths", { values: [orgPath(organization, levels)], multivalued: true }],
-      ["aws:requestedregion", single(caller.region)],
-      ["sts:taskpolicyarn", single(taskPolicyArn(task, partition))],
-      ...(/^arn:[\w-]+:iam::\d{12}:user\//.test(caller.arn) ? [["aws:principalarn", single(caller.arn)] as const] : []),
-    ]);
-    const { outcome, causes } = decideTask(levels, [
-      { action: "sts:AssumeRoot", resource: { prefix: rootUserArn(partition, account.id) }, context },
-    ]);
-    return { outcome, causes, blockedRegions: [] };
+    const facts = factsOf(organization, partition, callerAccount!, levels, now);
+    const context = (region: string) => assumeRootCallerContext({ ...facts, region }, caller, taskPolicyArn(task, partition));
+    const requests = [{ action: "sts:AssumeRoot", target: { arn: rootUserArn(partition, account.id) } }];
+    return decide(levels, [{ requests, label: undefined }], [caller.region], context, () => NO_NAMES);
   };
 }
 
 const SEVERITY: Record<Outcome, number> = { works: 0, limited: 1, "cannot tell": 2, blocked: 3 };
 
-function worse(
-  a: Omit<TaskAccess, "task" | "account">,
-  b: Omit<TaskAccess, "task" | "account">,
-): Omit<TaskAccess, "task" | "account"> {
+function worse(a: Verdict, b: Verdict): Verdict {
   if (SEVERITY[a.outcome] === SEVERITY[b.outcome]) {
-    return { outcome: a.outcome, causes: merge([...a.causes, ...b.causes]), blockedRegions: a.blockedRegions };
+    return {
+      outcome: a.outcome,
+      causes: merge([...a.causes, ...b.causes]),
+      blockedRegions: a.blockedRegions,
+      examples: a.examples,
+    };
   }
   return SEVERITY[a.outcome] > SEVERITY[b.outcome] ? a : b;
 }
@@ -171,194 +214,544 @@ function levelsOf(organization: OrganizationScps, account: Account): Level[] | {
   }));
 }
 
-interface RegionOutcome {
-  readonly outcome: Outcome;
-  readonly causes: Cause[];
-}
-
-function taskOutcome(
+/** The facts of a root session's requests in an account, but for the region. */
+function factsOf(
   organization: OrganizationScps,
   partition: Partition,
   account: Account,
   levels: readonly Level[],
-  task: RootTask,
-): Omit<TaskAccess, "task" | "account"> {
-  const { requests } = ROOT_TASK_DEFINITIONS[task];
-  const regional = requests.some((request) => request.resource === "bucket" || request.resource === "queue");
-  const regions: readonly string[] = regional ? PARTITIONS[partition].regions : [PARTITIONS[partition].iamRegion];
-  const byRegion = regions.map((region): RegionOutcome => {
-    const context = requestContext(organization, partition, account, levels, region);
-    return decideTask(
-      levels,
-      requests.map(({ action, resource }) => ({ action, resource: template(resource, partition, account.id, region), context })),
+  now: Date,
+): RequestFacts {
+  const orgPath = `${[organization.organizationId, ...levels.slice(0, -1).map((level) => level.node.id)].join("/")}/`;
+  return { partition, accountId: account.id, organizationId: organization.organizationId, orgPath, region: "", now };
+}
+
+// ---- Tasks, their readings and the names they touch ----
+
+/** The kinds of resource a call may touch under any name: the names make a {@link Domain}. */
+type NamedResource = "bucket" | "queue" | "virtual MFA device";
+
+/** What a call is authorized against: one resource (an ARN, or `*` for an action that takes none), or any name. */
+type Target = { readonly arn: string } | { readonly named: NamedResource };
+
+/** One call of a task. */
+interface Call {
+  readonly action: string;
+  readonly target: Target;
+}
+
+/** A task's calls under one of AWS's readings, labelled when AWS documents more than one. */
+interface Reading {
+  readonly requests: readonly Call[];
+  readonly label: string | undefined;
+}
+
+// IAM's Service Authorization Reference names the `mfa` resource for iam:DeleteVirtualMFADevice; AWS's own
+// IAMDeleteRootUserCredentials task policy writes that action's NotResource as the root user's ARN, which
+// suggests it is authorized against the root user. Both are evaluated; where they differ: "cannot tell".
+const READINGS: Partial<Record<TaskResource, { readonly resource: TaskResource; readonly label: string }[]>> = {
+  "virtual MFA device": [
+    { resource: "virtual MFA device", label: "against the MFA device (IAM's Service Authorization Reference)" },
+    { resource: "root user", label: "against the root user (AWS's IAMDeleteRootUserCredentials task policy)" },
+  ],
+};
+
+function readingsOf(requests: readonly TaskRequest[], partition: Partition, accountId: string): Reading[] {
+  let readings: Reading[] = [{ requests: [], label: undefined }];
+  for (const request of requests) {
+    const alternatives = READINGS[request.resource] ?? [{ resource: request.resource, label: undefined }];
+    readings = readings.flatMap((reading) =>
+      alternatives.map((alternative) => ({
+        requests: [...reading.requests, { action: request.action, target: targetOf(alternative.resource, partition, accountId) }],
+        label: [reading.label, alternative.label].filter(Boolean).join("; ") || undefined,
+      })),
     );
-  });
-  const blockedRegions = regions.filter((_, index) => byRegion[index].outcome === "blocked");
-  const causesOf = (...outcomes: Outcome[]) =>
-    merge(byRegion.filter((region) => outcomes.includes(region.outcome)).flatMap((region) => region.causes));
-  if (blockedRegions.length === regions.length) return { outcome: "blocked", causes: causesOf("blocked"), blockedRegions: [] };
-  if (byRegion.some((region) => region.outcome === "cannot tell")) {
-    return { outcome: "cannot tell", causes: causesOf("cannot tell"), blockedRegions: [] };
   }
-  if (byRegion.some((region) => region.outcome !== "works")) {
-    return { outcome: "limited", causes: causesOf("blocked", "limited"), blockedRegions };
-  }
-  return { outcome: "works", causes: [], blockedRegions: [] };
+  return readings;
 }
 
-// The request context of a root session in `account`: what AWS documents for it, and nothing else.
-function requestContext(
-  organization: OrganizationScps,
-  partition: Partition,
-  account: Account,
-  levels: readonly Level[],
-  region: string,
-): RequestContext {
-  const single = (value: string): ContextValue => ({ values: [value], multivalued: false });
-  const paths: ContextValue = { values: [orgPath(organization, levels)], multivalued: true };
-  return new Map([
-    ["aws:principalarn", single(rootUserArn(partition, account.id))],
-    ["aws:assumedroot", single("true")],
-    ["aws:principalaccount", single(account.id)],
-    ["aws:principalorgid", single(organization.organizationId)],
-    ["aws:principalorgpaths", paths],
-    ["aws:resourceaccount", single(account.id)],
-    ["aws:resourceorgid", single(organization.organizationId)],
-    ["aws:resourceorgpaths", paths],
-    ["aws:requestedregion", single(region)],
-  ]);
+function targetOf(resource: TaskResource, partition: Partition, accountId: string): Target {
+  if (resource === "root user") return { arn: rootUserArn(partition, accountId) };
+  if (resource === "none") return { arn: "*" };
+  return { named: resource };
+}
+
+/** The kind of named resource a reading touches, if any (a task touches at most one kind). */
+function namedIn(reading: Reading): NamedResource | undefined {
+  for (const { target } of reading.requests) if ("named" in target) return target.named;
+  return undefined;
 }
 
 const LOWERCASE = "abcdefghijklmnopqrstuvwxyz";
 const DIGITS = "0123456789";
 const WORD = `${LOWERCASE}${LOWERCASE.toUpperCase()}${DIGITS}_`;
 
-// What a call touches; names the doctor does not know are any name AWS allows (bucket names: lowercase letters,
-// digits, "." and "-", starting and ending with a letter or digit; queue names: letters, digits, "_", "-" and
-// ".fifo"; MFA devices: a path and a name).
-/** aws:PrincipalOrgPaths of an account: the organization, the root and each OU down to it, each ending in "/". */
-function orgPath(organization: OrganizationScps, levels: readonly Level[]): string {
-  return `${[organization.organizationId, ...levels.slice(0, -1).map((level) => level.node.id)].join("/")}/`;
-}
+/** No named resource: one fixed request. */
+const NO_NAMES: Domain = { prefix: "", alphabet: "", minLength: 0 };
 
-function template(resource: TaskResource, partition: Partition, accountId: string, region: string): ResourceTemplate {
-  switch (resource) {
-    case "root user":
-      return { prefix: rootUserArn(partition, accountId) };
-    case "none":
-      return { prefix: "*" };
-    case "virtual MFA device":
-      return { prefix: `arn:${partition}:iam::${accountId}:mfa/`, nameCharacters: `${WORD}+=,.@-/` };
+/**
+ * The names a kind of resource may have, as the ARN they make (S3 bucket naming rules: 3 to 63 lowercase letters,
+ * digits, "." and "-", starting and ending with a letter or digit; SQS queue names: 1 to 80 letters, digits, "_", "-", and
+ * ".fifo"; IAM MFA device names: a path and a name).
+ */
+function domainOf(kind: NamedResource | undefined, partition: Partition, accountId: string, region: string): Domain {
+  switch (kind) {
     case "bucket":
       return {
         prefix: `arn:${partition}:s3:::`,
-        nameCharacters: `${LOWERCASE}${DIGITS}.-`,
-        edgeCharacters: `${LOWERCASE}${DIGITS}`,
+        alphabet: `${LOWERCASE}${DIGITS}.-`,
+        first: `${LOWERCASE}${DIGITS}`,
+        last: `${LOWERCASE}${DIGITS}`,
+        minLength: 3,
+        maxLength: 63,
       };
     case "queue":
-      return { prefix: `arn:${partition}:sqs:${region}:${accountId}:`, nameCharacters: `${WORD}-.` };
+      return { prefix: `arn:${partition}:sqs:${region}:${accountId}:`, alphabet: `${WORD}-.`, minLength: 1, maxLength: 80 };
+    case "virtual MFA device":
+      return { prefix: `arn:${partition}:iam::${accountId}:mfa/`, alphabet: `${WORD}+=,.@-/`, minLength: 1 };
+    default:
+      return NO_NAMES;
   }
 }
 
-/** A statement that covers some of the names a request may touch, and why it matters. */
-interface Partial {
-  readonly names: NameSet;
-  readonly cause: Cause;
+function taskOutcome(
+  partition: Partition,
+  accountId: string,
+  levels: readonly Level[],
+  task: RootTask,
+  facts: RequestFacts,
+): Verdict {
+  const { requests } = ROOT_TASK_DEFINITIONS[task];
+  const regional = requests.some((request) => request.resource === "bucket" || request.resource === "queue");
+  const regions: readonly string[] = regional ? regionsOf(partition) : [PARTITIONS[partition].iamRegion];
+  return decide(
+    levels,
+    readingsOf(requests, partition, accountId),
+    regions,
+    (region) => rootSessionContext({ ...facts, region }),
+    (region, reading) => domainOf(namedIn(reading), partition, accountId, region),
+  );
 }
 
-/** What the path does to one request, before the requests of a task are combined. */
-interface RequestAnalysis {
-  /** A Deny that applies to everything the request touches, and levels without any Allow for it. */
-  readonly blocked: readonly Cause[];
-  readonly unknown: readonly Cause[];
-  /** Denies that apply to some names only. */
-  readonly partialDenies: readonly Partial[];
-  /** Levels whose Allows cover some names only: a name passes the level if one of them accepts it. */
-  readonly partialLevels: readonly (readonly Partial[])[];
+// ---- The flowchart ----
+
+/** A statement that may apply to a call: where it is attached, and what a cause names. */
+interface Candidate {
+  readonly statement: Statement;
+  readonly node: Node;
+  readonly policy: { readonly id: string; readonly name: string; readonly statement: string };
 }
 
-// One request along the path: an explicit Deny anywhere, or a level where no Allow covers it, blocks it.
-function analyse(levels: readonly Level[], request: Request): RequestAnalysis {
-  const blocked: Cause[] = [];
-  const unknown: Cause[] = [];
-  const partialDenies: Partial[] = [];
-  const partialLevels: Partial[][] = [];
-  const actions = [request.action];
-  const rcpsApply = RCP_SERVICES.some((service) => request.action.toLowerCase().startsWith(service));
-  // A Deny that applies: to everything the request touches, to some names, or cannot be told. An unreadable
-  // statement counts as one that cannot be told: it may be a Deny of anything.
-  const deny = (covered: Coverage, cause: Omit<Cause, "kind" | "construct">) => {
-    if (covered === "all") blocked.push({ ...cause, kind: "denied" });
-    else if (covered === "none") return;
-    else if ("some" in covered)
-      partialDenies.push({ names: covered.some, cause: { ...cause, kind: "denied for some resources" } });
-    else unknown.push({ ...cause, kind: "cannot tell", construct: covered.unknown });
-  };
+/** The statements along the path whose Action matches a call: the Denies (SCPs, RCPs), and each level's Allows. */
+interface PathFor {
+  readonly action: string;
+  readonly target: Target;
+  readonly denies: readonly Candidate[];
+  /** One entry per level that SCPs apply to. */
+  readonly allows: readonly { readonly node: Node; readonly candidates: readonly Candidate[] }[];
+}
+
+const actionMatches = new WeakMap<Statement, Map<string, boolean>>();
+
+function matchesAction(statement: Statement, action: string): boolean {
+  if ("unreadable" in statement) return true;
+  let known = actionMatches.get(statement);
+  if (known === undefined) actionMatches.set(statement, (known = new Map<string, boolean>()));
+  let found = known.get(action);
+  if (found === undefined) {
+    found = statement.actions.patterns.some((value) => matches(value, action)) !== statement.actions.negated;
+    known.set(action, found);
+  }
+  return found;
+}
+
+function pathFor(levels: readonly Level[], call: Call): PathFor {
+  const rcpsApply = RCP_SERVICES.some((service) => call.action.toLowerCase().startsWith(service));
+  const denies: Candidate[] = [];
+  const allows: { node: Node; candidates: Candidate[] }[] = [];
+  const candidate = (statement: Statement, node: Node, policy: Scp, rcp: boolean): Candidate => ({
+    statement,
+    node,
+    policy: { id: policy.id, name: rcp ? `${policy.name} (RCP)` : policy.name, statement: statement.sid },
+  });
   for (const { node, policies, rcps } of levels) {
-    // RCPs limit what is done to the account's buckets and queues: only their Denies count (RCPFullAWSAccess
-    // is attached everywhere and cannot be detached).
+    // RCPs limit what is done to the account's buckets and queues: only their Denies count (RCPFullAWSAccess is
+    // attached everywhere and cannot be detached). An unreadable statement may be a Deny.
     for (const policy of rcpsApply ? rcps : []) {
       for (const statement of policy.statements) {
-        const cause = { node, policy: { id: policy.id, name: `${policy.name} (RCP)`, statement: statement.sid }, actions };
-        if ("unreadable" in statement) deny({ unknown: statement.unreadable }, cause);
-        else if (statement.effect === "Deny") deny(statementCoverage(statement, request), cause);
+        if (matchesAction(statement, call.action) && ("unreadable" in statement || statement.effect === "Deny"))
+          denies.push(candidate(statement, node, policy, true));
       }
     }
     if (policies === undefined) continue;
-    let allowedAll = false;
-    const levelUnknown: Cause[] = [];
-    const levelPartial: Partial[] = [];
+    const level: Candidate[] = [];
     for (const policy of policies) {
       for (const statement of policy.statements) {
-        const cause = { node, policy: { id: policy.id, name: policy.name, statement: statement.sid }, actions };
-        if ("unreadable" in statement) {
-          deny({ unknown: statement.unreadable }, cause);
-          continue;
-        }
-        const covered = statementCoverage(statement, request);
-        if (statement.effect === "Deny") deny(covered, cause);
-        else if (covered === "all") allowedAll = true;
-        else if (covered === "none") continue;
-        else if ("some" in covered)
-          levelPartial.push({ names: covered.some, cause: { ...cause, kind: "allowed for some resources only" } });
-        else levelUnknown.push({ ...cause, kind: "cannot tell", construct: covered.unknown });
+        if (!matchesAction(statement, call.action)) continue;
+        // An unreadable statement may be a Deny, or the Allow this level needs: it counts on both sides.
+        if ("unreadable" in statement || statement.effect === "Deny") denies.push(candidate(statement, node, policy, false));
+        if ("unreadable" in statement || statement.effect === "Allow") level.push(candidate(statement, node, policy, false));
       }
     }
-    if (allowedAll) continue;
-    if (levelUnknown.length > 0) unknown.push(...levelUnknown);
-    else if (levelPartial.length > 0) partialLevels.push(levelPartial);
-    else blocked.push({ kind: "not allowed", node, actions });
+    allows.push({ node, candidates: level });
   }
-  return { blocked, unknown, partialDenies, partialLevels };
+  return { action: call.action, target: call.target, denies, allows };
 }
 
-// A task's requests in one region, together: a bucket (queue, MFA device) works only when every call the task
-// makes on it passes, so statements that cover some names are combined exactly, name by name.
-function decideTask(levels: readonly Level[], requests: readonly Request[]): RegionOutcome {
-  const analyses = requests.map((request) => analyse(levels, request));
-  const blocked = analyses.flatMap((analysis) => analysis.blocked);
-  if (blocked.length > 0) return { outcome: "blocked", causes: blocked };
-  const unknown = analyses.flatMap((analysis) => analysis.unknown);
-  if (unknown.length > 0) return { outcome: "cannot tell", causes: unknown };
-  const partials = analyses.flatMap((analysis) => [...analysis.partialDenies, ...analysis.partialLevels.flat()]);
-  if (partials.length === 0) return { outcome: "works", causes: [] };
-  const sets = [...new Set(partials.map((partial) => partial.names))];
-  const index = (partial: Partial) => sets.indexOf(partial.names);
-  const covered = combinedCoverage(sets, (accepted) =>
-    analyses.every(
-      (analysis) =>
-        analysis.partialLevels.every((level) => level.some((partial) => accepted[index(partial)])) &&
-        !analysis.partialDenies.some((partial) => accepted[index(partial)]),
-    ),
+/** Whether a statement applies to a call, for each name: its resource and its condition (its action matched). */
+function applies(candidate: Candidate, target: Target, context: RequestContext): NameTruth {
+  const { statement } = candidate;
+  if ("unreadable" in statement) return constant(unknownBecause(statement.unreadable));
+  const condition = conditionHolds(statement.condition, { lookup: context, variables: statement.variables });
+  if (condition === false) return constant(false);
+  return allNames([resourceTruth(statement, target, context), constant(condition)]);
+}
+
+/** The statements' Resource (NotResource) for a call: for its one resource, or for each name it may touch. */
+function resourceTruth(statement: ReadableStatement, target: Target, context: RequestContext): NameTruth {
+  const element = resourceElement(statement, context);
+  if (!("patterns" in element)) return constant(element.truth);
+  return "arn" in target ? constant(elementCovers(element, target.arn)) : coveredBy(element);
+}
+
+const EVERYTHING = pattern(globTokens("*"));
+
+/**
+ * A statement's Resource (NotResource) patterns for a request. Policy variables are substituted only in the
+ * resource part, after the fifth colon (IAM User Guide, "IAM policy elements: Variables and tags": elsewhere in
+ * an ARN they are text, which matches no real ARN). A variable with no value: AWS says "the entire statement might
+ * be invalid"; a Resource with that one pattern matches nothing either way, anything else cannot be told.
+ */
+function resourceElement(statement: ReadableStatement, context: RequestContext): ResourceElement | { readonly truth: Truth } {
+  const patterns: Pattern[] = [];
+  let unresolved = false;
+  for (const text of statement.resources.patterns) {
+    if (text === "*") {
+      patterns.push(EVERYTHING);
+      continue;
+    }
+    const split = statement.variables ? fifthColon(text) : -1;
+    const tokens: Token[] = split < 0 ? globTokens(text) : globTokens(text.slice(0, split));
+    if (split >= 0) {
+      const substituted = substituteResourcePart(text.slice(split), context);
+      if (substituted === false) {
+        unresolved = true;
+        continue;
+      }
+      if (isUnknown(substituted)) return { truth: substituted };
+      tokens.push(...substituted);
+    }
+    patterns.push(pattern(tokens, { segments: "resource", source: text }));
+  }
+  if (unresolved && (statement.resources.negated || statement.resources.patterns.length > 1)) {
+    return {
+      truth: unknownBecause(
+        `a policy variable with no value in a root session in its ${statement.resources.negated ? "NotResource" : "Resource"}, ` +
+          "where AWS says the whole statement might be invalid",
+      ),
+    };
+  }
+  return { patterns, negated: statement.resources.negated };
+}
+
+function fifthColon(text: string): number {
+  let index = -1;
+  for (let count = 0; count < 5; count++) {
+    index = text.indexOf(":", index + 1);
+    if (index < 0) return -1;
+  }
+  return index + 1;
+}
+
+function substituteResourcePart(text: string, context: RequestContext): Token[] | false | { unknown: readonly string[] } {
+  const out: Token[] = [];
+  let rest = text;
+  for (let match = /\$\{([^}]*)\}/.exec(rest); match; match = /\$\{([^}]*)\}/.exec(rest)) {
+    out.push(...globTokens(rest.slice(0, match.index)));
+    const value = resolveVariable(match[1], context);
+    if (value === false || isUnknown(value)) return value;
+    out.push(...literal(value));
+    rest = rest.slice(match.index + match[0].length);
+  }
+  out.push(...globTokens(rest));
+  return out;
+}
+
+/** One call's permission, for each name: no Deny applies, and every level has an Allow that applies. */
+function permitted(path: PathFor, context: RequestContext): NameTruth {
+  const denied = anyName(path.denies.map((candidate) => applies(candidate, path.target, context)));
+  const levels = path.allows.map(({ candidates }) =>
+    anyName(candidates.map((candidate) => applies(candidate, path.target, context))),
   );
-  const causes = partials.map((partial) => partial.cause);
-  if (covered === "all") return { outcome: "works", causes: [] };
-  if (covered === "none") return { outcome: "blocked", causes };
-  if (covered === "some") return { outcome: "limited", causes };
+  return allNames([notNames(denied), ...levels]);
+}
+
+/** What one region comes to, in one world and reading. */
+interface RegionResult {
+  readonly region: string;
+  readonly over: OverNames;
+}
+
+/** What one world (and reading) comes to. */
+interface WorldResult {
+  readonly outcome: Outcome;
+  readonly blockedRegions: readonly string[];
+  readonly regions: readonly RegionResult[];
+}
+
+/**
+ * A task's outcome: every reading, in every world, in every region, for every name; then the causes and the
+ * examples that show it.
+ */
+function decide(
+  levels: readonly Level[],
+  readings: readonly Reading[],
+  regions: readonly string[],
+  contextIn: (region: string) => RequestContext,
+  domainIn: (region: string, reading: Reading) => Domain,
+): Verdict {
+  const evaluations = readings.map((reading) => {
+    const paths = reading.requests.map((call) => pathFor(levels, call));
+    const statements = paths.flatMap((path) => [...path.denies, ...path.allows.flatMap((level) => level.candidates)]);
+    const readable = statements.flatMap(({ statement }) => ("unreadable" in statement ? [] : [statement]));
+    const worlds = worldsFor(readable, contextIn(regions[0]));
+    // Regions differ only for statements that name the region (a condition on aws:RequestedRegion, a policy
+    // variable) or a queue's ARN: otherwise one region answers for all.
+    const byRegion =
+      readable.some((statement) => statement.keys.has("aws:requestedregion")) ||
+      (namedIn(reading) === "queue" && readable.some((statement) => statement.resources.patterns.some((text) => text !== "*")));
+    const evaluateRegion = (region: string, world: World, name?: string): OverNames => {
+      const context = inWorld(contextIn(region), world);
+      const truth = allNames(paths.map((path) => permitted(path, context)));
+      const domain = domainIn(region, reading);
+      return overNames(truth, name === undefined ? domain : { prefix: name, alphabet: "", minLength: 0 });
+    };
+    const results = worlds.map((world): WorldResult => {
+      const first = regions.map((region, index) => ({
+        region,
+        over: index === 0 || byRegion ? evaluateRegion(region, world) : undefined,
+      }));
+      const regionResults = first.map(({ region, over }) => ({ region, over: over ?? first[0].over! }));
+      return { ...outcomeOf(regionResults), regions: regionResults };
+    });
+    return { reading, paths, worlds, results, evaluateRegion };
+  });
+
+  // The answer must not depend on what is not known, nor on the reading: otherwise "cannot tell", with a request
+  // that works one way and is blocked the other.
+  const all = evaluations.flatMap((evaluation) =>
+    evaluation.results.map((result, index) => ({ evaluation, result, world: evaluation.worlds[index] })),
+  );
+  const signature = (result: WorldResult) => `${result.outcome}|${result.blockedRegions.join(",")}`;
+  const [first] = all;
+  if (all.every(({ result }) => signature(result) === signature(first.result))) {
+    return settled(first.evaluation.paths, first.result, first.world, first.evaluation.reading, contextIn, domainIn);
+  }
+  return dependsOn(all, contextIn, domainIn);
+}
+
+function outcomeOf(regions: readonly RegionResult[]): Omit<WorldResult, "regions"> {
+  if (regions.some(({ over }) => over.unknown !== undefined)) return { outcome: "cannot tell", blockedRegions: [] };
+  if (regions.every(({ over }) => over.false === undefined)) return { outcome: "works", blockedRegions: [] };
+  if (regions.every(({ over }) => over.true === undefined)) return { outcome: "blocked", blockedRegions: [] };
   return {
-    outcome: "cannot tell",
-    causes: causes.map((cause) => ({ ...cause, kind: "cannot tell", construct: covered.unknown })),
+    outcome: "limited",
+    blockedRegions: regions.filter(({ over }) => over.true === undefined).map(({ region }) => region),
   };
+}
+
+function exampleOf(region: string, name: string, world: World, reading: Reading): Example {
+  return {
+    region,
+    ...(name === "" ? {} : { name }),
+    world: Object.fromEntries(world),
+    ...(reading.label ? { reading: reading.label } : {}),
+  };
+}
+
+/** An outcome that every world and reading agree on: its causes, and for "limited" the examples. */
+function settled(
+  paths: readonly PathFor[],
+  result: WorldResult,
+  world: World,
+  reading: Reading,
+  contextIn: (region: string) => RequestContext,
+  domainIn: (region: string, reading: Reading) => Domain,
+): Verdict {
+  const { outcome, blockedRegions, regions } = result;
+  if (outcome === "works") return { outcome, causes: [], blockedRegions: [] };
+  const causes = regions
+    .filter(({ over }) => over.false !== undefined || over.unknown !== undefined)
+    .flatMap(({ region }) => explain(paths, inWorld(contextIn(region), world), domainIn(region, reading)));
+  const kinds: Record<Outcome, readonly Cause["kind"][]> = {
+    works: [],
+    blocked: ["denied", "not allowed"],
+    limited: ["denied", "not allowed", "denied for some resources", "allowed for some resources only"],
+    "cannot tell": ["cannot tell"],
+  };
+  // A task blocked by partial statements together (each covers some names, no name passes all) has no cause of
+  // the blocking kinds: its partial causes are the explanation.
+  let chosen = causes.filter((cause) => kinds[outcome].includes(cause.kind));
+  if (chosen.length === 0) chosen = causes.filter((cause) => cause.kind !== "cannot tell");
+  const verdict: Verdict = { outcome, causes: merge(chosen), blockedRegions };
+  if (outcome !== "limited") return verdict;
+  const works = regions.find(({ over }) => over.true !== undefined)!;
+  const blocked = regions.find(({ over }) => over.false !== undefined)!;
+  const nameIn = (region: string, witness: string) => witness.slice(domainIn(region, reading).prefix.length);
+  return {
+    ...verdict,
+    examples: {
+      works: exampleOf(works.region, nameIn(works.region, works.over.true!), world, reading),
+      blocked: exampleOf(blocked.region, nameIn(blocked.region, blocked.over.false!), world, reading),
+    },
+  };
+}
+
+/**
+ * An outcome that changes with what is not known, or with the reading: "cannot tell", naming what it depends on
+ * and showing one request that works one way and is blocked the other.
+ */
+function dependsOn(
+  all: readonly {
+    readonly evaluation: {
+      readonly reading: Reading;
+      readonly paths: readonly PathFor[];
+      readonly evaluateRegion: (region: string, world: World, name?: string) => OverNames;
+    };
+    readonly result: WorldResult;
+    readonly world: World;
+  }[],
+  contextIn: (region: string) => RequestContext,
+  domainIn: (region: string, reading: Reading) => Domain,
+): Verdict {
+  // Candidate requests: every name and region some world answered with; the first that two worlds (or readings)
+  // answer differently is the example.
+  const candidates = new Map<string, { region: string; name: string }>();
+  for (const { evaluation, result } of all) {
+    for (const { region, over } of result.regions) {
+      const prefix = domainIn(region, evaluation.reading).prefix;
+      for (const witness of [over.true, over.false]) {
+        const name = witness?.slice(prefix.length);
+        if (name !== undefined) candidates.set(`${region}|${name}`, { region, name });
+      }
+    }
+  }
+  let examples: TaskAccess["examples"];
+  search: for (const { region, name } of candidates.values()) {
+    let works: Example | undefined;
+    let blocked: Example | undefined;
+    for (const { evaluation, world } of all) {
+      const domain = domainIn(region, evaluation.reading);
+      // A reading that touches no named resource (the root user) has one fixed request; one that does takes the
+      // name, or a valid one where the other reading had none.
+      const named = domain.alphabet === "" ? "" : name.length >= domain.minLength ? name : defaultName(domain);
+      const over = evaluation.evaluateRegion(region, world, domain.prefix + named);
+      const shown = exampleOf(region, named, world, evaluation.reading);
+      if (over.true !== undefined) works ??= shown;
+      if (over.false !== undefined) blocked ??= shown;
+      if (works && blocked) {
+        examples = { works, blocked };
+        break search;
+      }
+    }
+  }
+  const keys = new Set<string>();
+  if (examples) {
+    for (const key of new Set([...Object.keys(examples.works.world), ...Object.keys(examples.blocked.world)])) {
+      if (JSON.stringify(examples.works.world[key]) !== JSON.stringify(examples.blocked.world[key])) keys.add(key);
+    }
+  }
+  const readings = examples && examples.works.reading !== examples.blocked.reading;
+  const describeWorld = (example: Example) =>
+    [...keys]
+      .map((key) => (example.world[key] === null ? `without ${key}` : `with ${key} ${JSON.stringify(example.world[key][0])}`))
+      .join(", ");
+  const construct = readings
+    ? `AWS documents two readings of which resource iam:DeleteVirtualMFADevice is authorized against: ` +
+      `${examples!.works.reading} the task works, ${examples!.blocked.reading} it is blocked`
+    : examples
+      ? `it depends on ${[...keys].join(", ")} (${notKnownWhy(contextIn, [...keys])}): the task works ${describeWorld(examples.works)}` +
+        ` and is blocked ${describeWorld(examples.blocked)}`
+      : "the answer changes with what a root session's request does not show";
+  // The statements that make the difference: those that name a key that varies, or every cause of the worse side.
+  const blockedSide = all.find(({ result }) => result.outcome === "blocked" || result.outcome === "limited") ?? all[0];
+  const region =
+    blockedSide.result.regions.find(({ over }) => over.false !== undefined)?.region ?? blockedSide.result.regions[0].region;
+  const explained = explain(
+    blockedSide.evaluation.paths,
+    inWorld(contextIn(region), blockedSide.world),
+    domainIn(region, blockedSide.evaluation.reading),
+  );
+  const naming = blockedSide.evaluation.paths
+    .flatMap((path) =>
+      [...path.denies, ...path.allows.flatMap((level) => level.candidates)].map((candidate) => ({
+        candidate,
+        action: path.action,
+      })),
+    )
+    .filter(
+      ({ candidate }) =>
+        !("unreadable" in candidate.statement) &&
+        [...keys].some((key) => (candidate.statement as ReadableStatement).keys.has(key)),
+    );
+  const causes: Cause[] =
+    naming.length > 0
+      ? naming.map(({ candidate, action }) => ({
+          kind: "cannot tell",
+          node: candidate.node,
+          policy: candidate.policy,
+          construct,
+          actions: [action],
+        }))
+      : explained.map((cause) => ({ ...cause, kind: "cannot tell", construct }));
+  return { outcome: "cannot tell", causes: merge(causes), blockedRegions: [], ...(examples ? { examples } : {}) };
+}
+
+function notKnownWhy(contextIn: (region: string) => RequestContext, keys: readonly string[]): string {
+  const context = contextIn("");
+  return keys
+    .map((key) => {
+      const state: KeyState = context(key);
+      return typeof state === "object" && "notKnown" in state ? state.notKnown : "not known";
+    })
+    .join("; ");
+}
+
+/** A valid name of a domain, for a request that names none. */
+function defaultName(domain: Domain): string {
+  return (domain.first?.[0] ?? domain.alphabet[0]).repeat(Math.max(1, domain.minLength));
+}
+
+/** The causes in one region: each Deny that applies, each level whose Allows fall short, each unknown. */
+function explain(paths: readonly PathFor[], context: RequestContext, domain: Domain): Cause[] {
+  const causes: Cause[] = [];
+  for (const path of paths) {
+    const actions = [path.action];
+    for (const candidate of path.denies) {
+      const over = overNames(applies(candidate, path.target, context), domain);
+      const base = { node: candidate.node, policy: candidate.policy, actions };
+      if (over.unknown !== undefined) causes.push({ ...base, kind: "cannot tell", construct: over.unknown.why.join("; ") });
+      else if (over.true !== undefined && over.false === undefined) causes.push({ ...base, kind: "denied" });
+      else if (over.true !== undefined) causes.push({ ...base, kind: "denied for some resources" });
+    }
+    for (const { node, candidates } of path.allows) {
+      const truths = candidates.map((candidate) => applies(candidate, path.target, context));
+      const level = overNames(anyName(truths), domain);
+      if (level.false === undefined && level.unknown === undefined) continue;
+      if (level.true === undefined && level.unknown === undefined) {
+        causes.push({ kind: "not allowed", node, actions });
+        continue;
+      }
+      candidates.forEach((candidate, index) => {
+        const over = overNames(truths[index], domain);
+        const base = { node: candidate.node, policy: candidate.policy, actions };
+        if (over.unknown !== undefined) causes.push({ ...base, kind: "cannot tell", construct: over.unknown.why.join("; ") });
+        else if (over.true !== undefined && over.false !== undefined)
+          causes.push({ ...base, kind: "allowed for some resources only" });
+      });
+    }
+  }
+  return causes;
 }
 
 // The same cause for several actions (or regions) is one cause naming them all.

@@ -3,49 +3,14 @@
 // least-privilege policies) is built with the partition it is for: an `arn:aws:` ARN matches nobody in GovCloud
 // or China.
 
-/** The partitions where IAM's centralized root access exists. */
+/**
+ * The partitions where IAM's centralized root access exists, and the region IAM's requests are made in. Their
+ * regions come from the AWS SDK's data (partition-regions.ts), never from a list written here.
+ */
 export const PARTITIONS = {
-  aws: {
-    name: "commercial",
-    iamRegion: "us-east-1",
-    regions: [
-      "us-east-1",
-      "us-east-2",
-      "us-west-1",
-      "us-west-2",
-      "af-south-1",
-      "ap-east-1",
-      "ap-east-2",
-      "ap-south-1",
-      "ap-south-2",
-      "ap-southeast-1",
-      "ap-southeast-2",
-      "ap-southeast-3",
-      "ap-southeast-4",
-      "ap-southeast-5",
-      "ap-southeast-7",
-      "ap-northeast-1",
-      "ap-northeast-2",
-      "ap-northeast-3",
-      "ca-central-1",
-      "ca-west-1",
-      "eu-central-1",
-      "eu-central-2",
-      "eu-west-1",
-      "eu-west-2",
-      "eu-west-3",
-      "eu-south-1",
-      "eu-south-2",
-      "eu-north-1",
-      "il-central-1",
-      "me-south-1",
-      "me-central-1",
-      "mx-central-1",
-      "sa-east-1",
-    ],
-  },
-  "aws-us-gov": { name: "AWS GovCloud (US)", iamRegion: "us-gov-west-1", regions: ["us-gov-west-1", "us-gov-east-1"] },
-  "aws-cn": { name: "China", iamRegion: "cn-north-1", regions: ["cn-north-1", "cn-northwest-1"] },
+  aws: { name: "commercial", iamRegion: "us-east-1" },
+  "aws-us-gov": { name: "AWS GovCloud (US)", iamRegion: "us-gov-west-1" },
+  "aws-cn": { name: "China", iamRegion: "cn-north-1" },
 } as const;
 
 /** A partition where centralized root access exists, by its ARN name. */

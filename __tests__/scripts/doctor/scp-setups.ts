@@ -1,5 +1,5 @@
 import type { OrganizationScps } from "../../../scripts/doctor/organization-scps";
-import { parsePolicy } from "../../../scripts/doctor/policy-language";
+import { parsePolicy } from "../../../scripts/doctor/policy-document";
 import { evaluateRootSessionAccess } from "../../../scripts/doctor/root-session-access";
 import type { Partition } from "../../../scripts/shared/partitions";
 import { tasksOf } from "../../../scripts/shared/root-tasks";

@@ -1,0 +1,235 @@
+// IAM's wildcards, compiled to small automata, so that a pattern can be tested against one string and a set of
+// patterns explored together over every string of a kind (every bucket name, every role ARN of an account): the
+// doctor's answers about "some names" are exact, never a sample. Sources: IAM User Guide, "IAM JSON policy
+// elements: Action", "Resource" (wildcards in ARN segments) and "Condition operators" (StringLike, ArnLike).
+
+/** One element of a pattern: a literal character, or a wildcard matching a run (`*`) or one character (`?`). */
+export type Token = { readonly literal: string } | { readonly any: "run" | "one"; readonly crossesColons: boolean };
+
+/** A compiled wildcard pattern. */
+export interface Pattern {
+  readonly tokens: readonly Token[];
+  readonly ignoreCase: boolean;
+  /** The pattern as written, for messages. */
+  readonly source: string;
+}
+
+const RUN: Token = { any: "run", crossesColons: true };
+const ONE: Token = { any: "one", crossesColons: true };
+
+/** Text as literal characters: no wildcard (StringEquals, or `${*}` in a value). */
+export function literal(text: string): Token[] {
+  return [...text].map((char) => ({ literal: char }));
+}
+
+/** `*` and `?` anywhere, crossing colons: actions (case-insensitive) and StringLike values. */
+export function globTokens(text: string): Token[] {
+  return [...text].map((char) => (char === "*" ? RUN : char === "?" ? ONE : { literal: char }));
+}
+
+/**
+ * A pattern from tokens, with `:` separating ARN segments when `segments` is "resource" or "arn condition".
+ * - "resource" (a `Resource`/`NotResource` ARN): wildcards stay inside their segment, except a `*` that ends a
+ *   segment, which "can expand to match beyond the colon boundaries"; the sixth segment (the resource part)
+ *   runs to the end. An ARN of fewer than six segments matches only when its last segment ends with `*`.
+ * - "arn condition" (`ArnLike`, `ArnEquals`): "each of the six colon-delimited components of the ARN is checked
+ *   separately": wildcards never cross the first five colons; the value must be an ARN of six parts, and a pattern
+ *   of fewer than six parts is not an ARN (the caller decides what that means).
+ */
+export function pattern(
+  tokens: readonly Token[],
+  options: { readonly ignoreCase?: boolean; readonly segments?: "resource" | "arn condition"; readonly source?: string } = {},
+): Pattern {
+  const source =
+    options.source ?? tokens.map((token) => ("literal" in token ? token.literal : token.any === "run" ? "*" : "?")).join("");
+  if (options.segments === undefined) return { tokens, ignoreCase: options.ignoreCase ?? false, source };
+  const out: Token[] = [];
+  let colons = 0;
+  tokens.forEach((token, index) => {
+    const inLastSegment = colons >= 5;
+    if ("literal" in token) {
+      if (token.literal === ":") colons++;
+      out.push(token);
+      return;
+    }
+    const next = tokens[index + 1];
+    const endsSegment = next === undefined || ("literal" in next && next.literal === ":");
+    const crosses = inLastSegment || (options.segments === "resource" && token.any === "run" && endsSegment);
+    out.push({ any: token.any, crossesColons: crosses });
+  });
+  return { tokens: out, ignoreCase: options.ignoreCase ?? false, source };
+}
+
+/** How many `:`-separated segments a pattern's literal colons make (an ARN has six). */
+export function segmentCount(value: Pattern): number {
+  return value.tokens.filter((token) => "literal" in token && token.literal === ":").length + 1;
+}
+
+const compiled = new WeakMap<Pattern, RegExp>();
+
+/** Whether `value` matches the whole pattern. */
+export function matches(value: Pattern, text: string): boolean {
+  let regex = compiled.get(value);
+  if (regex === undefined) {
+    const source = value.tokens
+      .map((token) => {
+        if ("literal" in token) return token.literal.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+        const char = token.crossesColons ? "[^]" : "[^:]";
+        return token.any === "run" ? `${char}*` : char;
+      })
+      .join("");
+    regex = new RegExp(`^${source}$`, value.ignoreCase ? "i" : "");
+    compiled.set(value, regex);
+  }
+  return regex.test(text);
+}
+
+// ---- Automata: the positions a pattern can be at after some characters ----
+
+/** The positions of one pattern after a prefix: a small sorted list, its own key. */
+type Positions = readonly number[];
+
+function close(value: Pattern, positions: Iterable<number>): number[] {
+  const out = new Set<number>();
+  const stack = [...positions];
+  while (stack.length > 0) {
+    const position = stack.pop()!;
+    if (out.has(position)) continue;
+    out.add(position);
+    const token = value.tokens[position];
+    if (token !== undefined && !("literal" in token) && token.any === "run") stack.push(position + 1);
+  }
+  return [...out].sort((a, b) => a - b);
+}
+
+function same(a: string, b: string, ignoreCase: boolean): boolean {
+  return ignoreCase ? a.toLowerCase() === b.toLowerCase() : a === b;
+}
+
+function step(value: Pattern, positions: Positions, char: string): number[] {
+  const next: number[] = [];
+  for (const position of positions) {
+    const token = value.tokens[position];
+    if (token === undefined) continue;
+    if ("literal" in token) {
+      if (same(token.literal, char, value.ignoreCase)) next.push(position + 1);
+    } else if (token.crossesColons || char !== ":") {
+      next.push(token.any === "run" ? position : position + 1);
+    }
+  }
+  return close(value, next);
+}
+
+function accepts(value: Pattern, positions: Positions): boolean {
+  return positions.includes(value.tokens.length);
+}
+
+/**
+ * The strings to explore: `prefix`, then a middle of `minLength` to `maxLength` characters of `alphabet` (its first
+ * character from `first`, its last from `last`, when given), then `suffix`.
+ */
+export interface Domain {
+  readonly prefix: string;
+  readonly alphabet: string;
+  readonly minLength: number;
+  readonly maxLength?: number;
+  readonly first?: string;
+  readonly last?: string;
+  readonly suffix?: string;
+}
+
+/** One class of strings of a domain that the patterns tell apart: which patterns accept it, and one of them. */
+export interface Reachable {
+  readonly accepted: readonly boolean[];
+  readonly witness: string;
+}
+
+/** How many combined states an exploration may visit before it gives up. */
+const MAX_STATES = 100_000;
+
+/**
+ * Every combination of the patterns' answers that some string of the domain gives, each with the shortest such
+ * string, exactly: the patterns' automata run together over the domain breadth first. Undefined when the
+ * combination is too large to explore (the caller says it cannot tell).
+ */
+export function explore(patterns: readonly Pattern[], domain: Domain): Reachable[] | undefined {
+  const feed = (states: Positions[], text: string) =>
+    states.map((positions, index) => [...text].reduce((at, char) => step(patterns[index], at, char), positions));
+  const start = feed(
+    patterns.map((value) => close(value, [0])),
+    domain.prefix,
+  );
+  const found = new Map<string, Reachable>();
+  const finish = (states: Positions[], middle: string) => {
+    const ended = domain.suffix ? feed(states, domain.suffix) : states;
+    const accepted = ended.map((positions, index) => accepts(patterns[index], positions));
+    const key = accepted.map((bit) => (bit ? "1" : "0")).join("");
+    if (!found.has(key)) found.set(key, { accepted, witness: `${domain.prefix}${middle}${domain.suffix ?? ""}` });
+  };
+  // Whether a string ends well depends only on its last character: the rest of a state is where each pattern
+  // is, and how far the length is from the bounds. Beyond the longest pattern (in tokens) from both bounds, more
+  // length tells no pattern anything new: those lengths are one.
+  const longest = Math.max(1, ...patterns.map((value) => value.tokens.length + 1));
+  const lengthClass = (length: number) => {
+    if (length < Math.max(domain.minLength, longest)) return String(length);
+    if (domain.maxLength !== undefined && domain.maxLength - length < longest) return `end-${domain.maxLength - length}`;
+    return "far";
+  };
+  const key = (states: Positions[], length: number) =>
+    `${lengthClass(length)}|${states.map((positions) => positions.join(",")).join("|")}`;
+  // Characters no pattern names behave alike (only wildcards take them): one of each kind is enough.
+  const alphabet = representatives(patterns, domain, domain.alphabet);
+  const firsts = domain.first === undefined ? alphabet : representatives(patterns, domain, domain.first);
+  const seen = new Set<string>();
+  let queue: { states: Positions[]; middle: string }[] = [{ states: start, middle: "" }];
+  seen.add(key(start, 0));
+  if (domain.minLength === 0) finish(start, "");
+  while (queue.length > 0) {
+    const next: typeof queue = [];
+    for (const { states, middle } of queue) {
+      for (const char of middle === "" ? firsts : alphabet) {
+        const advanced = states.map((positions, index) => step(patterns[index], positions, char));
+        const text = middle + char;
+        const endsWell = domain.last === undefined || domain.last.includes(char);
+        if (text.length >= domain.minLength && endsWell) finish(advanced, text);
+        if (domain.maxLength !== undefined && text.length >= domain.maxLength) continue;
+        const id = key(advanced, text.length);
+        if (seen.has(id)) continue;
+        seen.add(id);
+        if (seen.size > MAX_STATES) return undefined;
+        next.push({ states: advanced, middle: text });
+      }
+    }
+    queue = next;
+  }
+  return [...found.values()];
+}
+
+/**
+ * The characters of `allowed` that can make a difference: every one a pattern names literally (in either case for
+ * a case-insensitive pattern), ":" (wildcards inside an ARN segment stop there), and one of the others for each
+ * way the domain treats a character (whether a name may start or end with it).
+ */
+function representatives(patterns: readonly Pattern[], domain: Domain, allowed: string): string[] {
+  const named = new Set([":"]);
+  for (const value of patterns) {
+    for (const token of value.tokens) {
+      if (!("literal" in token)) continue;
+      named.add(token.literal);
+      if (value.ignoreCase) named.add(token.literal.toLowerCase()).add(token.literal.toUpperCase());
+    }
+  }
+  const out: string[] = [];
+  const kinds = new Set<string>();
+  for (const char of new Set(allowed)) {
+    if (named.has(char)) {
+      out.push(char);
+      continue;
+    }
+    const kind = `${domain.first?.includes(char) ?? true}|${domain.last?.includes(char) ?? true}`;
+    if (kinds.has(kind)) continue;
+    kinds.add(kind);
+    out.push(char);
+  }
+  return out;
+}
