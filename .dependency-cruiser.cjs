@@ -74,6 +74,16 @@ module.exports = {
       to: { path: "^tools/" },
     },
     {
+      name: "agpl-evaluator-in-tests-only",
+      comment:
+        "@cloud-copilot/iam-simulate (and its @cloud-copilot/* libraries) is AGPL-3.0: the independent evaluator the " +
+        "doctor is tested against. Nothing that ships (stacks, the bundled program, the commands, the tooling) may " +
+        "import it; only __tests__/ may.",
+      severity: "error",
+      from: { pathNot: "^__tests__/" },
+      to: { path: "^node_modules/@cloud-copilot/" },
+    },
+    {
       name: "no-provider-barrel",
       comment:
         'Import one resource at a time ("@cdktf/provider-aws/lib/<resource>"): the barrel loads every binding, ' +

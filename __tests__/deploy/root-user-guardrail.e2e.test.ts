@@ -64,8 +64,16 @@ describe("the root-user guardrail", () => {
     await organizations.send(new AttachPolicyCommand({ PolicyId: classicId, TargetId: seeded.ouId }));
     const before = await snapshotOrganization(env);
 
-    // WHEN this stack adopts it with the guardrail, through the plan gate
+    // WHEN this stack first adopts it with the guardrail on an OU the organization does not have
     const stack = { organization: { mode: "adopt", id: seeded.organizationId }, rootUserGuardrail: {} };
+    const typo = await driver.synth({ ...stack, rootUserGuardrail: { targets: ["ou-zz99-zzzzzzzz"] } }).plan();
+    // THEN the plan fails, naming it, although adopting has changes of its own (IAM's trusted access), and nothing
+    // was created
+    expect(typo.code).toBe(1);
+    expect(unwrapped(typo.stderr)).toContain("rootUserGuardrail.targets lists ou-zz99-zzzzzzzz, which is neither an OU");
+    expect(await snapshotOrganization(env)).toEqual(before);
+
+    // WHEN this stack adopts it with the guardrail on the root, through the plan gate
     const { result: applied, calls } = await driver.callsDuring(() => driver.synth(stack).applyOk());
 
     // THEN the guardrail is created and attached to the root, and nothing else changed but IAM's trusted access

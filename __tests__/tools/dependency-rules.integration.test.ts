@@ -43,6 +43,7 @@ describe("the dependency rules (.dependency-cruiser.cjs)", () => {
     plant("stacks/organization/organization.ts", 'import "../../tools/terraform/terraform";');
     plant("stacks/root-features/native-root-features.ts", 'import "@cdktf/provider-aws";');
     plant("stacks/synth/asset-hash.ts", 'import "../root-access-stack";');
+    plant("scripts/doctor/truth.ts", 'import "@cloud-copilot/iam-simulate";');
 
     // WHEN the rules run over it
     const violations = cruise(work);
@@ -52,6 +53,7 @@ describe("the dependency rules (.dependency-cruiser.cjs)", () => {
       .filter((violation) => violation.rule.name !== "no-cycles")
       .map((v) => `${v.rule.name}: ${v.from} -> ${v.to}`);
     expect(direct.sort()).toEqual([
+      "agpl-evaluator-in-tests-only: scripts/doctor/truth.ts -> node_modules/@cloud-copilot/iam-simulate/dist/cjs/index.js",
       "commands-use-only-the-config-contract: scripts/policy/least-privilege.ts -> stacks/synth-errors.ts",
       "config-contract-stands-alone: stacks/config/load.ts -> stacks/synth-errors.ts",
       "main-wires-stacks-only: main.ts -> scripts/policy/least-privilege.ts",

@@ -11,6 +11,8 @@ export interface Check {
   /** For a root task: the task and the member accounts this result is about. */
   readonly task?: string;
   readonly accounts?: readonly string[];
+  /** For a root task that is limited or cannot be told: a request that works and one that is blocked (the first account's). */
+  readonly examples?: { readonly works: unknown; readonly blocked: unknown };
 }
 
 /** One kind of check: its name in the report, what it establishes, what it reads, and when it fails. */

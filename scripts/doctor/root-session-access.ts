@@ -1,7 +1,7 @@
 import { regionsOf } from "../shared/partition-regions";
 import { PARTITIONS, Partition, rootUserArn } from "../shared/partitions";
 import { ROOT_TASK_DEFINITIONS, RootTask, TaskRequest, TaskResource, taskPolicyArn } from "../shared/root-tasks";
-import { conditionHolds, resolveVariable } from "./conditions";
+import { conditionHolds, evaluateCondition, resolveVariable } from "./conditions";
 import type { Account, Node, OrganizationScps, Scp } from "./organization-scps";
 import type { ReadableStatement, Statement } from "./policy-document";
 import {
@@ -11,6 +11,7 @@ import {
   RequestFacts,
   assumeRootCallerContext,
   rootSessionContext,
+  contextFact,
 } from "./root-session-context";
 import {
   NameTruth,
@@ -27,7 +28,7 @@ import {
   overNames,
   unknownBecause,
 } from "./truth";
-import { Domain, Pattern, Token, globTokens, literal, matches, pattern } from "./wildcards";
+import { Domain, Pattern, Token, globTokens, literal, matches, pattern, positionsAfter } from "./wildcards";
 import { World, inWorld, worldsFor } from "./worlds";
 
 // What AWS evaluates for a central root session's request in a member account, per task and account, as its
@@ -113,6 +114,9 @@ export function evaluateRootSessionAccess(
       ? assumeRootFrom(organization, partition, caller, now)
       : undefined;
   const results: TaskAccess[] = [];
+  // Accounts under the same OU whose policies see no difference between them fare alike: the verdict is computed
+  // once for them (10,000 accounts under a few OUs are evaluated a few times), unless it names the account.
+  const alike = new Map<string, Verdict>();
   for (const account of evaluatedAccounts(organization)) {
     const levels = applies ? levelsOf(organization, account) : undefined;
     for (const task of tasks) {
@@ -128,12 +132,57 @@ export function evaluateRootSessionAccess(
         });
       } else {
         const facts = factsOf(organization, partition, account, levels, now);
-        const inSession = taskOutcome(partition, account.id, levels, task, facts);
+        const key = alikeKey(levels, task, facts);
+        let inSession = key === undefined ? undefined : alike.get(key);
+        if (inSession === undefined) {
+          inSession = taskOutcome(partition, account.id, levels, task, facts);
+          if (key !== undefined && !JSON.stringify(inSession).includes(account.id)) alike.set(key, inSession);
+        }
         results.push({ task, account, ...(opener ? worse(inSession, opener(account, task)) : inSession) });
       }
     }
   }
   return results;
+}
+
+/** The context keys whose value in a root session names its account. */
+const ACCOUNT_KEYS = new Set(["aws:principalarn", "aws:principalaccount", "aws:resourceaccount"]);
+
+/**
+ * A key under which a task's verdict is the same for every account that has it: the OUs above the account, the
+ * policies at each level, and what each condition on a key that names the account answers for it. Undefined when
+ * the policies may tell accounts apart otherwise: a policy variable, or a Resource pattern that names an account.
+ */
+function alikeKey(levels: readonly Level[], task: RootTask, facts: RequestFacts): string | undefined {
+  const context = rootSessionContext({ ...facts, region: PARTITIONS[facts.partition].iamRegion });
+  const answers: string[] = [];
+  for (const { policies, rcps } of levels) {
+    for (const statement of [...(policies ?? []), ...rcps].flatMap((policy) => policy.statements)) {
+      if ("unreadable" in statement) continue;
+      if (statement.variables && JSON.stringify([statement.resources, statement.condition]).includes("${")) return undefined;
+      if (statement.resources.patterns.some(namesAnAccount)) return undefined;
+      for (const [operator, block] of Object.entries(statement.condition)) {
+        for (const [name, values] of Object.entries(block)) {
+          if (!ACCOUNT_KEYS.has(name.toLowerCase())) continue;
+          answers.push(
+            JSON.stringify(evaluateCondition(operator, name, values, { lookup: context, variables: statement.variables })),
+          );
+        }
+      }
+    }
+  }
+  const path = levels.slice(0, -1).map((level) => level.node.id);
+  const policies = levels.map(({ policies: scps, rcps }) => [
+    scps?.map((policy) => policy.id) ?? null,
+    rcps.map((policy) => policy.id),
+  ]);
+  return JSON.stringify([task, path, policies, answers]);
+}
+
+/** Whether a Resource pattern's account field names an account (anything but empty or "*"). */
+function namesAnAccount(text: string): boolean {
+  const parts = text.split(":");
+  return parts.length >= 5 && parts[4] !== "" && parts[4] !== "*";
 }
 
 // A level of the path that was not read may hold a Deny, or lack the Allow: nothing can be told.
@@ -157,6 +206,12 @@ function assumeRootFrom(
 ): (account: Account, task: RootTask) => Verdict {
   const callerAccount = organization.accounts.find((account) => account.id === caller.accountId);
   const levels = callerAccount && levelsOf(organization, callerAccount);
+  const statements =
+    levels && !("missing" in levels) ? levels.flatMap((level) => [...(level.policies ?? []), ...level.rcps]) : [];
+  const namesMembers = statements.some((policy) =>
+    policy.statements.some((statement) => !("unreadable" in statement) && statement.resources.patterns.some(namesAnAccount)),
+  );
+  const verdicts = new Map<string, Verdict>();
   return (account, task) => {
     if (levels === undefined) {
       const cause = pathNotRead(account, `the caller's account ${caller.accountId}, which is not in the organization,`);
@@ -164,10 +219,17 @@ function assumeRootFrom(
     }
     if ("missing" in levels)
       return { outcome: "cannot tell", causes: [pathNotRead(account, levels.missing)], blockedRegions: [] };
-    const facts = factsOf(organization, partition, callerAccount!, levels, now);
-    const context = (region: string) => assumeRootCallerContext({ ...facts, region }, caller, taskPolicyArn(task, partition));
-    const requests = [{ action: "sts:AssumeRoot", target: { arn: rootUserArn(partition, account.id) } }];
-    return decide(levels, [{ requests, label: undefined }], [caller.region], context, () => NO_NAMES);
+    // The member account is only the call's resource: the same for every member unless a Resource names one.
+    const key = namesMembers ? `${task}|${account.id}` : task;
+    let verdict = verdicts.get(key);
+    if (verdict === undefined) {
+      const facts = factsOf(organization, partition, callerAccount!, levels, now);
+      const context = (region: string) => assumeRootCallerContext({ ...facts, region }, caller, taskPolicyArn(task, partition));
+      const requests = [{ action: "sts:AssumeRoot", target: { arn: rootUserArn(partition, account.id) } }];
+      verdict = decide(levels, [{ requests, label: undefined }], [caller.region], context, () => NO_NAMES);
+      verdicts.set(key, verdict);
+    }
+    return verdict;
   };
 }
 
@@ -423,6 +485,18 @@ const EVERYTHING = pattern(globTokens("*"));
  * be invalid"; a Resource with that one pattern matches nothing either way, anything else cannot be told.
  */
 function resourceElement(statement: ReadableStatement, context: RequestContext): ResourceElement | { readonly truth: Truth } {
+  // Without policy variables the element is the same for every request: compiled once.
+  const constant = !statement.variables || !statement.resources.patterns.some((text) => text.includes("${"));
+  const known = constant ? elements.get(statement) : undefined;
+  if (known !== undefined) return known;
+  const element = compileElement(statement, context);
+  if (constant) elements.set(statement, element);
+  return element;
+}
+
+const elements = new WeakMap<ReadableStatement, ResourceElement | { readonly truth: Truth }>();
+
+function compileElement(statement: ReadableStatement, context: RequestContext): ResourceElement | { readonly truth: Truth } {
   const patterns: Pattern[] = [];
   let unresolved = false;
   for (const text of statement.resources.patterns) {
@@ -514,26 +588,38 @@ function decide(
     const paths = reading.requests.map((call) => pathFor(levels, call));
     const statements = paths.flatMap((path) => [...path.denies, ...path.allows.flatMap((level) => level.candidates)]);
     const readable = statements.flatMap(({ statement }) => ("unreadable" in statement ? [] : [statement]));
-    const worlds = worldsFor(readable, contextIn(regions[0]));
-    // Regions differ only for statements that name the region (a condition on aws:RequestedRegion, a policy
-    // variable) or a queue's ARN: otherwise one region answers for all.
-    const byRegion =
-      readable.some((statement) => statement.keys.has("aws:requestedregion")) ||
-      (namedIn(reading) === "queue" && readable.some((statement) => statement.resources.patterns.some((text) => text !== "*")));
     const evaluateRegion = (region: string, world: World, name?: string): OverNames => {
       const context = inWorld(contextIn(region), world);
       const truth = allNames(paths.map((path) => permitted(path, context)));
       const domain = domainIn(region, reading);
       return overNames(truth, name === undefined ? domain : { prefix: name, alphabet: "", minLength: 0 });
     };
-    const results = worlds.map((world): WorldResult => {
-      const first = regions.map((region, index) => ({
-        region,
-        over: index === 0 || byRegion ? evaluateRegion(region, world) : undefined,
-      }));
-      const regionResults = first.map(({ region, over }) => ({ region, over: over ?? first[0].over! }));
+    const classes = regionClasses(readable, regions, contextIn, (region) => domainIn(region, reading).prefix);
+    const inWorldOf = (world: World): WorldResult => {
+      // One evaluation per class of regions; every region of a class shares its result (the same object).
+      const byClass = new Map<string, OverNames>();
+      const regionResults = regions.map((region) => {
+        const key = classes.get(region)!;
+        let over = byClass.get(key);
+        if (over === undefined) byClass.set(key, (over = evaluateRegion(region, world)));
+        return { region, over };
+      });
       return { ...outcomeOf(regionResults), regions: regionResults };
-    });
+    };
+    // Kleene's logic first, with what is not known left unknown: where it decides, every world decides the same
+    // (it is sound), and there is nothing to enumerate.
+    const kleene = inWorldOf(new Map());
+    const candidates = kleene.outcome === "cannot tell" ? worldsFor(readable, contextIn(regions[0])) : [];
+    if (candidates.length <= 1 && (candidates[0]?.size ?? 0) === 0)
+      return { reading, paths, worlds: [new Map()], results: [kleene], evaluateRegion };
+    // Until two worlds disagree: then the answer depends on what is not known, and those two show it.
+    const worlds: World[] = [];
+    const results: WorldResult[] = [];
+    for (const world of candidates) {
+      worlds.push(world);
+      results.push(inWorldOf(world));
+      if (signatureOf(results[results.length - 1]) !== signatureOf(results[0])) break;
+    }
     return { reading, paths, worlds, results, evaluateRegion };
   });
 
@@ -542,12 +628,59 @@ function decide(
   const all = evaluations.flatMap((evaluation) =>
     evaluation.results.map((result, index) => ({ evaluation, result, world: evaluation.worlds[index] })),
   );
-  const signature = (result: WorldResult) => `${result.outcome}|${result.blockedRegions.join(",")}`;
   const [first] = all;
-  if (all.every(({ result }) => signature(result) === signature(first.result))) {
+  if (all.every(({ result }) => signatureOf(result) === signatureOf(first.result))) {
     return settled(first.evaluation.paths, first.result, first.world, first.evaluation.reading, contextIn, domainIn);
   }
   return dependsOn(all, contextIn, domainIn);
+}
+
+/**
+ * Regions that no statement tells apart, by one key per region: what each condition on aws:RequestedRegion answers
+ * there, and where each Resource pattern stands after the region's part of the ARN (a queue's). Regions with the
+ * same key answer alike in every respect the statements can see, so one evaluation serves them all.
+ */
+function regionClasses(
+  statements: readonly ReadableStatement[],
+  regions: readonly string[],
+  contextIn: (region: string) => RequestContext,
+  prefixIn: (region: string) => string,
+): Map<string, string> {
+  const regional = statements.filter(
+    (statement) => statement.keys.has("aws:requestedregion") || statement.resources.patterns.some((text) => text !== "*"),
+  );
+  const classes = new Map<string, string>();
+  for (const region of regions) {
+    if (regional.length === 0) {
+      classes.set(region, "");
+      continue;
+    }
+    const context = contextIn(region);
+    // Up to the region is what differs between regions (the account after it is the same for all of them).
+    const whole = prefixIn(region);
+    const at = whole.indexOf(`:${region}:`);
+    const prefix = at < 0 ? whole : whole.slice(0, at + region.length + 2);
+    const key = regional.map((statement) => {
+      const conditions = Object.entries(statement.condition).flatMap(([operator, block]) =>
+        Object.entries(block).map(([name, values]) =>
+          JSON.stringify(evaluateCondition(operator, name, values, { lookup: context, variables: statement.variables })),
+        ),
+      );
+      const element = resourceElement(statement, context);
+      const resources =
+        "patterns" in element
+          ? element.patterns.map((value) => `${value.source}@${positionsAfter(value, prefix)}`)
+          : [JSON.stringify(element.truth)];
+      return [...conditions, ...resources].join(";");
+    });
+    classes.set(region, key.join("|"));
+  }
+  return classes;
+}
+
+/** What must be the same in every world and reading: the outcome, and the regions where it is blocked. */
+function signatureOf(result: WorldResult): string {
+  return `${result.outcome}|${result.blockedRegions.join(",")}`;
 }
 
 function outcomeOf(regions: readonly RegionResult[]): Omit<WorldResult, "regions"> {
@@ -580,9 +713,13 @@ function settled(
 ): Verdict {
   const { outcome, blockedRegions, regions } = result;
   if (outcome === "works") return { outcome, causes: [], blockedRegions: [] };
-  const causes = regions
-    .filter(({ over }) => over.false !== undefined || over.unknown !== undefined)
-    .flatMap(({ region }) => explain(paths, inWorld(contextIn(region), world), domainIn(region, reading)));
+  // One explanation per class of regions (the regions of a class share their result object).
+  const explained = new Map<OverNames, Cause[]>();
+  for (const { region, over } of regions) {
+    if ((over.false !== undefined || over.unknown !== undefined) && !explained.has(over))
+      explained.set(over, explain(paths, inWorld(contextIn(region), world), domainIn(region, reading)));
+  }
+  const causes = [...explained.values()].flat();
   const kinds: Record<Outcome, readonly Cause["kind"][]> = {
     works: [],
     blocked: ["denied", "not allowed"],
@@ -597,12 +734,11 @@ function settled(
   if (outcome !== "limited") return verdict;
   const works = regions.find(({ over }) => over.true !== undefined)!;
   const blocked = regions.find(({ over }) => over.false !== undefined)!;
-  const nameIn = (region: string, witness: string) => witness.slice(domainIn(region, reading).prefix.length);
   return {
     ...verdict,
     examples: {
-      works: exampleOf(works.region, nameIn(works.region, works.over.true!), world, reading),
-      blocked: exampleOf(blocked.region, nameIn(blocked.region, blocked.over.false!), world, reading),
+      works: exampleOf(works.region, works.over.true!, world, reading),
+      blocked: exampleOf(blocked.region, blocked.over.false!, world, reading),
     },
   };
 }
@@ -627,13 +763,9 @@ function dependsOn(
   // Candidate requests: every name and region some world answered with; the first that two worlds (or readings)
   // answer differently is the example.
   const candidates = new Map<string, { region: string; name: string }>();
-  for (const { evaluation, result } of all) {
+  for (const { result } of all) {
     for (const { region, over } of result.regions) {
-      const prefix = domainIn(region, evaluation.reading).prefix;
-      for (const witness of [over.true, over.false]) {
-        const name = witness?.slice(prefix.length);
-        if (name !== undefined) candidates.set(`${region}|${name}`, { region, name });
-      }
+      for (const name of [over.true, over.false]) if (name !== undefined) candidates.set(`${region}|${name}`, { region, name });
     }
   }
   let examples: TaskAccess["examples"];
@@ -662,17 +794,23 @@ function dependsOn(
     }
   }
   const readings = examples && examples.works.reading !== examples.blocked.reading;
+  const spelled = (key: string) => {
+    const fact = contextFact(key);
+    return fact === undefined ? key : fact.key.endsWith("/") ? fact.key + key.slice(fact.key.length) : fact.key;
+  };
   const describeWorld = (example: Example) =>
     [...keys]
-      .map((key) => (example.world[key] === null ? `without ${key}` : `with ${key} ${JSON.stringify(example.world[key][0])}`))
+      .map((key) =>
+        example.world[key] === null ? `without ${spelled(key)}` : `with ${spelled(key)} ${JSON.stringify(example.world[key][0])}`,
+      )
       .join(", ");
   const construct = readings
     ? `AWS documents two readings of which resource iam:DeleteVirtualMFADevice is authorized against: ` +
       `${examples!.works.reading} the task works, ${examples!.blocked.reading} it is blocked`
     : examples
-      ? `it depends on ${[...keys].join(", ")} (${notKnownWhy(contextIn, [...keys])}): the task works ${describeWorld(examples.works)}` +
+      ? `it depends on ${[...keys].map(spelled).join(", ")} (${notKnownWhy(contextIn, [...keys])}): it works ${describeWorld(examples.works)}` +
         ` and is blocked ${describeWorld(examples.blocked)}`
-      : "the answer changes with what a root session's request does not show";
+      : (unknownsIn(all) ?? "the answer changes with what a root session's request does not show");
   // The statements that make the difference: those that name a key that varies, or every cause of the worse side.
   const blockedSide = all.find(({ result }) => result.outcome === "blocked" || result.outcome === "limited") ?? all[0];
   const region =
@@ -715,6 +853,12 @@ function notKnownWhy(contextIn: (region: string) => RequestContext, keys: readon
       return typeof state === "object" && "notKnown" in state ? state.notKnown : "not known";
     })
     .join("; ");
+}
+
+/** What some world could not evaluate at all (a construct the doctor cannot tell), where no example was found. */
+function unknownsIn(all: readonly { readonly result: WorldResult }[]): string | undefined {
+  const reasons = new Set(all.flatMap(({ result }) => result.regions.flatMap(({ over }) => over.unknown?.why ?? [])));
+  return reasons.size > 0 ? [...reasons].join("; ") : undefined;
 }
 
 /** A valid name of a domain, for a request that names none. */

@@ -46,11 +46,15 @@ export function rootTaskChecks(
       continue;
     }
     for (const group of [...groups.values()].sort((a, b) => b.length - a.length)) {
-      const [{ outcome, causes, blockedRegions }] = group;
+      const [{ outcome, causes, blockedRegions, examples }] = group;
       if (outcome === "works") continue;
       const accounts = group.map((result) => result.account.id);
       const regions =
-        blockedRegions.length > 0 ? ` It is blocked in ${blockedRegions.join(", ")} and works in the other regions.` : "";
+        blockedRegions.length > 0
+          ? ` It is blocked in ${blockedRegions.join(", ")} and works in the other regions.`
+          : outcome === "limited" && examples?.blocked.name !== undefined && examples.works.name !== undefined
+            ? ` For example, ${JSON.stringify(examples.blocked.name)} is blocked and ${JSON.stringify(examples.works.name)} works.`
+            : "";
       checks.push({
         check: name,
         status: STATUS[outcome],
@@ -60,6 +64,7 @@ export function rootTaskChecks(
           `${outcome} in ${group.length} of ${members} member account${members === 1 ? "" : "s"} ` +
           `(${accountsByUnit(organization, group)}): ${causes.map((cause) => describe(organization, cause)).join("; ")}.${regions}`,
         fix: [...new Set(causes.map((cause) => fixFor(cause, blockedRegions.length > 0)))].join("; "),
+        ...(examples ? { examples } : {}),
       });
     }
   }
@@ -93,7 +98,12 @@ function label(organization: OrganizationScps, node: Node): string {
 }
 
 function describe(organization: OrganizationScps, cause: Cause): string {
-  const actions = cause.actions.join(", ");
+  // The delegated administrator's own call is not a root session's: say whose request it is.
+  const actions = cause.actions
+    .map((action) =>
+      action === "sts:AssumeRoot" ? "the caller's own sts:AssumeRoot (IAM's delegated administrator's principal)" : action,
+    )
+    .join(", ");
   const where = label(organization, cause.node);
   const policy = cause.policy
     ? `SCP ${cause.policy.name} (${cause.policy.id}) statement "${cause.policy.statement}", attached to ${where},`

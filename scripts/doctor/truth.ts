@@ -22,21 +22,27 @@ export function isUnknown(value: unknown): value is Unknown {
   return typeof value === "object" && value !== null && "unknown" in value;
 }
 
-function joinedUnknowns(truths: readonly Truth[]): Unknown | undefined {
-  const reasons = [...new Set(truths.filter(isUnknown).flatMap((truth) => truth.unknown))];
-  return reasons.length > 0 ? { unknown: reasons } : undefined;
-}
-
 /** Kleene's AND: false wins, then unknown. */
 export function allOf(truths: readonly Truth[]): Truth {
-  if (truths.includes(false)) return false;
-  return joinedUnknowns(truths) ?? true;
+  return combine(truths, false);
 }
 
 /** Kleene's OR: true wins, then unknown. */
 export function anyOf(truths: readonly Truth[]): Truth {
-  if (truths.includes(true)) return true;
-  return joinedUnknowns(truths) ?? false;
+  return combine(truths, true);
+}
+
+// The decisive value wins; else the unknowns, their reasons joined; else the other value. (A hot path: loops.)
+function combine(truths: readonly Truth[], decisive: boolean): Truth {
+  let unknown: Unknown | undefined;
+  for (const truth of truths) {
+    if (truth === decisive) return decisive;
+    if (typeof truth === "object") {
+      if (unknown === undefined) unknown = truth;
+      else if (truth !== unknown) unknown = { unknown: [...new Set([...unknown.unknown, ...truth.unknown])] };
+    }
+  }
+  return unknown ?? !decisive;
 }
 
 /** Kleene's NOT: unknown stays unknown. */
@@ -57,9 +63,12 @@ export type NameTruth =
   | { readonly kind: "not"; readonly of: NameTruth }
   | { readonly kind: "all of" | "any of"; readonly of: readonly NameTruth[] };
 
+const TRUE: NameTruth = { kind: "constant", value: true };
+const FALSE: NameTruth = { kind: "constant", value: false };
+
 /** The same truth for every name. */
 export function constant(value: Truth): NameTruth {
-  return { kind: "constant", value };
+  return value === true ? TRUE : value === false ? FALSE : { kind: "constant", value };
 }
 
 /** True for the names an element covers, false for the others. */
@@ -85,14 +94,20 @@ export function notNames(part: NameTruth): NameTruth {
 function combineNames(
   kind: "all of" | "any of",
   parts: readonly NameTruth[],
-  combine: (truths: readonly Truth[]) => Truth,
+  combineTruths: (truths: readonly Truth[]) => Truth,
   decisive: boolean,
 ): NameTruth {
-  const flat = parts.flatMap((part) => (part.kind === kind ? part.of : [part]));
-  const constants = flat.flatMap((part) => (part.kind === "constant" ? [part.value] : []));
-  const combined = combine(constants);
-  if (combined === decisive) return constant(decisive);
-  const others = flat.filter((part) => part.kind !== "constant");
+  const constants: Truth[] = [];
+  const others: NameTruth[] = [];
+  for (const part of parts) {
+    for (const each of part.kind === kind ? part.of : [part]) {
+      if (each.kind === "constant") {
+        if (each.value === decisive) return constant(decisive);
+        constants.push(each.value);
+      } else others.push(each);
+    }
+  }
+  const combined = combineTruths(constants);
   if (others.length === 0) return constant(combined);
   // The constants that are left are unknown (the decisive value returned above, the neutral one drops out).
   const rest = isUnknown(combined) ? [constant(combined), ...others] : others;
@@ -122,7 +137,7 @@ function elementsOf(truth: NameTruth, into = new Set<ResourceElement>()): Set<Re
   return into;
 }
 
-/** What a truth is over every name of a domain: for each value it takes, one name that gives it. */
+/** What a truth is over every name of a domain: for each value it takes, one name (without the prefix) that gives it. */
 export interface OverNames {
   readonly true?: string;
   readonly false?: string;
@@ -137,7 +152,7 @@ export interface OverNames {
 export function overNames(truth: NameTruth, domain: Domain): OverNames {
   if (truth.kind === "constant") {
     // The same for every name: any one shows it, and the shortest of the domain is found without exploring.
-    const name = `${domain.prefix}${shortestName(domain)}${domain.suffix ?? ""}`;
+    const name = shortestName(domain);
     const value = truth.value;
     return value === true ? { true: name } : value === false ? { false: name } : { unknown: { name, why: value.unknown } };
   }
@@ -147,13 +162,15 @@ export function overNames(truth: NameTruth, domain: Domain): OverNames {
   if (reachable === undefined) {
     return {
       unknown: {
-        name: domain.prefix,
+        name: shortestName(domain),
         why: ["the combination of the Resource patterns, too large to evaluate exactly"],
       },
     };
   }
   const result: { true?: string; false?: string; unknown?: { name: string; why: readonly string[] } } = {};
-  for (const { accepted, witness } of reachable) {
+  for (const { accepted, witness: whole } of reachable) {
+    // The name alone: the same name stands for every domain of its kind (a queue's, region by region).
+    const witness = whole.slice(domain.prefix.length, whole.length - (domain.suffix?.length ?? 0));
     let offset = 0;
     const covered = new Map<ResourceElement, boolean>();
     for (const element of elements) {

@@ -120,6 +120,15 @@ function step(value: Pattern, positions: Positions, char: string): number[] {
   return close(value, next);
 }
 
+/**
+ * Where a pattern stands after `text`: two texts that leave every pattern at the same positions are alike for
+ * whatever may follow them (the regions in a queue's ARN prefix, say).
+ */
+export function positionsAfter(value: Pattern, text: string): string {
+  const automaton = automatonOf(value);
+  return automaton.written(automaton.after(automaton.start, text));
+}
+
 function accepts(value: Pattern, positions: Positions): boolean {
   return positions.includes(value.tokens.length);
 }
@@ -153,16 +162,11 @@ const MAX_STATES = 100_000;
  * combination is too large to explore (the caller says it cannot tell).
  */
 export function explore(patterns: readonly Pattern[], domain: Domain): Reachable[] | undefined {
-  const feed = (states: Positions[], text: string) =>
-    states.map((positions, index) => [...text].reduce((at, char) => step(patterns[index], at, char), positions));
-  const start = feed(
-    patterns.map((value) => close(value, [0])),
-    domain.prefix,
-  );
+  const automata = patterns.map(automatonOf);
+  const start = automata.map((automaton) => automaton.after(automaton.start, domain.prefix));
   const found = new Map<string, Reachable>();
-  const finish = (states: Positions[], middle: string) => {
-    const ended = domain.suffix ? feed(states, domain.suffix) : states;
-    const accepted = ended.map((positions, index) => accepts(patterns[index], positions));
+  const finish = (states: readonly number[], middle: string) => {
+    const accepted = states.map((state, index) => automata[index].accepts(automata[index].after(state, domain.suffix ?? "")));
     const key = accepted.map((bit) => (bit ? "1" : "0")).join("");
     if (!found.has(key)) found.set(key, { accepted, witness: `${domain.prefix}${middle}${domain.suffix ?? ""}` });
   };
@@ -170,25 +174,24 @@ export function explore(patterns: readonly Pattern[], domain: Domain): Reachable
   // is, and how far the length is from the bounds. Beyond the longest pattern (in tokens) from both bounds, more
   // length tells no pattern anything new: those lengths are one.
   const longest = Math.max(1, ...patterns.map((value) => value.tokens.length + 1));
+  const exact = Math.max(domain.minLength, longest);
   const lengthClass = (length: number) => {
-    if (length < Math.max(domain.minLength, longest)) return String(length);
-    if (domain.maxLength !== undefined && domain.maxLength - length < longest) return `end-${domain.maxLength - length}`;
-    return "far";
+    if (length < exact) return length;
+    if (domain.maxLength !== undefined && domain.maxLength - length < longest) return -1 - (domain.maxLength - length);
+    return exact;
   };
-  const key = (states: Positions[], length: number) =>
-    `${lengthClass(length)}|${states.map((positions) => positions.join(",")).join("|")}`;
+  const key = (states: readonly number[], length: number) => `${lengthClass(length)}|${states.join(",")}`;
   // Characters no pattern names behave alike (only wildcards take them): one of each kind is enough.
   const alphabet = representatives(patterns, domain, domain.alphabet);
   const firsts = domain.first === undefined ? alphabet : representatives(patterns, domain, domain.first);
-  const seen = new Set<string>();
-  let queue: { states: Positions[]; middle: string }[] = [{ states: start, middle: "" }];
-  seen.add(key(start, 0));
+  const seen = new Set<string>([key(start, 0)]);
+  let queue: { states: readonly number[]; middle: string }[] = [{ states: start, middle: "" }];
   if (domain.minLength === 0) finish(start, "");
   while (queue.length > 0) {
     const next: typeof queue = [];
     for (const { states, middle } of queue) {
       for (const char of middle === "" ? firsts : alphabet) {
-        const advanced = states.map((positions, index) => step(patterns[index], positions, char));
+        const advanced = states.map((state, index) => automata[index].move(state, char));
         const text = middle + char;
         const endsWell = domain.last === undefined || domain.last.includes(char);
         if (text.length >= domain.minLength && endsWell) finish(advanced, text);
@@ -203,6 +206,71 @@ export function explore(patterns: readonly Pattern[], domain: Domain): Reachable
     queue = next;
   }
   return [...found.values()];
+}
+
+/**
+ * A pattern's automaton with its states numbered and its moves remembered: the same patterns are explored over
+ * and over (every account, every region), and most moves repeat.
+ */
+class Automaton {
+  private readonly numbers = new Map<string, number>();
+  private readonly positions: Positions[] = [];
+  private readonly moves: Map<string, number>[] = [];
+  private readonly texts: Map<string, number>[] = [];
+  readonly start: number;
+
+  constructor(private readonly value: Pattern) {
+    this.start = this.number(close(value, [0]));
+  }
+
+  move(state: number, char: string): number {
+    let known = this.moves[state].get(char);
+    if (known === undefined) {
+      known = this.number(step(this.value, this.positions[state], char));
+      this.moves[state].set(char, known);
+    }
+    return known;
+  }
+
+  after(state: number, text: string): number {
+    if (text === "") return state;
+    let known = this.texts[state].get(text);
+    if (known === undefined) {
+      known = [...text].reduce((at, char) => this.move(at, char), state);
+      if (this.texts[state].size < 1_000) this.texts[state].set(text, known);
+    }
+    return known;
+  }
+
+  accepts(state: number): boolean {
+    return accepts(this.value, this.positions[state]);
+  }
+
+  /** The state's positions, written out: equal for equal states. */
+  written(state: number): string {
+    return this.positions[state].join(",");
+  }
+
+  private number(positions: Positions): number {
+    const written = positions.join(",");
+    let known = this.numbers.get(written);
+    if (known === undefined) {
+      known = this.positions.length;
+      this.numbers.set(written, known);
+      this.positions.push(positions);
+      this.moves.push(new Map());
+      this.texts.push(new Map());
+    }
+    return known;
+  }
+}
+
+const automata = new WeakMap<Pattern, Automaton>();
+
+function automatonOf(value: Pattern): Automaton {
+  let found = automata.get(value);
+  if (found === undefined) automata.set(value, (found = new Automaton(value)));
+  return found;
 }
 
 /**

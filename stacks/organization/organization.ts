@@ -131,9 +131,13 @@ export class Organization extends Construct {
     this.importBlocks = [{ to: ORGANIZATION_ADDRESS, id: expected }];
     this.organizationId = organization.id;
     this.ready = organization;
-    this.memberAccounts = `${ORGANIZATION_ADDRESS}.non_master_accounts`;
-    this.rootId = `${ORGANIZATION_ADDRESS}.roots[0].id`;
-    this.managementAccountId = `${ORGANIZATION_ADDRESS}.master_account_id`;
+    // Read from the data source, not the resource: adopting changes the organization (IAM's trusted access), and
+    // a resource with changes has its computed attributes unknown until apply, so the checks on them (the
+    // guardrail's targets, the accounts whose root credentials are removed or kept) would pass the plan unchecked.
+    // Adopting changes none of these.
+    this.memberAccounts = "data.aws_organizations_organization.current.non_master_accounts";
+    this.rootId = "data.aws_organizations_organization.current.roots[0].id";
+    this.managementAccountId = "data.aws_organizations_organization.current.master_account_id";
   }
 }
 

@@ -1,4 +1,5 @@
 import { DOCTOR_CHECKS } from "../../scripts/doctor/catalogue";
+import { ROOT_SESSION_CONTEXT } from "../../scripts/doctor/root-session-context";
 import { COMMAND_LINE as doctor } from "../../scripts/doctor/command";
 import { COMMAND_LINE as drift } from "../../scripts/drift/command";
 import { COMMAND_LINE as planGate } from "../../scripts/plan-gate/command";
@@ -48,6 +49,7 @@ export function referencePages(): Record<string, string> {
     "commands.md": commandsPage(),
     "plan-gate-rules.md": planGateRulesPage(),
     "doctor-checks.md": doctorChecksPage(),
+    "root-session-context.md": rootSessionContextPage(),
   };
 }
 
@@ -63,6 +65,8 @@ function index(): string {
     "- [Commands](commands.md): every command's full `--help` text.",
     "- [Plan-gate rules](plan-gate-rules.md): what the plan gate refuses, and why.",
     "- [Doctor checks](doctor-checks.md): what `npm run doctor` checks, what it reads, and when a check fails.",
+    "- [A root session's request context](root-session-context.md): the value of each condition key in a central",
+    "  root session's request, as the doctor evaluates SCPs against it, and AWS's source.",
   ]);
 }
 
@@ -121,4 +125,29 @@ function doctorChecksPage(): string {
     );
   }
   return page("Doctor checks", "`scripts/doctor/catalogue.ts`", body);
+}
+
+function rootSessionContextPage(): string {
+  const cell = (text: string) => text.replace(/\|/g, "\\|");
+  return page("A root session's request context", "`scripts/doctor/root-session-context.ts`", [
+    "The doctor evaluates every condition of the organization's SCPs and RCPs against the request context of a",
+    "central root session's calls. Each key's value is what AWS documents; a key written with a trailing `/` is a",
+    "family (`aws:PrincipalTag/team`). Key names are matched without case, as IAM does. A key this table does not",
+    "list (a service's own, `s3:...`) is not known. For a key that is not known, the doctor evaluates every value",
+    'that tells the conditions apart (and its absence) and says "cannot tell", naming the key, only when the answer',
+    "changes with it.",
+    "",
+    "| key | type | value in a root session | AWS's source |",
+    "| --- | --- | --- | --- |",
+    ...ROOT_SESSION_CONTEXT.map(
+      (fact) =>
+        `| \`${fact.key}\` | ${fact.type}${fact.multivalued ? " (multivalued)" : ""} | ${cell(fact.value)} | ${cell(fact.source)} |`,
+    ),
+    "",
+    "IAM's delegated administrator's own `sts:AssumeRoot` is evaluated with its caller's context instead:",
+    "`aws:PrincipalArn` is the IAM user's ARN, or, for a role, every ARN of the shape",
+    "`arn:<partition>:iam::<account>:role/<path><name>` with the role's name from its session ARN (the path does",
+    "not show); `aws:PrincipalType` `User` or `AssumedRole`; `aws:AssumedRoot` absent; `sts:TaskPolicyArn` the",
+    "task's policy; principal tags and `aws:MultiFactorAuthPresent` not known.",
+  ]);
 }

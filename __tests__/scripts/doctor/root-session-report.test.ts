@@ -146,7 +146,7 @@ describe("sessions opened by IAM's delegated administrator", () => {
     expect(new Set(access.map((result) => result.outcome))).toEqual(new Set(["blocked"]));
     const [check] = rootTaskChecks(organization, tasks, access);
     expect(check.detail).toContain('SCP no-assume-root (p-nosts001) statement "NoRoot", attached to OU ou-root-dev00001');
-    expect(check.detail).toContain("denies sts:AssumeRoot");
+    expect(check.detail).toContain("denies the caller's own sts:AssumeRoot (IAM's delegated administrator's principal)");
     expect(check.fix).toContain("open the sessions from the management account");
     // AND from the management account the same organization works
     const fromManagement = evaluateRootSessionAccess(organization, {
@@ -155,6 +155,62 @@ describe("sessions opened by IAM's delegated administrator", () => {
       caller: { ...caller, accountId: "999999999999" },
     });
     expect(new Set(fromManagement.map((result) => result.outcome))).toEqual(new Set(["works"]));
+  });
+});
+
+describe("the delegated administrator's caller through a role, whose path its session ARN does not show", () => {
+  // GIVEN the delegated administrator 222222222222 in Dev, calling as the role Pipeline (any path), and an SCP on
+  // Dev that denies sts:AssumeRoot to the principals its ArnLike names
+  const callerFrom = (pattern: string) => {
+    const scenario = setup([
+      { id: "p-FullAWSAccess", name: "FullAWSAccess", document: FULL, targets: everywhere },
+      {
+        id: "p-callers01",
+        name: "callers",
+        document: {
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Sid: "Callers",
+              Effect: "Deny",
+              Action: "sts:AssumeRoot",
+              Resource: "*",
+              Condition: { ArnLike: { "aws:PrincipalArn": pattern } },
+            },
+          ],
+        },
+        targets: ["ou-root-dev00001"],
+      },
+    ]);
+    const organization = organizationOf(scenario);
+    const caller = { accountId: "222222222222", arn: "arn:aws:sts::222222222222:assumed-role/Pipeline/s", region: "us-east-1" };
+    const access = evaluateRootSessionAccess(organization, { partition: "aws", tasks: ["IAMAuditRootUserCredentials"], caller });
+    return { organization, access };
+  };
+
+  it.each([
+    ["arn:aws:iam::*:root", "works", "a root user's ARN is never a role's"],
+    ["arn:aws:iam::*:role/*", "blocked", "every role matches, whatever its path"],
+    ["arn:aws:iam::*:role/Deployer", "works", "a role named otherwise, at any path, is not the caller"],
+    ["arn:aws:iam::*:role/Pipeline", "cannot tell", "only the role at path / matches: the caller's path decides"],
+    ["arn:aws:iam::*:role/admin/*", "cannot tell", "the caller under /admin/ matches, elsewhere not"],
+  ])("with ArnLike %s, is %s: %s", (pattern, outcome) => {
+    // WHEN the doctor evaluates the caller's sts:AssumeRoot THEN every account gets the outcome
+    const { organization, access } = callerFrom(pattern);
+    expect(new Set(access.map((result) => result.outcome))).toEqual(new Set([outcome]));
+    if (outcome !== "cannot tell") return;
+    // AND the two examples are role ARNs of the caller's shape, one matching and one not, and the report talks
+    // about the caller's own sts:AssumeRoot
+    const { works, blocked } = access[0].examples!;
+    expect(works.world["aws:principalarn"]![0]).toMatch(/^arn:aws:iam::222222222222:role\/(.*\/)?Pipeline$/);
+    expect(blocked.world["aws:principalarn"]![0]).toMatch(/^arn:aws:iam::222222222222:role\/(.*\/)?Pipeline$/);
+    expect(works.world["aws:principalarn"]).not.toEqual(blocked.world["aws:principalarn"]);
+    const [check] = rootTaskChecks(organization, ["IAMAuditRootUserCredentials"], access);
+    expect(check.detail).toContain(
+      "cannot be evaluated for the caller's own sts:AssumeRoot (IAM's delegated administrator's principal)",
+    );
+    expect(check.detail).toContain("it depends on aws:PrincipalArn (the role's path is not in the caller's session ARN)");
+    expect(check.detail).not.toMatch(/root session's request/);
   });
 });
 

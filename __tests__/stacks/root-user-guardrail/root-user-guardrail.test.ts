@@ -33,17 +33,21 @@ describe("the root-user guardrail", () => {
           Null: { "aws:AssumedRoot": "true" },
         });
 
-        // AND it is attached to the organization root, read from the organization this mode works on
+        // AND it is attached to the organization root, read at plan time from the organization as it is (the
+        // resource's computed attributes are unknown while adopting changes it); the SCP waits for the organization
+        // this mode works on
         const source =
           mode === "external" ? "data.aws_organizations_organization.current" : "aws_organizations_organization.organization";
-        expect(attachments.for_each).toEqual({ root: `\${${source}.roots[0].id}` });
+        // (create mode has no organization to read before it exists: the resource's own attributes)
+        const read = mode === "create" ? source : "data.aws_organizations_organization.current";
+        expect(attachments.for_each).toEqual({ root: `\${${read}.roots[0].id}` });
         expect(attachments.target_id).toBe("${each.value}");
         expect(attachments.policy_id).toBe("${aws_organizations_policy.root-user-guardrail.id}");
         expect(policy.depends_on).toEqual([source]);
 
         // AND the plan fails before attaching it to the management account, which no SCP applies to
         const [check] = attachments.lifecycle.precondition;
-        expect(check.condition).toBe(`\${each.value != ${source}.master_account_id}`);
+        expect(check.condition).toBe(`\${each.value != ${read}.master_account_id}`);
         expect(check.error_message).toContain("service control policies never apply to the management account");
 
         // AND a destroy checks whether the organization may be deleted before it detaches anything
@@ -74,12 +78,12 @@ describe("the root-user guardrail", () => {
     expect(
       units?.parent_id ??
         Object.values(json.data.aws_organizations_organizational_unit_descendant_organizational_units as Json)[0].parent_id,
-    ).toBe("${aws_organizations_organization.organization.roots[0].id}");
+    ).toBe("${data.aws_organizations_organization.current.roots[0].id}");
     // AND each attachment checks its target against them and the member accounts before it is made
     const check = guardrailOf(json).attachments.lifecycle.precondition[1];
     expect(check.condition).toContain('each.key == "root" || contains(concat(');
     expect(check.condition).toContain(
-      "[for account in aws_organizations_organization.organization.non_master_accounts : account.id]",
+      "[for account in data.aws_organizations_organization.current.non_master_accounts : account.id]",
     );
     expect(check.condition).toMatch(
       /\[for unit in data\.aws_organizations_organizational_unit_descendant_organizational_units\.[\w-]+\.children : unit\.id\]/,
