@@ -85,3 +85,14 @@ export const guardrailCheck = {
     `"aws organizations enable-policy-type --root-id <root id> --policy-type SERVICE_CONTROL_POLICY" if no stack ` +
     `manages it.)`,
 };
+
+/** Plan-time checks of rootCredentials; `${...}` parts are terraform expressions, filled at plan time. */
+export const rootCredentialsCheck = {
+  notActiveMembers: (missing: string) =>
+    `rootCredentials.remove lists accounts that are not active member accounts of the organization: ${missing}. ` +
+    `Remove them from the list (the management account has no central root session; suspended accounts have none either).`,
+  keptNotMembers: (missing: string) =>
+    `rootCredentials.keep lists accounts that are not member accounts of the organization: ${missing}. A mistyped id ` +
+    `keeps nothing, and the account meant to be kept would lose its root credentials. Nothing was removed. Correct ` +
+    `the id (the member accounts: npm run root-credentials -- audit), or take it out of keep.`,
+};

@@ -5,7 +5,7 @@ import { leastPrivilegePolicy } from "../../scripts/policy/least-privilege";
 import { parseAppConfig } from "../../stacks/config/load";
 import { PROJECT_ROOT } from "../support/paths";
 import { RootUserKind, seedMembers, suspendedMember } from "../support/root-users";
-import { STACK, StackDriver, actionsNeedingPermission, useScenario } from "../support/stack-driver";
+import { STACK, StackDriver, actionsNeedingPermission, unwrapped, useScenario } from "../support/stack-driver";
 
 const scenario = useScenario();
 
@@ -32,11 +32,16 @@ interface AuditDocument {
 }
 
 /** `npm run root-credentials -- audit --json` with the driver's stack, as a scheduled pipeline job runs it. */
-function audit(driver: StackDriver): { readonly code: number | null; readonly report: AuditDocument } {
-  const result = spawnSync(process.execPath, [path.join(PROJECT_ROOT, "build", "root-credentials.js"), "audit", "--json"], {
+function auditRun(driver: StackDriver) {
+  return spawnSync(process.execPath, [path.join(PROJECT_ROOT, "build", "root-credentials.js"), "audit", "--json"], {
     env: { ...driver.env, ROOT_ACCESS_CONFIG: path.join(driver.dir, "root-access.config.json") },
     encoding: "utf8",
   });
+}
+
+/** The audit's report, which must have run to its end (exit 0 or 2). */
+function audit(driver: StackDriver): { readonly code: number | null; readonly report: AuditDocument } {
+  const result = auditRun(driver);
   if (result.status !== 0 && result.status !== 2) throw new Error(`audit failed (${result.status}): ${result.stderr}`);
   return { code: result.status, report: JSON.parse(result.stdout) as AuditDocument };
 }
@@ -93,8 +98,21 @@ describe("root credentials of member accounts", () => {
       failed: 0,
     });
 
-    // WHEN the stack removes every member's root credentials but one account's, through the gated pipeline path
+    // WHEN the stack would remove every member's root credentials but the break-glass account's, whose id in keep
+    // has a typo
     const kept = members[KINDS.indexOf("everything")];
+    const typo = `${kept.slice(0, 11)}${(Number(kept[11]) + 1) % 10}`;
+    const sessionsBeforeTypo = (await emulator.rootSessions()).length;
+    const mistyped = await driver.synth({ features: BOTH, rootCredentials: { remove: "all", keep: [typo] } }).plan();
+    // THEN the plan fails, naming the id, and nothing was removed; the command refuses the stack too
+    expect(mistyped.code).toBe(1);
+    expect(unwrapped(mistyped.stderr)).toContain(
+      `rootCredentials.keep lists accounts that are not member accounts of the organization: ${typo}.`,
+    );
+    expect((await emulator.rootSessions()).length).toBe(sessionsBeforeTypo);
+    expect(auditRun(driver).stderr).toContain(`rootCredentials.keep lists ${typo}, not a member account of`);
+
+    // WHEN the stack removes every member's root credentials but one account's, through the gated pipeline path
     const stack = { features: BOTH, rootCredentials: { remove: "all", keep: [kept] } };
     driver.synth(stack);
     const sessionsBefore = (await emulator.rootSessions()).length;

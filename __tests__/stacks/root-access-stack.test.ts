@@ -413,7 +413,11 @@ describe("removing member accounts' root credentials", () => {
         },
       },
     ]);
-    expect(removal(json).input).toEqual({ region: "us-east-1", assume_role_arn: "arn:aws:iam::111122223333:role/Deployer" });
+    expect(removal(json).input).toEqual({
+      region: "us-east-1",
+      assume_role_arn: "arn:aws:iam::111122223333:role/Deployer",
+      kept: "",
+    });
   });
 
   it("fails the plan when a listed account is not an active member, naming it", () => {
@@ -424,6 +428,23 @@ describe("removing member accounts' root credentials", () => {
     );
     expect(precondition.error_message).toMatch(/^rootCredentials\.remove lists accounts that are not active member accounts/);
     expect(removal(json).triggers_replace.accounts).toContain('contains(["222222222222"], account.id)');
+  });
+
+  it("fails the plan when a kept account is not a member, naming it, and carries the kept accounts for the plan summary", () => {
+    // GIVEN a keep list (a mistyped id in it would keep nothing, and the account meant would lose its credentials)
+    const json = synthJson({ ...FEATURES, rootCredentials: { remove: "all", keep: ["744750453445", "111122223333"] } });
+    // THEN the plan checks every kept id against the organization's members, of any status
+    const [precondition] = removal(json).lifecycle.precondition;
+    expect(precondition.condition).toBe(
+      '${length(setsubtract(["744750453445","111122223333"], [for account in aws_organizations_organization.organization.non_master_accounts : account.id])) == 0}',
+    );
+    expect(precondition.error_message).toBe(
+      'rootCredentials.keep lists accounts that are not member accounts of the organization: ${join(", ", sort(setsubtract(["744750453445","111122223333"], [for account in aws_organizations_organization.organization.non_master_accounts : account.id])))}. ' +
+        "A mistyped id keeps nothing, and the account meant to be kept would lose its root credentials. Nothing was removed. " +
+        "Correct the id (the member accounts: npm run root-credentials -- audit), or take it out of keep.",
+    );
+    // AND the kept accounts travel in the plan, sorted, for its summary
+    expect(removal(json).input.kept).toBe("111122223333,744750453445");
   });
 
   it("reads an external organization's members from the checked data source, and works with the native features", () => {

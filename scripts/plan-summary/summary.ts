@@ -34,10 +34,14 @@ export function summarizePlan(plan: Plan): string[] {
       : ["- no change"]),
   );
 
-  const removals = plan.resourceChanges.filter((change) => change.address === ROOT_CREDENTIALS && !isNoOp(change));
+  const removal = plan.resourceChanges.find((change) => change.address === ROOT_CREDENTIALS);
   lines.push("### Root credentials of member accounts");
-  const removalLines = removals.flatMap(describeRemoval);
+  const removalLines = removal && !isNoOp(removal) ? describeRemoval(removal) : [];
   lines.push(...(removalLines.length > 0 ? removalLines.map((line) => `- ${line}`) : ["- no change"]));
+  // The kept accounts, also when nothing changes: a mistyped id here is what would lose a break-glass account.
+  const keptText = (removal?.after?.input as Record<string, unknown> | undefined)?.kept;
+  const kept = typeof keptText === "string" ? keptText.split(",").filter((id) => id !== "") : [];
+  if (kept.length > 0) lines.push(`- kept, never removed (rootCredentials.keep): ${inlineIds(kept)}`);
 
   lines.push("### Root-user guardrail");
   const guardrailLines = plan.resourceChanges.filter((change) => !isNoOp(change)).flatMap(describeGuardrail);

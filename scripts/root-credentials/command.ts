@@ -117,6 +117,7 @@ export async function rootCredentials({ argv, env, io }: Invocation, projectRoot
       throw keptAccount(request.account!, stack.name);
     }
     const { organizationId, members } = await readMembers(organizations, stack);
+    requireKeptMembers(stack, members, organizationId);
     const credentials = new RootCredentials(createRootSessions({ ...clients, rate: request.rate }));
     if (request.verb === "audit") {
       const journal =
@@ -300,6 +301,21 @@ async function readMembers(
   const expected = stack.organization.id;
   if (expected !== undefined && expected !== organizationId) throw wrongOrganization(expected, organizationId, "Organizations");
   return { organizationId, members: await listMemberAccounts(organizations, managementAccountId) };
+}
+
+/**
+ * Refuses a stack whose rootCredentials.keep names an account that is not a member (of any status): a mistyped id
+ * keeps nothing, and the account meant to be kept would be audited as unkept and removed with the rest.
+ */
+function requireKeptMembers(stack: StackConfig, members: readonly MemberAccount[], organizationId: string): void {
+  const ids = new Set(members.map((member) => member.id));
+  const strangers = (stack.rootCredentials?.keep ?? []).filter((id) => !ids.has(id));
+  if (strangers.length === 0) return;
+  throw new ScriptError(
+    `Stack "${stack.name}": rootCredentials.keep lists ${strangers.join(", ")}, not a member account of ${organizationId}. ` +
+      "A mistyped id keeps nothing, and the account meant to be kept would lose its root credentials. Nothing was done. " +
+      "Correct the id in the configuration.",
+  );
 }
 
 function requireMember(accountId: string, members: readonly MemberAccount[], organizationId: string): MemberAccount {

@@ -2,6 +2,7 @@ import { DataResource, Fn, ITerraformDependable, TerraformSelf } from "cdktf";
 import { Construct } from "constructs";
 import { SCRIPT_ENVIRONMENT } from "../../scripts/shared/program-contract";
 import type { RootCredentialsConfig } from "../config/schema";
+import { rootCredentialsCheck } from "../synth-errors";
 
 /** The removal's journal, in the stack folder terraform runs it in (the program keeps it; a file name only). */
 const REMOVAL_JOURNAL = ".root-credentials-removal.journal";
@@ -48,27 +49,37 @@ export class RootCredentialsRemoval extends Construct {
       ...(remove === "all" ? [] : [`contains(${JSON.stringify(listed)}, account.id)`]),
     ].join(" && ");
     const activeIds = `[for account in ${props.memberAccounts} : account.id if account.status == "ACTIVE"]`;
+    const memberIds = `[for account in ${props.memberAccounts} : account.id]`;
+    const missing = (ids: readonly string[], from: string) => `join(", ", sort(setsubtract(${JSON.stringify(ids)}, ${from})))`;
+    // Every id the selection names must be a member: a mistyped `keep` would keep nothing, and remove the
+    // credentials of the account it meant (a mistyped `remove` would remove nothing it meant).
+    const checks = [
+      ...(listed.length > 0
+        ? [
+            {
+              condition: `\${length(setsubtract(${JSON.stringify(listed)}, ${activeIds})) == 0}`,
+              errorMessage: rootCredentialsCheck.notActiveMembers(`\${${missing(listed, activeIds)}}`),
+            },
+          ]
+        : []),
+      ...(keep.length > 0
+        ? [
+            {
+              condition: `\${length(setsubtract(${JSON.stringify(keep)}, ${memberIds})) == 0}`,
+              errorMessage: rootCredentialsCheck.keptNotMembers(`\${${missing(keep, memberIds)}}`),
+            },
+          ]
+        : []),
+    ];
     this.resource = new DataResource(this, "removal", {
       dependsOn: props.dependsOn,
       triggersReplace: {
         organization_id: props.organizationId,
         accounts: `\${sort([for account in ${props.memberAccounts} : account.id if ${selected}])}`,
       },
-      input: { region: props.region, assume_role_arn: props.assumeRoleArn ?? "" },
-      lifecycle:
-        listed.length > 0
-          ? {
-              precondition: [
-                {
-                  condition: `\${length(setsubtract(${JSON.stringify(listed)}, ${activeIds})) == 0}`,
-                  errorMessage:
-                    `rootCredentials.remove lists accounts that are not active member accounts of the organization: ` +
-                    `\${join(", ", sort(setsubtract(${JSON.stringify(listed)}, ${activeIds})))}. Remove them from the ` +
-                    `list (the management account has no central root session; suspended accounts have none either).`,
-                },
-              ],
-            }
-          : undefined,
+      // The kept accounts too, for the plan summary (a joined string: lists in `input` synthesize as maps).
+      input: { region: props.region, assume_role_arn: props.assumeRoleArn ?? "", kept: [...keep].sort().join(",") },
+      lifecycle: checks.length > 0 ? { precondition: checks } : undefined,
       provisioners: [
         {
           type: "local-exec",

@@ -235,6 +235,21 @@ describe("plan summary", () => {
       ]);
     });
 
+    it("names the kept accounts, also when nothing changes", () => {
+      // GIVEN a stack that keeps two accounts and has nothing to remove in this plan
+      const kept = summarizePlan(
+        plan({
+          address: "terraform_data.root-credentials",
+          type: "terraform_data",
+          actions: ["no-op"],
+          before: { triggers_replace: { accounts: ["222222222222"] }, input: { kept: "444444444444,744750453444" } },
+          after: { triggers_replace: { accounts: ["222222222222"] }, input: { kept: "444444444444,744750453444" } },
+        }),
+      );
+      // THEN the summary says no change, and names the accounts whose credentials are never removed
+      expect(section(kept)).toEqual(["- no change", "- kept, never removed (rootCredentials.keep): 444444444444, 744750453444"]);
+    });
+
     it("is not mistaken for a feature", () => {
       expect(removal(["create"], null, ["222222222222"]).slice(0, 2)).toEqual(["### Root access features", "- no change"]);
     });

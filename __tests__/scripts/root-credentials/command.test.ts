@@ -268,6 +268,25 @@ describe("root-credentials remove and recover", () => {
     expect(organizations.calls()).toHaveLength(0);
   });
 
+  it.each([["audit"], ["remove", "--account", CLEAN], ["recover", "--account", CLEAN]])(
+    "refuses %s for a stack whose keep names an account that is not a member, before any session",
+    async (...argv) => {
+      // GIVEN the break-glass account 222222222222, kept as 222222222223 (a typo)
+      organizationWith([{ id: WITH_PASSWORD, password: true }, { id: CLEAN, password: true }]);
+      // WHEN any verb runs on the stack
+      const { code, stdout, stderr } = await run(argv, keeping("222222222223"));
+      // THEN it refuses, naming the id, and opens no session
+      expect(code).toBe(1);
+      expect(stderr).toBe(
+        'root-credentials: error: Stack "root-access": rootCredentials.keep lists 222222222223, not a member account of ' +
+          `${ORGANIZATION}. A mistyped id keeps nothing, and the account meant to be kept would lose its root credentials. ` +
+          "Nothing was done. Correct the id in the configuration.",
+      );
+      expect(stdout).toBe("");
+      expect(sts.calls()).toHaveLength(0);
+    },
+  );
+
   it("reports a kept account's credentials as kept, and exits 0 when only kept accounts have any", async () => {
     // GIVEN a break-glass account with a password, kept by the stack, and a clean account
     organizationWith([{ id: WITH_PASSWORD, password: true }, { id: CLEAN }]);
