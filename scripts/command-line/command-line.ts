@@ -18,7 +18,18 @@ export interface Invocation {
   readonly argv: readonly string[];
   readonly env: NodeJS.ProcessEnv;
   readonly io: Io;
+  /**
+   * Registers what to say when the process is interrupted (SIGINT, SIGTERM) while something irreversible is
+   * under way; the process then ends with 128 + the signal's number. Returns what unregisters it. Absent where no
+   * process is interrupted (a test may give its own).
+   */
+  readonly onInterrupt?: (say: (signal: InterruptSignal) => void) => () => void;
 }
+
+/** The signals a command may be interrupted by. */
+export type InterruptSignal = "SIGINT" | "SIGTERM";
+
+const SIGNAL_NUMBERS: Record<InterruptSignal, number> = { SIGINT: 2, SIGTERM: 15 };
 
 /**
  * Exit codes every command shares, the program terraform runs included: 0 done, 1 failed, 2 a wrong command line
@@ -121,8 +132,19 @@ export function runAsProcess(command: (invocation: Invocation) => Promise<number
     stdout: (text) => process.stdout.write(`${text}\n`),
     stderr: (text) => process.stderr.write(`${text}\n`),
   };
+  const onInterrupt = (say: (signal: InterruptSignal) => void) => {
+    const handlers = (Object.keys(SIGNAL_NUMBERS) as InterruptSignal[]).map((signal) => {
+      const handler = () => {
+        say(signal);
+        process.exit(128 + SIGNAL_NUMBERS[signal]);
+      };
+      process.once(signal, handler);
+      return [signal, handler] as const;
+    });
+    return () => handlers.forEach(([signal, handler]) => process.off(signal, handler));
+  };
   void Promise.resolve()
-    .then(() => command({ argv: process.argv.slice(2), env: process.env, io }))
+    .then(() => command({ argv: process.argv.slice(2), env: process.env, io, onInterrupt }))
     .then((code) => {
       process.exitCode = code;
     });

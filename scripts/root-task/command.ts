@@ -1,4 +1,5 @@
 import * as fs from "node:fs";
+import * as path from "node:path";
 import type { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { loadConfig } from "../../stacks/config/load";
 import type { StackConfig } from "../../stacks/config/schema";
@@ -19,7 +20,18 @@ import { stackNamedIn } from "../command-line/stack-argument";
 import { wrongOrganization } from "../root-access/program-errors";
 import { ExpectedError } from "../shared/expected-error";
 import { ACCOUNT_ID_PATTERN } from "../shared/patterns";
-import { UnlockFailed, UnlockOutcome, UnlockTarget, queueAccount, queueUrlProblem, taskOf, unlock } from "./unlock";
+import {
+  UnlockFailed,
+  UnlockOutcome,
+  UnlockProgress,
+  UnlockTarget,
+  queueAccount,
+  queueUrlProblem,
+  savePolicyBeside,
+  savePolicyTo,
+  taskOf,
+  unlock,
+} from "./unlock";
 
 const SYNOPSIS = "Usage: npm run root-task -- <unlock-bucket-policy|unlock-queue-policy> [<stack>] --account <id> [flags]";
 
@@ -73,13 +85,14 @@ interface Request {
   readonly accountId: string;
   readonly target: UnlockTarget;
   readonly dryRun: boolean;
-  readonly saveTo?: string;
+  /** Where the policy goes before it is deleted: --save, or a new file named after the account and resource. */
+  readonly save: (policy: string) => string;
   readonly json: boolean;
   readonly endpoints: Endpoints;
 }
 
 /** `npm run root-task -- <verb> [<stack>] ...`; returns the exit code. */
-export async function rootTask({ argv, env, io }: Invocation, projectRoot: string): Promise<number> {
+export async function rootTask({ argv, env, io, onInterrupt }: Invocation, projectRoot: string): Promise<number> {
   let request: Request | undefined;
   try {
     request = parseRequest(argv, env, projectRoot);
@@ -92,37 +105,65 @@ export async function rootTask({ argv, env, io }: Invocation, projectRoot: strin
   }
   const { stack, accountId, target } = request;
   const clients = withSharedCredentials({ region: stack.region, roleArn: stack.assumeRoleArn, endpoints: request.endpoints });
+  const progress: UnlockProgress = { deletion: "not sent" };
+  const failed = (reason: string, deleted: boolean | "unknown") => {
+    if (request.json) {
+      const document = {
+        accountId,
+        resource: targetName(target),
+        status: "failed",
+        ...progressFields(progress),
+        deleted,
+        reason,
+      };
+      io.stdout(JSON.stringify(document, null, 2));
+    }
+    io.stderr(`root-task: error: ${reason}`);
+  };
+  // Interrupted, it says what it did: the policy as it was and where it is saved, and whether it was deleted.
+  const release = onInterrupt?.((signal) => {
+    const deleted = progress.deletion === "done" ? true : progress.deletion === "sent" ? "unknown" : false;
+    failed(interrupted(signal, progress), deleted);
+  });
   try {
     await requireActiveMember(await createOrganizationsClient(clients), stack, accountId);
     const sessions = createRootSessions(clients);
-    // Printed as soon as it is read: whatever happens next, the policy as it was is on the screen.
-    const onRead = request.json ? undefined : (policy: string) => io.stdout(describePolicy(accountId, target, policy));
+    // Shown as soon as it is read (on stderr beside a JSON document): whatever happens next, it is on the screen.
+    const onRead = (policy: string) =>
+      request.json
+        ? io.stderr(`root-task: ${describePolicy(accountId, target, policy)}`)
+        : io.stdout(describePolicy(accountId, target, policy));
     const outcome = await sessions.runAs(accountId, taskOf(target), (session) =>
-      unlock(accountId, target, session, { dryRun: request.dryRun, saveTo: request.saveTo, onRead }),
+      unlock(accountId, target, session, { dryRun: request.dryRun, save: request.save, onRead, progress }),
     );
     io.stdout(request.json ? JSON.stringify(outcome, null, 2) : describe(outcome));
     return EXIT_CODES.ok;
   } catch (error) {
-    if (request.json) {
-      const failure = error instanceof UnlockFailed ? error : undefined;
-      io.stdout(
-        JSON.stringify(
-          {
-            accountId,
-            resource: targetName(target),
-            status: "failed",
-            policy: failure?.policy,
-            savedTo: failure?.savedTo,
-            deleted: failure?.deleted ?? false,
-            reason: explain(error),
-          },
-          null,
-          2,
-        ),
-      );
-    }
-    io.stderr(`root-task: error: ${explain(error)}`);
+    failed(explain(error), error instanceof UnlockFailed ? error.deleted : false);
     return EXIT_CODES.failed;
+  } finally {
+    release?.();
+  }
+}
+
+/** The policy as it was read and where it was saved, so far. */
+function progressFields(progress: UnlockProgress): { policy?: string; savedTo?: string } {
+  return { policy: progress.policy, savedTo: progress.savedTo };
+}
+
+/** What an interrupted unlock had done. */
+function interrupted(signal: string, progress: UnlockProgress): string {
+  const saved = progress.savedTo === undefined ? "" : ` It is saved in ${progress.savedTo}.`;
+  switch (progress.deletion) {
+    case "done":
+      return `interrupted by ${signal} after the policy was deleted, before it was verified.${saved}`;
+    case "sent":
+      return (
+        `interrupted by ${signal} while the delete was in flight: the policy may or may not be deleted; read it ` +
+        `(aws s3api get-bucket-policy, aws sqs get-queue-attributes) to know.${saved}`
+      );
+    default:
+      return `interrupted by ${signal}: nothing was deleted.${saved}`;
   }
 }
 
@@ -140,7 +181,7 @@ export function describe(outcome: UnlockOutcome): string {
   const what = outcome.task === "S3UnlockBucketPolicy" ? `bucket ${outcome.resource}` : `queue ${outcome.resource}`;
   if (outcome.status === "nothing to unlock") return `${outcome.accountId}: ${what} has no policy: nothing to unlock.`;
   if (outcome.status === "dry run") return "Dry run: nothing was deleted.";
-  const saved = outcome.savedTo === undefined ? " (not saved: it is printed above)" : ` (saved to ${outcome.savedTo})`;
+  const saved = ` (saved to ${outcome.savedTo})`;
   return (
     `Deleted it${saved} in a root session (${outcome.task}), and read again: ${what} has no policy now. ` +
     `It is open to ${outcome.accountId}'s own principals as far as their identity policies allow (and to others only ` +
@@ -220,10 +261,14 @@ function parseRequest(argv: readonly string[], env: NodeJS.ProcessEnv, projectRo
     }
     target = { kind: "queue", queueUrl };
   }
-  const saveTo = values.save as string | undefined;
-  if (saveTo === "") throw new UsageError("root-task: --save needs a file name");
-  if (saveTo !== undefined && values["dry-run"] === true)
+  const saveText = values.save as string | undefined;
+  if (saveText === "") throw new UsageError("root-task: --save needs a file name");
+  if (saveText === "-") throw new UsageError("root-task: --save - is not a file: the policy is printed anyway; name a file");
+  if (saveText !== undefined && values["dry-run"] === true)
     throw new UsageError("root-task: --dry-run deletes nothing, so it saves nothing: drop --save");
+  // Relative to where the operator ran npm (npm runs the command in the project's folder).
+  const here = env.INIT_CWD ?? process.cwd();
+  const saveTo = saveText === undefined ? undefined : path.resolve(here, saveText);
   if (saveTo !== undefined && fs.existsSync(saveTo)) {
     throw new ExpectedError(
       `root-task: --save ${saveTo} exists; name a new file (a saved policy is never overwritten). Nothing was done.`,
@@ -241,7 +286,7 @@ function parseRequest(argv: readonly string[], env: NodeJS.ProcessEnv, projectRo
     accountId,
     target,
     dryRun: values["dry-run"] === true,
-    saveTo,
+    save: saveTo === undefined ? savePolicyBeside(here, accountId, target) : savePolicyTo(saveTo),
     json: values.json === true,
     endpoints: endpointsFromEnvironment(env),
   };

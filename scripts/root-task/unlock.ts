@@ -1,4 +1,5 @@
 import * as fs from "node:fs";
+import * as path from "node:path";
 import { ScriptError, awsErrorCode, explainAwsError } from "../aws/aws-errors";
 import type { RootSessionCredentials } from "../aws/root-session";
 import { ROOT_TASKS, RootTask } from "../shared/root-tasks";
@@ -48,12 +49,27 @@ interface PolicyStore {
   remove(): Promise<void>;
 }
 
+/**
+ * How far an unlock got, kept up to date as it goes: what an interrupted command reports. `deletion` is "sent"
+ * while the delete is in flight (it may or may not have taken effect).
+ */
+export interface UnlockProgress {
+  policy?: string;
+  savedTo?: string;
+  deletion: "not sent" | "sent" | "done";
+}
+
 export interface UnlockOptions {
   readonly dryRun: boolean;
-  /** A file to write the policy to before it is deleted. */
-  readonly saveTo?: string;
+  /**
+   * Writes the policy somewhere durable, never over an existing file, and returns where: called before the delete,
+   * which does not happen when it throws. Required unless a dry run.
+   */
+  readonly save?: (policy: string) => string;
   /** Told the policy as soon as it is read, before anything is deleted: the caller prints it there and then. */
   readonly onRead?: (policy: string) => void;
+  /** Updated as the unlock goes. */
+  readonly progress?: UnlockProgress;
   /** Waits between verifying reads that still find the policy (a delete takes time to propagate). */
   readonly verifyDelaysMs?: readonly number[];
 }
@@ -86,27 +102,32 @@ export async function unlock(
       : await queuePolicy(target.queueUrl, session);
   const resource = target.kind === "bucket" ? target.bucket : target.queueUrl;
   const base = { accountId, task: store.task, resource };
+  const progress = options.progress ?? { deletion: "not sent" };
   const policy = await step(store, "reading", undefined, undefined, false, () => store.read());
   if (policy === undefined) return { ...base, status: "nothing to unlock" };
+  progress.policy = policy;
   options.onRead?.(policy);
   if (options.dryRun) return { ...base, status: "dry run", policy };
-  if (options.saveTo !== undefined) {
-    try {
-      fs.writeFileSync(options.saveTo, policy, { flag: "wx" });
-    } catch (error) {
-      throw new UnlockFailed(
-        `${store.what} in ${accountId}: could not save its policy to ${options.saveTo} (${(error as Error).message}); ` +
-          `nothing was deleted.`,
-        policy,
-        undefined,
-        false,
-      );
-    }
+  // Durable before anything is deleted: whatever happens next (a kill included), the policy as it was is on disk.
+  let savedTo: string;
+  try {
+    if (options.save === undefined) throw new Error("no place to save it was given");
+    savedTo = options.save(policy);
+  } catch (error) {
+    throw new UnlockFailed(
+      `${store.what} in ${accountId}: could not save its policy (${(error as Error).message}); nothing was deleted.`,
+      policy,
+      undefined,
+      false,
+    );
   }
-  await step(store, "deleting", policy, options.saveTo, false, () => store.remove());
+  progress.savedTo = savedTo;
+  progress.deletion = "sent";
+  await step(store, "deleting", policy, savedTo, false, () => store.remove());
+  progress.deletion = "done";
   const delays = options.verifyDelaysMs ?? VERIFY_DELAYS_MS;
   for (let attempt = 0; ; attempt++) {
-    const after = await step(store, "verifying (reading again)", policy, options.saveTo, true, () => store.read());
+    const after = await step(store, "verifying (reading again)", policy, savedTo, true, () => store.read());
     if (after === undefined) break;
     if (attempt >= delays.length) {
       throw new UnlockFailed(
@@ -114,13 +135,46 @@ export async function unlock(
           `characters) after ${Math.round(delays.reduce((sum, ms) => sum + ms, 0) / 1000)} s: another writer put it ` +
           `back, or the delete has not propagated. Run the command again.`,
         policy,
-        options.saveTo,
+        savedTo,
         true,
       );
     }
     await new Promise((resolve) => setTimeout(resolve, delays[attempt]));
   }
-  return { ...base, status: "unlocked", policy, savedTo: options.saveTo };
+  return { ...base, status: "unlocked", policy, savedTo };
+}
+
+/**
+ * Saves a policy to `file`, created for it alone (never over an existing file) and readable by its owner only:
+ * a bucket policy may name principals and networks.
+ */
+export function savePolicyTo(file: string): (policy: string) => string {
+  return (policy) => {
+    fs.writeFileSync(file, policy, { flag: "wx", mode: 0o600 });
+    return file;
+  };
+}
+
+/**
+ * Saves a policy to a new file in `directory` named after the account and the resource
+ * (`<account>-<bucket or queue>.policy.json`, then `.1.policy.json`, ... when that exists): the default, so that
+ * a policy is never deleted without a copy on disk.
+ */
+export function savePolicyBeside(directory: string, accountId: string, target: UnlockTarget): (policy: string) => string {
+  const name = (target.kind === "bucket" ? target.bucket : (target.queueUrl.split("/").pop() ?? "queue")).replace(
+    /[^\w.-]/g,
+    "_",
+  );
+  return (policy) => {
+    for (let attempt = 0; ; attempt++) {
+      const file = path.join(directory, `${accountId}-${name}${attempt === 0 ? "" : `.${attempt}`}.policy.json`);
+      try {
+        return savePolicyTo(file)(policy);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "EEXIST" || attempt >= 1_000) throw error;
+      }
+    }
+  };
 }
 
 // One call of the unlock, its failure said with what was done before it.

@@ -1,3 +1,7 @@
+import { DeleteBucketPolicyCommand, GetBucketPolicyCommand, S3Client } from "@aws-sdk/client-s3";
+import { DescribeAccountCommand, DescribeOrganizationCommand, OrganizationsClient } from "@aws-sdk/client-organizations";
+import { AssumeRootCommand, STSClient } from "@aws-sdk/client-sts";
+import { mockClient } from "aws-sdk-client-mock";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -46,6 +50,7 @@ describe("npm run root-task's command line", () => {
       "is not on the configured SQS endpoint",
     ],
     [["unlock-bucket-policy", "--account", "111122223333", "--bucket", "bk1", "--save", ""], "--save needs a file name"],
+    [["unlock-bucket-policy", "--account", "111122223333", "--bucket", "bk1", "--save", "-"], "--save - is not a file"],
     [
       ["unlock-bucket-policy", "--account", "111122223333", "--bucket", "bk1", "--dry-run", "--save", "f"],
       "--dry-run deletes nothing",
@@ -80,5 +85,112 @@ describe("where a root session's credentials may go", () => {
       "is not on an SQS host (sqs.<region>.amazonaws.com)",
     );
     expect(queueUrlProblem("http://127.0.0.1:4566/111122223333/q", "http://127.0.0.1:4566")).toBeUndefined();
+  });
+});
+
+describe("an unlock that is interrupted, or saves where the operator is", () => {
+  const organizations = mockClient(OrganizationsClient);
+  const sts = mockClient(STSClient);
+  const s3 = mockClient(S3Client);
+  const ACCOUNT = "111122223333";
+  const POLICY = '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"*","Resource":"*"}]}';
+  beforeEach(() => {
+    for (const mock of [organizations, sts, s3]) mock.reset();
+    organizations
+      .on(DescribeOrganizationCommand)
+      .resolves({ Organization: { Id: "o-a1b2c3d4e5", MasterAccountId: "999999999999" } });
+    organizations.on(DescribeAccountCommand).resolves({ Account: { Id: ACCOUNT, Status: "ACTIVE" } });
+    sts.on(AssumeRootCommand).resolves({
+      Credentials: { AccessKeyId: "ASIA", SecretAccessKey: "s", SessionToken: "t", Expiration: new Date(Date.now() + 900_000) },
+    });
+    s3.on(GetBucketPolicyCommand).resolves({ Policy: POLICY });
+  });
+  afterAll(() => [organizations, sts, s3].forEach((mock) => mock.restore()));
+
+  /** The command, with a signal that arrives when `interruptAt` is called (from inside an S3 call). */
+  async function interruptible(argv: string[], operatorDir: string) {
+    const stdout: string[] = [];
+    const stderr: string[] = [];
+    let say: ((signal: "SIGINT" | "SIGTERM") => void) | undefined;
+    const interruptAt = (signal: "SIGINT" | "SIGTERM") => say?.(signal);
+    const running = rootTask(
+      {
+        argv,
+        env: { ROOT_ACCESS_CONFIG: config, AWS_REGION: "us-east-1", INIT_CWD: operatorDir },
+        io: { stdout: (text) => stdout.push(text), stderr: (text) => stderr.push(text) },
+        onInterrupt: (handler) => {
+          say = handler;
+          return () => (say = undefined);
+        },
+      },
+      dir,
+    );
+    return { running, interruptAt, stdout, stderr };
+  }
+
+  it("with --json, interrupted while the delete is in flight: the policy was on disk and stderr first, and the document says so", async () => {
+    // GIVEN an operator in their own folder, and a SIGTERM that arrives while the delete is in flight
+    const operatorDir = fs.mkdtempSync(path.join(os.tmpdir(), "operator-"));
+    const run = await interruptible(["unlock-bucket-policy", "--account", ACCOUNT, "--bucket", "locked", "--json"], operatorDir);
+    s3.on(DeleteBucketPolicyCommand).callsFake(() => {
+      run.interruptAt("SIGTERM");
+      return new Promise(() => undefined); // never answers: the process ends on the signal
+    });
+    void run.running;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // THEN the policy was printed on stderr as soon as it was read, and saved, 0600, in the operator's folder
+    const saved = path.join(operatorDir, `${ACCOUNT}-locked.policy.json`);
+    expect(fs.readFileSync(saved, "utf8")).toBe(POLICY);
+    expect(fs.statSync(saved).mode & 0o777).toBe(0o600);
+    expect(run.stderr[0]).toBe(`root-task: ${ACCOUNT}: the policy of bucket locked, as it was:\n${POLICY}`);
+    // AND the failure document says what was done: saved, and the delete sent without knowing whether it took effect
+    expect(JSON.parse(run.stdout.join("\n"))).toEqual({
+      accountId: ACCOUNT,
+      resource: "bucket locked",
+      status: "failed",
+      policy: POLICY,
+      savedTo: saved,
+      deleted: "unknown",
+      reason:
+        "interrupted by SIGTERM while the delete was in flight: the policy may or may not be deleted; read it " +
+        `(aws s3api get-bucket-policy, aws sqs get-queue-attributes) to know. It is saved in ${saved}.`,
+    });
+    fs.rmSync(operatorDir, { recursive: true, force: true });
+  });
+
+  it("interrupted during the verifying read: the document says the policy was deleted and where it is", async () => {
+    const operatorDir = fs.mkdtempSync(path.join(os.tmpdir(), "operator-"));
+    const run = await interruptible(["unlock-bucket-policy", "--account", ACCOUNT, "--bucket", "locked", "--json"], operatorDir);
+    s3.on(DeleteBucketPolicyCommand).resolves({});
+    s3.on(GetBucketPolicyCommand)
+      .resolvesOnce({ Policy: POLICY })
+      .callsFake(() => {
+        run.interruptAt("SIGINT");
+        return new Promise(() => undefined);
+      });
+    void run.running;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const document = JSON.parse(run.stdout.join("\n"));
+    expect(document).toMatchObject({ status: "failed", deleted: true, policy: POLICY });
+    expect(document.reason).toBe(
+      `interrupted by SIGINT after the policy was deleted, before it was verified. It is saved in ${document.savedTo}.`,
+    );
+    fs.rmSync(operatorDir, { recursive: true, force: true });
+  });
+
+  it("takes --save relative to the folder npm was run from", async () => {
+    // GIVEN an operator in their own folder who names a relative file
+    const operatorDir = fs.mkdtempSync(path.join(os.tmpdir(), "operator-"));
+    s3.on(GetBucketPolicyCommand).resolvesOnce({ Policy: POLICY }).rejects({ name: "NoSuchBucketPolicy" });
+    s3.on(DeleteBucketPolicyCommand).resolves({});
+    const run = await interruptible(
+      ["unlock-bucket-policy", "--account", ACCOUNT, "--bucket", "locked", "--save", "saved/policy.json"],
+      operatorDir,
+    );
+    fs.mkdirSync(path.join(operatorDir, "saved"));
+    // WHEN it unlocks THEN the file is in the operator's folder
+    expect(await run.running).toBe(0);
+    expect(fs.readFileSync(path.join(operatorDir, "saved", "policy.json"), "utf8")).toBe(POLICY);
+    fs.rmSync(operatorDir, { recursive: true, force: true });
   });
 });

@@ -10,6 +10,7 @@ import { Emulator } from "../../../tools/emulator/emulator";
 import { clientConfig } from "../../../tools/emulator/organization-state";
 import { createMemberAccount, credentialsOf, iamAs, organizationsAs } from "../../support/aws";
 import { PROJECT_ROOT } from "../../support/paths";
+import { startTracked } from "../../support/processes";
 
 let emulator: Emulator;
 let env: NodeJS.ProcessEnv;
@@ -44,6 +45,7 @@ function rootTask(argv: string[], extraEnv: NodeJS.ProcessEnv = {}) {
   const result = spawnSync(process.execPath, [path.join(PROJECT_ROOT, "build", "root-task.js"), ...argv], {
     env: { ...env, ...extraEnv },
     encoding: "utf8",
+    cwd: dir,
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -135,6 +137,45 @@ describe("npm run root-task against the emulator", () => {
     expect(missing.stderr).toBe(
       "root-task: error: bucket no-such-bucket does not exist in that account (or not where its name or URL says). Nothing was changed.\n",
     );
+  });
+
+  it("killed by SIGTERM while the delete is in flight, with --json: the policy is on disk and on stderr, and the document says the delete was sent", async () => {
+    // GIVEN a locked queue, and SQS holding the reply to the delete (the emulator's holdReplies knob)
+    const { member, queueUrl, queuePolicy } = await lockedOutMember();
+    await emulator.configure({ holdReplies: { "sqs:SetQueueAttributes": 1 } });
+    const operatorDir = fs.mkdtempSync(path.join(dir, "operator-"));
+    // WHEN the unlock runs as npm would (INIT_CWD the operator's folder) and gets SIGTERM while the delete waits
+    const { child, finished } = startTracked(
+      process.execPath,
+      [
+        path.join(PROJECT_ROOT, "build", "root-task.js"),
+        "unlock-queue-policy",
+        "--account",
+        member,
+        "--queue-url",
+        queueUrl,
+        "--json",
+      ],
+      { env: { ...env, INIT_CWD: operatorDir }, cwd: PROJECT_ROOT },
+    );
+    for (let held = 0; held === 0; held = (await emulator.held()).held) await new Promise((resolve) => setTimeout(resolve, 20));
+    child.kill("SIGTERM");
+    const result = await finished;
+    await emulator.release();
+    // THEN it ends with 143, having saved the policy in the operator's folder (0600) and shown it on stderr
+    expect(result.code).toBe(143);
+    const saved = path.join(operatorDir, `${member}-locked-queue.policy.json`);
+    expect(JSON.parse(fs.readFileSync(saved, "utf8"))).toEqual(JSON.parse(queuePolicy));
+    expect(fs.statSync(saved).mode & 0o777).toBe(0o600);
+    expect(result.stderr).toContain(`root-task: ${member}: the policy of queue ${queueUrl}, as it was:`);
+    // AND its failure document says what was done: saved, and the delete sent, its effect unknown
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      accountId: member,
+      status: "failed",
+      savedTo: saved,
+      deleted: "unknown",
+      reason: expect.stringContaining("interrupted by SIGTERM while the delete was in flight"),
+    });
   });
 
   it("refuses the management account, an account outside the organization and a stack without RootSessions, before any session", async () => {

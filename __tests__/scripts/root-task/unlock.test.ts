@@ -7,7 +7,15 @@ import * as https from "node:https";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe as describeOutcome } from "../../../scripts/root-task/command";
-import { UnlockFailed, queueAccount, queueRegion, unlock } from "../../../scripts/root-task/unlock";
+import {
+  UnlockFailed,
+  UnlockProgress,
+  queueAccount,
+  queueRegion,
+  savePolicyBeside,
+  savePolicyTo,
+  unlock,
+} from "../../../scripts/root-task/unlock";
 
 const s3 = mockClient(S3Client);
 const sqs = mockClient(SQSClient);
@@ -39,7 +47,7 @@ describe("unlocking a bucket policy in a root session", () => {
     s3.on(GetBucketPolicyCommand).resolvesOnce({ Policy: POLICY }).rejectsOnce(s3Error("NoSuchBucketPolicy"));
     const saveTo = path.join(dir, "policy.json");
     // WHEN it is unlocked with --save
-    const outcome = await unlock(ACCOUNT, BUCKET, SESSION, { dryRun: false, saveTo });
+    const outcome = await unlock(ACCOUNT, BUCKET, SESSION, { dryRun: false, save: savePolicyTo(saveTo) });
     // THEN the policy was saved byte for byte before the delete, and the read after it found none
     expect(outcome).toEqual({
       accountId: ACCOUNT,
@@ -72,8 +80,11 @@ describe("unlocking a bucket policy in a root session", () => {
 
   it("finds nothing to unlock on a bucket without a policy, and says a missing bucket is missing", async () => {
     s3.on(GetBucketPolicyCommand).rejectsOnce(s3Error("NoSuchBucketPolicy")).rejectsOnce(s3Error("NoSuchBucket"));
-    await expect(unlock(ACCOUNT, BUCKET, SESSION, { dryRun: false })).resolves.toMatchObject({ status: "nothing to unlock" });
-    await expect(unlock(ACCOUNT, BUCKET, SESSION, { dryRun: false })).rejects.toThrow(
+    const save = savePolicyBeside(dir, ACCOUNT, BUCKET);
+    await expect(unlock(ACCOUNT, BUCKET, SESSION, { dryRun: false, save })).resolves.toMatchObject({
+      status: "nothing to unlock",
+    });
+    await expect(unlock(ACCOUNT, BUCKET, SESSION, { dryRun: false, save })).rejects.toThrow(
       "bucket locked does not exist in that account (or not where its name or URL says). Nothing was changed.",
     );
     expect(s3.commandCalls(DeleteBucketPolicyCommand)).toHaveLength(0);
@@ -83,9 +94,11 @@ describe("unlocking a bucket policy in a root session", () => {
     s3.on(GetBucketPolicyCommand).resolves({ Policy: POLICY });
     const saveTo = path.join(dir, "policy.json");
     fs.writeFileSync(saveTo, "an earlier policy");
-    const failure = await unlock(ACCOUNT, BUCKET, SESSION, { dryRun: false, saveTo }).catch((error: unknown) => error);
+    const failure = await unlock(ACCOUNT, BUCKET, SESSION, { dryRun: false, save: savePolicyTo(saveTo) }).catch(
+      (error: unknown) => error,
+    );
     expect(failure).toBeInstanceOf(UnlockFailed);
-    expect((failure as UnlockFailed).message).toContain(`could not save its policy to ${saveTo}`);
+    expect((failure as UnlockFailed).message).toContain(`could not save its policy (EEXIST`);
     expect((failure as UnlockFailed).message).toContain("nothing was deleted");
     expect(fs.readFileSync(saveTo, "utf8")).toBe("an earlier policy");
     expect(s3.commandCalls(DeleteBucketPolicyCommand)).toHaveLength(0);
@@ -95,7 +108,7 @@ describe("unlocking a bucket policy in a root session", () => {
     s3.on(GetBucketPolicyCommand).resolves({ Policy: POLICY });
     s3.on(DeleteBucketPolicyCommand).rejects(s3Error("AccessDenied"));
     const saveTo = path.join(dir, "policy.json");
-    const failure = (await unlock(ACCOUNT, BUCKET, SESSION, { dryRun: false, saveTo }).catch(
+    const failure = (await unlock(ACCOUNT, BUCKET, SESSION, { dryRun: false, save: savePolicyTo(saveTo) }).catch(
       (error: unknown) => error,
     )) as UnlockFailed;
     expect(failure).toBeInstanceOf(UnlockFailed);
@@ -112,6 +125,7 @@ describe("unlocking a bucket policy in a root session", () => {
     // WHEN it is unlocked, verifying three times
     const failure = (await unlock(ACCOUNT, BUCKET, SESSION, {
       dryRun: false,
+      save: savePolicyBeside(dir, ACCOUNT, BUCKET),
       onRead: (policy) => events.push(`read ${policy.length}`),
       verifyDelaysMs: [1, 1],
     }).catch((error: unknown) => error)) as UnlockFailed;
@@ -126,13 +140,56 @@ describe("unlocking a bucket policy in a root session", () => {
 
   it("says the policy was deleted when the bucket is gone at the verifying read, not that nothing changed", async () => {
     s3.on(GetBucketPolicyCommand).resolvesOnce({ Policy: POLICY }).rejects(s3Error("NoSuchBucket"));
-    const failure = (await unlock(ACCOUNT, BUCKET, SESSION, { dryRun: false }).catch((error: unknown) => error)) as UnlockFailed;
+    const failure = (await unlock(ACCOUNT, BUCKET, SESSION, {
+      dryRun: false,
+      save: savePolicyBeside(dir, ACCOUNT, BUCKET),
+    }).catch((error: unknown) => error)) as UnlockFailed;
     expect(failure).toBeInstanceOf(UnlockFailed);
     expect(failure.deleted).toBe(true);
     expect(failure.message).toMatch(
-      /^verifying \(reading again\) the policy of bucket locked .* failed: .*The policy was deleted\.$/,
+      /^verifying \(reading again\) the policy of bucket locked .* failed: .*The policy was deleted \(saved in .*\)\.$/,
     );
     expect(failure.message).not.toContain("Nothing was changed");
+  });
+});
+
+describe("the policy on disk before anything is deleted", () => {
+  it("is saved, when no --save is given, to a new file named after the account and the bucket, readable by its owner only", async () => {
+    // GIVEN a locked bucket, and a policy saved for it by an earlier unlock
+    s3.on(GetBucketPolicyCommand).resolvesOnce({ Policy: POLICY }).rejectsOnce(s3Error("NoSuchBucketPolicy"));
+    fs.writeFileSync(path.join(dir, `${ACCOUNT}-locked.policy.json`), "an earlier policy");
+    const progress: UnlockProgress = { deletion: "not sent" };
+    // WHEN it is unlocked without --save
+    const outcome = await unlock(ACCOUNT, BUCKET, SESSION, {
+      dryRun: false,
+      save: savePolicyBeside(dir, ACCOUNT, BUCKET),
+      progress,
+    });
+    // THEN the policy went to a new file beside the earlier one, which is untouched, with mode 0600
+    const saved = path.join(dir, `${ACCOUNT}-locked.1.policy.json`);
+    expect(outcome.savedTo).toBe(saved);
+    expect(fs.readFileSync(saved, "utf8")).toBe(POLICY);
+    expect(fs.statSync(saved).mode & 0o777).toBe(0o600);
+    expect(fs.readFileSync(path.join(dir, `${ACCOUNT}-locked.policy.json`), "utf8")).toBe("an earlier policy");
+    // AND the progress says what was done
+    expect(progress).toEqual({ policy: POLICY, savedTo: saved, deletion: "done" });
+  });
+
+  it("is written before the delete is sent: a delete in flight has the saved file behind it", async () => {
+    // GIVEN a delete that is still in flight when looked at
+    s3.on(GetBucketPolicyCommand).resolves({ Policy: POLICY });
+    const progress: UnlockProgress = { deletion: "not sent" };
+    const seen: string[] = [];
+    s3.on(DeleteBucketPolicyCommand).callsFake(() => {
+      seen.push(`${progress.deletion} ${fs.existsSync(progress.savedTo!) ? "saved" : "not saved"}`);
+      throw s3Error("AccessDenied");
+    });
+    // WHEN it is unlocked
+    await unlock(ACCOUNT, BUCKET, SESSION, { dryRun: false, save: savePolicyBeside(dir, ACCOUNT, BUCKET), progress }).catch(
+      () => undefined,
+    );
+    // THEN at the delete the policy was already on disk, and the progress knew the delete was sent
+    expect(seen).toEqual(["sent saved"]);
   });
 });
 
@@ -142,7 +199,8 @@ describe("unlocking a queue policy in a root session", () => {
       .on(GetQueueAttributesCommand)
       .resolvesOnce({ Attributes: { Policy: POLICY } })
       .resolvesOnce({ Attributes: {} });
-    const outcome = await unlock(ACCOUNT, { kind: "queue", queueUrl: QUEUE_URL }, SESSION, { dryRun: false });
+    const queue = { kind: "queue", queueUrl: QUEUE_URL } as const;
+    const outcome = await unlock(ACCOUNT, queue, SESSION, { dryRun: false, save: savePolicyBeside(dir, ACCOUNT, queue) });
     expect(outcome).toMatchObject({ task: "SQSUnlockQueuePolicy", status: "unlocked", policy: POLICY });
     expect(sqs.commandCalls(SetQueueAttributesCommand)[0].args[0].input).toEqual({
       QueueUrl: QUEUE_URL,
