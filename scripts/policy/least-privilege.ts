@@ -67,11 +67,20 @@ export function planPolicy(stack: StackConfig): PolicyDocument {
   ];
   statements.push(...rootActivityAlertStatements(stack, "read"));
   if (stack.features.includes("RootCredentialsManagement")) {
-    statements.push(rootSessions(stack, "AuditMemberRootCredentials", ROOT_TASKS.audit, "all"));
+    statements.push(rootSessions(stack, "AuditMemberRootCredentials", ROOT_TASKS.audit, "all"), MANAGEMENT_ROOT_USER_READ);
   }
   statements.push(...stateStatements(stack, "read"), ...assumeRoleStatements(stack));
   return { Version: "2012-10-17", Statement: statements };
 }
+
+// npm run root-credentials -- audit reads the management account's own root user (its evidence covers it too):
+// no root session opens there, its own principals read it.
+const MANAGEMENT_ROOT_USER_READ: PolicyStatement = {
+  Sid: "ReadManagementRootUser",
+  Effect: "Allow",
+  Action: ["iam:GetAccountSummary"],
+  Resource: "*",
+};
 
 export function leastPrivilegePolicy(stack: StackConfig): PolicyDocument {
   const { mode } = stack.organization;
@@ -140,7 +149,7 @@ export function leastPrivilegePolicy(stack: StackConfig): PolicyDocument {
   statements.push(...rootActivityAlertStatements(stack, "manage"));
   if (stack.features.includes("RootCredentialsManagement")) {
     // npm run root-credentials -- audit, with the stack's settings: read-only sessions in any member account.
-    statements.push(rootSessions(stack, "AuditMemberRootCredentials", ROOT_TASKS.audit, "all"));
+    statements.push(rootSessions(stack, "AuditMemberRootCredentials", ROOT_TASKS.audit, "all"), MANAGEMENT_ROOT_USER_READ);
   }
   if (stack.rootCredentials) {
     statements.push(rootSessions(stack, "RemoveMemberRootCredentials", ROOT_TASKS.delete, stack.rootCredentials.remove));

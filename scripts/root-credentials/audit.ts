@@ -21,15 +21,34 @@ export interface AuditedAccount {
     readonly signingCertificates: number;
   };
   readonly reason?: string;
+  /**
+   * Set when the result is an earlier run's, taken from its journal (--journal): when that run read the account.
+   * Nothing in this run read it.
+   */
+  readonly readAt?: string;
 }
+
+/**
+ * The management account's root user, read with the audit's own credentials (iam:GetAccountSummary: no root
+ * session opens there), or why it was not read.
+ */
+export type ManagementRootUser =
+  | { readonly accountId: string; readonly accessKeysPresent: boolean; readonly mfaEnabled: boolean }
+  | { readonly accountId: string; readonly notRead: string };
 
 /** The audit of an organization's member accounts: the JSON document `root-credentials audit --json` prints. */
 export interface AuditReport {
   readonly organizationId: string;
+  /** When this run started. */
+  readonly auditedAt: string;
+  /** The management account's root user, which the evidence's root-user controls cover too. */
+  readonly managementAccount?: ManagementRootUser;
   readonly accounts: readonly AuditedAccount[];
   readonly summary: {
     readonly memberAccounts: number;
     readonly audited: number;
+    /** Of the audited accounts, those whose result is an earlier run's (from its journal, each with `readAt`). */
+    readonly fromEarlierRun: number;
     /** Accounts not kept whose root user has credentials: what the audit fails on. */
     readonly withRootCredentials: number;
     /** Kept accounts (rootCredentials.keep) whose root user has credentials, as the setting means. */
@@ -74,15 +93,20 @@ export async function auditAccounts(
     /** Accounts finished in an earlier run are taken from it, not opened again; each one finished is written to it. */
     readonly journal?: Journal<AuditedAccount>;
     readonly progress?: (done: number, total: number) => void;
+    /** When the run started (tests). */
+    readonly now?: Date;
   },
 ): Promise<AuditReport> {
+  const auditedAt = (options.now ?? new Date()).toISOString();
   let done = 0;
   const accounts = await mapBounded(members, options.concurrency, async (member): Promise<AuditedAccount> => {
     const base = { accountId: member.id, name: member.name, kept: options.keep?.includes(member.id) ?? false };
     const journaled = options.journal?.get(member.id);
     if (journaled !== undefined) {
       options.progress?.(++done, members.length);
-      return { ...journaled, ...base };
+      // An earlier run's result, and when it read the account: not read again in this one.
+      const { at, ...earlier } = journaled;
+      return { ...earlier, ...base, readAt: at };
     }
     try {
       if (member.status !== "ACTIVE") {
@@ -108,10 +132,12 @@ export async function auditAccounts(
   });
   return {
     organizationId,
+    auditedAt,
     accounts,
     summary: {
       memberAccounts: accounts.length,
       audited: accounts.filter((account) => account.status === "audited").length,
+      fromEarlierRun: accounts.filter((account) => account.readAt !== undefined).length,
       withRootCredentials: accounts.filter((account) => !account.kept && hasRootCredentials(account)).length,
       keptWithRootCredentials: accounts.filter((account) => account.kept && hasRootCredentials(account)).length,
       skipped: accounts.filter((account) => account.status === "skipped").length,

@@ -1,8 +1,15 @@
 import type { OrganizationsClient } from "@aws-sdk/client-organizations";
+import * as path from "node:path";
 import { loadConfig } from "../../stacks/config/load";
 import type { StackConfig } from "../../stacks/config/schema";
-import { createOrganizationsClient, withSharedCredentials } from "../aws/aws-clients";
-import { ScriptError, commandFailureText } from "../aws/aws-errors";
+import {
+  ClientSettings,
+  createIamClient,
+  createOrganizationsClient,
+  credentialsOf,
+  withSharedCredentials,
+} from "../aws/aws-clients";
+import { ScriptError, awsErrorCode, commandFailureText } from "../aws/aws-errors";
 import { MemberAccount, describeOrganization, listMemberAccounts } from "../aws/organization-accounts";
 import { createRootSessions } from "../aws/root-session";
 import {
@@ -16,10 +23,10 @@ import {
 import { stackNamedIn } from "../command-line/stack-argument";
 import { wrongOrganization } from "../root-access/program-errors";
 import { ACCOUNT_ID_PATTERN } from "../shared/patterns";
-import { AuditedAccount, auditAccounts } from "./audit";
+import { AuditedAccount, ManagementRootUser, auditAccounts } from "./audit";
 import { RemovalFailed, RemovalResult, RootCredentials, describeFindings, describeRemoved } from "./credentials";
 import { auditControls } from "./controls";
-import { Journal } from "./journal";
+import { Journal, age } from "./journal";
 import { auditCsv, auditMarkdown, auditTable, summaryLine } from "./report";
 import { Endpoints, endpointsFromEnvironment } from "../aws/endpoints";
 
@@ -56,8 +63,12 @@ Flags:
   --markdown          audit: Markdown for a pipeline's step summary (counts first; long lists folded)
   --csv               audit: one row per member account, for a spreadsheet
   --journal <file>    audit, remove: each account is written to the file as it finishes; run the same command
-                      with the same file after a crash and accounts already done are not opened again (the
-                      audit removes the file when it completes)
+                      with the same file after a crash and accounts already done are not opened again, each
+                      result said to be the earlier run's, with its age (the file is removed when the run
+                      completes). A relative path is from the folder npm was run in.
+  --journal-max-age <hours>
+                      audit, remove: refuse a journal whose run started longer ago (default 24): its results
+                      are not today's
   --concurrency <n>   audit: accounts at a time, 1 to 32 (default 8)
   --rate <n>          audit, remove: at most n sts:AssumeRoot calls a second (default: the rate AWS grants,
                       learned from its throttling; AWS publishes none)
@@ -73,11 +84,13 @@ Flags:
     rate: { type: "string" },
     csv: { type: "boolean" },
     journal: { type: "string" },
+    "journal-max-age": { type: "string" },
   },
   positionals: { min: 1, max: 2 },
 };
 
 const DEFAULT_CONCURRENCY = 8;
+const DEFAULT_JOURNAL_MAX_AGE_HOURS = 24;
 
 type Verb = "audit" | "remove" | "recover";
 
@@ -87,6 +100,8 @@ interface Request {
   readonly format: "table" | "json" | "markdown" | "csv";
   /** --journal: the file finished accounts are written to. */
   readonly journal?: string;
+  /** --journal-max-age, in milliseconds. */
+  readonly journalMaxAgeMs: number;
   readonly concurrency: number;
   readonly account?: string;
   readonly dryRun: boolean;
@@ -116,17 +131,25 @@ export async function rootCredentials({ argv, env, io }: Invocation, projectRoot
     if (request.verb === "remove" && stack.rootCredentials?.keep.includes(request.account!)) {
       throw keptAccount(request.account!, stack.name);
     }
-    const { organizationId, members } = await readMembers(organizations, stack);
+    const { organizationId, managementAccountId, members } = await readMembers(organizations, stack);
     requireKeptMembers(stack, members, organizationId);
     const credentials = new RootCredentials(createRootSessions({ ...clients, rate: request.rate }));
     if (request.verb === "audit") {
       const journal =
         request.journal === undefined
           ? undefined
-          : Journal.open<AuditedAccount>(request.journal, { verb: "audit", scope: `${organizationId} (stack ${stack.name})` });
-      if (journal !== undefined && journal.size > 0)
-        log(`resuming: ${journal.size} account(s) from ${request.journal} are not audited again`);
-      const report = await auditAccounts(organizationId, members, credentials, {
+          : Journal.open<AuditedAccount>(
+              request.journal,
+              { verb: "audit", scope: `${organizationId} (stack ${stack.name})` },
+              { maxAgeMs: request.journalMaxAgeMs },
+            );
+      if (journal !== undefined && journal.size > 0) {
+        log(
+          `resuming the audit started ${journal.started.toISOString()} (${age(Date.now() - journal.started.getTime())} ago): ` +
+            `${journal.size} account(s) from ${request.journal} are not audited again; their results are that run's`,
+        );
+      }
+      const audited = await auditAccounts(organizationId, members, credentials, {
         concurrency: request.concurrency,
         keep: stack.rootCredentials?.keep,
         journal,
@@ -134,6 +157,7 @@ export async function rootCredentials({ argv, env, io }: Invocation, projectRoot
           if (done === total || done % 25 === 0) log(`audited ${done} of ${total} member accounts`);
         },
       });
+      const report = { ...audited, managementAccount: await readManagementRootUser(clients, managementAccountId) };
       io.stdout(
         request.format === "json"
           ? JSON.stringify({ ...report, controls: auditControls(report) }, null, 2)
@@ -158,7 +182,11 @@ export async function rootCredentials({ argv, env, io }: Invocation, projectRoot
       const journal =
         request.journal === undefined
           ? undefined
-          : Journal.open<RemovalJournalEntry>(request.journal, { verb: "remove", scope: organizationId });
+          : Journal.open<RemovalJournalEntry>(
+              request.journal,
+              { verb: "remove", scope: organizationId },
+              { maxAgeMs: request.journalMaxAgeMs },
+            );
       return await remove(credentials, account.id, request, io, journal);
     }
     const recovered = await credentials.recover(account.id);
@@ -191,13 +219,37 @@ async function remove(
   journal: Journal<RemovalJournalEntry> | undefined,
 ): Promise<number> {
   const json = request.format === "json";
-  let result: Pick<RemovalResult, "before" | "removed"> | undefined = request.dryRun ? undefined : journal?.get(accountId);
-  try {
-    if (result === undefined) {
-      result = await credentials.remove(accountId, { dryRun: request.dryRun });
-      if (!request.dryRun) journal?.record({ accountId, before: result.before, removed: result.removed });
+  const earlier = request.dryRun ? undefined : journal?.get(accountId);
+  if (earlier !== undefined) {
+    // Finished by an earlier run that died before it could remove its journal: nothing is read now, so nothing is
+    // said of the account's credentials now; the journal is done with.
+    journal?.remove();
+    const ago = age(Date.now() - Date.parse(earlier.at));
+    if (json) {
+      const document = {
+        accountId,
+        status: "finished by an earlier run",
+        finishedAt: earlier.at,
+        before: earlier.before,
+        removed: earlier.removed,
+      };
+      io.stdout(JSON.stringify(document, null, 2));
     } else {
-      io.stderr(`root-credentials: ${accountId} was finished by an earlier run (${request.journal}); nothing was opened again`);
+      io.stdout(
+        `${accountId}: finished by an earlier run at ${earlier.at} (${ago} ago), which removed ` +
+          `${Object.keys(earlier.removed).length === 0 ? "nothing" : describeRemoved(earlier.removed)}. Not read again in this ` +
+          `run: run the command again (without --journal) to read and verify the account now.`,
+      );
+    }
+    return EXIT_CODES.ok;
+  }
+  let result: Pick<RemovalResult, "before" | "removed">;
+  try {
+    result = await credentials.remove(accountId, { dryRun: request.dryRun });
+    // Finished: the journal is done with (a later run reads the account anew, as the audit's does).
+    if (!request.dryRun && journal !== undefined) {
+      journal.record({ accountId, before: result.before, removed: result.removed });
+      journal.remove();
     }
   } catch (error) {
     if (!(error instanceof RemovalFailed)) throw error;
@@ -272,6 +324,14 @@ function parseRequest(argv: readonly string[], env: NodeJS.ProcessEnv, projectRo
       `root-credentials: --concurrency ${JSON.stringify(concurrencyText).slice(0, 20)} is not a number from 1 to 32`,
     );
   }
+  only("journal-max-age", ["audit", "remove"]);
+  const maxAgeText = values["journal-max-age"] as string | undefined;
+  const maxAgeHours = maxAgeText === undefined ? DEFAULT_JOURNAL_MAX_AGE_HOURS : Number(maxAgeText);
+  if (!/^\d+(\.\d+)?$/.test(maxAgeText ?? "24") || maxAgeHours <= 0 || maxAgeHours > 24 * 365) {
+    throw new UsageError(
+      `root-credentials: --journal-max-age ${JSON.stringify(maxAgeText).slice(0, 20)} is not a number of hours above 0, at most a year`,
+    );
+  }
   const rateText = values.rate as string | undefined;
   const rate = rateText === undefined ? undefined : Number(rateText);
   if (rate !== undefined && !(/^\d+(\.\d+)?$/.test(rateText!) && rate > 0 && rate <= 1000)) {
@@ -284,7 +344,9 @@ function parseRequest(argv: readonly string[], env: NodeJS.ProcessEnv, projectRo
     rate,
     stack: stackNamedIn(stackName, loadConfig({ env, projectRoot }), "npm run root-credentials -- " + verb),
     format: values.json ? "json" : values.markdown ? "markdown" : values.csv ? "csv" : "table",
-    journal: values.journal as string | undefined,
+    // Relative to where the operator ran npm (npm runs the command in the project's folder).
+    journal: values.journal === undefined ? undefined : path.resolve(env.INIT_CWD ?? process.cwd(), values.journal as string),
+    journalMaxAgeMs: maxAgeHours * 3600 * 1000,
     concurrency,
     account,
     dryRun: values["dry-run"] === true,
@@ -296,11 +358,46 @@ function parseRequest(argv: readonly string[], env: NodeJS.ProcessEnv, projectRo
 async function readMembers(
   organizations: OrganizationsClient,
   stack: StackConfig,
-): Promise<{ readonly organizationId: string; readonly members: readonly MemberAccount[] }> {
+): Promise<{
+  readonly organizationId: string;
+  readonly managementAccountId: string;
+  readonly members: readonly MemberAccount[];
+}> {
   const { organizationId, managementAccountId } = await describeOrganization(organizations);
   const expected = stack.organization.id;
   if (expected !== undefined && expected !== organizationId) throw wrongOrganization(expected, organizationId, "Organizations");
-  return { organizationId, members: await listMemberAccounts(organizations, managementAccountId) };
+  return { organizationId, managementAccountId, members: await listMemberAccounts(organizations, managementAccountId) };
+}
+
+/**
+ * The management account's root user, as iam:GetAccountSummary tells it to the management account's own
+ * principals (AccountAccessKeysPresent, AccountMFAEnabled); credentials of another account (IAM's delegated
+ * administrator) cannot read it, and a read that fails says why: never a "pass" on it unread.
+ */
+async function readManagementRootUser(clients: ClientSettings, managementAccountId: string): Promise<ManagementRootUser> {
+  const { GetCallerIdentityCommand, STSClient } = await import("@aws-sdk/client-sts");
+  const { GetAccountSummaryCommand } = await import("@aws-sdk/client-iam");
+  try {
+    const sts = new STSClient({ region: clients.region, credentials: credentialsOf(clients) });
+    const { Account: caller } = await sts.send(new GetCallerIdentityCommand({}));
+    if (caller !== managementAccountId) {
+      return {
+        accountId: managementAccountId,
+        notRead: `the audit runs as account ${caller}, not the management account, whose root user only its own principals can read`,
+      };
+    }
+    const { SummaryMap: summary = {} } = await createIamClient(clients).send(new GetAccountSummaryCommand({}));
+    return {
+      accountId: managementAccountId,
+      accessKeysPresent: (summary.AccountAccessKeysPresent ?? 0) > 0,
+      mfaEnabled: (summary.AccountMFAEnabled ?? 0) > 0,
+    };
+  } catch (error) {
+    return {
+      accountId: managementAccountId,
+      notRead: `iam:GetAccountSummary failed (${awsErrorCode(error) ?? (error as Error).message})`,
+    };
+  }
 }
 
 /**

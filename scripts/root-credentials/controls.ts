@@ -12,7 +12,10 @@ export function auditControls(report: AuditReport): Control[] {
   const audited = report.accounts.filter((account) => account.status === "audited" && account.rootCredentials);
   // Skipped accounts (suspended, closing) keep their root credentials and may come back: not read is not clean.
   const unread = report.accounts.filter((account) => account.status !== "audited").map((account) => account.accountId);
-  const reads = `IAMAuditRootUserCredentials sessions in ${audited.length} of ${report.summary.memberAccounts} member accounts of ${report.organizationId}`;
+  const earlier = report.summary.fromEarlierRun;
+  const reads =
+    `IAMAuditRootUserCredentials sessions in ${audited.length} of ${report.summary.memberAccounts} member accounts of ${report.organizationId}` +
+    (earlier > 0 ? ` (${earlier} of them by an earlier run, resumed from its journal)` : "");
   const unreadText = unread.length > 0 ? `; not read: ${listed(unread)}` : "";
   const verdict = (
     failing: readonly string[],
@@ -30,27 +33,66 @@ export function auditControls(report: AuditReport): Control[] {
   const withSignIn = ids((found) => found.password || found.accessKeys > 0);
   const withoutMfa = ids((found) => (found.password || found.accessKeys > 0) && found.mfaDevices === 0);
   const kept = report.accounts.filter((account) => account.kept).length;
-  return [
-    {
-      ...CONTROLS.noMemberRootCredentials,
-      ...verdict(withCredentials, `root credentials${kept > 0 ? ` (${kept} account(s) kept by rootCredentials.keep)` : ""}`),
-    },
-    {
-      ...CONTROLS.rootAccessKey,
-      ...verdict(
-        ids((found) => found.accessKeys > 0),
-        "root access keys",
-      ),
-    },
-    mfaControl(CONTROLS.rootMfa, withoutMfa, withSignIn, reads, unreadText, unread.length > 0),
-    // The audit counts MFA devices but does not tell hardware from virtual: where the rule applies, it cannot tell.
+  // The root-user rules cover the management account's root user too: read with the audit's own credentials, or
+  // not covered, said so (never "pass" on it unread).
+  const management = report.managementAccount;
+  const managementRead = management !== undefined && !("notRead" in management);
+  const managementText = managementRead
+    ? `; the management account ${management.accountId}'s root user (iam:GetAccountSummary): access keys ${management.accessKeysPresent ? "present" : "none"}, MFA ${management.mfaEnabled ? "enabled" : "not enabled"}`
+    : `; the management account${management ? ` ${management.accountId}` : ""}'s root user was not read${management && "notRead" in management ? ` (${management.notRead})` : ""}`;
+  const withManagement = (control: Control, failsThere: boolean): Control => {
+    if (managementRead && failsThere) {
+      const failing = `the management account ${management.accountId}`;
+      return {
+        ...control,
+        status: "fail",
+        evidence: `${control.evidence.replace(/: none found/, "")}${managementText}; failing: ${failing}`,
+      };
+    }
+    // Read and passing there: the rule applies to the management account's root user, which passes it.
+    const status = !managementRead
+      ? control.status === "fail"
+        ? "fail"
+        : "cannot tell"
+      : control.status === "not applicable"
+        ? "pass"
+        : control.status;
+    return { ...control, status, evidence: `${control.evidence}${managementText}` };
+  };
+  const hardware: Control =
     withoutMfa.length > 0 || withSignIn.length === 0
       ? mfaControl(CONTROLS.rootHardwareMfa, withoutMfa, withSignIn, reads, unreadText, unread.length > 0)
       : {
           ...CONTROLS.rootHardwareMfa,
           status: "cannot tell",
           evidence: `${reads}: root credentials and an MFA device in ${listed(withSignIn)}; the audit does not tell hardware from virtual devices`,
-        },
+        };
+  return [
+    {
+      ...CONTROLS.noMemberRootCredentials,
+      ...verdict(withCredentials, `root credentials${kept > 0 ? ` (${kept} account(s) kept by rootCredentials.keep)` : ""}`),
+    },
+    withManagement(
+      {
+        ...CONTROLS.rootAccessKey,
+        ...verdict(
+          ids((found) => found.accessKeys > 0),
+          "root access keys",
+        ),
+      },
+      managementRead && management.accessKeysPresent,
+    ),
+    withManagement(
+      mfaControl(CONTROLS.rootMfa, withoutMfa, withSignIn, reads, unreadText, unread.length > 0),
+      managementRead && !management.mfaEnabled,
+    ),
+    // iam:GetAccountSummary does not tell a hardware device from a virtual one either.
+    withManagement(
+      managementRead && management.mfaEnabled && hardware.status !== "fail"
+        ? { ...hardware, status: "cannot tell", evidence: `${hardware.evidence}; the management account's device may be virtual` }
+        : hardware,
+      managementRead && !management.mfaEnabled,
+    ),
   ];
 }
 

@@ -27,6 +27,15 @@ export interface RemovalReport {
   /** Accounts that were clean already (no write). */
   readonly alreadyClean: readonly string[];
   /**
+   * Accounts an earlier run of the same selection finished (a killed apply that resumed): not opened in this run,
+   * so nothing is said of their credentials now; when they finished, and what was removed then.
+   */
+  readonly finishedEarlier: readonly {
+    readonly accountId: string;
+    readonly finishedAt: string;
+    readonly removed: Readonly<Record<string, number>>;
+  }[];
+  /**
    * Accounts where the removal stopped partway: what was removed (irreversibly) before it stopped, what is left,
    * which call failed, and why with its likely cause. The next run removes only what is left.
    */
@@ -38,6 +47,9 @@ export interface RemovalReport {
     readonly reason: string;
   }[];
 }
+
+/** A journal older than this is not resumed: what it says of an account is not today's. */
+const JOURNAL_MAX_AGE_MS = 24 * 3600 * 1000;
 
 /** How many accounts are worked on at once: AssumeRoot is paced at the rate AWS grants (AssumeRootPacer). */
 const REMOVAL_CONCURRENCY = 4;
@@ -69,18 +81,23 @@ export async function removeRootCredentials(
   const journal =
     options.journal === undefined
       ? undefined
-      : Journal.open<RemovalEntry>(
+      : // A journal of another selection, or older than a day, is another run's: this one starts over.
+        Journal.open<RemovalEntry>(
           options.journal,
           { verb: "remove-root-credentials", scope: selection(options.accounts) },
-          "start over",
+          { onMismatch: "start over", maxAgeMs: JOURNAL_MAX_AGE_MS },
         );
-  if (journal !== undefined && journal.size > 0)
-    log(`resuming: ${journal.size} account(s) finished by an earlier run are not opened again.`);
+  const finishedEarlier: RemovalReport["finishedEarlier"][number][] = [];
+  if (journal !== undefined && journal.size > 0) {
+    log(
+      `resuming the run started ${journal.started.toISOString()}: ${journal.size} account(s) it finished are not ` +
+        "opened again, and nothing is said of their credentials now.",
+    );
+  }
   await mapBounded(options.accounts, REMOVAL_CONCURRENCY, async (accountId) => {
     const earlier = journal?.get(accountId);
     if (earlier !== undefined) {
-      if (Object.keys(earlier.removed).length === 0) alreadyClean.push(accountId);
-      else cleaned.push({ accountId, removed: earlier.removed });
+      finishedEarlier.push({ accountId, finishedAt: earlier.at, removed: earlier.removed });
       return;
     }
     try {
@@ -112,6 +129,7 @@ export async function removeRootCredentials(
     action: "remove-root-credentials",
     cleaned: cleaned.sort(order),
     alreadyClean: alreadyClean.sort(),
+    finishedEarlier: finishedEarlier.sort(order),
     failed: failed.sort(order),
   };
 }

@@ -1,5 +1,6 @@
 import { foldedIds } from "../command-line/id-list";
 import { AuditReport, AuditedAccount, hasRootCredentials } from "./audit";
+import { age } from "./journal";
 
 /** What an account's root user has, in a few words: "password, 2 keys (1 active, last used 2026-11-28)". */
 function found(account: AuditedAccount): string {
@@ -23,10 +24,15 @@ function found(account: AuditedAccount): string {
   return parts.join(", ");
 }
 
-function verdict(account: AuditedAccount): string {
+function verdict(account: AuditedAccount, report: AuditReport): string {
+  // A result an earlier run read (resumed from its journal) says so, and how old it is.
+  const earlier =
+    account.readAt === undefined
+      ? ""
+      : ` (read ${age(Date.parse(report.auditedAt) - Date.parse(account.readAt))} ago, by an earlier run)`;
   if (account.status === "audited" && account.kept)
-    return hasRootCredentials(account) ? "kept (rootCredentials.keep)" : "clean (kept)";
-  if (account.status === "audited") return hasRootCredentials(account) ? "HAS ROOT CREDENTIALS" : "clean";
+    return (hasRootCredentials(account) ? "kept (rootCredentials.keep)" : "clean (kept)") + earlier;
+  if (account.status === "audited") return (hasRootCredentials(account) ? "HAS ROOT CREDENTIALS" : "clean") + earlier;
   return account.status;
 }
 
@@ -43,9 +49,16 @@ export function summaryLine(report: AuditReport): string {
 
 /** A plain-text table for a terminal, accounts with root credentials first. */
 export function auditTable(report: AuditReport): string {
-  const rows = sortedAccounts(report).map((account) => [account.accountId, account.name, verdict(account), found(account)]);
+  // Account names are chosen by whoever controls the account: no control character (an escape sequence) reaches
+  // the terminal.
+  const plain = (text: string) => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
+  const rows = sortedAccounts(report).map((account) =>
+    [account.accountId, account.name, verdict(account, report), found(account)].map(plain),
+  );
   const header = ["account", "name", "result", "root credentials / reason"];
-  const widths = header.map((title, column) => Math.min(40, Math.max(title.length, ...rows.map((row) => row[column].length))));
+  const widths = header.map((title, column) =>
+    Math.min(column === 2 ? 60 : 40, Math.max(title.length, ...rows.map((row) => row[column].length))),
+  );
   const line = (cells: string[]) =>
     cells
       .map((cell, column) => (column === cells.length - 1 ? cell : cell.slice(0, widths[column]).padEnd(widths[column])))
@@ -62,7 +75,7 @@ const TABLE_ROWS = 100;
  * the rest folded; clean accounts are counted only. Under 60,000 characters at 10,000 accounts.
  */
 export function auditMarkdown(report: AuditReport): string {
-  const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ").slice(0, 300);
+  const cell = (text: string) => markdownText(text.slice(0, 300));
   const byId = (a: AuditedAccount, b: AuditedAccount) => a.accountId.localeCompare(b.accountId);
   const section = (title: string, accounts: readonly AuditedAccount[]): string[] => {
     if (accounts.length === 0) return [];
@@ -76,7 +89,10 @@ export function auditMarkdown(report: AuditReport): string {
       "| --- | --- | --- |",
       ...sorted
         .slice(0, TABLE_ROWS)
-        .map((account) => `| ${account.accountId} | ${cell(account.name)} | ${cell(found(account))} |`),
+        .map(
+          (account) =>
+            `| ${account.accountId} | ${cell(account.name)} | ${cell(found(account))}${account.readAt === undefined ? "" : ` ${cell(`(read by an earlier run at ${account.readAt})`)}`} |`,
+        ),
       ...(rest.length > 0
         ? [
             "",
@@ -125,7 +141,33 @@ function sortedAccounts(report: AuditReport): AuditedAccount[] {
   return [...report.accounts].sort((a, b) => rank(a) - rank(b) || a.accountId.localeCompare(b.accountId));
 }
 
-/** CSV (RFC 4180) with a header row: one row per member account, in the report's order. */
+/**
+ * Text for a Markdown table cell, shown as it is: the characters that make links, images, emphasis, code, HTML,
+ * entities or (GitHub's) autolinks backslash-escaped, and the cell's own |, so a name renders as written and no
+ * cell ends early; line breaks as spaces. Account names are chosen by whoever controls the account.
+ */
+export function markdownText(text: string): string {
+  return text.replace(/[\r\n]+/g, " ").replace(/[\\`*_{}[\]()#+!|<>~:.@&]/g, "\\$&");
+}
+
+/**
+ * A CSV cell that a spreadsheet shows as text (OWASP, "CSV Injection"): a cell that begins with =, +, -, @, a tab
+ * or a carriage return would be read as a formula, so it begins with a ' instead; quoted as RFC 4180 needs.
+ */
+export function csvText(text: string): string {
+  const neutral = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  return /[",\r\n]/.test(neutral) ? `"${neutral.replace(/"/g, '""')}"` : neutral;
+}
+
+/** An account id as a CSV cell a spreadsheet keeps as text: a leading zero is part of the id. */
+function csvId(id: string): string {
+  return `"=""${id}"""`;
+}
+
+/**
+ * CSV (RFC 4180) with a header row: one row per member account, in the report's order. Ids are text (="..."), and
+ * no cell is read as a formula.
+ */
 export function auditCsv(report: AuditReport): string {
   const header = [
     "account",
@@ -139,26 +181,28 @@ export function auditCsv(report: AuditReport): string {
     "mfaDevices",
     "signingCertificates",
     "reason",
+    "readByAnEarlierRunAt",
   ];
-  const quote = (value: string | number | boolean | null | undefined) => {
-    const text = value === undefined || value === null ? "" : String(value);
-    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-  };
+  const quote = (value: string | number | boolean | null | undefined) =>
+    csvText(value === undefined || value === null ? "" : String(value));
   const rows = report.accounts.map((account) => {
     const found = account.rootCredentials;
     return [
-      account.accountId,
-      account.name,
-      account.status,
-      account.kept,
-      found?.password,
-      found?.accessKeys,
-      found?.activeAccessKeys,
-      found?.accessKeysLastUsed,
-      found?.mfaDevices,
-      found?.signingCertificates,
-      account.reason,
-    ].map(quote);
+      csvId(account.accountId),
+      ...[
+        account.name,
+        account.status,
+        account.kept,
+        found?.password,
+        found?.accessKeys,
+        found?.activeAccessKeys,
+        found?.accessKeysLastUsed,
+        found?.mfaDevices,
+        found?.signingCertificates,
+        account.reason,
+        account.readAt,
+      ].map(quote),
+    ];
   });
   return [header, ...rows].map((row) => row.join(",")).join("\r\n");
 }

@@ -35,6 +35,7 @@ export function removalPlan(before: readonly string[], after: readonly string[])
 /** An audit in which every one of `ids` has a password, two access keys, an MFA device and a certificate. */
 export function auditWithCredentialsEverywhere(ids: readonly string[]): AuditReport {
   return {
+    auditedAt: "2026-12-07T12:00:00.000Z",
     organizationId: "o-a1b2c3d4e5",
     accounts: ids.map((accountId) => ({
       accountId,
@@ -53,6 +54,7 @@ export function auditWithCredentialsEverywhere(ids: readonly string[]): AuditRep
     summary: {
       memberAccounts: ids.length,
       audited: ids.length,
+      fromEarlierRun: 0,
       withRootCredentials: ids.length,
       keptWithRootCredentials: 0,
       skipped: 0,

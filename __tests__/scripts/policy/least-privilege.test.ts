@@ -73,8 +73,9 @@ describe("least-privilege policy", () => {
         "iam:EnableOrganizationsRootCredentialsManagement",
         "iam:EnableOrganizationsRootSessions",
         ...DISABLES,
-        // RootCredentialsManagement: read-only root sessions for the audit
+        // RootCredentialsManagement: read-only root sessions for the audit, and the management account's own root user
         "sts:AssumeRoot",
+        "iam:GetAccountSummary",
         ...SCP_READS,
       ].sort(),
     );

@@ -3,6 +3,7 @@ import {
   DeleteAccessKeyCommand,
   DeleteLoginProfileCommand,
   GetAccessKeyLastUsedCommand,
+  GetAccountSummaryCommand,
   GetLoginProfileCommand,
   IAMClient,
   IAMServiceException,
@@ -11,7 +12,7 @@ import {
   ListSigningCertificatesCommand,
 } from "@aws-sdk/client-iam";
 import { DescribeOrganizationCommand, ListAccountsCommand, OrganizationsClient } from "@aws-sdk/client-organizations";
-import { AssumeRootCommand, STSClient, STSServiceException } from "@aws-sdk/client-sts";
+import { AssumeRootCommand, GetCallerIdentityCommand, STSClient, STSServiceException } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -98,6 +99,9 @@ function organizationWith(accounts: { id: string; status?: string; password?: bo
     .resolves({ AccessKeyLastUsed: { LastUsedDate: new Date("2026-11-28T10:00:00Z") } as never });
   iam.on(ListMFADevicesCommand).resolves({ MFADevices: [] });
   iam.on(ListSigningCertificatesCommand).resolves({ Certificates: [] });
+  // The audit's own credentials are the management account's, whose root user has MFA and no access key.
+  sts.on(GetCallerIdentityCommand).resolves({ Account: MANAGEMENT });
+  iam.on(GetAccountSummaryCommand).resolves({ SummaryMap: { AccountAccessKeysPresent: 0, AccountMFAEnabled: 1 } });
 }
 
 async function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
@@ -175,7 +179,18 @@ describe("root-credentials audit", () => {
           reason: "the account is SUSPENDED, not ACTIVE: AWS opens no root session in it",
         },
       ],
-      summary: { memberAccounts: 3, audited: 2, withRootCredentials: 1, keptWithRootCredentials: 0, skipped: 1, failed: 0 },
+      summary: {
+        memberAccounts: 3,
+        audited: 2,
+        fromEarlierRun: 0,
+        withRootCredentials: 1,
+        keptWithRootCredentials: 0,
+        skipped: 1,
+        failed: 0,
+      },
+      auditedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      // AND the management account's root user was read with the audit's own credentials
+      managementAccount: { accountId: MANAGEMENT, accessKeysPresent: false, mfaEnabled: true },
       // AND the evidence names the account that fails each control, and what was read
       controls: [
         expect.objectContaining({ id: "org-root-access member-root-credentials", status: "fail" }),
@@ -205,7 +220,7 @@ describe("root-credentials audit", () => {
     expect(stdout).toContain(`| ${WITH_PASSWORD} | name-${WITH_PASSWORD} | password |`);
     expect(stdout).toMatch(
       new RegExp(
-        `### Failed: 1[\\s\\S]*\\| ${CLEAN} \\| name-${CLEAN} \\| sts:AssumeRoot into ${CLEAN} with IAMAuditRootUserCredentials was refused`,
+        `### Failed: 1[\\s\\S]*\\| ${CLEAN} \\| name-${CLEAN} \\| sts\\\\:AssumeRoot into ${CLEAN} with IAMAuditRootUserCredentials was refused`,
       ),
     );
   });
@@ -272,7 +287,10 @@ describe("root-credentials remove and recover", () => {
     "refuses %s for a stack whose keep names an account that is not a member, before any session",
     async (...argv) => {
       // GIVEN the break-glass account 222222222222, kept as 222222222223 (a typo)
-      organizationWith([{ id: WITH_PASSWORD, password: true }, { id: CLEAN, password: true }]);
+      organizationWith([
+        { id: WITH_PASSWORD, password: true },
+        { id: CLEAN, password: true },
+      ]);
       // WHEN any verb runs on the stack
       const { code, stdout, stderr } = await run(argv, keeping("222222222223"));
       // THEN it refuses, naming the id, and opens no session
@@ -343,5 +361,115 @@ describe("root-credentials remove and recover", () => {
         "Usage: npm run root-credentials -- <audit|remove|recover> [<stack>] [flags] (--help for more)",
     );
     expect(sts.calls()).toHaveLength(0);
+  });
+});
+
+describe("journals: nothing claimed about an account this run did not read", () => {
+  const journalDir = fs.mkdtempSync(path.join(os.tmpdir(), "journals-"));
+  afterAll(() => fs.rmSync(journalDir, { recursive: true, force: true }));
+  const assumed = () => sts.commandCalls(AssumeRootCommand).map((call) => call.args[0].input.TargetPrincipal);
+
+  it("removes a finished removal's journal, so the same command later reads the account again", async () => {
+    // GIVEN an account with a password, removed by hand with a journal
+    organizationWith([{ id: WITH_PASSWORD, password: true }]);
+    iam.on(DeleteLoginProfileCommand).callsFake(() => organizationWith([{ id: WITH_PASSWORD }]));
+    const journal = path.join(journalDir, "remove.journal");
+    const first = await run(["remove", "--account", WITH_PASSWORD, "--journal", journal]);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain("verified clean");
+    // THEN the journal is gone
+    expect(fs.existsSync(journal)).toBe(false);
+    // WHEN the password is recovered meanwhile and the same command runs again
+    sts.resetHistory();
+    organizationWith([{ id: WITH_PASSWORD, password: true }]);
+    iam.on(DeleteLoginProfileCommand).callsFake(() => organizationWith([{ id: WITH_PASSWORD }]));
+    const again = await run(["remove", "--account", WITH_PASSWORD, "--journal", journal, "--json"]);
+    // THEN it opened a session, found the password and removed it: what it says, it read in this run
+    expect(assumed()).toEqual([WITH_PASSWORD]);
+    expect(JSON.parse(again.stdout)).toMatchObject({
+      status: "done",
+      before: { password: true },
+      removed: { DeleteLoginProfile: 1 },
+    });
+  });
+
+  it("says an account an earlier run finished was not read again, and when it was finished, never 'verified clean'", async () => {
+    // GIVEN the journal of a run that finished the account and died before it removed its journal, an hour ago
+    organizationWith([{ id: WITH_PASSWORD, password: true }]);
+    const journal = path.join(journalDir, "crashed.journal");
+    const hourAgo = new Date(Date.now() - 3600_000).toISOString();
+    fs.writeFileSync(
+      journal,
+      `${JSON.stringify({ journal: "org-root-access", verb: "remove", scope: ORGANIZATION, started: hourAgo })}\n` +
+        `${JSON.stringify({ accountId: WITH_PASSWORD, before: { password: true }, removed: { DeleteLoginProfile: 1 }, at: hourAgo })}\n`,
+    );
+    // WHEN the same command runs with it
+    const text = await run(["remove", "--account", WITH_PASSWORD, "--journal", journal]);
+    // THEN no session was opened, and the output says so, with when, and how to read the account now
+    expect(assumed()).toEqual([]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toBe(
+      `${WITH_PASSWORD}: finished by an earlier run at ${hourAgo} (60 min ago), which removed the password. Not read again ` +
+        "in this run: run the command again (without --journal) to read and verify the account now.",
+    );
+    expect(text.stdout).not.toContain("verified clean");
+    expect(fs.existsSync(journal)).toBe(false);
+  });
+
+  it("refuses an audit journal older than --journal-max-age (24 h by default), and gives each reused result's age", async () => {
+    // GIVEN the journal of an audit that failed on one account three days ago, and read another
+    organizationWith([{ id: WITH_PASSWORD }, { id: CLEAN }]);
+    const journal = path.join(journalDir, "audit.journal");
+    const threeDaysAgo = new Date(Date.now() - 3 * 86_400_000).toISOString();
+    const header = {
+      journal: "org-root-access",
+      verb: "audit",
+      scope: `${ORGANIZATION} (stack root-access)`,
+      started: threeDaysAgo,
+    };
+    const entry = {
+      accountId: CLEAN,
+      name: `name-${CLEAN}`,
+      status: "audited",
+      kept: false,
+      rootCredentials: {
+        password: false,
+        accessKeys: 0,
+        activeAccessKeys: 0,
+        accessKeysLastUsed: null,
+        mfaDevices: 0,
+        signingCertificates: 0,
+      },
+      at: threeDaysAgo,
+    };
+    fs.writeFileSync(journal, `${JSON.stringify(header)}\n${JSON.stringify(entry)}\n`);
+    // WHEN the audit resumes it days later
+    const stale = await run(["audit", "--journal", journal]);
+    // THEN it refuses, saying how old it is and what to do, and opens no session
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toBe(
+      `root-credentials: error: The journal ${journal} was started 3 days ago (${threeDaysAgo}), longer ago than ` +
+        "--journal-max-age 24 h allows: its results are not today's. Delete it to start over, or give a longer --journal-max-age.",
+    );
+    expect(assumed()).toEqual([]);
+    // WHEN it is given a longer limit
+    const resumed = await run(["audit", "--journal", journal, "--journal-max-age", "100"]);
+    // THEN the reused result says it is the earlier run's, and how old
+    expect(resumed.code).toBe(0);
+    expect(assumed()).toEqual([WITH_PASSWORD]);
+    expect(resumed.stdout).toMatch(new RegExp(`${CLEAN}  name-${CLEAN}\\s+clean \\(read 3 days ago, by an earlier run\\)`));
+    expect(resumed.stderr).toContain("resuming the audit started");
+  });
+
+  it("takes --journal relative to the folder npm was run from", async () => {
+    organizationWith([{ id: CLEAN }]);
+    const operatorDir = fs.mkdtempSync(path.join(journalDir, "operator-"));
+    iam.on(ListAccessKeysCommand).callsFake(() => {
+      // (the journal is there while the audit runs)
+      expect(fs.existsSync(path.join(operatorDir, "audit.journal"))).toBe(true);
+      return { AccessKeyMetadata: [] };
+    });
+    const result = await run(["audit", "--journal", "audit.journal"], { INIT_CWD: operatorDir });
+    expect(result.code).toBe(0);
   });
 });

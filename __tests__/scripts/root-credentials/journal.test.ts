@@ -17,9 +17,32 @@ describe("a run's journal", () => {
     const again = Journal.open<{ accountId: string; n: number }>(file, header);
     expect([again.size, again.get("222222222222"), again.get("333333333333")]).toEqual([
       2,
-      { accountId: "222222222222", n: 2 },
+      { accountId: "222222222222", n: 2, at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) },
       undefined,
     ]);
+    // AND it says when its run started
+    expect(Date.now() - again.started.getTime()).toBeLessThan(60_000);
+  });
+
+  it("refuses a journal started longer ago than allowed, saying how old it is, or starts over where asked to", () => {
+    // GIVEN a journal whose run started three days ago
+    const file = path.join(dir, "stale.journal");
+    const threeDaysAgo = new Date(Date.now() - 3 * 86_400_000);
+    Journal.open(file, header, { now: threeDaysAgo }).record({ accountId: "111111111111" }, threeDaysAgo);
+    // WHEN it is opened with a limit of a day THEN it is refused, with its age and what to do
+    expect(() => Journal.open(file, header, { maxAgeMs: 86_400_000 })).toThrow(
+      `The journal ${file} was started 3 days ago (${threeDaysAgo.toISOString()}), longer ago than --journal-max-age 24 h ` +
+        "allows: its results are not today's. Delete it to start over, or give a longer --journal-max-age.",
+    );
+    // AND within a longer limit its entries come back, with when they finished
+    expect(Journal.open(file, header, { maxAgeMs: 4 * 86_400_000 }).get("111111111111")?.at).toBe(threeDaysAgo.toISOString());
+    expect(Journal.open(file, header, { maxAgeMs: 86_400_000, onMismatch: "start over" }).size).toBe(0);
+  });
+
+  it("refuses, with a limit, a journal that does not say when its run started", () => {
+    const file = path.join(dir, "old-version.journal");
+    fs.writeFileSync(file, `${JSON.stringify({ journal: "org-root-access", ...header })}\n`);
+    expect(() => Journal.open(file, header, { maxAgeMs: 86_400_000 })).toThrow("does not say when its run started");
   });
 
   it("drops a line a kill cut short, and appends after the last whole one", () => {
@@ -40,6 +63,6 @@ describe("a run's journal", () => {
     expect(() => Journal.open(file, header)).toThrow(
       `The journal ${file} is for remove of o-zzzzzzzzzz, not for audit of o-a1b2c3d4e5 (stack root-access). Give another --journal file, or delete it to start over.`,
     );
-    expect(Journal.open(file, header, "start over").size).toBe(0);
+    expect(Journal.open(file, header, { onMismatch: "start over" }).size).toBe(0);
   });
 });

@@ -108,6 +108,7 @@ describe("remove-root-credentials", () => {
         },
       ],
       alreadyClean: [],
+      finishedEarlier: [],
       failed: [],
     });
     expect(run.stderr).toContain(
@@ -283,27 +284,53 @@ describe("remove-root-credentials", () => {
     expect(run.result).toMatchObject({ cleaned: [], alreadyClean: [MEMBER], failed: [] });
   });
 
-  it("resumes from its journal: an account an earlier (killed) run finished is not opened again", async () => {
-    // GIVEN the journal of a run of the same selection that finished MEMBER before it was killed
+  /** The journal of a run of the same selection, started `hoursAgo`, that finished MEMBER before it was killed. */
+  function killedRunJournal(hoursAgo: number): string {
     const journal = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "removal-")), ".root-credentials-removal.journal");
+    const started = new Date(Date.now() - hoursAgo * 3600_000).toISOString();
     fs.writeFileSync(
       journal,
-      `${JSON.stringify({ journal: "org-root-access", verb: "remove-root-credentials", scope: selection([MEMBER, OTHER]) })}\n` +
-        `${JSON.stringify({ accountId: MEMBER, removed: { DeleteLoginProfile: 1 } })}\n`,
+      `${JSON.stringify({ journal: "org-root-access", verb: "remove-root-credentials", scope: selection([MEMBER, OTHER]), started })}\n` +
+        `${JSON.stringify({ accountId: MEMBER, removed: { DeleteLoginProfile: 1 }, at: started })}\n`,
     );
+    return journal;
+  }
+
+  it("resumes from its journal: an account an earlier (killed) run finished is not opened again, and is not called clean now", async () => {
+    // GIVEN the journal of a killed run an hour ago
+    const journal = killedRunJournal(1);
     sts.on(AssumeRootCommand).resolves(session);
     cleanRootUser();
     // WHEN terraform runs the step again for the same selection
     const run = await runScript(["remove-root-credentials", MEMBER, OTHER], { ROOT_ACCESS_JOURNAL: journal });
-    // THEN only OTHER is opened, MEMBER's earlier result is reported as it was, and the finished run's journal is gone
+    // THEN only OTHER is opened; MEMBER is reported as finished by the earlier run, when, and what it removed, not as
+    // cleaned or clean in this one; and the finished run's journal is gone
     expect(run.code).toBe(0);
     expect(sts.commandCalls(AssumeRootCommand).map((call) => call.args[0].input.TargetPrincipal)).toEqual([OTHER]);
     expect(run.result).toMatchObject({
-      cleaned: [{ accountId: MEMBER, removed: { DeleteLoginProfile: 1 } }],
+      cleaned: [],
       alreadyClean: [OTHER],
+      finishedEarlier: [{ accountId: MEMBER, removed: { DeleteLoginProfile: 1 }, finishedAt: expect.any(String) }],
     });
-    expect(run.stderr).toContain("resuming: 1 account(s) finished by an earlier run are not opened again.");
+    expect(run.stderr).toMatch(/resuming the run started .*: 1 account\(s\) it finished are not opened again/);
     expect(fs.existsSync(journal)).toBe(false);
+  });
+
+  it("does not resume a journal older than a day: its results are not today's", async () => {
+    // GIVEN the journal of a run killed two days ago
+    const journal = killedRunJournal(48);
+    sts.on(AssumeRootCommand).resolves(session);
+    cleanRootUser();
+    // WHEN the step runs again THEN both accounts are opened and read now
+    const run = await runScript(["remove-root-credentials", MEMBER, OTHER], { ROOT_ACCESS_JOURNAL: journal });
+    expect(run.code).toBe(0);
+    expect(
+      sts
+        .commandCalls(AssumeRootCommand)
+        .map((call) => call.args[0].input.TargetPrincipal)
+        .sort(),
+    ).toEqual([MEMBER, OTHER].sort());
+    expect(run.result).toMatchObject({ alreadyClean: [MEMBER, OTHER].sort(), finishedEarlier: [] });
   });
 
   it("fails when a credential is still there after the removal", async () => {
