@@ -51,7 +51,7 @@ export function summaryLine(report: AuditReport): string {
 export function auditTable(report: AuditReport): string {
   // Account names are chosen by whoever controls the account: no control character (an escape sequence) reaches
   // the terminal.
-  const plain = (text: string) => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
+  const plain = (text: string) => [...text].map((char) => (isControl(char) ? "?" : char)).join("");
   const rows = sortedAccounts(report).map((account) =>
     [account.accountId, account.name, verdict(account, report), found(account)].map(plain),
   );
@@ -205,4 +205,10 @@ export function auditCsv(report: AuditReport): string {
     ];
   });
   return [header, ...rows].map((row) => row.join(",")).join("\r\n");
+}
+
+/** A C0 or C1 control character (escape sequences, bells): never sent to a terminal. */
+function isControl(char: string): boolean {
+  const code = char.charCodeAt(0);
+  return code < 0x20 || (code >= 0x7f && code <= 0x9f);
 }
