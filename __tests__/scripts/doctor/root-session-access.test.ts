@@ -451,6 +451,79 @@ const ROWS: Row[] = [
     expect: { B: { iam: "blocked" } },
   },
   {
+    name: "aws:CurrentTime at or after 2020",
+    why: "DateGreaterThanEquals is at or after, not equal to: now is after 2020",
+    scps: [
+      {
+        document: doc(
+          deny({ Action: "iam:*", Condition: { DateGreaterThanEquals: { "aws:CurrentTime": "2020-01-01T00:00:00Z" } } }),
+        ),
+        at: [DEV],
+      },
+    ],
+    expect: { B: { iam: "blocked" } },
+  },
+  {
+    name: "aws:EpochTime at or before 2020",
+    why: "NumericLessThanEquals is at or before: now is not",
+    scps: [
+      { document: doc(deny({ Action: "*", Condition: { NumericLessThanEquals: { "aws:EpochTime": "1577836800" } } })), at: [DEV] },
+    ],
+    expect: {},
+  },
+  {
+    name: "a session token issued before 2020 and after 2021",
+    why: "aws:TokenIssueTime is not known, but no time is both: the Null condition's \"false\" is no time to compare with",
+    scps: [
+      {
+        document: doc(
+          deny({
+            Action: "*",
+            Condition: {
+              Null: { "aws:TokenIssueTime": "false" },
+              DateLessThan: { "aws:TokenIssueTime": "2020-01-01T00:00:00Z" },
+              DateGreaterThan: { "aws:TokenIssueTime": "2021-01-01T00:00:00Z" },
+            },
+          }),
+        ),
+        at: [DEV],
+      },
+    ],
+    expect: {},
+  },
+  {
+    name: "a Bool key compared with a string that is no Boolean",
+    why: "aws:MultiFactorAuthPresent is not known, but it is \"true\" or \"false\" (or absent), never \"yes\"",
+    scps: [
+      {
+        document: doc(deny({ Action: "*", Condition: { StringEquals: { "aws:MultiFactorAuthPresent": "yes" } } })),
+        at: [DEV],
+      },
+    ],
+    expect: {},
+  },
+  {
+    name: "a user agent that starts with anything but q",
+    why: "aws:UserAgent is not known: a client's agent can be any non-empty text, not only text that starts with q",
+    scps: [
+      {
+        document: doc(
+          deny({ Action: "iam:*", Condition: { StringLike: { "aws:UserAgent": "?*" }, StringNotLike: { "aws:UserAgent": "q*" } } }),
+        ),
+        at: [DEV],
+      },
+    ],
+    expect: { B: { iam: "cannot tell" } },
+  },
+  {
+    name: "a user agent that is an asterisk",
+    why: "an asterisk in StringEquals is a character a client can send: the Deny may apply",
+    scps: [
+      { document: doc(deny({ Action: "iam:*", Condition: { StringEquals: { "aws:UserAgent": "*" } } })), at: [DEV] },
+    ],
+    expect: { B: { iam: "cannot tell" } },
+  },
+  {
     name: "aws:EpochTime before 2020",
     why: "now is not before 2020 (1577836800)",
     scps: [
@@ -856,6 +929,28 @@ const ROWS: Row[] = [
     expect: { B: { s3: "cannot tell" } },
   },
   {
+    name: "a policy variable with no value in a condition that holds without it",
+    why: "StringNotEquals against ${aws:PrincipalTag/team}, which has no value: the statement may be invalid (no Deny) or the value matches nothing (a Deny)",
+    scps: [
+      {
+        document: doc(deny({ Action: "iam:*", Condition: { StringNotEquals: { "aws:PrincipalArn": "${aws:PrincipalTag/team}" } } })),
+        at: [DEV],
+      },
+    ],
+    expect: { B: { iam: "cannot tell" } },
+  },
+  {
+    name: "a policy variable with no value in a condition that fails without it",
+    why: "StringEquals against ${aws:PrincipalTag/team}, which has no value: no reading matches the account",
+    scps: [
+      {
+        document: doc(deny({ Action: "iam:*", Condition: { StringEquals: { "aws:PrincipalAccount": "${aws:PrincipalTag/team}" } } })),
+        at: [DEV],
+      },
+    ],
+    expect: {},
+  },
+  {
     name: "a policy variable whose key is not known, in Resource",
     why: "${aws:SourceVpce} depends on the caller's network",
     scps: [{ document: doc({ Effect: "Deny", Action: "s3:*", Resource: "arn:aws:s3:::${aws:SourceVpce}" }), at: [DEV] }],
@@ -934,6 +1029,46 @@ const ROWS: Row[] = [
       },
     ],
     expect: { B: { s3: "blocked" } },
+  },
+  {
+    name: "an Allow only for bucket names S3 reserves",
+    why: "S3 refuses names that start with xn-- or end with -s3alias: the Allow covers no bucket that can exist",
+    withoutFullAccess: [DEV],
+    scps: [
+      {
+        document: doc(allow({ NotAction: "s3:*" }), {
+          Effect: "Allow",
+          Action: "s3:*",
+          Resource: ["arn:aws:s3:::xn--*", "arn:aws:s3:::*-s3alias", "arn:aws:s3:::*..*"],
+        }),
+        at: [DEV],
+      },
+    ],
+    expect: { B: { s3: "blocked" } },
+  },
+  {
+    name: "a Deny only on a bucket name shaped as an IP address",
+    why: "S3 refuses bucket names formatted as IP addresses: the Deny takes no bucket away",
+    scps: [{ document: doc({ Effect: "Deny", Action: "s3:*", Resource: ["arn:aws:s3:::192.168.5.4", "arn:aws:s3:::10.0.0.1"] }), at: [DEV] }],
+    expect: { B: { s3: "works" } },
+  },
+  {
+    name: "a Deny on FIFO queues",
+    why: "a FIFO queue's name ends in .fifo: those queues are denied, standard queues are not",
+    scps: [{ document: doc({ Effect: "Deny", Action: "sqs:*", Resource: "arn:aws:sqs:*:*:*.fifo" }), at: [DEV] }],
+    expect: { B: { sqs: "limited" } },
+  },
+  {
+    name: "a Deny on queue names with a period other than .fifo",
+    why: "queue names have no period but a FIFO queue's .fifo: *.txt is no queue",
+    scps: [{ document: doc({ Effect: "Deny", Action: "sqs:*", Resource: "arn:aws:sqs:*:*:*.txt" }), at: [DEV] }],
+    expect: { B: { sqs: "works" } },
+  },
+  {
+    name: "a Deny on MFA device paths with an empty segment",
+    why: "an IAM path has no empty segment: mfa/*//* names no device, and it is not the root user's ARN",
+    scps: [{ document: doc({ Effect: "Deny", Action: "iam:DeleteVirtualMFADevice", Resource: "arn:aws:iam::*:mfa/*//*" }), at: [DEV] }],
+    expect: { B: { iam: "works" } },
   },
   {
     name: "${*} in a condition value",

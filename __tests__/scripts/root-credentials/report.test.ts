@@ -4,7 +4,14 @@ import { auditCsv, auditMarkdown, auditTable } from "../../../scripts/root-crede
 // Account names are chosen by whoever controls the account (account:PutAccountName): the reports show them as
 // they are, and never let one act as a formula, a link or a terminal escape.
 
-const CLEAN = { password: false, accessKeys: 0, activeAccessKeys: 0, accessKeysLastUsed: null, mfaDevices: 0, signingCertificates: 0 };
+const CLEAN = {
+  password: false,
+  accessKeys: 0,
+  activeAccessKeys: 0,
+  accessKeysLastUsed: null,
+  mfaDevices: 0,
+  signingCertificates: 0,
+};
 
 function report(...accounts: Partial<AuditedAccount>[]): AuditReport {
   const full = accounts.map((account, index) => ({
@@ -62,6 +69,7 @@ describe("the audit's reports, with hostile account names", () => {
   it("the table: no control character of a name reaches the terminal", () => {
     const table = auditTable(report({ name: "\u001b[31mred\u001b[0m\u0007" }));
     expect(table).toContain("?[31mred?[0m?");
-    expect(table).not.toMatch(/[\u0000-\u0008\u001b]/);
+    const controls = [...table].filter((char) => char.charCodeAt(0) <= 8 || char.charCodeAt(0) === 0x1b);
+    expect(controls).toEqual([]);
   });
 });

@@ -108,7 +108,7 @@ describe("an unlock that is interrupted, or saves where the operator is", () => 
   afterAll(() => [organizations, sts, s3].forEach((mock) => mock.restore()));
 
   /** The command, with a signal that arrives when `interruptAt` is called (from inside an S3 call). */
-  async function interruptible(argv: string[], operatorDir: string) {
+  function interruptible(argv: string[], operatorDir: string) {
     const stdout: string[] = [];
     const stderr: string[] = [];
     let say: ((signal: "SIGINT" | "SIGTERM") => void) | undefined;
@@ -131,7 +131,7 @@ describe("an unlock that is interrupted, or saves where the operator is", () => 
   it("with --json, interrupted while the delete is in flight: the policy was on disk and stderr first, and the document says so", async () => {
     // GIVEN an operator in their own folder, and a SIGTERM that arrives while the delete is in flight
     const operatorDir = fs.mkdtempSync(path.join(os.tmpdir(), "operator-"));
-    const run = await interruptible(["unlock-bucket-policy", "--account", ACCOUNT, "--bucket", "locked", "--json"], operatorDir);
+    const run = interruptible(["unlock-bucket-policy", "--account", ACCOUNT, "--bucket", "locked", "--json"], operatorDir);
     s3.on(DeleteBucketPolicyCommand).callsFake(() => {
       run.interruptAt("SIGTERM");
       return new Promise(() => undefined); // never answers: the process ends on the signal
@@ -160,7 +160,7 @@ describe("an unlock that is interrupted, or saves where the operator is", () => 
 
   it("interrupted during the verifying read: the document says the policy was deleted and where it is", async () => {
     const operatorDir = fs.mkdtempSync(path.join(os.tmpdir(), "operator-"));
-    const run = await interruptible(["unlock-bucket-policy", "--account", ACCOUNT, "--bucket", "locked", "--json"], operatorDir);
+    const run = interruptible(["unlock-bucket-policy", "--account", ACCOUNT, "--bucket", "locked", "--json"], operatorDir);
     s3.on(DeleteBucketPolicyCommand).resolves({});
     s3.on(GetBucketPolicyCommand)
       .resolvesOnce({ Policy: POLICY })
@@ -183,7 +183,7 @@ describe("an unlock that is interrupted, or saves where the operator is", () => 
     const operatorDir = fs.mkdtempSync(path.join(os.tmpdir(), "operator-"));
     s3.on(GetBucketPolicyCommand).resolvesOnce({ Policy: POLICY }).rejects({ name: "NoSuchBucketPolicy" });
     s3.on(DeleteBucketPolicyCommand).resolves({});
-    const run = await interruptible(
+    const run = interruptible(
       ["unlock-bucket-policy", "--account", ACCOUNT, "--bucket", "locked", "--save", "saved/policy.json"],
       operatorDir,
     );
