@@ -1,6 +1,7 @@
 import { KeyState, KeyType, contextFact } from "./root-session-context";
 import { Truth, allOf, anyOf, isUnknown, not, unknownBecause } from "./truth";
-import { Pattern, Token, globTokens, literal, matches, pattern, segmentCount } from "./wildcards";
+import { substituteVariables } from "./policy-variables";
+import { Pattern, Token, matches, pattern, segmentCount } from "./wildcards";
 
 // A statement's Condition element for one request, by AWS's rules (IAM User Guide, "IAM JSON policy elements:
 // Condition operators", "Single-valued vs. multivalued context keys", "IAM policy elements: Variables and tags").
@@ -143,12 +144,18 @@ export function evaluateCondition(
   const type = contextFact(key)?.type;
   const mismatch = type && typeMismatch(operator.family, type);
   if (mismatch) return unknownBecause(`${where}: ${mismatch}`);
+  if (operator.set !== undefined && !state.multivalued) {
+    return unknownBecause(
+      `${where}: ${operator.set}: on the single-valued key ${key}, whose result AWS does not document (it says not to)`,
+    );
+  }
   const expected: Expected[] = [];
+  const noValue: string[] = [];
   for (const value of policyValues) {
-    const substituted = substituteValue(value, context);
+    const substituted = substituteVariables(value, context.lookup, context.variables);
     if (isUnknown(substituted)) return { unknown: substituted.unknown.map((why) => `${where}: ${why}`) };
-    if (substituted === false) return false; // a variable with no value: the statement matches nothing
-    expected.push(substituted);
+    if ("noValue" in substituted) noValue.push(substituted.noValue);
+    else expected.push({ tokens: substituted, text: textOf(substituted) });
   }
   const matchOne = matcher(operator.family, operator.base);
   // For each request value: whether it matches any policy value (OR), negated for a Not operator (a NOR).
@@ -156,13 +163,21 @@ export function evaluateCondition(
     const truths = expected.map((item) => matchOne(requestValue, item));
     return operator.negated ? not(anyOf(truths)) : anyOf(truths);
   };
-  if (operator.set !== undefined && !state.multivalued) {
-    return unknownBecause(
-      `${where}: ${operator.set}: on the single-valued key ${key}, whose result AWS does not document (it says not to)`,
-    );
-  }
   const results = state.present.map(holdsFor);
-  return operator.set === "ForAllValues" ? allOf(results) : anyOf(results);
+  const holds = operator.set === "ForAllValues" ? allOf(results) : anyOf(results);
+  if (noValue.length === 0) return holds;
+  // A policy variable with no value: AWS says the whole statement "might be invalid" (it applies to nothing: the
+  // condition is false), or the value matches nothing (the others are compared). Both are evaluated; where they
+  // differ, it cannot be told.
+  if (holds === false) return false;
+  return unknownBecause(
+    `${where}: ${noValue.join("; ")}, and AWS says the whole statement might then be invalid: read so, the statement ` +
+      "applies to nothing; read as a value that matches nothing, it applies",
+  );
+}
+
+function textOf(tokens: readonly Token[]): string {
+  return tokens.map((token) => ("literal" in token ? token.literal : token.any === "run" ? "*" : "?")).join("");
 }
 
 // Which operator families a key's values can be compared with: strings with the string, ARN and Bool operators
@@ -187,11 +202,17 @@ interface Expected {
 
 type Matcher = (requestValue: string, expected: Expected) => Truth;
 
+const compiledPatterns = new Map<string, Pattern>();
+
 function matcher(family: Family, base: string): Matcher {
-  const patterns = new Map<Expected, Pattern>();
   const compiled = (expected: Expected, build: () => Pattern) => {
-    let found = patterns.get(expected);
-    if (found === undefined) patterns.set(expected, (found = build()));
+    // One pattern for each written value, across every request: its automaton and regular expression are built once.
+    const key = `${family}|${expected.tokens.map((token) => ("literal" in token ? `'${token.literal}` : token.any)).join("")}`;
+    let found = compiledPatterns.get(key);
+    if (found === undefined) {
+      if (compiledPatterns.size >= 10_000) compiledPatterns.clear();
+      compiledPatterns.set(key, (found = build()));
+    }
     return found;
   };
   switch (family) {
@@ -230,11 +251,12 @@ function matcher(family: Family, base: string): Matcher {
 function compareNumbers(value: number, expected: number, base: string): Truth {
   if (Number.isNaN(value) || Number.isNaN(expected))
     return unknownBecause(`a ${base} comparison of a value that is not a number or a date`);
-  if (base.endsWith("NotEquals") || base.endsWith("Equals")) return value === expected;
   if (base.endsWith("LessThanEquals")) return value <= expected;
-  if (base.endsWith("LessThan")) return value < expected;
   if (base.endsWith("GreaterThanEquals")) return value >= expected;
-  return value > expected;
+  if (base.endsWith("LessThan")) return value < expected;
+  if (base.endsWith("GreaterThan")) return value > expected;
+  // Equals and NotEquals (the negation is applied by the caller).
+  return value === expected;
 }
 
 /** A date as AWS reads it in conditions: ISO 8601, or seconds since 1970. */
@@ -275,52 +297,4 @@ export function ipNumber(text: string): { readonly family: 4 | 6; readonly numbe
   const all = [...left, ...Array<string>(missing).fill("0"), ...right];
   if (all.some((group) => group.length === 0 || group.length > 4)) return undefined;
   return { family: 6, number: all.reduce((sum, group) => (sum << 16n) + BigInt(parseInt(group, 16)), 0n) };
-}
-
-/**
- * A condition value with its policy variables replaced by the request's values (IAM substitutes them anywhere in a
- * condition value): `${*}`, `${?}` and `${$}` are those characters, `${key, 'default'}` takes the default when the
- * key is absent. A variable whose key is absent (no default) resolves to nothing, and AWS: "the entire statement
- * might be invalid": false, the statement matches nothing. A key not known makes it unknown.
- */
-function substituteValue(value: string, context: ConditionContext): Expected | false | { unknown: readonly string[] } {
-  if (!context.variables) return { tokens: globTokens(value), text: value };
-  const tokens: Token[] = [];
-  let text = "";
-  let rest = value;
-  for (let match = VARIABLE.exec(rest); match; match = VARIABLE.exec(rest)) {
-    tokens.push(...globTokens(rest.slice(0, match.index)));
-    text += rest.slice(0, match.index);
-    const resolved = resolveVariable(match[1], context.lookup);
-    if (resolved === false || isUnknown(resolved)) return resolved;
-    tokens.push(...literal(resolved));
-    text += resolved;
-    rest = rest.slice(match.index + match[0].length);
-  }
-  tokens.push(...globTokens(rest));
-  return { tokens, text: text + rest };
-}
-
-const VARIABLE = /\$\{([^}]*)\}/;
-
-/** A policy variable's value: its text, false when its key is absent with no default, or unknown. */
-export function resolveVariable(
-  inside: string,
-  lookup: (key: string) => KeyState,
-): string | false | { unknown: readonly string[] } {
-  const name = inside.trim();
-  if (name === "*" || name === "?" || name === "$") return name;
-  const withDefault = /^([^,]+),\s*'((?:[^']|'')*)'$/.exec(name);
-  const key = (withDefault ? withDefault[1] : name).trim();
-  const state = lookup(key);
-  if (typeof state === "object" && "notKnown" in state) {
-    return { unknown: [`the policy variable \${${key}}, whose value is not known (${state.notKnown})`] };
-  }
-  if (state === "absent" || state.present.length !== 1 || state.multivalued) {
-    if (withDefault) return withDefault[2].replace(/''/g, "'");
-    if (state !== "absent" && state.multivalued)
-      return { unknown: [`the policy variable \${${key}}, a multivalued key, which AWS does not substitute`] };
-    return false;
-  }
-  return state.present[0];
 }

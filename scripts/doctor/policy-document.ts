@@ -1,3 +1,4 @@
+import { variableKeys } from "./policy-variables";
 import { Pattern, globTokens, pattern } from "./wildcards";
 
 // A service or resource control policy's document, parsed into statements the evaluator reads. Sources: the IAM
@@ -18,6 +19,8 @@ export interface ReadableStatement {
   readonly variables: boolean;
   /** The condition keys and policy variables it names, lowercase (for what a request must know). */
   readonly keys: ReadonlySet<string>;
+  /** The keys its policy variables name, lowercase: none unless `variables`. */
+  readonly namedByVariables: ReadonlySet<string>;
 }
 
 /** A policy statement; one this module cannot read is `{ unreadable }`, naming why. */
@@ -62,6 +65,7 @@ function parseStatement(raw: unknown, index: number, variables: boolean, kind: "
   if (typeof resources === "string") return unreadable(resources);
   const condition: Record<string, Record<string, string[]>> = {};
   const keys = new Set<string>();
+  const namedByVariables = new Set<string>();
   if (raw.Condition !== undefined) {
     if (!isRecord(raw.Condition)) return unreadable("its Condition is not an object");
     for (const [operator, block] of Object.entries(raw.Condition)) {
@@ -74,11 +78,12 @@ function parseStatement(raw: unknown, index: number, variables: boolean, kind: "
         }
         condition[operator][key] = values.map(String);
         keys.add(key.toLowerCase());
-        if (variables) for (const item of condition[operator][key]) variablesIn(item).forEach((name) => keys.add(name));
+        if (variables) condition[operator][key].flatMap(variableKeys).forEach((name) => namedByVariables.add(name));
       }
     }
   }
-  if (variables) for (const item of resources.patterns) variablesIn(item).forEach((name) => keys.add(name));
+  if (variables) resources.patterns.flatMap(variableKeys).forEach((name) => namedByVariables.add(name));
+  namedByVariables.forEach((name) => keys.add(name));
   return {
     sid,
     effect: raw.Effect,
@@ -90,14 +95,8 @@ function parseStatement(raw: unknown, index: number, variables: boolean, kind: "
     condition,
     variables,
     keys,
+    namedByVariables,
   };
-}
-
-/** The keys a text's policy variables name, lowercase (`${aws:PrincipalAccount}` → aws:principalaccount). */
-function variablesIn(text: string): string[] {
-  return [...text.matchAll(/\$\{([^}]*)\}/g)]
-    .map((match) => match[1].split(",")[0].trim().toLowerCase())
-    .filter((name) => !["*", "?", "$"].includes(name));
 }
 
 // Exactly one of an element and its Not form, each a string or a list of strings.

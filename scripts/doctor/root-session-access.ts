@@ -1,7 +1,8 @@
 import { regionsOf } from "../shared/partition-regions";
 import { PARTITIONS, Partition, rootUserArn } from "../shared/partitions";
 import { ROOT_TASK_DEFINITIONS, RootTask, TaskRequest, TaskResource, taskPolicyArn } from "../shared/root-tasks";
-import { conditionHolds, evaluateCondition, resolveVariable } from "./conditions";
+import { conditionHolds, evaluateCondition } from "./conditions";
+import { substituteVariables, variableKeys } from "./policy-variables";
 import type { Account, Node, OrganizationScps, Scp } from "./organization-scps";
 import type { ReadableStatement, Statement } from "./policy-document";
 import {
@@ -29,7 +30,7 @@ import {
   unknownBecause,
 } from "./truth";
 import { Domain, Pattern, Token, globTokens, literal, matches, pattern, positionsAfter } from "./wildcards";
-import { World, inWorld, worldsFor } from "./worlds";
+import { World, inWorld, valuesOf, worldsFor } from "./worlds";
 
 // What AWS evaluates for a central root session's request in a member account, per task and account, as its
 // evaluation flowchart reads (AWS Organizations User Guide, "SCP evaluation"; IAM User Guide, "Policy evaluation
@@ -50,10 +51,18 @@ export interface Cause {
   readonly kind: "denied" | "not allowed" | "cannot tell" | "denied for some resources" | "allowed for some resources only";
   /** Where the policy is attached, or the level where no Allow covers the actions. */
   readonly node: Node;
-  readonly policy?: { readonly id: string; readonly name: string; readonly statement: string };
+  readonly policy?: PolicyStatement;
   /** For "cannot tell": what the analysis cannot evaluate, or what the answer depends on. */
   readonly construct?: string;
   readonly actions: readonly string[];
+}
+
+/** A statement of a service control policy (SCP) or resource control policy (RCP). */
+export interface PolicyStatement {
+  readonly type: "SCP" | "RCP";
+  readonly id: string;
+  readonly name: string;
+  readonly statement: string;
 }
 
 /** One concrete request of a task, as evidence: where, on which name, with which values of what is not known. */
@@ -151,7 +160,7 @@ const ACCOUNT_KEYS = new Set(["aws:principalarn", "aws:principalaccount", "aws:r
 /**
  * A key under which a task's verdict is the same for every account that has it: the OUs above the account, the
  * policies at each level, and what each condition on a key that names the account answers for it. Undefined when
- * the policies may tell accounts apart otherwise: a policy variable, or a Resource pattern that names an account.
+ * the policies may tell accounts apart otherwise: a policy variable, or a Resource pattern with a digit in it.
  */
 function alikeKey(levels: readonly Level[], task: RootTask, facts: RequestFacts): string | undefined {
   const context = rootSessionContext({ ...facts, region: PARTITIONS[facts.partition].iamRegion });
@@ -159,7 +168,7 @@ function alikeKey(levels: readonly Level[], task: RootTask, facts: RequestFacts)
   for (const { policies, rcps } of levels) {
     for (const statement of [...(policies ?? []), ...rcps].flatMap((policy) => policy.statements)) {
       if ("unreadable" in statement) continue;
-      if (statement.variables && JSON.stringify([statement.resources, statement.condition]).includes("${")) return undefined;
+      if (statement.namedByVariables.size > 0) return undefined;
       if (statement.resources.patterns.some(namesAnAccount)) return undefined;
       for (const [operator, block] of Object.entries(statement.condition)) {
         for (const [name, values] of Object.entries(block)) {
@@ -179,10 +188,12 @@ function alikeKey(levels: readonly Level[], task: RootTask, facts: RequestFacts)
   return JSON.stringify([task, path, policies, answers]);
 }
 
-/** Whether a Resource pattern's account field names an account (anything but empty or "*"). */
+/**
+ * Whether a Resource pattern may tell accounts apart: any digit (an account id, or part of one, wherever a
+ * wildcard lets it stand) or a policy variable. Patterns without either match every account's names alike.
+ */
 function namesAnAccount(text: string): boolean {
-  const parts = text.split(":");
-  return parts.length >= 5 && parts[4] !== "" && parts[4] !== "*";
+  return /[0-9]/.test(text) || variableKeys(text).length > 0;
 }
 
 // A level of the path that was not read may hold a Deny, or lack the Allow: nothing can be told.
@@ -352,9 +363,10 @@ const WORD = `${LOWERCASE}${LOWERCASE.toUpperCase()}${DIGITS}_`;
 const NO_NAMES: Domain = { prefix: "", alphabet: "", minLength: 0 };
 
 /**
- * The names a kind of resource may have, as the ARN they make (S3 bucket naming rules: 3 to 63 lowercase letters,
- * digits, "." and "-", starting and ending with a letter or digit; SQS queue names: 1 to 80 letters, digits, "_", "-", and
- * ".fifo"; IAM MFA device names: a path and a name).
+ * The names a kind of resource may have, as the ARN they make. S3 general purpose bucket naming rules: 3 to 63
+ * lowercase letters, digits, "." and "-", starting and ending with a letter or digit, no two adjacent periods, not
+ * an IP address, none of the reserved prefixes and suffixes. SQS queue names: 1 to 80 letters, digits, "_" and
+ * "-", a FIFO queue's ending in ".fifo". IAM virtual MFA devices: a path and a name (no empty path segment).
  */
 function domainOf(kind: NamedResource | undefined, partition: Partition, accountId: string, region: string): Domain {
   switch (kind) {
@@ -366,15 +378,47 @@ function domainOf(kind: NamedResource | undefined, partition: Partition, account
         last: `${LOWERCASE}${DIGITS}`,
         minLength: 3,
         maxLength: 63,
+        excluded: NOT_BUCKET_NAMES,
       };
     case "queue":
-      return { prefix: `arn:${partition}:sqs:${region}:${accountId}:`, alphabet: `${WORD}-.`, minLength: 1, maxLength: 80 };
+      return {
+        prefix: `arn:${partition}:sqs:${region}:${accountId}:`,
+        alphabet: `${WORD}-`,
+        minLength: 1,
+        maxLength: 80,
+        optionalEnding: ".fifo",
+      };
     case "virtual MFA device":
-      return { prefix: `arn:${partition}:iam::${accountId}:mfa/`, alphabet: `${WORD}+=,.@-/`, minLength: 1 };
+      return {
+        prefix: `arn:${partition}:iam::${accountId}:mfa/`,
+        alphabet: `${WORD}+=,.@-/`,
+        first: `${WORD}+=,.@-`,
+        last: `${WORD}+=,.@-`,
+        minLength: 1,
+        excluded: NOT_MFA_DEVICE_NAMES,
+      };
     default:
       return NO_NAMES;
   }
 }
+
+/** An MFA device's path has no empty segment. */
+const NOT_MFA_DEVICE_NAMES = [pattern(globTokens("*//*"))];
+
+const DIGIT_RUN: Token[] = [
+  { any: "one", crossesColons: true, within: DIGITS },
+  { any: "run", crossesColons: true, within: DIGITS },
+];
+
+/** What S3 refuses as a bucket name although its characters are allowed. */
+const NOT_BUCKET_NAMES: readonly Pattern[] = [
+  ...["*..*", "xn--*", "sthree-*", "amzn-s3-demo-*", "*-s3alias", "*--ol-s3", "*.mrap", "*--x-s3", "*--table-s3"].map((text) =>
+    pattern(globTokens(text)),
+  ),
+  pattern([...DIGIT_RUN, ...literal("."), ...DIGIT_RUN, ...literal("."), ...DIGIT_RUN, ...literal("."), ...DIGIT_RUN], {
+    source: "an IP address",
+  }),
+];
 
 function taskOutcome(
   partition: Partition,
@@ -401,7 +445,7 @@ function taskOutcome(
 interface Candidate {
   readonly statement: Statement;
   readonly node: Node;
-  readonly policy: { readonly id: string; readonly name: string; readonly statement: string };
+  readonly policy: PolicyStatement;
 }
 
 /** The statements along the path whose Action matches a call: the Denies (SCPs, RCPs), and each level's Allows. */
@@ -434,7 +478,7 @@ function pathFor(levels: readonly Level[], call: Call): PathFor {
   const candidate = (statement: Statement, node: Node, policy: Scp, rcp: boolean): Candidate => ({
     statement,
     node,
-    policy: { id: policy.id, name: rcp ? `${policy.name} (RCP)` : policy.name, statement: statement.sid },
+    policy: { type: rcp ? "RCP" : "SCP", id: policy.id, name: policy.name, statement: statement.sid },
   });
   for (const { node, policies, rcps } of levels) {
     // RCPs limit what is done to the account's buckets and queues: only their Denies count (RCPFullAWSAccess is
@@ -471,9 +515,24 @@ function applies(candidate: Candidate, target: Target, context: RequestContext):
 
 /** The statements' Resource (NotResource) for a call: for its one resource, or for each name it may touch. */
 function resourceTruth(statement: ReadableStatement, target: Target, context: RequestContext): NameTruth {
-  const element = resourceElement(statement, context);
-  if (!("patterns" in element)) return constant(element.truth);
-  return "arn" in target ? constant(elementCovers(element, target.arn)) : coveredBy(element);
+  const compiled = resourceElement(statement, context);
+  if ("truth" in compiled) return constant(compiled.truth);
+  const covered = (element: ResourceElement) =>
+    "arn" in target ? constant(elementCovers(element, target.arn)) : coveredBy(element);
+  const { element, doubtful } = compiled;
+  if (doubtful === undefined) return covered(element);
+  // A pattern with a wildcard in its service segment, which AWS says cannot be used: read as written and as
+  // matching nothing. Where the two differ, unknown.
+  const doubt = constant(unknownBecause(doubtful.why));
+  return element.negated
+    ? allNames([covered(element), anyName([covered(doubtful.element), doubt])])
+    : anyName([covered(element), allNames([covered(doubtful.element), doubt])]);
+}
+
+/** A statement's Resource (NotResource) for one request, and its patterns that AWS's documentation leaves in doubt. */
+interface CompiledResources {
+  readonly element: ResourceElement;
+  readonly doubtful?: { readonly element: ResourceElement; readonly why: string };
 }
 
 const EVERYTHING = pattern(globTokens("*"));
@@ -484,20 +543,21 @@ const EVERYTHING = pattern(globTokens("*"));
  * an ARN they are text, which matches no real ARN). A variable with no value: AWS says "the entire statement might
  * be invalid"; a Resource with that one pattern matches nothing either way, anything else cannot be told.
  */
-function resourceElement(statement: ReadableStatement, context: RequestContext): ResourceElement | { readonly truth: Truth } {
+function resourceElement(statement: ReadableStatement, context: RequestContext): CompiledResources | { readonly truth: Truth } {
   // Without policy variables the element is the same for every request: compiled once.
-  const constant = !statement.variables || !statement.resources.patterns.some((text) => text.includes("${"));
-  const known = constant ? elements.get(statement) : undefined;
+  const everyRequestAlike = !statement.variables || !statement.resources.patterns.some((text) => text.includes("${"));
+  const known = everyRequestAlike ? elements.get(statement) : undefined;
   if (known !== undefined) return known;
   const element = compileElement(statement, context);
-  if (constant) elements.set(statement, element);
+  if (everyRequestAlike) elements.set(statement, element);
   return element;
 }
 
-const elements = new WeakMap<ReadableStatement, ResourceElement | { readonly truth: Truth }>();
+const elements = new WeakMap<ReadableStatement, CompiledResources | { readonly truth: Truth }>();
 
-function compileElement(statement: ReadableStatement, context: RequestContext): ResourceElement | { readonly truth: Truth } {
+function compileElement(statement: ReadableStatement, context: RequestContext): CompiledResources | { readonly truth: Truth } {
   const patterns: Pattern[] = [];
+  const doubtful: Pattern[] = [];
   let unresolved = false;
   for (const text of statement.resources.patterns) {
     if (text === "*") {
@@ -507,15 +567,15 @@ function compileElement(statement: ReadableStatement, context: RequestContext): 
     const split = statement.variables ? fifthColon(text) : -1;
     const tokens: Token[] = split < 0 ? globTokens(text) : globTokens(text.slice(0, split));
     if (split >= 0) {
-      const substituted = substituteResourcePart(text.slice(split), context);
-      if (substituted === false) {
+      const substituted = substituteVariables(text.slice(split), context, true);
+      if (isUnknown(substituted)) return { truth: substituted };
+      if ("noValue" in substituted) {
         unresolved = true;
         continue;
       }
-      if (isUnknown(substituted)) return { truth: substituted };
       tokens.push(...substituted);
     }
-    patterns.push(pattern(tokens, { segments: "resource", source: text }));
+    (wildcardInService(text) ? doubtful : patterns).push(pattern(tokens, { segments: "resource", source: text }));
   }
   if (unresolved && (statement.resources.negated || statement.resources.patterns.length > 1)) {
     return {
@@ -525,7 +585,18 @@ function compileElement(statement: ReadableStatement, context: RequestContext): 
       ),
     };
   }
-  return { patterns, negated: statement.resources.negated };
+  const negated = statement.resources.negated;
+  if (doubtful.length === 0) return { element: { patterns, negated } };
+  const why =
+    `the ${negated ? "NotResource" : "Resource"} ${doubtful.map((value) => value.source).join(", ")}, with a wildcard in ` +
+    "its service segment, which AWS says cannot be used: it may match as written or match nothing";
+  return { element: { patterns, negated }, doubtful: { element: { patterns: doubtful, negated }, why } };
+}
+
+/** Whether an ARN pattern has a wildcard in its service segment (IAM User Guide: "you can't use a wildcard"). */
+function wildcardInService(text: string): boolean {
+  const service = text.split(":")[2];
+  return service !== undefined && /[*?]/.test(service);
 }
 
 function fifthColon(text: string): number {
@@ -535,20 +606,6 @@ function fifthColon(text: string): number {
     if (index < 0) return -1;
   }
   return index + 1;
-}
-
-function substituteResourcePart(text: string, context: RequestContext): Token[] | false | { unknown: readonly string[] } {
-  const out: Token[] = [];
-  let rest = text;
-  for (let match = /\$\{([^}]*)\}/.exec(rest); match; match = /\$\{([^}]*)\}/.exec(rest)) {
-    out.push(...globTokens(rest.slice(0, match.index)));
-    const value = resolveVariable(match[1], context);
-    if (value === false || isUnknown(value)) return value;
-    out.push(...literal(value));
-    rest = rest.slice(match.index + match[0].length);
-  }
-  out.push(...globTokens(rest));
-  return out;
 }
 
 /** One call's permission, for each name: no Deny applies, and every level has an Allow that applies. */
@@ -610,7 +667,7 @@ function decide(
     // (it is sound), and there is nothing to enumerate.
     const kleene = inWorldOf(new Map());
     const candidates = kleene.outcome === "cannot tell" ? worldsFor(readable, contextIn(regions[0])) : [];
-    if (candidates.length <= 1 && (candidates[0]?.size ?? 0) === 0)
+    if (candidates.length === 0 || (candidates.length === 1 && candidates[0].size === 0))
       return { reading, paths, worlds: [new Map()], results: [kleene], evaluateRegion };
     // Until two worlds disagree: then the answer depends on what is not known, and those two show it.
     const worlds: World[] = [];
@@ -666,11 +723,13 @@ function regionClasses(
           JSON.stringify(evaluateCondition(operator, name, values, { lookup: context, variables: statement.variables })),
         ),
       );
-      const element = resourceElement(statement, context);
+      const compiled = resourceElement(statement, context);
       const resources =
-        "patterns" in element
-          ? element.patterns.map((value) => `${value.source}@${positionsAfter(value, prefix)}`)
-          : [JSON.stringify(element.truth)];
+        "truth" in compiled
+          ? [JSON.stringify(compiled.truth)]
+          : [...compiled.element.patterns, ...(compiled.doubtful?.element.patterns ?? [])].map(
+              (value) => `${value.source}@${positionsAfter(value, prefix)}`,
+            );
       return [...conditions, ...resources].join(";");
     });
     classes.set(region, key.join("|"));
@@ -697,7 +756,7 @@ function exampleOf(region: string, name: string, world: World, reading: Reading)
   return {
     region,
     ...(name === "" ? {} : { name }),
-    world: Object.fromEntries(world),
+    world: valuesOf(world),
     ...(reading.label ? { reading: reading.label } : {}),
   };
 }

@@ -1,5 +1,5 @@
 import { Partition, rootUserArn } from "../shared/partitions";
-import type { Domain } from "./wildcards";
+import { Domain, globTokens, pattern } from "./wildcards";
 
 // The request context of a central root session's calls, key by key, as AWS documents it: what the doctor
 // evaluates conditions against. One table, read by the evaluator and written to docs/reference/ by `npm run docs`,
@@ -345,6 +345,8 @@ export function assumeRootCallerContext(facts: RequestFacts, caller: Caller, tas
             alphabet: PATH_CHARACTERS,
             first: "/",
             minLength: 0,
+            maxLength: 511,
+            excluded: NOT_ROLE_PATHS,
             suffix: `/${role[3]}`,
           },
         })
@@ -369,4 +371,7 @@ export function assumeRootCallerContext(facts: RequestFacts, caller: Caller, tas
 }
 
 /** The characters of an IAM path and name (IAM User Guide, IAM identifiers). */
+/** A role's path is "/" or "/a/.../": between "role" and the name, no empty segment. */
+const NOT_ROLE_PATHS = [pattern(globTokens("*//*")), pattern(globTokens("*/"))];
+
 const PATH_CHARACTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_+=,.@-/";

@@ -106,7 +106,7 @@ function describe(organization: OrganizationScps, cause: Cause): string {
     .join(", ");
   const where = label(organization, cause.node);
   const policy = cause.policy
-    ? `SCP ${cause.policy.name} (${cause.policy.id}) statement "${cause.policy.statement}", attached to ${where},`
+    ? `${cause.policy.type} ${cause.policy.name} (${cause.policy.id}) statement "${cause.policy.statement}", attached to ${where},`
     : "";
   switch (cause.kind) {
     case "denied":
@@ -133,7 +133,7 @@ function fixFor(cause: Cause, byRegion: boolean): string {
     case "denied":
     case "denied for some resources":
       return byRegion
-        ? "run the task in a region the SCP allows, or exempt central root sessions from it " +
+        ? `run the task in a region the ${cause.policy?.type ?? "SCP"} allows, or exempt central root sessions from it ` +
             '(add "Null": { "aws:AssumedRoot": "true" } to its Condition)'
         : 'exempt central root sessions: add "Null": { "aws:AssumedRoot": "true" } to the statement\'s Condition ' +
             "(Control Tower's root-user control: re-enable it with ExemptAssumeRoot), or narrow its Action or Resource";

@@ -3,8 +3,12 @@
 // doctor's answers about "some names" are exact, never a sample. Sources: IAM User Guide, "IAM JSON policy
 // elements: Action", "Resource" (wildcards in ARN segments) and "Condition operators" (StringLike, ArnLike).
 
-/** One element of a pattern: a literal character, or a wildcard matching a run (`*`) or one character (`?`). */
-export type Token = { readonly literal: string } | { readonly any: "run" | "one"; readonly crossesColons: boolean };
+/**
+ * One element of a pattern: a literal character, or a wildcard matching a run (`*`) or one character (`?`), of
+ * any character or only of those `within` (a class, for the names a domain excludes; IAM has no classes).
+ */
+export type Token =
+  { readonly literal: string } | { readonly any: "run" | "one"; readonly crossesColons: boolean; readonly within?: string };
 
 /** A compiled wildcard pattern. */
 export interface Pattern {
@@ -73,8 +77,9 @@ export function matches(value: Pattern, text: string): boolean {
   if (regex === undefined) {
     const source = value.tokens
       .map((token) => {
-        if ("literal" in token) return token.literal.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
-        const char = token.crossesColons ? "[^]" : "[^:]";
+        if ("literal" in token) return escape(token.literal);
+        const char =
+          token.within !== undefined ? `[${[...token.within].map(escape).join("")}]` : token.crossesColons ? "[^]" : "[^:]";
         return token.any === "run" ? `${char}*` : char;
       })
       .join("");
@@ -82,6 +87,10 @@ export function matches(value: Pattern, text: string): boolean {
     compiled.set(value, regex);
   }
   return regex.test(text);
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
 }
 
 // ---- Automata: the positions a pattern can be at after some characters ----
@@ -113,7 +122,7 @@ function step(value: Pattern, positions: Positions, char: string): number[] {
     if (token === undefined) continue;
     if ("literal" in token) {
       if (same(token.literal, char, value.ignoreCase)) next.push(position + 1);
-    } else if (token.crossesColons || char !== ":") {
+    } else if ((token.crossesColons || char !== ":") && (token.within === undefined || token.within.includes(char))) {
       next.push(token.any === "run" ? position : position + 1);
     }
   }
@@ -135,7 +144,8 @@ function accepts(value: Pattern, positions: Positions): boolean {
 
 /**
  * The strings to explore: `prefix`, then a middle of `minLength` to `maxLength` characters of `alphabet` (its first
- * character from `first`, its last from `last`, when given), then `suffix`.
+ * character from `first`, its last from `last`, when given) that matches none of the `excluded` patterns, then
+ * `suffix`. With `optionalEnding`, the middle may also end with it (counted in `maxLength`: a FIFO queue's ".fifo").
  */
 export interface Domain {
   readonly prefix: string;
@@ -144,6 +154,8 @@ export interface Domain {
   readonly maxLength?: number;
   readonly first?: string;
   readonly last?: string;
+  readonly excluded?: readonly Pattern[];
+  readonly optionalEnding?: string;
   readonly suffix?: string;
 }
 
@@ -162,28 +174,67 @@ const MAX_STATES = 100_000;
  * combination is too large to explore (the caller says it cannot tell).
  */
 export function explore(patterns: readonly Pattern[], domain: Domain): Reachable[] | undefined {
-  const automata = patterns.map(automatonOf);
-  const start = automata.map((automaton) => automaton.after(automaton.start, domain.prefix));
+  // The same patterns are explored over the same domain again and again (every region, world and account alike).
+  const key = `${patterns.map(idOf).join(",")}|${domainKey(domain)}`;
+  if (explored.has(key)) return explored.get(key);
+  if (explored.size >= MAX_EXPLORED) explored.clear();
+  const found = exploreOnce(patterns, domain);
+  explored.set(key, found);
+  return found;
+}
+
+const MAX_EXPLORED = 20_000;
+const explored = new Map<string, Reachable[] | undefined>();
+const ids = new WeakMap<object, number>();
+let nextId = 0;
+
+function idOf(value: object): number {
+  let id = ids.get(value);
+  if (id === undefined) ids.set(value, (id = nextId++));
+  return id;
+}
+
+function domainKey(domain: Domain): string {
+  const { excluded, ...rest } = domain;
+  return `${excluded === undefined ? "" : idOf(excluded)}|${JSON.stringify(rest)}`;
+}
+
+function exploreOnce(patterns: readonly Pattern[], domain: Domain): Reachable[] | undefined {
+  // The excluded patterns run beside the others, over the middle only: a middle they accept is no name.
+  const excluded = domain.excluded ?? [];
+  const automata: Machine[] = patterns.map(automatonOf);
+  if (excluded.length > 0) automata.push(unionOf(excluded));
+  const start = automata.map((automaton, index) =>
+    index < patterns.length ? automaton.after(automaton.start, domain.prefix) : automaton.start,
+  );
   const found = new Map<string, Reachable>();
+  const endings = domain.optionalEnding === undefined ? [""] : ["", domain.optionalEnding];
   const finish = (states: readonly number[], middle: string) => {
-    const accepted = states.map((state, index) => automata[index].accepts(automata[index].after(state, domain.suffix ?? "")));
-    const key = accepted.map((bit) => (bit ? "1" : "0")).join("");
-    if (!found.has(key)) found.set(key, { accepted, witness: `${domain.prefix}${middle}${domain.suffix ?? ""}` });
+    for (const ending of endings) {
+      if (domain.maxLength !== undefined && middle.length + ending.length > domain.maxLength) continue;
+      const ended = states.map((state, index) => automata[index].after(state, ending));
+      if (ended.some((state, index) => index >= patterns.length && automata[index].accepts(state))) continue;
+      const accepted = ended
+        .slice(0, patterns.length)
+        .map((state, index) => automata[index].accepts(automata[index].after(state, domain.suffix ?? "")));
+      const key = accepted.map((bit) => (bit ? "1" : "0")).join("");
+      if (!found.has(key)) found.set(key, { accepted, witness: `${domain.prefix}${middle}${ending}${domain.suffix ?? ""}` });
+    }
   };
-  // Whether a string ends well depends only on its last character: the rest of a state is where each pattern
-  // is, and how far the length is from the bounds. Beyond the longest pattern (in tokens) from both bounds, more
-  // length tells no pattern anything new: those lengths are one.
-  const longest = Math.max(1, ...patterns.map((value) => value.tokens.length + 1));
-  const exact = Math.max(domain.minLength, longest);
+  // Two middles that leave every automaton in the same state have the same futures, once both are as long as
+  // the minimum (whether a middle ends well was decided when it was made): one of them is enough. Near the
+  // maximum, the length left still counts: within the longest pattern (in tokens, and the optional ending).
+  const longest = Math.max(1, ...[...patterns, ...excluded].map((value) => value.tokens.length + 1));
+  const nearMax = longest + (domain.optionalEnding?.length ?? 0);
   const lengthClass = (length: number) => {
-    if (length < exact) return length;
-    if (domain.maxLength !== undefined && domain.maxLength - length < longest) return -1 - (domain.maxLength - length);
-    return exact;
+    if (domain.maxLength !== undefined && domain.maxLength - length < nearMax) return -1 - (domain.maxLength - length);
+    return Math.min(length, domain.minLength);
   };
   const key = (states: readonly number[], length: number) => `${lengthClass(length)}|${states.join(",")}`;
   // Characters no pattern names behave alike (only wildcards take them): one of each kind is enough.
-  const alphabet = representatives(patterns, domain, domain.alphabet);
-  const firsts = domain.first === undefined ? alphabet : representatives(patterns, domain, domain.first);
+  const all = [...patterns, ...excluded];
+  const alphabet = representatives(all, domain, domain.alphabet);
+  const firsts = domain.first === undefined ? alphabet : representatives(all, domain, domain.first);
   const seen = new Set<string>([key(start, 0)]);
   let queue: { states: readonly number[]; middle: string }[] = [{ states: start, middle: "" }];
   if (domain.minLength === 0) finish(start, "");
@@ -192,6 +243,8 @@ export function explore(patterns: readonly Pattern[], domain: Domain): Reachable
     for (const { states, middle } of queue) {
       for (const char of middle === "" ? firsts : alphabet) {
         const advanced = states.map((state, index) => automata[index].move(state, char));
+        // A middle the excluded patterns take whatever follows is no name, and begins none.
+        if (excluded.length > 0 && automata[patterns.length].acceptsEverythingAfter(advanced[patterns.length])) continue;
         const text = middle + char;
         const endsWell = domain.last === undefined || domain.last.includes(char);
         if (text.length >= domain.minLength && endsWell) finish(advanced, text);
@@ -208,11 +261,21 @@ export function explore(patterns: readonly Pattern[], domain: Domain): Reachable
   return [...found.values()];
 }
 
+/** An automaton with numbered states. */
+interface Machine {
+  readonly start: number;
+  move(state: number, char: string): number;
+  after(state: number, text: string): number;
+  accepts(state: number): boolean;
+  /** Whether the state accepts whatever follows (a trailing `*` reached): nothing after it changes the answer. */
+  acceptsEverythingAfter(state: number): boolean;
+}
+
 /**
  * A pattern's automaton with its states numbered and its moves remembered: the same patterns are explored over
  * and over (every account, every region), and most moves repeat.
  */
-class Automaton {
+class Automaton implements Machine {
   private readonly numbers = new Map<string, number>();
   private readonly positions: Positions[] = [];
   private readonly moves: Map<string, number>[] = [];
@@ -246,6 +309,12 @@ class Automaton {
     return accepts(this.value, this.positions[state]);
   }
 
+  acceptsEverythingAfter(state: number): boolean {
+    const last = this.value.tokens[this.value.tokens.length - 1];
+    const open = last !== undefined && "any" in last && last.any === "run" && last.crossesColons && last.within === undefined;
+    return open && this.positions[state].includes(this.value.tokens.length - 1);
+  }
+
   /** The state's positions, written out: equal for equal states. */
   written(state: number): string {
     return this.positions[state].join(",");
@@ -263,6 +332,73 @@ class Automaton {
     }
     return known;
   }
+}
+
+/** Several patterns as one automaton that accepts what any of them accepts (fewer moves than each apart). */
+class Union implements Machine {
+  private readonly numbers = new Map<string, number>();
+  private readonly tuples: (readonly number[])[] = [];
+  private readonly moves: Map<string, number>[] = [];
+  readonly start: number;
+
+  constructor(private readonly parts: readonly Automaton[]) {
+    this.start = this.number(parts.map((part) => part.start));
+  }
+
+  move(state: number, char: string): number {
+    if (state === this.foreverState) return state;
+    let known = this.moves[state].get(char);
+    if (known === undefined) {
+      const tuple = this.tuples[state].map((at, index) => this.parts[index].move(at, char));
+      // Once one part accepts everything after, so does the union: one state for all of them.
+      known = tuple.some((at, index) => this.parts[index].acceptsEverythingAfter(at)) ? this.forever() : this.number(tuple);
+      this.moves[state].set(char, known);
+    }
+    return known;
+  }
+
+  acceptsEverythingAfter(state: number): boolean {
+    return state === this.foreverState;
+  }
+
+  private foreverState = -1;
+
+  private forever(): number {
+    if (this.foreverState < 0) {
+      this.foreverState = this.tuples.length;
+      this.tuples.push([]);
+      this.moves.push(new Map());
+    }
+    return this.foreverState;
+  }
+
+  after(state: number, text: string): number {
+    return [...text].reduce((at, char) => this.move(at, char), state);
+  }
+
+  accepts(state: number): boolean {
+    return state === this.foreverState || this.tuples[state].some((at, index) => this.parts[index].accepts(at));
+  }
+
+  private number(tuple: readonly number[]): number {
+    const written = tuple.join(",");
+    let known = this.numbers.get(written);
+    if (known === undefined) {
+      known = this.tuples.length;
+      this.numbers.set(written, known);
+      this.tuples.push(tuple);
+      this.moves.push(new Map());
+    }
+    return known;
+  }
+}
+
+const unions = new WeakMap<readonly Pattern[], Union>();
+
+function unionOf(patterns: readonly Pattern[]): Union {
+  let found = unions.get(patterns);
+  if (found === undefined) unions.set(patterns, (found = new Union(patterns.map(automatonOf))));
+  return found;
 }
 
 const automata = new WeakMap<Pattern, Automaton>();
@@ -294,7 +430,10 @@ function representatives(patterns: readonly Pattern[], domain: Domain, allowed: 
       out.push(char);
       continue;
     }
-    const kind = `${domain.first?.includes(char) ?? true}|${domain.last?.includes(char) ?? true}`;
+    const classes = patterns.flatMap((value) =>
+      value.tokens.flatMap((token) => ("within" in token && token.within !== undefined ? [token.within.includes(char)] : [])),
+    );
+    const kind = `${domain.first?.includes(char) ?? true}|${domain.last?.includes(char) ?? true}|${classes.join(",")}`;
     if (kinds.has(kind)) continue;
     kinds.add(kind);
     out.push(char);

@@ -1,5 +1,6 @@
 import { Family, dateOf, ipNumber, parseOperator } from "./conditions";
 import type { ReadableStatement } from "./policy-document";
+import { variableKeys } from "./policy-variables";
 import { KeyState, NotKnown, RequestContext } from "./root-session-context";
 import { Pattern, explore, globTokens, literal, pattern, segmentCount } from "./wildcards";
 
@@ -7,11 +8,17 @@ import { Pattern, explore, globTokens, literal, pattern, segmentCount } from "./
 // as tell every condition apart: for each way the policies' conditions can answer about such a key, one value
 // that answers so (and its absence, where AWS allows it). Evaluating every combination ("world") and comparing
 // the answers tells whether the result depends on what is not known: "cannot tell" only when it does. A key
-// whose values cannot be enumerated so (a multivalued one, one compared by two kinds of operator, one named by a
-// policy variable) stays not known: a condition on it is unknown, in Kleene's logic.
+// whose values cannot be enumerated so (a multivalued one, one compared by two kinds of operator or with a policy
+// variable, one a policy variable names, or too many combinations) stays not known, and the reason is said: a
+// condition on it is unknown, in Kleene's logic.
 
-/** One assignment of the keys that are not known: lowercase key → values, or null for absent. */
-export type World = ReadonlyMap<string, readonly string[] | null>;
+/**
+ * One assignment of the keys that are not known: lowercase key → values, or null for absent. A key whose values
+ * cannot be enumerated stays not known, with why (`cannotEnumerate`), so that what the doctor says names it.
+ */
+export type World = ReadonlyMap<string, WorldValue>;
+
+type WorldValue = readonly string[] | null | { readonly cannotEnumerate: string };
 
 /** At most this many worlds are evaluated; beyond, every key stays not known. */
 const MAX_WORLDS = 256;
@@ -28,10 +35,10 @@ interface Use {
  * conditions apart, for each key that is not known in `context`. One empty world when there is no such key.
  */
 export function worldsFor(statements: readonly ReadableStatement[], context: RequestContext): World[] {
-  const uses = new Map<string, { state: NotKnown; uses: Use[]; enumerable: boolean }>();
+  const keys = new Map<string, { state: NotKnown; uses: Use[]; cannotEnumerate?: string }>();
   const entry = (key: string, state: NotKnown) => {
-    let found = uses.get(key);
-    if (found === undefined) uses.set(key, (found = { state, uses: [], enumerable: true }));
+    let found = keys.get(key);
+    if (found === undefined) keys.set(key, (found = { state, uses: [] }));
     return found;
   };
   for (const statement of statements) {
@@ -39,42 +46,57 @@ export function worldsFor(statements: readonly ReadableStatement[], context: Req
       const operator = parseOperator(written);
       for (const [key, values] of Object.entries(block)) {
         const state = context(key);
-        if (isNotKnown(state) && typeof operator !== "string") {
-          const found = entry(key.toLowerCase(), state);
-          found.uses.push({ family: operator.family, base: operator.base, values });
-          if (statement.variables && values.some((value) => /\$\{/.test(value))) found.enumerable = false;
-        }
+        if (!isNotKnown(state) || typeof operator === "string") continue;
+        const found = entry(key.toLowerCase(), state);
+        found.uses.push({ family: operator.family, base: operator.base, values });
+        if (statement.variables && values.some((value) => variableKeys(value).length > 0))
+          found.cannotEnumerate ??= "a condition compares it with a policy variable";
       }
     }
     // A key named by a policy variable changes what a pattern is: it stays not known.
-    if (statement.variables) {
-      for (const key of statement.keys) {
-        const state = context(key);
-        if (isNotKnown(state) && referencedAsVariable(statement, key)) entry(key, state).enumerable = false;
-      }
+    for (const key of statement.namedByVariables) {
+      const state = context(key);
+      if (isNotKnown(state)) entry(key, state).cannotEnumerate ??= "a policy variable names it";
     }
   }
   const axes: [string, (readonly string[] | null)[]][] = [];
-  for (const [key, { state, uses: keyUses, enumerable }] of uses) {
-    const candidates = enumerable ? candidatesFor(state, keyUses) : undefined;
-    if (candidates !== undefined) axes.push([key, candidates]);
+  const stays = new Map<string, { readonly cannotEnumerate: string }>();
+  for (const [key, { state, uses, cannotEnumerate }] of keys) {
+    const candidates = cannotEnumerate === undefined ? candidatesFor(state, uses) : cannotEnumerate;
+    if (typeof candidates === "string") stays.set(key, { cannotEnumerate: candidates });
+    else axes.push([key, candidates]);
   }
   const count = axes.reduce((product, [, values]) => product * values.length, 1);
-  if (count > MAX_WORLDS) return [new Map()];
-  let worlds = [new Map<string, readonly string[] | null>()];
+  if (count > MAX_WORLDS) {
+    const why = `its values and those of ${axes.length - 1} other keys make more than ${MAX_WORLDS} combinations`;
+    return [new Map([...stays, ...axes.map(([key]) => [key, { cannotEnumerate: why }] as const)])];
+  }
+  let worlds: Map<string, WorldValue>[] = [new Map(stays)];
   for (const [key, values] of axes) {
     worlds = worlds.flatMap((world) => values.map((value) => new Map(world).set(key, value)));
   }
   return worlds;
 }
 
+/** A world's values of the keys it enumerates (for an example of a request). */
+export function valuesOf(world: World): Record<string, readonly string[] | null> {
+  const out: Record<string, readonly string[] | null> = {};
+  for (const [key, value] of world) if (value === null || !("cannotEnumerate" in value)) out[key] = value;
+  return out;
+}
+
 /** A request context with a world's values for the keys it does not know. */
 export function inWorld(context: RequestContext, world: World): RequestContext {
   if (world.size === 0) return context;
   return (key) => {
-    const values = world.get(key.toLowerCase());
-    if (values === undefined) return context(key);
-    return values === null ? "absent" : { present: values, multivalued: false };
+    const value = world.get(key.toLowerCase());
+    if (value === undefined) return context(key);
+    if (value === null) return "absent";
+    if ("cannotEnumerate" in value) {
+      const state = context(key) as NotKnown;
+      return { ...state, notKnown: `${state.notKnown}; its values cannot be enumerated: ${value.cannotEnumerate}` };
+    }
+    return { present: value, multivalued: false };
   };
 }
 
@@ -82,44 +104,38 @@ function isNotKnown(state: KeyState): state is NotKnown {
   return typeof state === "object" && "notKnown" in state;
 }
 
-function referencedAsVariable(statement: ReadableStatement, key: string): boolean {
-  const texts = [
-    ...statement.resources.patterns,
-    ...Object.values(statement.condition).flatMap((block) => Object.values(block).flat()),
-  ];
-  return texts.some((text) =>
-    [...text.matchAll(/\$\{([^}]*)\}/g)].some((match) => match[1].split(",")[0].trim().toLowerCase() === key),
-  );
-}
-
-const FRESH = "q";
-
 /**
- * The values of a key that tell its conditions apart, null for absent; undefined when they cannot be enumerated.
- * Text (String, ARN, Bool operators): one value per combination of the patterns' answers, explored exactly.
- * Numbers, dates and addresses: a value in every interval their bounds make.
+ * The values of a key that tell its conditions apart, null for absent; or why they cannot be enumerated.
+ * Text (String, ARN operators): one value per combination of the patterns' answers, explored exactly. Bool keys:
+ * "true" and "false". Numbers, dates and addresses: a value in every interval their bounds make. A Null condition
+ * asks only whether the key is present: its values ("true", "false") are not values of the key.
  */
-function candidatesFor(state: NotKnown, uses: readonly Use[]): (readonly string[] | null)[] | undefined {
-  if (state.multivalued) return undefined;
+function candidatesFor(state: NotKnown, allUses: readonly Use[]): (readonly string[] | null)[] | string {
+  if (state.multivalued) return "it is multivalued";
   const absent = state.mayBeAbsent ? [null] : [];
   if (state.possible !== undefined) return state.possible.map((value) => (value === null ? null : [value]));
-  const families = new Set(uses.map((use) => use.family).filter((family) => family !== "Null"));
-  const text = ["String", "ARN", "Bool"];
-  let values: string[] | undefined;
-  if (families.size === 0) values = [FRESH];
-  else if ([...families].every((family) => text.includes(family)) && state.type !== "IPAddress")
-    values = textCandidates(state, uses);
-  else if (families.size === 1 && families.has("Numeric"))
-    values = numberCandidates(uses.flatMap((use) => use.values.map(Number)));
-  else if (families.size === 1 && families.has("Date"))
-    values = numberCandidates(uses.flatMap((use) => use.values.map(dateOf)))?.map((time) => new Date(Number(time)).toISOString());
-  else if (families.size === 1 && families.has("IPAddress")) values = addressCandidates(uses.flatMap((use) => use.values));
-  return values === undefined ? undefined : [...absent, ...values.map((value) => [value])];
+  const uses = allUses.filter((use) => use.family !== "Null");
+  const families = new Set(uses.map((use) => use.family));
+  let values: string[] | string;
+  if (state.type === "Bool") values = ["true", "false"];
+  else if ([...families].every((family) => family === "String" || family === "ARN" || family === "Bool"))
+    values =
+      state.type === "IPAddress" && families.size > 0 ? "string operators compare an address" : textCandidates(state, uses);
+  else if (families.size > 1) values = `operators of ${[...families].join(" and ")} compare it`;
+  else if (families.has("Numeric")) values = numberCandidates(uses.flatMap((use) => use.values.map(Number)));
+  else if (families.has("Date")) {
+    const times = numberCandidates(uses.flatMap((use) => use.values.map(dateOf)));
+    values = typeof times === "string" ? times : times.map((time) => new Date(Number(time)).toISOString());
+  } else values = addressCandidates(uses.flatMap((use) => use.values));
+  return typeof values === "string" ? values : [...absent, ...values.map((value) => [value])];
 }
 
-function textCandidates(state: NotKnown, uses: readonly Use[]): string[] | undefined {
+/** Characters for a string no pattern names: the first of these that is not named. */
+const FRESH = "qzxj#~%";
+
+function textCandidates(state: NotKnown, uses: readonly Use[]): string[] | string {
   const patterns: Pattern[] = [];
-  const characters = new Set(FRESH);
+  const characters = new Set<string>();
   for (const use of uses) {
     const ignoreCase = use.base.endsWith("IgnoreCase") || use.family === "Bool";
     for (const value of use.values) {
@@ -134,36 +150,43 @@ function textCandidates(state: NotKnown, uses: readonly Use[]): string[] | undef
       else patterns.push(pattern(literal(value), { ignoreCase }));
     }
   }
-  for (const char of state.domain?.alphabet ?? "") characters.add(char);
+  const fresh = [...FRESH].find((char) => !characters.has(char.toLowerCase()) && !characters.has(char.toUpperCase()));
+  if (fresh !== undefined) characters.add(fresh);
+  // A value's characters are text: a "*" or "?" in a request is a character like any other.
   const domain = state.domain ?? { prefix: "", alphabet: [...characters].join(""), minLength: 0 };
-  return explore(patterns, { ...domain, alphabet: [...characters].filter((char) => char !== "*" && char !== "?").join("") })?.map(
-    (found) => found.witness,
-  );
+  const found = explore(patterns, {
+    ...domain,
+    alphabet: [...new Set([...characters, ...(state.domain?.alphabet ?? "")])].join(""),
+  });
+  return found === undefined ? "its conditions' patterns are too many to explore" : found.map((each) => each.witness);
 }
 
-function numberCandidates(bounds: readonly number[]): string[] | undefined {
-  if (bounds.some((bound) => !Number.isFinite(bound))) return undefined;
+function numberCandidates(bounds: readonly number[]): string[] | string {
+  if (bounds.some((bound) => !Number.isFinite(bound)))
+    return "a condition compares it with a value that is not a number or a date";
   const sorted = [...new Set(bounds)].sort((a, b) => a - b);
   if (sorted.length === 0) return ["0"];
   const between = sorted.slice(1).map((bound, index) => (bound + sorted[index]) / 2);
   return [...new Set([sorted[0] - 1, ...sorted, ...between, sorted[sorted.length - 1] + 1])].map(String);
 }
 
-function addressCandidates(blocks: readonly string[]): string[] | undefined {
+function addressCandidates(blocks: readonly string[]): string[] | string {
   const bounds: { family: 4 | 6; number: bigint }[] = [];
   for (const block of blocks) {
     const [network, bits] = block.split("/");
     const address = ipNumber(network);
-    if (address === undefined) return undefined;
+    if (address === undefined) return `a condition compares it with ${JSON.stringify(block)}, which is not an address`;
     const width = address.family === 4 ? 32 : 128;
     const prefix = bits === undefined ? width : Number(bits);
-    if (!Number.isInteger(prefix) || prefix < 0 || prefix > width) return undefined;
+    if (!Number.isInteger(prefix) || prefix < 0 || prefix > width)
+      return `a condition compares it with ${JSON.stringify(block)}, whose prefix length is not valid`;
     const size = 1n << BigInt(width - prefix);
     const start = (address.number / size) * size;
     bounds.push({ family: address.family, number: start }, { family: address.family, number: start + size });
   }
   // Membership changes only at a block's first address and just after its last: one address from each interval.
-  const values = new Set<string>(["192.0.2.254"]);
+  // And one address of each family outside every block (documentation addresses: RFC 5737, RFC 3849).
+  const values = new Set<string>(["192.0.2.254", "2001:db8::fe"]);
   for (const { family, number } of bounds) {
     const max = family === 4 ? 1n << 32n : 1n << 128n;
     if (number < max) values.add(addressText(family, number));

@@ -1,12 +1,12 @@
 import { Example, TaskAccess, evaluateRootSessionAccess } from "../../../scripts/doctor/root-session-access";
 import { PARTITIONS } from "../../../scripts/shared/partitions";
 import { ROOT_TASK_DEFINITIONS, tasksOf } from "../../../scripts/shared/root-tasks";
-import { NOT_KNOWN } from "./generated-organizations";
+import { NOT_KNOWN, NOW } from "./generated-organizations";
 import { organizationOf, type ScpSetup } from "./scp-setups";
-import { NOW, Sample, simulatorAllowsTask } from "./simulator";
+import { Sample, simulatorAllowsTask } from "./simulator";
 
-// The doctor against an independent evaluator, on one organization: every claim the doctor makes is checked with
-// the simulator. "works": every sampled request (region, name, values of what is not known, reading) is allowed;
+// The doctor against an independent evaluator, on one organization: each verdict of the doctor is checked with the
+// simulator on a few requests (a sample, not every request). "works": every sampled request (region, name, values of what is not known, reading) is allowed;
 // "blocked": every one is denied; "limited": its example that works is allowed and its blocked one denied, and
 // every sampled request in a region it calls blocked is denied; "cannot tell": its two examples, the same request
 // in two worlds (or readings), get different answers, unless it names a construct AWS does not document (the
@@ -19,10 +19,11 @@ export const DOCUMENTED_LIMITS: readonly RegExp[] = [
   /is multivalued and needs ForAnyValue: or ForAllValues:/,
   /comparison of a \w+ key, which AWS does not define/,
   /is not an ARN of six parts/,
-  /where AWS says the whole statement might be invalid/,
+  /which AWS says cannot be used/,
+  /AWS says the whole statement might (then )?be invalid/,
   /too large to evaluate/,
-  /the policy variable \$\{[^}]*\}, whose value is not known/,
-  /the value of [\w:/-]+, which is not known/,
+  // A key that is not known, and whose values cannot be enumerated (a world for each would not be a finite few).
+  /which is not known \([^]*; its values cannot be enumerated: (it is multivalued|a condition compares it with a policy variable|a policy variable names it|its values and those of)/,
 ];
 
 /** How many random samples check a "works" or "blocked" claim, besides the examples. */

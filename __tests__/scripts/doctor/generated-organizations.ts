@@ -1,11 +1,16 @@
 import fc from "fast-check";
 import type { ScpSetup } from "./scp-setups";
 
-// Organizations nobody wrote by hand, for the doctor's differential test: a root, a chain of up to two OUs, one or
-// two member accounts, FullAWSAccess detached at random levels (an allow list there instead), and SCPs and an RCP
-// built from a grammar over the root tasks' actions (wildcards, NotAction), resources (Resource and NotResource,
-// partial names, policy variables in and out of the resource part), every condition operator family with IfExists,
-// set operators, Null, and the keys of a root session's context, known and not known.
+// Organizations nobody wrote by hand, for the doctor's differential test: a root, a chain of up to two OUs, one to
+// three member accounts (two of them side by side under one OU, which the doctor may evaluate once), FullAWSAccess
+// detached at random levels (an allow list there instead), and SCPs and an RCP built from a grammar over the root
+// tasks' actions (wildcards, NotAction), resources (Resource and NotResource, partial names, digits, policy
+// variables with and without defaults, in and out of the resource part), the String, ARN, Bool, Null, Numeric,
+// Date and IpAddress operators (IPv4 and IPv6) with IfExists, set operators, and the keys of a root session's
+// context, known and not known.
+
+/** When every generated request is evaluated: aws:CurrentTime and aws:EpochTime. */
+export const NOW = new Date("2026-12-07T12:00:00Z");
 
 export const ORGANIZATION = "o-a1b2c3d4e5";
 export const ROOT = "r-root";
@@ -14,10 +19,11 @@ export const OU2 = "ou-root-bbbbbbbb";
 export const MANAGEMENT = "999999999999";
 export const MEMBER = "111111111111";
 export const OTHER = "222222222222";
+export const BESIDE = "333333333333";
 
 /** The keys a generated policy may name whose value a root session's request does not show, with the values to try. */
 export const NOT_KNOWN: Readonly<Record<string, readonly string[]>> = {
-  "aws:SourceIp": ["192.0.2.10", "198.51.100.7", "10.1.2.3", "203.0.113.5"],
+  "aws:SourceIp": ["192.0.2.10", "198.51.100.7", "10.1.2.3", "203.0.113.5", "2001:db8::1", "2001:db9::1"],
   "aws:SourceVpce": ["vpce-1a2b", "vpce-9", "x"],
   "aws:SourceVpc": ["vpc-9", "vpce-1a2b", "x"],
   "aws:ResourceTag/env": ["prod", "dev"],
@@ -37,7 +43,7 @@ function conditionEntry(partition: string): fc.Arbitrary<[string, string, string
     maybeIfExists,
   );
   return fc.oneof(
-    entry(stringOperator, pick("aws:PrincipalAccount"), some(MEMBER, OTHER, "1111*")),
+    entry(stringOperator, pick("aws:PrincipalAccount"), some(MEMBER, OTHER, BESIDE, "1111*", "3*")),
     entry(stringOperator, pick("aws:PrincipalOrgID"), some(ORGANIZATION, "o-zzzzzzzzzz")),
     entry(stringOperator, pick("aws:RequestedRegion"), some("us-east-1", "eu-west-1", "ap-southeast-6", "us-gov-west-1", "eu-*")),
     entry(
@@ -71,12 +77,21 @@ function conditionEntry(partition: string): fc.Arbitrary<[string, string, string
       some("cloudformation.amazonaws.com"),
     ),
     entry(stringOperator, pick("aws:PrincipalTag/team"), some("platform")),
-    entry(pick("DateGreaterThan", "DateLessThan"), pick("aws:CurrentTime"), some("2020-01-01T00:00:00Z", "2099-01-01T00:00:00Z")),
+    entry(
+      pick("DateGreaterThan", "DateLessThan", "DateGreaterThanEquals", "DateLessThanEquals", "DateEquals", "DateNotEquals"),
+      pick("aws:CurrentTime"),
+      some("2020-01-01T00:00:00Z", "2099-01-01T00:00:00Z", NOW.toISOString()),
+    ),
+    entry(
+      pick("NumericLessThan", "NumericLessThanEquals", "NumericGreaterThan", "NumericGreaterThanEquals", "NumericEquals"),
+      pick("aws:EpochTime"),
+      some("1577836800", String(NOW.getTime() / 1000), "4070908800"),
+    ),
     entry(pick("StringEquals", "StringNotEquals"), pick("aws:ResourceAccount"), some("${aws:PrincipalAccount}")),
     entry(
       pick("IpAddress", "NotIpAddress").chain(maybeIfExists),
       pick("aws:SourceIp"),
-      some("192.0.2.0/24", "198.51.100.7", "10.0.0.0/8"),
+      some("192.0.2.0/24", "198.51.100.7", "10.0.0.0/8", "2001:db8::/32"),
     ),
     entry(stringOperator, pick("aws:SourceVpce", "aws:SourceVpc"), some("vpce-1a2b", "vpce-*", "vpc-9")),
     entry(pick("StringEquals", "StringNotEquals"), pick("aws:ResourceTag/env"), some("prod")),
@@ -113,6 +128,7 @@ function resources(partition: string): string[] {
     `arn:${p}:s3:::prod-*`,
     `arn:${p}:s3:::logs-??`,
     `arn:${p}:s3:::\${aws:PrincipalAccount}-*`,
+    `arn:${p}:s3:::\${aws:PrincipalTag/team, 'prod'}-*`,
     `arn:${p}:s3:::*/*`,
     `arn:${p}:sqs:*:*:*`,
     `arn:${p}:sqs:us-east-1:*:*`,
@@ -123,6 +139,10 @@ function resources(partition: string): string[] {
     `arn:${p}:iam::*:mfa/*`,
     `arn:${p}:iam::*:mfa/root-*`,
     `arn:${p}:iam::${MEMBER}:root`,
+    `arn:${p}:sqs:*:${BESIDE}:*`,
+    `arn:${p}:iam::${BESIDE}:*`,
+    `arn:${p}:sqs:*:3*:*`,
+    `arn:${p}:sqs:*:*:3*`,
     `arn:${p}:iam::*:user/*`,
   ];
 }
@@ -160,13 +180,14 @@ export const generatedOrganization: fc.Arbitrary<ScpSetup> = fc
     partition: fc.constantFrom("aws", "aws", "aws", "aws-us-gov"),
     depth: fc.integer({ min: 0, max: 2 }),
     otherAt: fc.constantFrom<string | undefined>(undefined, ROOT, OU1),
-    withoutFullAccess: fc.array(chance(15), { minLength: 5, maxLength: 5 }),
+    beside: chance(30),
+    withoutFullAccess: fc.array(chance(15), { minLength: 6, maxLength: 6 }),
   })
-  .chain(({ partition, depth, otherAt, withoutFullAccess }) => {
+  .chain(({ partition, depth, otherAt, beside, withoutFullAccess }) => {
     const units = [OU1, OU2].slice(0, depth);
     const memberParent = units[units.length - 1] ?? ROOT;
     const otherParent = otherAt === OU1 && depth === 0 ? ROOT : otherAt;
-    const members = [MEMBER, ...(otherParent ? [OTHER] : [])];
+    const members = [MEMBER, ...(otherParent ? [OTHER] : []), ...(beside ? [BESIDE] : [])];
     const nodes = [ROOT, ...units, ...members];
     const full = nodes.filter((_, index) => !withoutFullAccess[index]);
     const bare = nodes.filter((node) => !full.includes(node));
@@ -205,6 +226,7 @@ export const generatedOrganization: fc.Arbitrary<ScpSetup> = fc
           { id: MANAGEMENT, parent: ROOT, status: "ACTIVE" },
           { id: MEMBER, parent: memberParent, status: "ACTIVE" },
           ...(otherParent ? [{ id: OTHER, parent: otherParent, status: "ACTIVE" }] : []),
+          ...(beside ? [{ id: BESIDE, parent: memberParent, status: "ACTIVE" }] : []),
         ],
         policies: [
           {

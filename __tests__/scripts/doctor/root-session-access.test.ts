@@ -467,13 +467,16 @@ const ROWS: Row[] = [
     name: "aws:EpochTime at or before 2020",
     why: "NumericLessThanEquals is at or before: now is not",
     scps: [
-      { document: doc(deny({ Action: "*", Condition: { NumericLessThanEquals: { "aws:EpochTime": "1577836800" } } })), at: [DEV] },
+      {
+        document: doc(deny({ Action: "*", Condition: { NumericLessThanEquals: { "aws:EpochTime": "1577836800" } } })),
+        at: [DEV],
+      },
     ],
     expect: {},
   },
   {
     name: "a session token issued before 2020 and after 2021",
-    why: "aws:TokenIssueTime is not known, but no time is both: the Null condition's \"false\" is no time to compare with",
+    why: 'aws:TokenIssueTime is not known, but no time is both: the Null condition\'s "false" is no time to compare with',
     scps: [
       {
         document: doc(
@@ -493,7 +496,7 @@ const ROWS: Row[] = [
   },
   {
     name: "a Bool key compared with a string that is no Boolean",
-    why: "aws:MultiFactorAuthPresent is not known, but it is \"true\" or \"false\" (or absent), never \"yes\"",
+    why: 'aws:MultiFactorAuthPresent is not known, but it is "true" or "false" (or absent), never "yes"',
     scps: [
       {
         document: doc(deny({ Action: "*", Condition: { StringEquals: { "aws:MultiFactorAuthPresent": "yes" } } })),
@@ -508,7 +511,10 @@ const ROWS: Row[] = [
     scps: [
       {
         document: doc(
-          deny({ Action: "iam:*", Condition: { StringLike: { "aws:UserAgent": "?*" }, StringNotLike: { "aws:UserAgent": "q*" } } }),
+          deny({
+            Action: "iam:*",
+            Condition: { StringLike: { "aws:UserAgent": "?*" }, StringNotLike: { "aws:UserAgent": "q*" } },
+          }),
         ),
         at: [DEV],
       },
@@ -518,9 +524,7 @@ const ROWS: Row[] = [
   {
     name: "a user agent that is an asterisk",
     why: "an asterisk in StringEquals is a character a client can send: the Deny may apply",
-    scps: [
-      { document: doc(deny({ Action: "iam:*", Condition: { StringEquals: { "aws:UserAgent": "*" } } })), at: [DEV] },
-    ],
+    scps: [{ document: doc(deny({ Action: "iam:*", Condition: { StringEquals: { "aws:UserAgent": "*" } } })), at: [DEV] }],
     expect: { B: { iam: "cannot tell" } },
   },
   {
@@ -933,7 +937,9 @@ const ROWS: Row[] = [
     why: "StringNotEquals against ${aws:PrincipalTag/team}, which has no value: the statement may be invalid (no Deny) or the value matches nothing (a Deny)",
     scps: [
       {
-        document: doc(deny({ Action: "iam:*", Condition: { StringNotEquals: { "aws:PrincipalArn": "${aws:PrincipalTag/team}" } } })),
+        document: doc(
+          deny({ Action: "iam:*", Condition: { StringNotEquals: { "aws:PrincipalArn": "${aws:PrincipalTag/team}" } } }),
+        ),
         at: [DEV],
       },
     ],
@@ -944,7 +950,9 @@ const ROWS: Row[] = [
     why: "StringEquals against ${aws:PrincipalTag/team}, which has no value: no reading matches the account",
     scps: [
       {
-        document: doc(deny({ Action: "iam:*", Condition: { StringEquals: { "aws:PrincipalAccount": "${aws:PrincipalTag/team}" } } })),
+        document: doc(
+          deny({ Action: "iam:*", Condition: { StringEquals: { "aws:PrincipalAccount": "${aws:PrincipalTag/team}" } } }),
+        ),
         at: [DEV],
       },
     ],
@@ -1049,7 +1057,12 @@ const ROWS: Row[] = [
   {
     name: "a Deny only on a bucket name shaped as an IP address",
     why: "S3 refuses bucket names formatted as IP addresses: the Deny takes no bucket away",
-    scps: [{ document: doc({ Effect: "Deny", Action: "s3:*", Resource: ["arn:aws:s3:::192.168.5.4", "arn:aws:s3:::10.0.0.1"] }), at: [DEV] }],
+    scps: [
+      {
+        document: doc({ Effect: "Deny", Action: "s3:*", Resource: ["arn:aws:s3:::192.168.5.4", "arn:aws:s3:::10.0.0.1"] }),
+        at: [DEV],
+      },
+    ],
     expect: { B: { s3: "works" } },
   },
   {
@@ -1067,7 +1080,9 @@ const ROWS: Row[] = [
   {
     name: "a Deny on MFA device paths with an empty segment",
     why: "an IAM path has no empty segment: mfa/*//* names no device, and it is not the root user's ARN",
-    scps: [{ document: doc({ Effect: "Deny", Action: "iam:DeleteVirtualMFADevice", Resource: "arn:aws:iam::*:mfa/*//*" }), at: [DEV] }],
+    scps: [
+      { document: doc({ Effect: "Deny", Action: "iam:DeleteVirtualMFADevice", Resource: "arn:aws:iam::*:mfa/*//*" }), at: [DEV] },
+    ],
     expect: { B: { iam: "works" } },
   },
   {

@@ -78,6 +78,31 @@ describe("the doctor's report of root tasks", () => {
     expect(remove.fix).toContain("ExemptAssumeRoot");
   });
 
+  it("names a resource control policy as an RCP, never as an SCP", () => {
+    // GIVEN an RCP on Dev that denies sqs:SetQueueAttributes to every principal
+    const scenario = {
+      ...setup([{ id: "p-FullAWSAccess", name: "FullAWSAccess", document: FULL, targets: everywhere }], ["RootSessions"]),
+      rcps: [
+        {
+          id: "p-rcp00001",
+          name: "no-queue-policies",
+          document: {
+            Version: "2012-10-17",
+            Statement: [
+              { Sid: "NoQueuePolicies", Effect: "Deny", Principal: "*", Action: "sqs:SetQueueAttributes", Resource: "*" },
+            ],
+          },
+          targets: ["ou-root-dev00001"],
+        },
+      ],
+    };
+    // WHEN the doctor reports
+    const unlock = checksOf(scenario).find((check) => check.task === "SQSUnlockQueuePolicy")!;
+    // THEN the cause is the RCP, by that name
+    expect(unlock.detail).toContain('RCP no-queue-policies (p-rcp00001) statement "NoQueuePolicies"');
+    expect(unlock.detail).not.toMatch(/SCP no-queue-policies/);
+  });
+
   it("names the level that has no Allow, and says the task is limited by region when it is", () => {
     // GIVEN an allow list at the root without sqs, and a region deny
     const checks = checksOf(

@@ -1,6 +1,7 @@
 import { runSimulation, runUnsafeSimulation } from "@cloud-copilot/iam-simulate";
 import { ROOT_TASK_DEFINITIONS, RootTask, TaskResource } from "../../../scripts/shared/root-tasks";
 import type { ScpSetup } from "./scp-setups";
+import { NOW } from "./generated-organizations";
 
 // An independent judge for the doctor: @cloud-copilot/iam-simulate (AGPL-3.0, a test-only dependency: see
 // CONTRIBUTING), given an organization's SCPs and RCPs along an account's path and a root session's request. The
@@ -18,9 +19,6 @@ export interface Sample {
   /** For iam:DeleteVirtualMFADevice: whether it is authorized against the MFA device or the root user. */
   readonly reading?: "device" | "root user";
 }
-
-/** When every test evaluates: aws:CurrentTime. */
-export const NOW = new Date("2026-12-07T12:00:00Z");
 
 const ALLOW_ALL = {
   name: "identity",
