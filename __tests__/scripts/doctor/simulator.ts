@@ -98,6 +98,35 @@ function substituteResourceParts(document: unknown, context: Record<string, stri
   };
 }
 
+/**
+ * Workaround: the simulator compares a bare address in IpAddress/NotIpAddress ("198.51.100.7") only with an
+ * address of its own family, so an IPv6 request is neither in it nor outside it; a block ("198.51.100.7/32") it
+ * compares as AWS documents (an address of the other family is outside). A bare address is that one address: the
+ * test writes it as its block.
+ */
+function addressesAsBlocks(document: unknown): unknown {
+  const doc = document as { Statement: Record<string, unknown>[] };
+  const asBlock = (value: string) => (value.includes("/") ? value : `${value}/${value.includes(":") ? 128 : 32}`);
+  return {
+    ...doc,
+    Statement: doc.Statement.map((statement) => {
+      const condition = statement.Condition as Record<string, Record<string, string | string[]>> | undefined;
+      if (condition === undefined) return statement;
+      const out: Record<string, Record<string, string | string[]>> = {};
+      for (const [operator, block] of Object.entries(condition)) {
+        const addresses = /IpAddress(IfExists)?$/.test(operator);
+        out[operator] = Object.fromEntries(
+          Object.entries(block).map(([key, values]) => [
+            key,
+            !addresses ? values : Array.isArray(values) ? values.map(asBlock) : asBlock(values),
+          ]),
+        );
+      }
+      return { ...statement, Condition: out };
+    }),
+  };
+}
+
 const RCP_FULL_AWS_ACCESS = {
   name: "RCPFullAWSAccess",
   policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "*", Resource: "*" }] },
@@ -114,7 +143,10 @@ function levels(setup: ScpSetup, accountId: string, kind: "policies" | "rcps", c
       ...(kind === "rcps" ? [RCP_FULL_AWS_ACCESS] : []),
       ...attached
         .filter((policy) => policy.targets.includes(node))
-        .map((policy) => ({ name: policy.name, policy: substituteResourceParts(policy.document, context) })),
+        .map((policy) => ({
+          name: policy.name,
+          policy: substituteResourceParts(addressesAsBlocks(policy.document), context),
+        })),
     ],
   }));
 }
