@@ -77,5 +77,6 @@ const PROBE_FACTOR = 1.1;
 
 const REAL_CLOCK = {
   now: () => performance.now(),
-  sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+  // setTimeout takes at most 2^31 - 1 ms (about 24 days); a longer wait would fire at once.
+  sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.min(ms, 2 ** 31 - 1))),
 };

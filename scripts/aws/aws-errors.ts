@@ -17,6 +17,28 @@ export interface ErrorContext {
   readonly roleArn?: string;
   /** The endpoint the call went to when one is configured (AWS_ENDPOINT_URL_<SERVICE> or AWS_ENDPOINT_URL). */
   readonly endpoint?: string;
+  /** The service that answered (`S3`, `SQS`); by default the one `permission` names (`iam:...` → IAM). */
+  readonly service?: string;
+  /** What a re-run does, after a fault on AWS's side; by default the program's (it only writes what is missing). */
+  readonly rerun?: string;
+}
+
+const SERVICE_NAMES: Record<string, string> = {
+  iam: "IAM",
+  sts: "STS",
+  s3: "S3",
+  sqs: "SQS",
+  organizations: "Organizations",
+  cloudtrail: "CloudTrail",
+  events: "EventBridge",
+  sns: "SNS",
+};
+
+/** The service a context's call went to, by name, or "AWS" when it does not say. */
+function serviceOf({ service, permission }: ErrorContext): string {
+  if (service !== undefined) return service;
+  const prefix = /^([a-z0-9-]+):[A-Za-z*]/.exec(permission)?.[1];
+  return (prefix && SERVICE_NAMES[prefix]) ?? "AWS";
 }
 
 /** How long the script waits for IAM to catch up, and where that length was set, so a message names the setting. */
@@ -158,9 +180,10 @@ export function explainAwsError(cause: unknown, context: ErrorContext): string |
   const status = error.$metadata?.httpStatusCode ?? 0;
   if (error.$fault === "server" || status >= 500) {
     return (
-      `${context.operation} failed: IAM answered a server error (${error.name}, HTTP ${status || "5xx"}) even after ` +
-      `the SDK's retries. The fault is on AWS's side: run again later (terraform re-runs a failed step on the next ` +
-      `apply); the script only writes what is missing, so a re-run is safe.`
+      `${context.operation} failed: ${serviceOf(context)} answered a server error (${error.name}, HTTP ${status || "5xx"}) ` +
+      `even after the SDK's retries. The fault is on AWS's side: ` +
+      (context.rerun ??
+        "run again later (terraform re-runs a failed step on the next apply); the script only writes what is missing, so a re-run is safe.")
     );
   }
   const credentialsMissing = error.name === "CredentialsProviderError";

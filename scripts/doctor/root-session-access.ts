@@ -1,6 +1,7 @@
 import { regionsOf } from "../shared/partition-regions";
 import { PARTITIONS, Partition, rootUserArn } from "../shared/partitions";
 import { ROOT_TASK_DEFINITIONS, RootTask, TaskRequest, TaskResource, taskPolicyArn } from "../shared/root-tasks";
+import { RESERVED_BUCKET_PREFIXES, RESERVED_BUCKET_SUFFIXES } from "../shared/s3-bucket-names";
 import { conditionHolds, evaluateCondition } from "./conditions";
 import { substituteVariables, variableKeys } from "./policy-variables";
 import type { Account, Node, OrganizationScps, Scp } from "./organization-scps";
@@ -412,9 +413,9 @@ const DIGIT_RUN: Token[] = [
 
 /** What S3 refuses as a bucket name although its characters are allowed. */
 const NOT_BUCKET_NAMES: readonly Pattern[] = [
-  ...["*..*", "xn--*", "sthree-*", "amzn-s3-demo-*", "*-s3alias", "*--ol-s3", "*.mrap", "*--x-s3", "*--table-s3"].map((text) =>
-    pattern(globTokens(text)),
-  ),
+  pattern(globTokens("*..*")),
+  ...RESERVED_BUCKET_PREFIXES.map((prefix) => pattern([...literal(prefix), ...globTokens("*")])),
+  ...RESERVED_BUCKET_SUFFIXES.map((suffix) => pattern([...globTokens("*"), ...literal(suffix)])),
   pattern([...DIGIT_RUN, ...literal("."), ...DIGIT_RUN, ...literal("."), ...DIGIT_RUN, ...literal("."), ...DIGIT_RUN], {
     source: "an IP address",
   }),

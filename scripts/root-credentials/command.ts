@@ -70,8 +70,8 @@ Flags:
                       audit, remove: refuse a journal whose run started longer ago (default 24): its results
                       are not today's
   --concurrency <n>   audit: accounts at a time, 1 to 32 (default 8)
-  --rate <n>          audit, remove: at most n sts:AssumeRoot calls a second (default: the rate AWS grants,
-                      learned from its throttling; AWS publishes none)
+  --rate <n>          audit, remove: at most n sts:AssumeRoot calls a second, 0.01 to 1000 (default: the rate
+                      AWS grants, learned from its throttling; AWS publishes none)
   --account <id>      remove, recover: the member account (12 digits)
   --dry-run           remove: read only
   -h, --help          this text`,
@@ -91,6 +91,9 @@ Flags:
 
 const DEFAULT_CONCURRENCY = 8;
 const DEFAULT_JOURNAL_MAX_AGE_HOURS = 24;
+/** --rate's bounds: slower than one call every 100 s is no audit at all; faster than 1000 a second, no cap. */
+const MIN_RATE = 0.01;
+const MAX_RATE = 1000;
 
 type Verb = "audit" | "remove" | "recover";
 
@@ -334,9 +337,10 @@ function parseRequest(argv: readonly string[], env: NodeJS.ProcessEnv, projectRo
   }
   const rateText = values.rate as string | undefined;
   const rate = rateText === undefined ? undefined : Number(rateText);
-  if (rate !== undefined && !(/^\d+(\.\d+)?$/.test(rateText!) && rate > 0 && rate <= 1000)) {
+  if (rate !== undefined && !(/^\d+(\.\d+)?$/.test(rateText!) && rate >= MIN_RATE && rate <= MAX_RATE)) {
     throw new UsageError(
-      `root-credentials: --rate ${JSON.stringify(rateText).slice(0, 20)} is not a number of calls a second above 0, at most 1000`,
+      `root-credentials: --rate ${JSON.stringify(rateText).slice(0, 20)} is not a number of calls a second from ${MIN_RATE} ` +
+        `(one call every ${1 / MIN_RATE} s) to ${MAX_RATE}`,
     );
   }
   return {

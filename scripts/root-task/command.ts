@@ -19,6 +19,7 @@ import {
 import { stackNamedIn } from "../command-line/stack-argument";
 import { wrongOrganization } from "../root-access/program-errors";
 import { ExpectedError } from "../shared/expected-error";
+import { bucketNameProblem } from "../shared/s3-bucket-names";
 import { ACCOUNT_ID_PATTERN } from "../shared/patterns";
 import {
   UnlockFailed,
@@ -89,6 +90,8 @@ interface Request {
   readonly save: (policy: string) => string;
   readonly json: boolean;
   readonly endpoints: Endpoints;
+  /** Buckets addressed by path: an S3 endpoint is configured, and its host need not resolve a bucket's name. */
+  readonly pathStyle: boolean;
 }
 
 /** `npm run root-task -- <verb> [<stack>] ...`; returns the exit code. */
@@ -134,7 +137,13 @@ export async function rootTask({ argv, env, io, onInterrupt }: Invocation, proje
         ? io.stderr(`root-task: ${describePolicy(accountId, target, policy)}`)
         : io.stdout(describePolicy(accountId, target, policy));
     const outcome = await sessions.runAs(accountId, taskOf(target), (session) =>
-      unlock(accountId, target, session, { dryRun: request.dryRun, save: request.save, onRead, progress }),
+      unlock(accountId, target, session, {
+        dryRun: request.dryRun,
+        save: request.save,
+        onRead,
+        progress,
+        pathStyle: request.pathStyle,
+      }),
     );
     io.stdout(request.json ? JSON.stringify(outcome, null, 2) : describe(outcome));
     return EXIT_CODES.ok;
@@ -236,8 +245,11 @@ function parseRequest(argv: readonly string[], env: NodeJS.ProcessEnv, projectRo
   if (verb === "unlock-bucket-policy") {
     if (queueUrl !== undefined) throw new UsageError("root-task: --queue-url is for unlock-queue-policy");
     if (bucket === undefined) throw new UsageError("root-task: unlock-bucket-policy needs --bucket <name>");
-    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
-      throw new UsageError(`root-task: --bucket ${JSON.stringify(bucket.slice(0, 70))} is not an S3 bucket name`);
+    const problem = bucketNameProblem(bucket);
+    if (problem !== undefined) {
+      throw new UsageError(
+        `root-task: --bucket ${JSON.stringify(bucket.slice(0, 70))} ${problem}: it is not an S3 bucket's name (Amazon S3 User Guide, "General purpose bucket naming rules"). No root session was opened.`,
+      );
     }
     target = { kind: "bucket", bucket };
   } else {
@@ -247,8 +259,9 @@ function parseRequest(argv: readonly string[], env: NodeJS.ProcessEnv, projectRo
     const problem = queueUrlProblem(queueUrl, serviceEndpoint(env, "SQS"));
     if (problem !== undefined) {
       throw new UsageError(
-        `root-task: --queue-url ${JSON.stringify(queueUrl.slice(0, 100))} ${problem}: a root session's credentials go only to SQS ` +
-          "(https://sqs.<region>.amazonaws.com/<account>/<name>)",
+        `root-task: --queue-url ${JSON.stringify(queueUrl.slice(0, 100))} ${problem}: give the queue's URL as SQS ` +
+          "shows it (https://sqs.<region>.amazonaws.com/<account>/<name>); a root session's credentials go only there. " +
+          "No root session was opened.",
       );
     }
     if (owner === undefined) {
@@ -289,6 +302,7 @@ function parseRequest(argv: readonly string[], env: NodeJS.ProcessEnv, projectRo
     save: saveTo === undefined ? savePolicyBeside(here, accountId, target) : savePolicyTo(saveTo),
     json: values.json === true,
     endpoints: endpointsFromEnvironment(env),
+    pathStyle: serviceEndpoint(env, "S3") !== undefined,
   };
 }
 

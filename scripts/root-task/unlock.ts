@@ -43,6 +43,8 @@ export class UnlockFailed extends ScriptError {
 /** How the policy of one kind of resource is read and deleted, in a root session. */
 interface PolicyStore {
   readonly task: RootTask;
+  /** The service that holds the policy, for messages. */
+  readonly service: "S3" | "SQS";
   readonly what: string;
   /** The policy document, or undefined when there is none; throws when the resource does not exist. */
   read(): Promise<string | undefined>;
@@ -72,6 +74,11 @@ export interface UnlockOptions {
   readonly progress?: UnlockProgress;
   /** Waits between verifying reads that still find the policy (a delete takes time to propagate). */
   readonly verifyDelaysMs?: readonly number[];
+  /**
+   * Buckets addressed by path rather than by host name: where an endpoint is configured (an emulator, a proxy),
+   * whose host does not resolve `<bucket>.<host>`, and a bucket name with dots is no host name at all.
+   */
+  readonly pathStyle?: boolean;
 }
 
 /**
@@ -98,7 +105,7 @@ export async function unlock(
 ): Promise<UnlockOutcome> {
   const store =
     target.kind === "bucket"
-      ? await bucketPolicy(target.bucket, accountId, session)
+      ? await bucketPolicy(target.bucket, accountId, session, options.pathStyle ?? false)
       : await queuePolicy(target.queueUrl, session);
   const resource = target.kind === "bucket" ? target.bucket : target.queueUrl;
   const base = { accountId, task: store.task, resource };
@@ -201,19 +208,27 @@ async function step<T>(
       explainAwsError(error, {
         operation,
         permission: `the root-task policy ${store.task}, and no SCP or RCP denying it to root sessions`,
+        service: store.service,
+        rerun: "run the same command again later (it reads the policy first, so it deletes nothing twice).",
       }) ?? `${operation} failed (${awsErrorCode(error) ?? "error"}: ${(error as Error).message}).`;
     throw new UnlockFailed(`${reason} ${done}${saved}.`, policy, savedTo, deleted);
   }
 }
 
-async function bucketPolicy(bucket: string, accountId: string, session: RootSessionCredentials): Promise<PolicyStore> {
+async function bucketPolicy(
+  bucket: string,
+  accountId: string,
+  session: RootSessionCredentials,
+  pathStyle: boolean,
+): Promise<PolicyStore> {
   const { DeleteBucketPolicyCommand, GetBucketPolicyCommand, S3Client } = await import("@aws-sdk/client-s3");
   // A bucket in another region answers with a redirect to it; the client follows.
-  const s3 = new S3Client({ ...session, followRegionRedirects: true });
+  const s3 = new S3Client({ ...session, followRegionRedirects: true, forcePathStyle: pathStyle });
   // ExpectedBucketOwner: a bucket of another account with this name answers 403, never its policy.
   const what = `bucket ${bucket}`;
   return {
     task: ROOT_TASKS.unlockBucketPolicy,
+    service: "S3",
     what,
     read: async () => {
       try {
@@ -239,6 +254,7 @@ async function queuePolicy(queueUrl: string, session: RootSessionCredentials): P
   const what = `queue ${queueUrl}`;
   return {
     task: ROOT_TASKS.unlockQueuePolicy,
+    service: "SQS",
     what,
     read: async () => {
       try {
@@ -272,11 +288,16 @@ export function queueRegion(queueUrl: string): string | undefined {
 /**
  * Why `queueUrl` is not an SQS queue URL this command sends a root session to, or undefined when it is: https on
  * SQS's own host (sqs.<region>.amazonaws.com[.cn], or the legacy <region>.queue.amazonaws.com[.cn]), or, when an
- * endpoint is configured (AWS_ENDPOINT_URL, an emulator), on that endpoint.
+ * endpoint is configured (AWS_ENDPOINT_URL, an emulator), on that endpoint; written plainly (no credentials,
+ * query, fragment, "." or ".." segment, or escaped character), so that the URL checked is the URL sent.
  */
 export function queueUrlProblem(queueUrl: string, endpoint: string | undefined): string | undefined {
   if (!URL.canParse(queueUrl)) return "is not a URL";
   const url = new URL(queueUrl);
+  if (url.username !== "" || url.password !== "") return "has credentials in it, which a queue URL does not";
+  if (url.search !== "" || queueUrl.includes("?")) return "has a query, which a queue URL does not";
+  if (url.hash !== "" || queueUrl.includes("#")) return "has a fragment, which a queue URL does not";
+  if (url.href !== queueUrl || queueUrl.includes("%")) return `is not written plainly (it reads as ${url.href})`;
   if (endpoint !== undefined) {
     return url.origin === new URL(endpoint).origin ? undefined : `is not on the configured SQS endpoint ${endpoint}`;
   }
@@ -284,8 +305,11 @@ export function queueUrlProblem(queueUrl: string, endpoint: string | undefined):
   return queueRegion(queueUrl) === undefined ? "is not on an SQS host (sqs.<region>.amazonaws.com)" : undefined;
 }
 
-/** The account id in an SQS queue URL's path (/<account>/<name>), or undefined. */
+/**
+ * The account id in an SQS queue URL's path (/<account>/<name>, the name 1 to 80 letters, digits, "_" and "-", a
+ * FIFO queue's ending in ".fifo"), or undefined.
+ */
 export function queueAccount(queueUrl: string): string | undefined {
   if (!URL.canParse(queueUrl)) return undefined;
-  return /^\/(\d{12})\/[^/]+\/?$/.exec(new URL(queueUrl).pathname)?.[1];
+  return /^\/(\d{12})\/(?:[A-Za-z0-9_-]{1,80}|[A-Za-z0-9_-]{1,75}\.fifo)$/.exec(new URL(queueUrl).pathname)?.[1];
 }

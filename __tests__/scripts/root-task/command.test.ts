@@ -42,12 +42,51 @@ describe("npm run root-task's command line", () => {
     [["unlock-bucket-policy", "--bucket", "b"], "unlock-bucket-policy needs --account <id>"],
     [["unlock-bucket-policy", "--account", "12345"], "is not a 12-digit account id"],
     [["unlock-bucket-policy", "--account", "111122223333"], "unlock-bucket-policy needs --bucket <name>"],
-    [["unlock-bucket-policy", "--account", "111122223333", "--bucket", "Bad_Name"], "is not an S3 bucket name"],
+    [["unlock-bucket-policy", "--account", "111122223333", "--bucket", "Bad_Name"], "has characters other than lowercase"],
+    [["unlock-bucket-policy", "--account", "111122223333", "--bucket", "a..b"], "has two adjacent periods"],
+    [["unlock-bucket-policy", "--account", "111122223333", "--bucket", "192.168.5.4"], "is formatted as an IP address"],
+    [["unlock-bucket-policy", "--account", "111122223333", "--bucket", "xn--bucket"], "starts with xn--"],
+    [["unlock-bucket-policy", "--account", "111122223333", "--bucket", "sthree-b"], "starts with sthree-"],
+    [["unlock-bucket-policy", "--account", "111122223333", "--bucket", "amzn-s3-demo-b"], "starts with amzn-s3-demo-"],
+    [["unlock-bucket-policy", "--account", "111122223333", "--bucket", "logs-s3alias"], "ends with -s3alias"],
+    [["unlock-bucket-policy", "--account", "111122223333", "--bucket", "logs--ol-s3"], "ends with --ol-s3"],
+    [["unlock-bucket-policy", "--account", "111122223333", "--bucket", "logs.mrap"], "ends with .mrap"],
+    [["unlock-bucket-policy", "--account", "111122223333", "--bucket", "logs--x-s3"], "ends with --x-s3"],
+    [["unlock-bucket-policy", "--account", "111122223333", "--bucket", "logs--table-s3"], "ends with --table-s3"],
+    [["unlock-bucket-policy", "--account", "111122223333", "--bucket", "logs-"], "does not begin and end with a letter"],
+    [["unlock-bucket-policy", "--account", "111122223333", "--bucket", "ab"], "is 2 characters long"],
+    [["unlock-bucket-policy", "--account", "111122223333", "--bucket", "a".repeat(64)], "is 64 characters long"],
     [["unlock-bucket-policy", "--account", "111122223333", "--queue-url", "u"], "--queue-url is for unlock-queue-policy"],
     [["unlock-queue-policy", "--account", "111122223333", "--queue-url", "sqs"], "is not a URL"],
     [
       ["unlock-queue-policy", "--account", "111122223333", "--queue-url", "http://127.0.0.1:8/111122223333/q"],
       "is not on the configured SQS endpoint",
+    ],
+    [
+      [
+        "unlock-queue-policy",
+        "--account",
+        "111122223333",
+        "--queue-url",
+        "http://127.0.0.1:9/444455556666/q/../../111122223333/q",
+      ],
+      "is not written plainly (it reads as http://127.0.0.1:9/111122223333/q)",
+    ],
+    [
+      ["unlock-queue-policy", "--account", "111122223333", "--queue-url", "http://127.0.0.1:9/111122223333/q?QueueUrl=x"],
+      "has a query",
+    ],
+    [
+      ["unlock-queue-policy", "--account", "111122223333", "--queue-url", "http://127.0.0.1:9/111122223333/q#x"],
+      "has a fragment",
+    ],
+    [
+      ["unlock-queue-policy", "--account", "111122223333", "--queue-url", "http://127.0.0.1:9/111122223333/q%2Fother"],
+      "is not written plainly",
+    ],
+    [
+      ["unlock-queue-policy", "--account", "111122223333", "--queue-url", "http://127.0.0.1:9/111122223333/q.txt"],
+      "is not a queue URL",
     ],
     [["unlock-bucket-policy", "--account", "111122223333", "--bucket", "bk1", "--save", ""], "--save needs a file name"],
     [["unlock-bucket-policy", "--account", "111122223333", "--bucket", "bk1", "--save", "-"], "--save - is not a file"],
@@ -56,7 +95,8 @@ describe("npm run root-task's command line", () => {
       "--dry-run deletes nothing",
     ],
     [["unlock-bucket-policy", "--account", "111122223333", "--bucket", "bk1", "--bukcet", "b2"], "--bukcet"],
-  ])("refuses %j with exit 2, one line and the usage", async (argv, message) => {
+  ])("refuses %j with exit 2, one line and the usage, before any AWS call", async (argv, message) => {
+    // GIVEN no AWS reachable WHEN the command is given the input THEN it is refused before anything is sent
     const result = await run(...argv);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(message);

@@ -43,7 +43,8 @@ beforeEach(() => emulator.reset());
 /** `npm run root-task -- <argv>`, the built program. */
 function rootTask(argv: string[], extraEnv: NodeJS.ProcessEnv = {}) {
   const result = spawnSync(process.execPath, [path.join(PROJECT_ROOT, "build", "root-task.js"), ...argv], {
-    env: { ...env, ...extraEnv },
+    // As npm would run it from the test's folder: a policy saved by default lands there, never in the project.
+    env: { ...env, INIT_CWD: dir, ...extraEnv },
     encoding: "utf8",
     cwd: dir,
   });
@@ -203,5 +204,18 @@ describe("npm run root-task against the emulator", () => {
     expect(other.code).toBe(2);
     expect(other.stderr).toContain(`belongs to account ${member}, not --account 999999999999`);
     expect(await emulator.rootSessions()).toEqual([]);
+  });
+
+  it("unlocks a bucket whose name has dots behind the emulator's endpoint (by path: it is no host name there)", async () => {
+    // GIVEN a member's locked bucket whose name has dots, and AWS_ENDPOINT_URL set to the emulator
+    const { member, s3 } = await lockedOutMember();
+    await s3.send(new CreateBucketCommand({ Bucket: "locked.with.dots" }));
+    await s3.send(new PutBucketPolicyCommand({ Bucket: "locked.with.dots", Policy: denyAll("arn:aws:s3:::locked.with.dots/*") }));
+    // WHEN it is unlocked
+    const result = rootTask(["unlock-bucket-policy", "--account", member, "--bucket", "locked.with.dots", "--json"]);
+    // THEN it is unlocked, and nothing but the document is printed (no SDK message, no stack trace)
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ accountId: member, resource: "locked.with.dots", status: "unlocked" });
+    expect(result.stderr).not.toMatch(/Invalid URL|TypeError|\n\s+at /);
   });
 });

@@ -209,11 +209,40 @@ describe("unlocking a queue policy in a root session", () => {
     expect(await sqs.commandCalls(GetQueueAttributesCommand)[0].thisValue.config.region()).toBe("eu-west-1");
   });
 
+  it("names SQS, not IAM, when SQS answers a server error, and says the policy was saved and not deleted", async () => {
+    // GIVEN a queue whose policy reads, and an SQS that answers 500 to the delete
+    sqs.on(GetQueueAttributesCommand).resolves({ Attributes: { Policy: POLICY } });
+    sqs
+      .on(SetQueueAttributesCommand)
+      .rejects(
+        Object.assign(new Error("internal"), { name: "InternalError", $fault: "server", $metadata: { httpStatusCode: 500 } }),
+      );
+    const queue = { kind: "queue", queueUrl: QUEUE_URL } as const;
+    // WHEN it is unlocked
+    const failure = unlock(ACCOUNT, queue, SESSION, { dryRun: false, save: savePolicyBeside(dir, ACCOUNT, queue) });
+    // THEN the message names SQS and says what was done
+    await expect(failure).rejects.toThrow(/SQS answered a server error \(InternalError, HTTP 500\)/);
+    await expect(failure).rejects.toThrow(/The policy was not deleted \(saved in /);
+    await expect(failure).rejects.not.toThrow(/IAM|terraform/);
+  });
+
+  it("addresses buckets by path when an endpoint is configured, so a dotted name is no host name", async () => {
+    // GIVEN a bucket with dots in its name, behind a configured endpoint
+    s3.on(GetBucketPolicyCommand).resolves({ Policy: POLICY });
+    // WHEN it is read
+    await unlock(ACCOUNT, { kind: "bucket", bucket: "locked.with.dots" }, SESSION, { dryRun: true, pathStyle: true });
+    // THEN the client addresses it by path
+    expect(s3.commandCalls(GetBucketPolicyCommand)[0].thisValue.config.forcePathStyle).toBe(true);
+  });
+
   it("reads a queue's account and region from its URL", () => {
     expect([queueAccount(QUEUE_URL), queueRegion(QUEUE_URL)]).toEqual([ACCOUNT, "eu-west-1"]);
     expect(queueRegion(`https://us-gov-west-1.queue.amazonaws.com/${ACCOUNT}/q`)).toBe("us-gov-west-1");
     expect(queueRegion(`https://sqs.cn-north-1.amazonaws.com.cn/${ACCOUNT}/q`)).toBe("cn-north-1");
     expect(queueAccount("not a url")).toBeUndefined();
     expect(queueAccount(`https://sqs.us-east-1.amazonaws.com/${ACCOUNT}`)).toBeUndefined();
+    expect(queueAccount(`https://sqs.us-east-1.amazonaws.com/${ACCOUNT}/orders.fifo`)).toBe(ACCOUNT);
+    expect(queueAccount(`https://sqs.us-east-1.amazonaws.com/${ACCOUNT}/orders.txt`)).toBeUndefined();
+    expect(queueAccount(`https://sqs.us-east-1.amazonaws.com/${ACCOUNT}/q/extra`)).toBeUndefined();
   });
 });
