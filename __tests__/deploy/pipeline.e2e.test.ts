@@ -179,14 +179,15 @@ describe("examples/github-actions.yml", () => {
       'npm run --silent doctor -- "$STACK"',
       'npm run --silent root-credentials -- audit "$STACK" --markdown >> "$GITHUB_STEP_SUMMARY"',
     ]);
-    const audits = await Promise.all(
-      list.map(async (stackName) => {
-        const { result, calls } = await callsDuring(emulator, () =>
-          Promise.resolve(runSteps(audit.slice(1), project, envOf(stackName))),
-        );
-        return { stackName, result, calls };
-      }),
-    );
+    // One job after another: the emulator counts every caller's calls, so a job's window must hold its own only
+    // (concurrent windows made one stack's sts:AssumeRole count against another's plan policy under load).
+    const audits = [];
+    for (const stackName of list) {
+      const { result, calls } = await callsDuring(emulator, () =>
+        Promise.resolve(runSteps(audit.slice(1), project, envOf(stackName))),
+      );
+      audits.push({ stackName, result, calls });
+    }
     // THEN the doctor finds nothing wrong anywhere; the first stack's job fails on the audit step (exit 2) naming
     // the account in its step summary, and the others pass
     for (const {
