@@ -18,6 +18,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { rootCredentials } from "../../../scripts/root-credentials/command";
+import { NO_ROOT_CREDENTIALS } from "./no-root-credentials";
 
 const iam = mockClient(IAMClient);
 const organizations = mockClient(OrganizationsClient);
@@ -437,14 +438,7 @@ describe("journals: nothing claimed about an account this run did not read", () 
       name: `name-${CLEAN}`,
       status: "audited",
       kept: false,
-      rootCredentials: {
-        password: false,
-        accessKeys: 0,
-        activeAccessKeys: 0,
-        accessKeysLastUsed: null,
-        mfaDevices: 0,
-        signingCertificates: 0,
-      },
+      rootCredentials: NO_ROOT_CREDENTIALS,
       at: threeDaysAgo,
     };
     fs.writeFileSync(journal, `${JSON.stringify(header)}\n${JSON.stringify(entry)}\n`);

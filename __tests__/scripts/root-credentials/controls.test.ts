@@ -1,15 +1,9 @@
 import type { AuditReport, AuditedAccount } from "../../../scripts/root-credentials/audit";
 import { auditControls } from "../../../scripts/root-credentials/controls";
 import { doctorControls } from "../../../scripts/doctor/controls";
+import { NO_ROOT_CREDENTIALS } from "./no-root-credentials";
 
-const CLEAN = {
-  password: false,
-  accessKeys: 0,
-  activeAccessKeys: 0,
-  accessKeysLastUsed: null,
-  mfaDevices: 0,
-  signingCertificates: 0,
-};
+const CLEAN = NO_ROOT_CREDENTIALS;
 
 /** The management account's root user as the audit read it: no access key, MFA enabled. */
 const MANAGEMENT = { accountId: "999999999999", accessKeysPresent: false, mfaEnabled: true };

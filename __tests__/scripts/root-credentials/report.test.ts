@@ -1,17 +1,11 @@
 import type { AuditReport, AuditedAccount } from "../../../scripts/root-credentials/audit";
 import { auditCsv, auditMarkdown, auditTable } from "../../../scripts/root-credentials/report";
+import { NO_ROOT_CREDENTIALS } from "./no-root-credentials";
 
 // Account names are chosen by whoever controls the account (account:PutAccountName): the reports show them as
 // they are, and never let one act as a formula, a link or a terminal escape.
 
-const CLEAN = {
-  password: false,
-  accessKeys: 0,
-  activeAccessKeys: 0,
-  accessKeysLastUsed: null,
-  mfaDevices: 0,
-  signingCertificates: 0,
-};
+const CLEAN = NO_ROOT_CREDENTIALS;
 
 function report(...accounts: Partial<AuditedAccount>[]): AuditReport {
   const full = accounts.map((account, index) => ({
