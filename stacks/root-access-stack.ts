@@ -7,6 +7,7 @@ import type { StackConfig } from "./config/schema";
 import { IamDelegatedAdministrator } from "./organization/iam-delegated-administrator";
 import { ORGANIZATION_ADDRESS, Organization } from "./organization/organization";
 import { OrganizationDeletionCheck } from "./organization/organization-deletion-check";
+import { alertProviders } from "./root-activity-alerts/alert-providers";
 import { RootActivityAlerts } from "./root-activity-alerts/root-activity-alerts";
 import { RootCredentialsRemoval } from "./root-credentials/root-credentials-removal";
 import { NativeRootFeatures, NATIVE_FEATURES_ADDRESS } from "./root-features/native-root-features";
@@ -115,7 +116,15 @@ export class RootAccessStack extends TerraformStack {
         dependsOn: [organization.ready],
       });
 
-    if (config.rootActivityAlerts) new RootActivityAlerts(this, "root-activity-alerts", config.rootActivityAlerts);
+    if (config.rootActivityAlerts) {
+      new RootActivityAlerts(this, "root-activity-alerts", {
+        alerts: config.rootActivityAlerts,
+        region: config.region,
+        partition: config.partition,
+        delegatedAdministratorAccountId: config.delegatedAdministratorAccountId,
+        providers: alertProviders(this, config),
+      });
+    }
 
     new OrganizationDeletionCheck(this, "organization-deletion-check", {
       created: config.organization.mode === "create",

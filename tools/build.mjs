@@ -44,6 +44,8 @@ const programs = {
     entry: "main.ts",
     description: "the CDKTF app (npm run synth, cdktf.json's app)",
     needs: ["root-access"],
+    // The regions of a partition come from the AWS SDK's own data file, found in node_modules at run time.
+    options: { external: ["@aws-sdk/core/package.json"] },
     stubs: {
       archiver: "tools/build-stubs/archiver.js",
       "cdktf/lib/tokens/private/stack-trace.js": "tools/build-stubs/cdktf-stack-trace.js",

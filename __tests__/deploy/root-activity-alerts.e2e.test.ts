@@ -4,6 +4,7 @@ import {
   EventBridgeClient,
   ListTargetsByRuleCommand,
   PutEventsCommand,
+  PutTargetsCommand,
   TestEventPatternCommand,
 } from "@aws-sdk/client-eventbridge";
 import {
@@ -13,6 +14,8 @@ import {
   SetTopicAttributesCommand,
   SubscribeCommand,
 } from "@aws-sdk/client-sns";
+import { CloudTrailClient, CreateTrailCommand, StartLoggingCommand } from "@aws-sdk/client-cloudtrail";
+import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { leastPrivilegePolicy } from "../../scripts/policy/least-privilege";
 import { ROOT_ACTIVITY_RULE_NAME } from "../../scripts/shared/root-activity";
@@ -23,11 +26,24 @@ import { STACK, actionsNeedingPermission, useScenario } from "../support/stack-d
 
 const scenario = useScenario();
 
+/** A multi-region trail that is logging, recording management events (CloudTrail's default selectors). */
+async function startTrail(env: NodeJS.ProcessEnv): Promise<void> {
+  await new S3Client({ ...clientConfig(env), forcePathStyle: true }).send(new CreateBucketCommand({ Bucket: "org-trail" }));
+  const trail = new CloudTrailClient(clientConfig(env));
+  await trail.send(new CreateTrailCommand({ Name: "org-trail", S3BucketName: "org-trail", IsMultiRegionTrail: true }));
+  await trail.send(new StartLoggingCommand({ Name: "org-trail" }));
+}
+
 const PIPELINE = "arn:aws:iam::111111111111:role/root-access-pipeline";
 const PERSON = "arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_BreakGlass_0123456789abcdef";
 const STACK_CONFIG = {
   features: ["RootSessions"],
-  rootActivityAlerts: { email: ["security@example.com", "oncall@example.com"], ignoreCallers: [PIPELINE] },
+  // One region: each region is one more provider process; root-activity-regions.e2e covers several.
+  rootActivityAlerts: {
+    email: ["security@example.com", "oncall@example.com"],
+    ignoreCallers: [PIPELINE],
+    regions: ["us-east-1"],
+  },
 };
 
 function allowedActions(stack: Record<string, unknown>): string[] {
@@ -56,7 +72,7 @@ describe("root-activity alerts", () => {
       account: "$.detail.requestParameters.targetPrincipal",
       task: "$.detail.requestParameters.taskPolicyArn.arn",
     });
-    // AND the topic lets EventBridge publish, for this rule only, and both addresses are subscribed by email
+    // AND the topic lets EventBridge publish, for the two alerting rules only, and both addresses are subscribed by email
     const { Attributes } = await sns.send(new GetTopicAttributesCommand({ TopicArn: target.Arn }));
     expect(JSON.parse(Attributes!.Policy)).toEqual({
       Version: "2012-10-17",
@@ -67,7 +83,7 @@ describe("root-activity alerts", () => {
           Principal: { Service: "events.amazonaws.com" },
           Action: "sns:Publish",
           Resource: target.Arn,
-          Condition: { ArnEquals: { "aws:SourceArn": rule.Arn } },
+          Condition: { ArnEquals: { "aws:SourceArn": [rule.Arn, `${rule.Arn}-refused`] } },
         },
       ],
     });
@@ -88,20 +104,61 @@ describe("root-activity alerts", () => {
     expect(await matches(assumeRoot(roleSession(PERSON, "alice@example.com")))).toBe(true);
     expect(await matches(assumeRoot(roleSession(`${PIPELINE}-copy`, "x")))).toBe(true);
     expect(await matches(assumeRoot(iamUser("break-glass")))).toBe(true);
-    // AND the pipeline's own sessions, an AssumeRole and an AssumeRoot name from another source do not
-    expect(await matches(assumeRoot(roleSession(PIPELINE, "org-root-access")))).toBe(false);
+    // AND the pipeline's role asking for a task the pipeline never runs matches
+    expect(await matches(assumeRoot(roleSession(PIPELINE, "org-root-access"), "222222222222", "S3UnlockBucketPolicy"))).toBe(
+      true,
+    );
+    // AND the pipeline's own audit and removal, an AssumeRole and an AssumeRoot name from another source do not
+    for (const task of ["IAMAuditRootUserCredentials", "IAMDeleteRootUserCredentials"]) {
+      expect(await matches(assumeRoot(roleSession(PIPELINE, "org-root-access"), "222222222222", task))).toBe(false);
+    }
     expect(await matches(assumeRole(roleSession(PERSON, "alice@example.com"), PIPELINE))).toBe(false);
     expect(await matches({ ...assumeRoot(iamUser("break-glass")), source: "aws.signin" })).toBe(false);
 
     // WHEN the doctor looks before anyone confirmed the email AWS sent THEN nobody receives the alerts: a problem
-    const alertCheck = () => driver.doctor().checks.find((check) => check.check === "root-activity alerts");
+    const doctorSays = (name: string) => driver.doctor().checks.find((check) => check.check === name);
+    const alertCheck = () => doctorSays("root-activity alerts");
     expect(alertCheck()).toMatchObject({
       status: "problem",
-      detail: expect.stringContaining("has no confirmed subscription (pending: oncall@example.com, security@example.com)"),
+      detail: expect.stringContaining(
+        "has no confirmed subscription for security@example.com, oncall@example.com (pending): nobody receives the alerts",
+      ),
     });
-    // WHEN one address confirms THEN the alerts work
+    // AND without a trail, CloudTrail delivers nothing to EventBridge: a problem too
+    expect(doctorSays("CloudTrail for the alerts")).toMatchObject({
+      status: "problem",
+      detail: expect.stringContaining("no trail records management events in us-east-1 of the management account"),
+    });
+    // WHEN both addresses confirm and a multi-region trail logs THEN the alerts work, in the one region they cover
     expect(await scenario.emulator.confirmSubscription("oncall@example.com")).toBe(1);
-    expect(alertCheck()).toMatchObject({ status: "ok", detail: expect.stringContaining("with 1 confirmed subscription(s)") });
+    expect(await scenario.emulator.confirmSubscription("security@example.com")).toBe(1);
+    await startTrail(driver.env);
+    expect(doctorSays("CloudTrail for the alerts")).toMatchObject({ status: "ok" });
+    expect(alertCheck()).toMatchObject({
+      status: "limited",
+      detail: expect.stringContaining("rootActivityAlerts.regions leaves out ap-northeast-1, ap-northeast-2"),
+    });
+    // WHEN someone subscribes another address THEN the doctor names it: it receives every alert
+    await sns.send(new SubscribeCommand({ TopicArn: target.Arn, Protocol: "email", Endpoint: "someone@example.net" }));
+    expect(alertCheck()).toMatchObject({
+      status: "problem",
+      detail: expect.stringContaining("subscriptions the stack does not declare: email:someone@example.net"),
+    });
+    // WHEN someone points the rule at another topic, or rewrites its message THEN the doctor names the difference
+    const elsewhere = target.Arn!.replace(/:[^:]+$/, ":somewhere-else");
+    await events.send(new PutTargetsCommand({ Rule: ROOT_ACTIVITY_RULE_NAME, Targets: [{ ...target, Arn: elsewhere }] }));
+    expect(alertCheck()).toMatchObject({
+      status: "problem",
+      detail: expect.stringContaining(`${ROOT_ACTIVITY_RULE_NAME} does not target ${target.Arn} (its targets: ${elsewhere})`),
+    });
+    const constant = { InputPathsMap: {}, InputTemplate: '"All is well."' };
+    await events.send(
+      new PutTargetsCommand({ Rule: ROOT_ACTIVITY_RULE_NAME, Targets: [{ ...target, InputTransformer: constant }] }),
+    );
+    expect(alertCheck()).toMatchObject({
+      status: "problem",
+      detail: expect.stringContaining(`${ROOT_ACTIVITY_RULE_NAME}'s message to ${target.Arn} is not the stack's`),
+    });
     // WHEN someone replaces the topic's policy with one that leaves EventBridge out THEN the doctor says so
     await sns.send(
       new SetTopicAttributesCommand({
@@ -154,8 +211,8 @@ describe("root-activity alerts", () => {
     expect(Messages?.map((message) => message.Body)).toEqual([
       "Central root session requested: arn:aws:sts::111111111111:assumed-role/AWSReservedSSO_BreakGlass_0123456789abcdef/alice@example.com " +
         "called sts:AssumeRoot for the root user of account 222222222222 with arn:aws:iam::aws:policy/root-task/S3UnlockBucketPolicy " +
-        "at 2026-12-07T09:12:11Z (in us-east-1, from 192.0.2.1). A refused call alerts too: its CloudTrail record has an errorCode. " +
-        "What a session did is in account 222222222222's CloudTrail.",
+        "at 2026-12-07T09:12:11Z (in us-east-1, from 192.0.2.1). AWS granted it. " +
+        "What the session did is in account 222222222222's CloudTrail.",
     ]);
   });
 });

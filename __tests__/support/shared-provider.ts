@@ -98,10 +98,23 @@ export class AttachableTerraform extends Terraform {
   }
 
   override async run(args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<TerraformResult> {
-    if (this.provider === undefined) return super.run(args, extraEnv);
+    if (this.provider === undefined || hasProviderAliases(this.workingDir)) return super.run(args, extraEnv);
     const reattach = await this.provider.reattach(this.workingDir, { ...this.env, ...extraEnv });
     return super.run(args, { ...extraEnv, TF_REATTACH_PROVIDERS: reattach });
   }
+}
+
+/**
+ * Whether the synthesized stack has more than one AWS provider configuration (the alerts' regions and accounts).
+ * An attached provider is one process that every configuration configures in turn, and the last one wins: the
+ * default provider's resources would be made in another region or account. Terraform starts one per
+ * configuration itself.
+ */
+function hasProviderAliases(stackDir: string): boolean {
+  const file = path.join(stackDir, "cdk.tf.json");
+  if (!fs.existsSync(file)) return false;
+  const providers = (JSON.parse(fs.readFileSync(file, "utf8")) as { provider?: { aws?: unknown } }).provider?.aws;
+  return Array.isArray(providers) && providers.length > 1;
 }
 
 /**

@@ -33,12 +33,30 @@ export function assumedRole(
   stsEndpoint?: string,
   now: () => number = Date.now,
 ): CredentialProvider {
+  return renewed(() => assume(roleArn, region, stsEndpoint), now);
+}
+
+/**
+ * Credentials of `roleArn` assumed with `from` (another role's, or the default chain's when undefined): a role
+ * chain, such as the management account's role into a role of IAM's delegated administrator. Renewed the same way.
+ */
+export function chainedRole(
+  from: CredentialProvider | undefined,
+  roleArn: string,
+  region: string | undefined,
+  stsEndpoint?: string,
+  now: () => number = Date.now,
+): CredentialProvider {
+  return renewed(() => assume(roleArn, region, stsEndpoint, from), now);
+}
+
+function renewed(issue: () => Promise<Credentials>, now: () => number): CredentialProvider {
   let current: Held | undefined;
   let assuming: Promise<Credentials> | undefined;
   const valid = ({ credentials }: Held) => credentials.expiration === undefined || credentials.expiration.getTime() > now();
   return () => {
     if (current !== undefined && current.renewAt > now()) return Promise.resolve(current.credentials);
-    assuming ??= assume(roleArn, region, stsEndpoint)
+    assuming ??= issue()
       .then((credentials) => (current = held(credentials, now())).credentials)
       .catch((error: unknown) => {
         // A renewal that fails while the credentials still hold leaves them in use; the next call tries again.
@@ -58,10 +76,15 @@ function held(credentials: Credentials, issuedAt: number): Held {
   return { credentials, renewAt: expiresAt - Math.min(RENEW_BEFORE_EXPIRY_MS, (expiresAt - issuedAt) / 2) };
 }
 
-async function assume(roleArn: string, region: string | undefined, stsEndpoint?: string): Promise<Credentials> {
+async function assume(
+  roleArn: string,
+  region: string | undefined,
+  stsEndpoint?: string,
+  from?: CredentialProvider,
+): Promise<Credentials> {
   try {
     const { AssumeRoleCommand, STSClient } = await import("@aws-sdk/client-sts");
-    const { Credentials: issued } = await new STSClient({ region }).send(
+    const { Credentials: issued } = await new STSClient({ region, credentials: from }).send(
       new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: ROLE_SESSION_NAME }),
     );
     if (!issued?.AccessKeyId || !issued.SecretAccessKey) throw new Error("STS returned no credentials");

@@ -89,9 +89,18 @@ export const DOCTOR_CHECKS = {
   rootActivityAlerts: {
     name: "root-activity alerts",
     establishes:
-      "with rootActivityAlerts, the EventBridge rule org-root-access-root-sessions exists in the stack's region in state ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS with the stack's pattern, targets the stack's topic in the credentials' account (or the given one), the topic's policy lets events.amazonaws.com publish for the rule, and the topic has a confirmed subscription. CloudTrail's delivery of AssumeRoot to EventBridge is not checked",
-    reads: "events:DescribeRule, events:ListTargetsByRule, sns:GetTopicAttributes, sns:ListSubscriptionsByTopic",
+      "with rootActivityAlerts, every part of the chain that carries an AssumeRoot to someone's inbox: in the stack's region, the rules org-root-access-root-sessions (granted) and org-root-access-root-sessions-refused, in state ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS with the stack's patterns, targeting the topic with the stack's messages (input transformer); the topic's policy letting events.amazonaws.com publish for both; its subscriptions equal to the declared addresses, each confirmed (a given topic: one confirmed); in every other covered region and every covered region of IAM's delegated administrator, the forwarder org-root-access-root-sessions-forward with its pattern, the home bus as target and the stack's role; the home bus's permission for the delegated administrator; no region enabled in a calling account that the alerts do not cover",
+    reads:
+      "events:DescribeRule, events:ListTargetsByRule, events:DescribeEventBus, sns:GetTopicAttributes, sns:ListSubscriptionsByTopic, ec2:DescribeRegions (in the delegated administrator's account through rootActivityAlerts.delegatedAdministratorRoleName)",
     problemWhen:
-      'the rule is missing, disabled or has another pattern, targets no such topic, the topic\'s policy does not let EventBridge publish, or nobody confirmed a subscription (not a problem yet with --before-apply when the rule is missing: the apply creates it). "cannot tell": state ENABLED (AWS does not say whether AssumeRoot is a read-only event), a topic policy with a Deny or other conditions, a KMS key on the topic',
+      'any difference, each named: a rule missing, disabled or with another pattern, another target or message, a topic policy without EventBridge, an address not confirmed or missing, a subscription the stack does not declare, a forwarder missing or pointing elsewhere, the bus permission missing, an enabled region not covered (not a problem yet with --before-apply when only rules are missing: the apply creates them). "cannot tell": state ENABLED (AWS does not say whether AssumeRoot is a read-only event), a topic policy with a Deny or other conditions, a KMS key on the topic, a read refused',
+  },
+  rootActivityTrail: {
+    name: "CloudTrail for the alerts",
+    establishes:
+      "with rootActivityAlerts, a trail that is logging records management events (read and write) in every covered region of every calling account: a multi-region trail or one homed there, or the management account's organization trail (which covers the delegated administrator too). CloudTrail delivers AssumeRoot to EventBridge only where a trail records it",
+    reads: "cloudtrail:DescribeTrails, cloudtrail:GetTrailStatus, cloudtrail:GetEventSelectors",
+    problemWhen:
+      'a covered region of a calling account has no such trail (none, not logging, no management events). "cannot tell": only read-only or write-only management events, advanced event selectors that filter management events, a trail whose status or selectors could not be read',
   },
 } as const satisfies Record<string, DoctorCheck>;

@@ -8,10 +8,12 @@ import {
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import type { StackConfig } from "../../stacks/config/schema";
 import { partitionOfArn } from "../shared/partitions";
+import { coveredRegions } from "../shared/root-activity";
 import { tasksOf } from "../shared/root-tasks";
 import { awsErrorCode } from "../aws/aws-errors";
 import { Check, DOCTOR_CHECKS } from "./catalogue";
 import { readOrganizationScps } from "./organization-scps";
+import { TrailClients, alertsTrailCheck } from "./alerts-trail-check";
 import { AlertClients, rootActivityAlertsCheck } from "./root-activity-check";
 import { evaluateRootSessionAccess } from "./root-session-access";
 import { rootTaskChecks } from "./root-session-report";
@@ -21,8 +23,8 @@ export interface DoctorClients {
   readonly organizations: OrganizationsClient;
   readonly iam: IAMClient;
   readonly sts: STSClient;
-  /** For a stack with rootActivityAlerts: its EventBridge and SNS clients. */
-  readonly alerts?: AlertClients;
+  /** For a stack with rootActivityAlerts: EventBridge, EC2, SNS and CloudTrail in the calling accounts. */
+  readonly alerts?: AlertClients & { readonly trails: TrailClients };
 }
 
 const IAM_PRINCIPAL = "iam.amazonaws.com";
@@ -161,13 +163,16 @@ async function collectChecks(
   }
 
   if (stack.rootActivityAlerts !== undefined && clients.alerts !== undefined) {
-    const { result, missing } = await rootActivityAlertsCheck(clients.alerts, stack.rootActivityAlerts, {
+    const place = {
       region: stack.region,
       partition: partitionOfArn(caller.Arn ?? "") ?? stack.partition,
       accountId: caller.Account ?? "",
-    });
+      delegatedAdministratorAccountId: stack.delegatedAdministratorAccountId,
+    };
+    const { result, missing } = await rootActivityAlertsCheck(clients.alerts, stack.rootActivityAlerts, place);
     // Before the first apply, a missing rule is the apply's to create; a pending subscription is not.
     checks.push(applyFixes(result, missing));
+    checks.push(await alertsTrailCheck(clients.alerts.trails, { ...place, regions: coveredRegions(stack) }));
   }
 
   // SCPs decide whether central root sessions can do their tasks; they never apply to the management account.

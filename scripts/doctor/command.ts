@@ -1,5 +1,3 @@
-import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
-import { SNSClient } from "@aws-sdk/client-sns";
 import { STSClient } from "@aws-sdk/client-sts";
 import { loadConfig } from "../../stacks/config/load";
 import type { StackConfig } from "../../stacks/config/schema";
@@ -9,6 +7,7 @@ import { CommandLineSpec, EXIT_CODES, Invocation, parseCommandLine, reportFailur
 import { ExpectedError } from "../shared/expected-error";
 import { stackNamedIn } from "../command-line/stack-argument";
 import type { Check } from "./catalogue";
+import { alertClients } from "./alert-clients";
 import { DoctorFindings, runChecks } from "./checks";
 import { doctorControls } from "./controls";
 import { Endpoints, endpointsFromEnvironment } from "../aws/endpoints";
@@ -72,13 +71,7 @@ export async function doctor({ argv, env, io }: Invocation, projectRoot: string)
         organizations: await createOrganizationsClient(settings),
         iam: createIamClient(settings),
         sts: new STSClient({ region: settings.region, credentials: credentialsOf(settings) }),
-        alerts:
-          stack.rootActivityAlerts === undefined
-            ? undefined
-            : {
-                events: new EventBridgeClient({ region: settings.region, credentials: credentialsOf(settings) }),
-                sns: new SNSClient({ region: settings.region, credentials: credentialsOf(settings) }),
-              },
+        alerts: stack.rootActivityAlerts === undefined ? undefined : alertClients(stack, settings),
       },
       stack,
       { beforeApply },

@@ -1,4 +1,11 @@
-import { ROOT_ACTIVITY_RULE_NAME, ROOT_ACTIVITY_RULE_STATE } from "../shared/root-activity";
+import {
+  ROOT_ACTIVITY_BUS_PERMISSION_ID,
+  ROOT_ACTIVITY_FORWARD_ROLE_NAME,
+  ROOT_ACTIVITY_FORWARD_RULE_NAME,
+  ROOT_ACTIVITY_REFUSED_RULE_NAME,
+  ROOT_ACTIVITY_RULE_NAME,
+  ROOT_ACTIVITY_RULE_STATE,
+} from "../shared/root-activity";
 import { ROOT_USER_GUARDRAIL_ATTACHMENT_ADDRESS, ROOT_USER_GUARDRAIL_NAME } from "../shared/root-user-guardrail-policy";
 import type { LiveOrganization } from "./live-organization";
 import { Plan, ResourceChange, valueText } from "./plan";
@@ -108,6 +115,9 @@ export const ALERT_TYPES = {
   topic: "aws_sns_topic",
   topicPolicy: "aws_sns_topic_policy",
   subscription: "aws_sns_topic_subscription",
+  busPermission: "aws_cloudwatch_event_permission",
+  role: "aws_iam_role",
+  rolePolicy: "aws_iam_role_policy",
 } as const;
 const {
   rule: EVENT_RULE,
@@ -115,7 +125,16 @@ const {
   topic: TOPIC,
   topicPolicy: TOPIC_POLICY,
   subscription: SUBSCRIPTION,
+  busPermission: BUS_PERMISSION,
+  role: ROLE,
+  rolePolicy: ROLE_POLICY,
 } = ALERT_TYPES;
+/** The EventBridge rules of the alerts: the alerting pair at home, the forwarder in every other region and account. */
+const ALERT_RULE_NAMES: readonly string[] = [
+  ROOT_ACTIVITY_RULE_NAME,
+  ROOT_ACTIVITY_REFUSED_RULE_NAME,
+  ROOT_ACTIVITY_FORWARD_RULE_NAME,
+];
 const ALERTS_DOWN = "root sessions would open without an alert";
 
 /**
@@ -125,7 +144,7 @@ const ALERTS_DOWN = "root sessions would open without an alert";
  */
 export const rootActivityAlertsKept: Rule = {
   name: "root-activity-alerts-kept",
-  description: `the EventBridge rule ${ROOT_ACTIVITY_RULE_NAME}, its target, its topic, the topic's policy and its subscriptions keep working`,
+  description: `the alerting rules (${ROOT_ACTIVITY_RULE_NAME}, ${ROOT_ACTIVITY_REFUSED_RULE_NAME}) and every region's and account's forwarder, their targets and role, the topic, its policy and its subscriptions keep working`,
   why: "The alerts are how a security team learns that someone opened a central root session; a plan that turns them off must be reviewed, not applied by a pipeline.",
   evaluate: (plan) => {
     const changes = plan.resourceChanges.filter((change) => !isNoOp(change) && isRootActivityAlert(change));
@@ -137,7 +156,7 @@ export const rootActivityAlertsKept: Rule = {
         return noneLeft ? [`${change.address} would delete the topic's last subscriptions: ${ALERTS_DOWN} to anyone`] : [];
       }
       if (change.actions.includes("delete") && change.type !== SUBSCRIPTION) {
-        return [`${change.address} would delete ${ALERT_PARTS[change.type]}${replaced}: ${ALERTS_DOWN}`];
+        return [`${change.address} would delete ${alertPart(change)}${replaced}: ${ALERTS_DOWN}`];
       }
       if (change.before === null) return [];
       if (change.type === EVENT_RULE) return ruleStateFindings(change);
@@ -155,25 +174,36 @@ export const rootActivityAlertsKept: Rule = {
   },
 };
 
-const ALERT_PARTS: Record<string, string> = {
-  [EVENT_RULE]: `the EventBridge rule ${ROOT_ACTIVITY_RULE_NAME}`,
-  [EVENT_TARGET]: `the target of ${ROOT_ACTIVITY_RULE_NAME}`,
-  [TOPIC]: `the SNS topic ${ROOT_ACTIVITY_RULE_NAME}`,
-  [TOPIC_POLICY]: `the policy that lets EventBridge publish to ${ROOT_ACTIVITY_RULE_NAME}`,
-};
+/** What a change of the alerts is, in words (the address names the region and account). */
+function alertPart(change: ResourceChange): string {
+  const values = change.before ?? change.after ?? {};
+  switch (change.type) {
+    case EVENT_RULE:
+      return `the EventBridge rule ${String(values.name)}`;
+    case EVENT_TARGET:
+      return `the target of ${String(values.rule)}`;
+    case TOPIC:
+      return `the SNS topic ${ROOT_ACTIVITY_RULE_NAME}`;
+    case TOPIC_POLICY:
+      return `the policy that lets EventBridge publish to ${ROOT_ACTIVITY_RULE_NAME}`;
+    case BUS_PERMISSION:
+      return "the home bus's permission for the delegated administrator's forwarders";
+    default:
+      return `the role ${ROOT_ACTIVITY_FORWARD_ROLE_NAME} the forwarders put events with`;
+  }
+}
 
 // The rule must stay in the state that receives AssumeRoot whether or not AWS counts it read-only.
 function ruleStateFindings(change: ResourceChange): string[] {
+  const name = String((change.before ?? change.after)?.name);
   if (isUnknown(change, "state") || isUnknown(change, "is_enabled")) {
-    return [
-      `${change.address}: cannot tell whether ${ROOT_ACTIVITY_RULE_NAME} stays enabled, its state is only known after apply`,
-    ];
+    return [`${change.address}: cannot tell whether ${name} stays enabled, its state is only known after apply`];
   }
-  if (change.after?.is_enabled === false) return [`${change.address} would disable ${ROOT_ACTIVITY_RULE_NAME}: ${ALERTS_DOWN}`];
+  if (change.after?.is_enabled === false) return [`${change.address} would disable ${name}: ${ALERTS_DOWN}`];
   const state = change.after?.state;
   if (state === undefined || state === ROOT_ACTIVITY_RULE_STATE) return [];
   return [
-    `${change.address} would set ${ROOT_ACTIVITY_RULE_NAME} to ${valueText(state)}` +
+    `${change.address} would set ${name} to ${valueText(state)}` +
       (state === "ENABLED"
         ? `, which does not receive read-only management events (AWS does not say whether AssumeRoot is one): alerts may stop`
         : `: ${ALERTS_DOWN}`),
@@ -185,13 +215,18 @@ function isUnknown(change: ResourceChange, attribute: string): boolean {
 }
 
 /**
- * Whether a change is to the root-activity alerts: the rule or the topic (by name), the rule's target, the
- * topic's policy or a subscription (by the topic's name in their ARNs).
+ * Whether a change is to the root-activity alerts: a rule (by its names), the topic (by name), a rule's target,
+ * the forwarders' role and its policy (by name), the home bus's permission (by statement id), the topic's policy
+ * or a subscription (by the topic's name in their ARNs).
  */
 export function isRootActivityAlert(change: ResourceChange): boolean {
   const values = change.before ?? change.after;
-  if (change.type === EVENT_RULE || change.type === TOPIC) return values?.name === ROOT_ACTIVITY_RULE_NAME;
-  if (change.type === EVENT_TARGET) return values?.rule === ROOT_ACTIVITY_RULE_NAME;
+  if (change.type === EVENT_RULE) return ALERT_RULE_NAMES.includes(String(values?.name));
+  if (change.type === TOPIC) return values?.name === ROOT_ACTIVITY_RULE_NAME;
+  if (change.type === EVENT_TARGET) return ALERT_RULE_NAMES.includes(String(values?.rule));
+  if (change.type === BUS_PERMISSION) return values?.statement_id === ROOT_ACTIVITY_BUS_PERMISSION_ID;
+  if (change.type === ROLE) return values?.name === ROOT_ACTIVITY_FORWARD_ROLE_NAME;
+  if (change.type === ROLE_POLICY) return values?.role === ROOT_ACTIVITY_FORWARD_ROLE_NAME;
   const topic = change.type === TOPIC_POLICY ? values?.arn : change.type === SUBSCRIPTION ? values?.topic_arn : undefined;
   return typeof topic === "string" && topic.endsWith(`:${ROOT_ACTIVITY_RULE_NAME}`);
 }

@@ -154,6 +154,9 @@ const ALERT_NAMES: Record<string, string> = {
   [ALERT_TYPES.target]: "the rule's target",
   [ALERT_TYPES.topic]: "the SNS topic",
   [ALERT_TYPES.topicPolicy]: "the topic's policy",
+  [ALERT_TYPES.busPermission]: "the home bus's permission for the delegated administrator",
+  [ALERT_TYPES.role]: "the forwarders' role",
+  [ALERT_TYPES.rolePolicy]: "the forwarders' role policy",
 };
 
 function describeAlert(change: ResourceChange): string[] {
@@ -166,7 +169,8 @@ function describeAlert(change: ResourceChange): string[] {
       : [];
   }
   if (!isRootActivityAlert(change)) return [];
-  const what = ALERT_NAMES[change.type];
+  const name = change.type === ALERT_TYPES.rule ? ` ${valueText(values?.name)}` : "";
+  const what = `${ALERT_NAMES[change.type]}${name}`;
   const isRule = change.type === ALERT_TYPES.rule;
   if (change.actions.includes("delete")) return [`**delete ${what}**${change.actions.includes("create") ? " (replaced)" : ""}`];
   if (isRule && change.after?.state !== undefined && change.after.state !== ROOT_ACTIVITY_RULE_STATE) {
@@ -176,7 +180,7 @@ function describeAlert(change: ResourceChange): string[] {
     return ["**change which AssumeRoot events alert (the rule's pattern: ignoreCallers)**"];
   }
   if (change.actions.includes("create")) {
-    return isRule ? [`create ${what} that alerts when a central root session (sts:AssumeRoot) is opened`] : [`create ${what}`];
+    return isRule ? [`create ${what}, on which an AssumeRoot alerts`] : [`create ${what}`];
   }
   return [`update ${what}`];
 }

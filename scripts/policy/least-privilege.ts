@@ -1,23 +1,12 @@
 import type { StackConfig } from "../../stacks/config/schema";
 import { ROOT_ACCESS_FEATURES } from "../shared/program-contract";
 import { rootUserArn } from "../shared/partitions";
-import { ROOT_ACTIVITY_RULE_NAME } from "../shared/root-activity";
+import { coveredRegions } from "../shared/root-activity";
 import { ROOT_TASKS, taskPolicyArn } from "../shared/root-tasks";
+import type { PolicyDocument, PolicyStatement } from "./policy-types";
+import { rootActivityAlertStatements } from "./root-activity-statements";
 
-/** One statement of an IAM policy document. */
-export interface PolicyStatement {
-  readonly Sid: string;
-  readonly Effect: "Allow";
-  readonly Action: readonly string[];
-  readonly Resource: string | readonly string[];
-  readonly Condition?: Record<string, Record<string, string | readonly string[]>>;
-}
-
-/** An IAM policy document. */
-export interface PolicyDocument {
-  readonly Version: "2012-10-17";
-  readonly Statement: readonly PolicyStatement[];
-}
+export type { PolicyDocument, PolicyStatement } from "./policy-types";
 
 // What the AWS provider calls to read aws_organizations_organization (resource, import and data source).
 const ORGANIZATION_READS = [
@@ -184,6 +173,7 @@ export function breakGlassPolicy(stack: StackConfig): PolicyDocument {
             "sts:TaskPolicyArn": [ROOT_TASKS.unlockBucketPolicy, ROOT_TASKS.unlockQueuePolicy].map((task) =>
               taskPolicyArn(task, partition),
             ),
+            ...alertedRegions(stack),
           },
         },
       },
@@ -192,47 +182,9 @@ export function breakGlassPolicy(stack: StackConfig): PolicyDocument {
   };
 }
 
-// The root-activity alerts: the EventBridge rule and its target; the stack's topic, its policy and subscriptions
-// (or only reads of a topic the stack was given). "read": what a plan refreshes and the doctor checks.
-function rootActivityAlertStatements({ rootActivityAlerts: alerts, partition, region }: StackConfig, access: "manage" | "read") {
-  if (alerts === undefined) return [];
-  const rule = `arn:${partition}:events:${region}:*:rule/${ROOT_ACTIVITY_RULE_NAME}`;
-  const topic = alerts.topicArn ?? `arn:${partition}:sns:${region}:*:${ROOT_ACTIVITY_RULE_NAME}`;
-  const manage = access === "manage";
-  const ownTopic = alerts.topicArn === undefined;
-  const statements: PolicyStatement[] = [
-    {
-      Sid: "RootActivityAlertRule",
-      Effect: "Allow",
-      Action: [
-        "events:DescribeRule",
-        "events:ListTargetsByRule",
-        "events:ListTagsForResource",
-        ...(manage ? ["events:PutRule", "events:PutTargets", "events:RemoveTargets", "events:DeleteRule"] : []),
-      ],
-      Resource: rule,
-    },
-    {
-      Sid: "RootActivityAlertTopic",
-      Effect: "Allow",
-      Action: [
-        "sns:GetTopicAttributes",
-        "sns:ListSubscriptionsByTopic",
-        ...(ownTopic ? ["sns:ListTagsForResource", "sns:GetSubscriptionAttributes"] : []),
-        ...(manage && ownTopic
-          ? ["sns:CreateTopic", "sns:SetTopicAttributes", "sns:Subscribe", "sns:Unsubscribe", "sns:DeleteTopic"]
-          : []),
-      ],
-      // A subscription's ARN is its topic's, a colon and an id.
-      Resource: ownTopic ? [topic, `${topic}:*`] : topic,
-    },
-  ];
-  return statements;
-}
-
 // sts:AssumeRoot on the member accounts' root users, for one task policy only (the sts:TaskPolicyArn key).
 function rootSessions(
-  { partition }: StackConfig,
+  stack: StackConfig,
   sid: string,
   task: (typeof ROOT_TASKS)[keyof typeof ROOT_TASKS],
   accounts: "all" | readonly string[],
@@ -241,9 +193,18 @@ function rootSessions(
     Sid: sid,
     Effect: "Allow",
     Action: ["sts:AssumeRoot"],
-    Resource: accounts === "all" ? rootUserArn(partition, "*") : accounts.map((id) => rootUserArn(partition, id)),
-    Condition: { StringEquals: { "sts:TaskPolicyArn": taskPolicyArn(task, partition) } },
+    Resource: accounts === "all" ? rootUserArn(stack.partition, "*") : accounts.map((id) => rootUserArn(stack.partition, id)),
+    Condition: { StringEquals: { "sts:TaskPolicyArn": taskPolicyArn(task, stack.partition), ...alertedRegions(stack) } },
   };
+}
+
+/**
+ * With root-activity alerts, sts:AssumeRoot only through STS in the regions they cover: CloudTrail records the
+ * call in the region of the endpoint used, and a policy this command prints must not open a session the alerts
+ * cannot see.
+ */
+function alertedRegions(stack: StackConfig): Record<string, readonly string[]> {
+  return stack.rootActivityAlerts === undefined ? {} : { "aws:RequestedRegion": [...coveredRegions(stack)].sort() };
 }
 
 // The state object (read only for a plan, which never writes it) and its lock, which a plan takes too.

@@ -54,3 +54,32 @@ function readPartitions(): Map<string, readonly string[]> {
     }),
   );
 }
+
+/**
+ * The commercial regions every account has enabled: those AWS launched before 20 March 2019. A region launched
+ * since is disabled until the account opts in; the list never grows. GovCloud and China have no opt-in regions.
+ */
+const ENABLED_WITHOUT_OPT_IN = [
+  "ap-northeast-1",
+  "ap-northeast-2",
+  "ap-northeast-3",
+  "ap-south-1",
+  "ap-southeast-1",
+  "ap-southeast-2",
+  "ca-central-1",
+  "eu-central-1",
+  "eu-north-1",
+  "eu-west-1",
+  "eu-west-2",
+  "eu-west-3",
+  "sa-east-1",
+  "us-east-1",
+  "us-east-2",
+  "us-west-1",
+  "us-west-2",
+] as const;
+
+/** The regions of a partition that every account has enabled, without opting in. Sorted. */
+export function regionsEnabledWithoutOptIn(partition: Partition): readonly string[] {
+  return partition === "aws" ? ENABLED_WITHOUT_OPT_IN : regionsOf(partition);
+}

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { regionsOf } from "../../scripts/shared/partition-regions";
 import { Partition, partitionOfRegion } from "../../scripts/shared/partitions";
 import {
   ACCOUNT_ID_PATTERN,
@@ -224,6 +225,17 @@ const TOPIC_ARN: Format = {
   expected: 'a standard SNS topic ARN, for example "arn:aws:sns:us-east-1:111122223333:security-alerts"',
 };
 
+const ROLE_NAME: Format = {
+  pattern: /^[\w+=,.@-]{1,64}$/,
+  expected: 'an IAM role name: 1 to 64 letters, digits or +=,.@_- (no path), for example "OrganizationAccountAccessRole"',
+};
+const LOG_GROUP: Format = {
+  pattern: /^[\w./#-]{1,512}$/,
+  expected: 'a CloudWatch Logs group name: 1 to 512 letters, digits or _-./#, for example "aws-controltower/CloudTrailLogs"',
+};
+// Identity Center names the roles of its permission sets AWSReservedSSO_<set>_<id>: people sign in through them.
+const IDENTITY_CENTER_ROLE = /:role\/(.*\/)?AWSReservedSSO_[^/]*$/;
+
 const rootActivityAlertsSchema = strict({
   email: uniqueList(formatted(EMAIL), "subscribe each address once")
     .min(1, { error: 'at least one address, for example ["security@example.com"]' })
@@ -232,9 +244,32 @@ const rootActivityAlertsSchema = strict({
   topicArn: formatted(TOPIC_ARN).optional().meta({
     description: "an existing SNS topic in the stack's region instead; its policy must let events.amazonaws.com publish",
   }),
-  ignoreCallers: uniqueList(formatted(ROLE_ARN), "list each role once").default([]).meta({
+  ignoreCallers: uniqueList(
+    formatted(ROLE_ARN).refine((arn) => !IDENTITY_CENTER_ROLE.test(arn), {
+      error:
+        "a pipeline's role: an Identity Center permission set's role (AWSReservedSSO_...) is people signing in, and their root sessions must alert",
+    }),
+    "list each role once",
+  )
+    .default([])
+    .meta({
+      description:
+        "pipeline roles whose successful audit and removal sessions (IAMAuditRootUserCredentials, IAMDeleteRootUserCredentials) raise no alert, matched on CloudTrail's sessionIssuer; any other task or a refused call alerts",
+    }),
+  regions: uniqueList(formatted(REGION), "list each region once")
+    .min(1, { error: 'at least the stack\'s region, for example ["us-east-1"]' })
+    .optional()
+    .meta({
+      description:
+        "the regions where an AssumeRoot raises the alert; default every region enabled without opting in (the 17 commercial regions of before March 2019; every GovCloud or China region). Either way, the plan fails while the account has opted in to a region that is not listed",
+    }),
+  delegatedAdministratorRoleName: formatted(ROLE_NAME).optional().meta({
     description:
-      "roles whose root sessions raise no alert (the pipeline's own audit and removal open one per account), matched on CloudTrail's sessionIssuer",
+      "with delegatedAdministratorAccountId: a role in that account the stack assumes to forward its AssumeRoot events (it opens root sessions too)",
+  }),
+  organizationTrailLogGroup: formatted(LOG_GROUP).optional().meta({
+    description:
+      "the CloudWatch Logs group (stack's account and region) an organization trail delivers to: adds metric filters and alarms for root activity in member accounts",
   }),
 }).superRefine((alerts, context) => {
   if (alerts.email === undefined && alerts.topicArn === undefined) {
@@ -339,6 +374,34 @@ const stackSchema = strict({
           ),
         );
       }
+    }
+    if (isRecord(alerts) && typeof stack.region === "string") rootActivityRegionRules(context, alerts, stack.region);
+    if (
+      isRecord(alerts) &&
+      typeof stack.delegatedAdministratorAccountId === "string" &&
+      alerts.delegatedAdministratorRoleName === undefined
+    ) {
+      context.addIssue(
+        problem(["rootActivityAlerts", "delegatedAdministratorRoleName"], {
+          kind: "missing",
+          expected:
+            `a role in the delegated administrator's account ${stack.delegatedAdministratorAccountId} that the stack assumes, for example "OrganizationAccountAccessRole": ` +
+            "IAM's delegated administrator opens root sessions too, and its AssumeRoot events are only seen there",
+        }),
+      );
+    }
+    if (
+      isRecord(alerts) &&
+      alerts.delegatedAdministratorRoleName !== undefined &&
+      stack.delegatedAdministratorAccountId === undefined
+    ) {
+      context.addIssue(
+        onlyWith(
+          ["rootActivityAlerts", "delegatedAdministratorRoleName"],
+          "with delegatedAdministratorAccountId",
+          "the role is assumed in IAM's delegated administrator's account: name the account, or remove the key",
+        ),
+      );
     }
     const rootCredentials: unknown = stack.rootCredentials;
     if (isRecord(rootCredentials) && Array.isArray(rootCredentials.remove) && Array.isArray(rootCredentials.keep)) {
@@ -452,6 +515,34 @@ function uniqueStateObjects(context: z.RefinementCtx, stacks: readonly unknown[]
     const params = { kind: "stateTaken" as const, ...object, first: earlier };
     context.addIssue(problem(object.written ? [index, "backend", "key"] : [index, "backend"], params));
   });
+}
+
+// The covered regions are regions of the stack's partition that the AWS SDK knows, and include the stack's own:
+// the home rules that alert are there.
+function rootActivityRegionRules(context: z.RefinementCtx, alerts: Record<string, unknown>, stackRegion: string): void {
+  const partition = partitionOfRegion(stackRegion);
+  if (!Array.isArray(alerts.regions) || partition === undefined) return;
+  const known = regionsOf(partition);
+  const regions: unknown[] = alerts.regions;
+  regions.forEach((region, index) => {
+    if (typeof region !== "string" || !REGION.pattern.test(region) || known.includes(region)) return;
+    context.addIssue(
+      onlyWith(
+        ["rootActivityAlerts", "regions", index],
+        `naming a region of the stack's partition (${partition})`,
+        `${JSON.stringify(region)} is not one of ${partition}'s regions in the AWS SDK's data (${known.join(", ")})`,
+      ),
+    );
+  });
+  if (!regions.includes(stackRegion)) {
+    context.addIssue(
+      onlyWith(
+        ["rootActivityAlerts", "regions"],
+        `including the stack's region (${stackRegion})`,
+        "the rules that send the alerts are in the stack's region: add it to the list",
+      ),
+    );
+  }
 }
 
 function onlyWith(path: PropertyKey[], condition: string, remedy: string) {

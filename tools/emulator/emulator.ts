@@ -48,6 +48,8 @@ export interface EmulatorSettings {
   readonly firstRootSessionCalls?: number | null;
   /** sts:AssumeRole credentials expire after this many seconds (ExpiredToken after that); null for moto's hour. */
   readonly roleSessionSeconds?: number | null;
+  /** Per account id: the opt-in regions it has enabled (DescribeRegions lists them as "opted-in"). */
+  readonly optedInRegions?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** Root-user credentials to give a member account (`Emulator.seedRootUser`). */

@@ -1,11 +1,13 @@
 """A local AWS for org-root-access: moto's server, extended in memory (no file on disk is patched).
 
-moto 5.2.1 lacks three things this project needs:
+moto 5.2.1 lacks four things this project needs:
   1. it refuses iam.amazonaws.com as a trusted service and as a delegated-administrator service;
   2. it has no IAM centralized root access operations;
   3. EventBridge's TestEventPattern is a stub (this launcher answers it with moto's own pattern matcher), and
-     moto's rules deliver when disabled and cannot deliver to an SNS topic (this launcher does as AWS).
-This launcher adds both, with AWS's semantics, and wraps moto's WSGI app with a small control API for tests:
+     moto's rules deliver when disabled and cannot deliver to an SNS topic (this launcher does as AWS);
+  4. DescribeRegions lists regions an account has not enabled, and a rule forwarding to another region's or
+     account's bus rewrites the event's region and account and needs no role (event_forwarding.py).
+This launcher adds them, with AWS's semantics, and wraps moto's WSGI app with a small control API for tests:
 
   GET  /_org-root-access/calls      {"iam:ListOrganizationsFeatures": 2, "organizations:CreateOrganization": 1, ...}
   POST /_org-root-access/settings   {"serviceAccessLagSeconds": 5, "fault": "none" | "server-error" | "drop",
@@ -21,7 +23,8 @@ This launcher adds both, with AWS's semantics, and wraps moto's WSGI app with a 
                                      "assumeRootBurst": 20, "rootSessionSeconds": 2,
                                      "rootSessionDeniedActions": ["iam:DeleteAccessKey"],
                                      "roleSessionSeconds": 3,
-                                     "holdReplies": {"organizations:DescribeOrganization": 1}}
+                                     "holdReplies": {"organizations:DescribeOrganization": 1},
+                                     "optedInRegions": {"111122223333": ["af-south-1"]}}
   POST /_org-root-access/root-user  {"accountId": "111122223333", "password": true, "accessKeys": [{"status": "Active",
                                      "lastUsed": true}], "mfaDevices": [{"type": "virtual" | "hardware"}],
                                      "signingCertificates": [{"status": "Active"}]}: gives a root user credentials
@@ -83,6 +86,7 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_ba
 from moto.organizations import models as organizations
 from werkzeug.serving import make_server
 
+from event_forwarding import REGIONS, describe_regions_as_aws, forward_to_buses_as_aws
 from keep_alive import KeepAliveRequestHandler
 from root_user import IAM_NS, STS_NS, AwsError, RootUsers, error_response, parse_form, query_response
 
@@ -334,6 +338,7 @@ class ControlMiddleware:
         if path == "/moto-api/reset" and environ.get("REQUEST_METHOD") == "POST":
             STATE.reset()
             ROOT_USERS.reset()
+            REGIONS.reset()
             ACCESS_KEY_ACCOUNTS.clear()
             # moto's reset forgets every organization but not which member account belonged to which: without
             # this, an account created in one test would still count as a member in the next.
@@ -570,7 +575,7 @@ class ControlMiddleware:
             role_seconds = settings.get("roleSessionSeconds", STATE.role_session_seconds)
             if role_seconds is not None and (not isinstance(role_seconds, (int, float)) or role_seconds <= 0):
                 return self.json(start_response, {"error": "roleSessionSeconds must be a number of seconds, or null for moto's"}, "400 Bad Request")
-            root_problem = ROOT_USERS.configure(settings)
+            root_problem = ROOT_USERS.configure(settings) or REGIONS.configure(settings)
             if root_problem:
                 return self.json(start_response, {"error": root_problem}, "400 Bad Request")
             with STATE.lock:
@@ -596,6 +601,7 @@ class ControlMiddleware:
                     "memberEnableError": STATE.member_enable_error,
                     "roleSessionSeconds": STATE.role_session_seconds,
                     **ROOT_USERS.settings(),
+                    **REGIONS.settings(),
                 }
             return self.json(start_response, current)
         if route == "root-user" and environ.get("REQUEST_METHOD") == "POST":
@@ -900,6 +906,8 @@ def extend_moto():
     add_test_event_pattern()
     deliver_rules_as_aws()
     email_subscriptions_pending()
+    describe_regions_as_aws()
+    forward_to_buses_as_aws()
 
 
 def make_emulator(host, port):

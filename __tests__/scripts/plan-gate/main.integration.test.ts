@@ -47,7 +47,7 @@ describe("npm run plan-gate", () => {
         "  PASS policy-types-kept: no policy type is disabled",
         "  n/a  delegated-administrators-kept: no delegated administrator is deregistered",
         "  n/a  root-user-guardrail-kept: the SCP org-root-access-deny-root-user is neither deleted nor detached",
-        "  n/a  root-activity-alerts-kept: the EventBridge rule org-root-access-root-sessions, its target, its topic, the topic's policy and its subscriptions keep working",
+        "  n/a  root-activity-alerts-kept: the alerting rules (org-root-access-root-sessions, org-root-access-root-sessions-refused) and every region's and account's forwarder, their targets and role, the topic, its policy and its subscriptions keep working",
         "plan-gate: the plan keeps every organization, trusted service, policy type, delegated administrator, root-user guardrail and root-activity alert.",
         "",
       ].join("\n"),

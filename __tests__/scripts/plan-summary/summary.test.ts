@@ -288,7 +288,7 @@ describe("the plan summary of root-activity alerts", () => {
         ),
       ),
     ).toEqual([
-      "- create the EventBridge rule that alerts when a central root session (sts:AssumeRoot) is opened",
+      "- create the EventBridge rule org-root-access-root-sessions, on which an AssumeRoot alerts",
       "- create the SNS topic",
       "- send them to security@example.com (who confirms the subscription once)",
     ]);
@@ -304,11 +304,13 @@ describe("the plan summary of root-activity alerts", () => {
           ),
         ),
       ),
-    ).toEqual(["- **set the EventBridge rule to DISABLED: root sessions may open without an alert**"]);
+    ).toEqual([
+      "- **set the EventBridge rule org-root-access-root-sessions to DISABLED: root sessions may open without an alert**",
+    ]);
     expect(
       section(
         summary(change("aws_cloudwatch_event_rule", "aws_cloudwatch_event_rule.root-activity", ["delete"], rule(ALL), null)),
       ),
-    ).toEqual(["- **delete the EventBridge rule**"]);
+    ).toEqual(["- **delete the EventBridge rule org-root-access-root-sessions**"]);
   });
 });

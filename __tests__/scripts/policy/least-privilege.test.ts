@@ -363,21 +363,70 @@ describe("the break-glass operator's policy (npm run policy -- --break-glass)", 
 });
 
 describe("the root-activity alerts' rights", () => {
-  const RULE = "arn:aws:events:us-east-1:*:rule/org-root-access-root-sessions";
+  const RULES = (region: string) => `arn:aws:events:${region}:*:rule/org-root-access-root-sessions*`;
+  const stackOf = (fields: Record<string, unknown>) => parseAppConfig({ stacks: [{ name: "org", ...fields }] }, "test").stacks[0];
   const alertActions = (fields: Record<string, unknown>, plan = false) => {
-    const stack = parseAppConfig({ stacks: [{ name: "org", ...fields }] }, "test").stacks[0];
+    const stack = stackOf(fields);
     const document = plan ? planPolicy(stack) : leastPrivilegePolicy(stack);
     return document.Statement.filter((statement) => statement.Sid.startsWith("RootActivityAlert"));
   };
 
-  it("manage the rule and the stack's own topic, read only in the plan job, and exist only with alerts", () => {
-    const email = { rootActivityAlerts: { email: ["security@example.com"] } };
+  it("manage the rules in every covered region and the stack's own topic, read only in the plan job, and exist only with alerts", () => {
+    const email = { rootActivityAlerts: { email: ["security@example.com"], regions: ["us-east-1", "eu-west-1"] } };
     const [rule, topic] = alertActions(email);
-    expect(rule).toMatchObject({ Resource: RULE, Action: expect.arrayContaining(["events:PutRule", "events:PutTargets"]) });
+    expect(rule).toMatchObject({
+      Resource: [RULES("us-east-1"), RULES("eu-west-1")],
+      Action: expect.arrayContaining(["events:PutRule", "events:PutTargets"]),
+    });
     expect(topic.Action).toEqual(expect.arrayContaining(["sns:CreateTopic", "sns:Subscribe", "sns:SetTopicAttributes"]));
     const planned = alertActions(email, true).flatMap((statement) => statement.Action);
     expect(planned.filter((action) => /:(Put|Create|Set|Subscribe|Unsubscribe|Delete|Remove)/.test(action))).toEqual([]);
     expect(alertActions({})).toEqual([]);
+  });
+
+  it("limit sts:AssumeRoot, in the pipeline's and the break-glass policies, to the covered regions", () => {
+    // GIVEN alerts covering two regions WHEN the policies are printed
+    const stack = stackOf({
+      features: ["RootCredentialsManagement", "RootSessions"],
+      rootCredentials: { remove: "all" },
+      rootActivityAlerts: { email: ["security@example.com"], regions: ["us-east-1", "eu-west-1"] },
+    });
+    const assumeRoot = [
+      ...leastPrivilegePolicy(stack).Statement,
+      ...planPolicy(stack).Statement,
+      ...breakGlassPolicy(stack).Statement,
+    ].filter((statement) => statement.Action.includes("sts:AssumeRoot"));
+    // THEN every statement that allows sts:AssumeRoot names the covered regions, and only them
+    expect(assumeRoot.length).toBeGreaterThanOrEqual(3);
+    for (const statement of assumeRoot) {
+      expect(statement.Condition?.StringEquals?.["aws:RequestedRegion"]).toEqual(["eu-west-1", "us-east-1"]);
+    }
+    // AND without alerts there is no region condition
+    const quiet = stackOf({ features: ["RootCredentialsManagement", "RootSessions"] });
+    expect(JSON.stringify(breakGlassPolicy(quiet))).not.toContain("aws:RequestedRegion");
+  });
+
+  it("with IAM's delegated administrator: assume its role, give the home bus's permission, manage the forwarders' role", () => {
+    const stack = stackOf({
+      delegatedAdministratorAccountId: "222233334444",
+      rootActivityAlerts: {
+        email: ["security@example.com"],
+        regions: ["us-east-1"],
+        delegatedAdministratorRoleName: "Forwarders",
+      },
+    });
+    const statements = leastPrivilegePolicy(stack).Statement;
+    expect(statements.find((statement) => statement.Sid === "AssumeDelegatedAdministratorRole")).toMatchObject({
+      Action: ["sts:AssumeRole"],
+      Resource: "arn:aws:iam::222233334444:role/Forwarders",
+    });
+    expect(statements.find((statement) => statement.Sid === "RootActivityBusPermission")?.Action).toEqual(
+      expect.arrayContaining(["events:PutPermission", "events:RemovePermission"]),
+    );
+    expect(statements.find((statement) => statement.Sid === "RootActivityForwardRole")).toMatchObject({
+      Action: expect.arrayContaining(["iam:CreateRole", "iam:PassRole"]),
+      Resource: "arn:aws:iam::*:role/org-root-access-root-sessions-forward",
+    });
   });
 
   it("only read a topic the stack was given", () => {

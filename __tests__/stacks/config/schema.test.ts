@@ -461,7 +461,38 @@ describe("rootActivityAlerts", () => {
     [{ email: ["a@example.com", "a@example.com"] }, "subscribe each address once"],
     [{ topicArn: "arn:aws:sns:eu-west-1:111122223333:t" }, "in the stack's region (us-east-1)"],
     [{ email: ["a@example.com"], ignoreCallers: ["arn:aws:sts::111122223333:assumed-role/x/y"] }, "an IAM role ARN"],
+    [
+      {
+        email: ["a@example.com"],
+        ignoreCallers: ["arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_0123456789abcdef"],
+      },
+      "is not a pipeline's role: an Identity Center permission set's role (AWSReservedSSO_...) is people signing in",
+    ],
+    [
+      { email: ["a@example.com"], regions: ["eu-west-1"] },
+      "stacks[0].rootActivityAlerts.regions: is only used including the stack's region (us-east-1)",
+    ],
+    [
+      { email: ["a@example.com"], regions: ["us-east-1", "us-gov-west-1"] },
+      "stacks[0].rootActivityAlerts.regions[1]: is only used naming a region of the stack's partition (aws)",
+    ],
+    [{ email: ["a@example.com"], regions: ["us-east-1", "us-east-1"] }, "list each region once"],
+    [{ email: ["a@example.com"], regions: [] }, "stacks[0].rootActivityAlerts.regions"],
+    [
+      { email: ["a@example.com"], delegatedAdministratorRoleName: "Forwarders" },
+      "stacks[0].rootActivityAlerts.delegatedAdministratorRoleName: is only used with delegatedAdministratorAccountId",
+    ],
+    [{ email: ["a@example.com"], organizationTrailLogGroup: "no spaces here" }, "a CloudWatch Logs group name"],
   ])("refuses %j, saying what is wrong", (alerts, message) => {
     expect(() => parse(stack({ rootActivityAlerts: alerts }))).toThrow(message);
+  });
+
+  it("needs the role to assume in IAM's delegated administrator's account, whose root sessions it must see too", () => {
+    // GIVEN a delegated administrator and alerts without the role WHEN parsed THEN it names the key and why
+    expect(() =>
+      parse(stack({ delegatedAdministratorAccountId: "222233334444", rootActivityAlerts: { email: ["a@example.com"] } })),
+    ).toThrow(
+      'stacks[0].rootActivityAlerts.delegatedAdministratorRoleName: is missing; expected a role in the delegated administrator\'s account 222233334444 that the stack assumes, for example "OrganizationAccountAccessRole"',
+    );
   });
 });

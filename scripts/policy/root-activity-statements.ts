@@ -1,0 +1,116 @@
+import type { StackConfig } from "../../stacks/config/schema";
+import { MEMBER_ROOT_ACTIVITY_PREFIX } from "../shared/member-root-activity";
+import { ROOT_ACTIVITY_FORWARD_ROLE_NAME, ROOT_ACTIVITY_RULE_NAME, coveredRegions } from "../shared/root-activity";
+import type { PolicyStatement } from "./policy-types";
+
+/**
+ * The root-activity alerts: the EventBridge rules (alerting at home, forwarding elsewhere) and their targets, the
+ * forwarders' role, the home bus's permission for the delegated administrator, the stack's topic (its policy and
+ * subscriptions; only reads of a given one), the member-activity filters and alarms, the role assumed in the
+ * delegated administrator's account, and what the plan and the doctor read: enabled regions, trails. "read":
+ * what a plan refreshes and the doctor checks.
+ */
+export function rootActivityAlertStatements(stack: StackConfig, access: "manage" | "read"): PolicyStatement[] {
+  const { rootActivityAlerts: alerts, partition, region } = stack;
+  if (alerts === undefined) return [];
+  const regions = coveredRegions(stack);
+  const topic = alerts.topicArn ?? `arn:${partition}:sns:${region}:*:${ROOT_ACTIVITY_RULE_NAME}`;
+  const manage = access === "manage";
+  const ownTopic = alerts.topicArn === undefined;
+  const forwarding = regions.length > 1 || stack.delegatedAdministratorAccountId !== undefined;
+  const statements: PolicyStatement[] = [
+    {
+      Sid: "RootActivityAlertRules",
+      Effect: "Allow",
+      Action: [
+        "events:DescribeRule",
+        "events:ListTargetsByRule",
+        "events:ListTagsForResource",
+        ...(manage ? ["events:PutRule", "events:PutTargets", "events:RemoveTargets", "events:DeleteRule"] : []),
+      ],
+      // The alerting pair and the forwarder: every name starts with the alerting rule's.
+      Resource: regions.map((covered) => `arn:${partition}:events:${covered}:*:rule/${ROOT_ACTIVITY_RULE_NAME}*`),
+    },
+    {
+      Sid: "RootActivityAlertTopic",
+      Effect: "Allow",
+      Action: [
+        "sns:GetTopicAttributes",
+        "sns:ListSubscriptionsByTopic",
+        ...(ownTopic ? ["sns:ListTagsForResource", "sns:GetSubscriptionAttributes"] : []),
+        ...(manage && ownTopic
+          ? ["sns:CreateTopic", "sns:SetTopicAttributes", "sns:Subscribe", "sns:Unsubscribe", "sns:DeleteTopic"]
+          : []),
+      ],
+      // A subscription's ARN is its topic's, a colon and an id.
+      Resource: ownTopic ? [topic, `${topic}:*`] : topic,
+    },
+    {
+      Sid: "RootActivityAlertCoverage",
+      Effect: "Allow",
+      // The plan's check of opted-in regions; the doctor's of enabled regions and of the trails.
+      Action: ["ec2:DescribeRegions", "cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors"],
+      Resource: "*",
+    },
+  ];
+  if (forwarding) {
+    statements.push({
+      Sid: "RootActivityForwardRole",
+      Effect: "Allow",
+      Action: [
+        "iam:GetRole",
+        "iam:GetRolePolicy",
+        "iam:ListRolePolicies",
+        "iam:ListAttachedRolePolicies",
+        ...(manage
+          ? [
+              "iam:CreateRole",
+              "iam:PutRolePolicy",
+              "iam:DeleteRolePolicy",
+              "iam:DeleteRole",
+              "iam:ListInstanceProfilesForRole",
+              "iam:PassRole",
+            ]
+          : []),
+      ],
+      Resource: `arn:${partition}:iam::*:role/${ROOT_ACTIVITY_FORWARD_ROLE_NAME}`,
+    });
+  }
+  if (stack.delegatedAdministratorAccountId !== undefined) {
+    statements.push({
+      Sid: "RootActivityBusPermission",
+      Effect: "Allow",
+      Action: ["events:DescribeEventBus", ...(manage ? ["events:PutPermission", "events:RemovePermission"] : [])],
+      Resource: `arn:${partition}:events:${region}:*:event-bus/default`,
+    });
+  }
+  if (stack.delegatedAdministratorAccountId !== undefined && alerts.delegatedAdministratorRoleName !== undefined) {
+    statements.push({
+      Sid: "AssumeDelegatedAdministratorRole",
+      Effect: "Allow",
+      Action: ["sts:AssumeRole"],
+      Resource: `arn:${partition}:iam::${stack.delegatedAdministratorAccountId}:role/${alerts.delegatedAdministratorRoleName}`,
+    });
+  }
+  if (alerts.organizationTrailLogGroup !== undefined) {
+    statements.push(
+      {
+        Sid: "MemberRootActivityFilters",
+        Effect: "Allow",
+        Action: ["logs:DescribeMetricFilters", ...(manage ? ["logs:PutMetricFilter", "logs:DeleteMetricFilter"] : [])],
+        Resource: `arn:${partition}:logs:${region}:*:log-group:${alerts.organizationTrailLogGroup}:*`,
+      },
+      {
+        Sid: "MemberRootActivityAlarms",
+        Effect: "Allow",
+        Action: [
+          "cloudwatch:DescribeAlarms",
+          "cloudwatch:ListTagsForResource",
+          ...(manage ? ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms"] : []),
+        ],
+        Resource: `arn:${partition}:cloudwatch:${region}:*:alarm:${MEMBER_ROOT_ACTIVITY_PREFIX}*`,
+      },
+    );
+  }
+  return statements;
+}
