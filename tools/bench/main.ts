@@ -8,6 +8,7 @@ import { projectRoot } from "../../stacks/config/project-root";
 import { Emulator } from "../emulator/emulator";
 import { clientConfig } from "../emulator/organization-state";
 import { terraformEnvironment } from "../terraform/terraform";
+import { alertsFigures } from "./alerts";
 import { createTemplateBaseline } from "./baseline";
 import { Row, mergeReport, table, verdict } from "./benchmarks-file";
 import { BenchFailure, Figure, Sample, Subject, measure, measureInTurns, median, requireTool, timeCommand } from "./measure";
@@ -390,7 +391,7 @@ async function runBench(argv: readonly string[]): Promise<number> {
   requireTool("terraform", ["version"], "Terraform on PATH");
   const wanted = (name: (typeof GROUPS)[number]) => groups.length === 0 || groups.includes(name);
   if (wanted("synth")) await synthFigures();
-  if (wanted("script") || wanted("apply") || wanted("audit") || wanted("scale")) {
+  if (wanted("script") || wanted("apply") || wanted("audit") || wanted("scale") || wanted("alerts")) {
     if (wanted("audit")) requireTool("aws", ["--version"], "the AWS CLI, the baseline of the audit figures: pip install awscli");
     const emulator = await Emulator.start();
     try {
@@ -398,6 +399,7 @@ async function runBench(argv: readonly string[]): Promise<number> {
       if (wanted("apply")) await applyFigures(emulator);
       if (wanted("audit")) sections.push(...(await rootCredentialsFigures(emulator, work, ROOT)));
       if (wanted("scale")) sections.push(...(await scaleFigures(emulator, work, ROOT)));
+      if (wanted("alerts")) sections.push(...(await alertsFigures(emulator, work, ROOT)));
     } finally {
       await emulator.stop();
     }
