@@ -14,10 +14,12 @@ import {
   SetTopicAttributesCommand,
   SubscribeCommand,
 } from "@aws-sdk/client-sns";
+import { CloudWatchLogsClient, CreateLogGroupCommand, DescribeMetricFiltersCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { CloudTrailClient, CreateTrailCommand, StartLoggingCommand } from "@aws-sdk/client-cloudtrail";
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { leastPrivilegePolicy } from "../../scripts/policy/least-privilege";
+import { MEMBER_ROOT_ACTIVITY } from "../../scripts/shared/member-root-activity";
 import { ROOT_ACTIVITY_RULE_NAME } from "../../scripts/shared/root-activity";
 import { parseAppConfig } from "../../stacks/config/load";
 import { clientConfig } from "../../tools/emulator/organization-state";
@@ -108,6 +110,16 @@ describe("root-activity alerts", () => {
     expect(await matches(assumeRoot(roleSession(PIPELINE, "org-root-access"), "222222222222", "S3UnlockBucketPolicy"))).toBe(
       true,
     );
+    // AND a refused call, even the pipeline's own audit, matches the refused rule and not the granted one
+    const refusedRule = await events.send(new DescribeRuleCommand({ Name: `${ROOT_ACTIVITY_RULE_NAME}-refused` }));
+    const refused = assumeRoot(roleSession(PIPELINE, "org-root-access"), "222222222222", "IAMAuditRootUserCredentials");
+    Object.assign(refused.detail as Record<string, unknown>, { errorCode: "AccessDenied" });
+    expect(await matches(refused)).toBe(false);
+    const matchesRefused = async (event: Record<string, unknown>) =>
+      (await events.send(new TestEventPatternCommand({ EventPattern: refusedRule.EventPattern, Event: JSON.stringify(event) })))
+        .Result;
+    expect(await matchesRefused(refused)).toBe(true);
+    expect(await matchesRefused(assumeRoot(roleSession(PERSON, "alice@example.com")))).toBe(false);
     // AND the pipeline's own audit and removal, an AssumeRole and an AssumeRoot name from another source do not
     for (const task of ["IAMAuditRootUserCredentials", "IAMDeleteRootUserCredentials"]) {
       expect(await matches(assumeRoot(roleSession(PIPELINE, "org-root-access"), "222222222222", task))).toBe(false);
@@ -184,8 +196,23 @@ describe("root-activity alerts", () => {
     const events = new EventBridgeClient(clientConfig(driver.env));
     const sns = new SNSClient(clientConfig(driver.env));
     const sqs = new SQSClient(clientConfig(driver.env));
-    // GIVEN the stack applied, and a queue subscribed to its topic (raw delivery: the message as the email shows it)
-    await driver.given(STACK_CONFIG);
+    // GIVEN the stack applied, with an organization trail's log group for member accounts' root activity, and a
+    // queue subscribed to its topic (raw delivery: the message as the email shows it)
+    const logs = new CloudWatchLogsClient(clientConfig(driver.env));
+    await logs.send(new CreateLogGroupCommand({ logGroupName: "org-trail" }));
+    const withTrail = {
+      ...STACK_CONFIG,
+      rootActivityAlerts: { ...STACK_CONFIG.rootActivityAlerts, organizationTrailLogGroup: "org-trail" },
+    };
+    const { calls } = await driver.callsDuring(() => driver.given(withTrail));
+    // THEN the trail's log group has the three filters, every call was in the stack's policy, and the plan after is clean
+    const allowed = allowedActions(withTrail);
+    expect(actionsNeedingPermission(calls).filter((action) => !allowed.includes(action))).toEqual([]);
+    const { metricFilters = [] } = await logs.send(new DescribeMetricFiltersCommand({ logGroupName: "org-trail" }));
+    expect(metricFilters.map((filter) => [filter.filterName, filter.filterPattern]).sort()).toEqual(
+      MEMBER_ROOT_ACTIVITY.map((activity) => [activity.name, activity.filterPattern]).sort(),
+    );
+    expect(await driver.converged()).toEqual({ planExitCode: 0, writes: {} });
     const [target] = (await events.send(new ListTargetsByRuleCommand({ Rule: ROOT_ACTIVITY_RULE_NAME }))).Targets!;
     const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: "alerts-inbox" }));
     const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }));

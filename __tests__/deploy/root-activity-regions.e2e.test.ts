@@ -8,12 +8,14 @@ import {
 } from "@aws-sdk/client-eventbridge";
 import { SNSClient, SubscribeCommand, UnsubscribeCommand } from "@aws-sdk/client-sns";
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { leastPrivilegePolicy } from "../../scripts/policy/least-privilege";
 import { ROOT_ACTIVITY_RULE_NAME } from "../../scripts/shared/root-activity";
+import { parseAppConfig } from "../../stacks/config/load";
 import { clientConfig } from "../../tools/emulator/organization-state";
 import { credentialsOf } from "../support/aws";
 import { assumeRoot, roleSession } from "../support/cloudtrail-events";
 import { seedOrganization } from "../support/organization-snapshot";
-import { useScenario } from "../support/stack-driver";
+import { STACK, actionsNeedingPermission, useScenario } from "../support/stack-driver";
 
 const scenario = useScenario();
 
@@ -41,9 +43,13 @@ describe("root-activity alerts in every covered region and calling account", () 
     };
 
     // WHEN the stack is applied
-    await driver.given(stack);
+    const { calls } = await driver.callsDuring(() => driver.given(stack));
+    // THEN every call it made is in the stack's least-privilege policy (the delegated administrator's role included)
+    const config = parseAppConfig({ stacks: [{ name: STACK, ...stack }] }, "test").stacks[0];
+    const allowed = leastPrivilegePolicy(config).Statement.flatMap((statement) => statement.Action);
+    expect(actionsNeedingPermission(calls).filter((action) => !allowed.includes(action))).toEqual([]);
 
-    // THEN each covered region of each calling account has its rule: the alerting pair at home, forwarders elsewhere
+    // AND each covered region of each calling account has its rule: the alerting pair at home, forwarders elsewhere
     const rulesIn = async (env: NodeJS.ProcessEnv, region: string) => {
       const { Rules = [] } = await new EventBridgeClient({ ...clientConfig(env), region }).send(
         new ListRulesCommand({ NamePrefix: ROOT_ACTIVITY_RULE_NAME }),

@@ -287,9 +287,16 @@ export function useScenario(): Scenario {
   return scenario;
 }
 
-/** Actions among emulator counts that an IAM policy must allow (sts:GetCallerIdentity needs no permission). */
+/** The services whose SigV4 signing name (what the emulator counts calls by) is not their IAM action prefix. */
+const IAM_PREFIX_OF_SIGNING_NAME: Record<string, string> = { monitoring: "cloudwatch" };
+
+/** Actions among emulator counts that an IAM policy must allow (sts:GetCallerIdentity needs no permission), as IAM names them. */
 export function actionsNeedingPermission(calls: Record<string, number>): string[] {
   return Object.keys(calls)
     .filter((call) => call !== "sts:GetCallerIdentity")
+    .map((call) => {
+      const [service, action] = call.split(":");
+      return `${IAM_PREFIX_OF_SIGNING_NAME[service] ?? service}:${action}`;
+    })
     .sort();
 }
