@@ -512,6 +512,65 @@ describe("root-activity-alerts-kept", () => {
     ).toEqual([expect.stringContaining("cannot tell where the alerts go")]);
   });
 
+  it("fails taking down a region's or the delegated administrator's forwarder, its role, or the home bus's permission", () => {
+    // GIVEN a plan that narrows the covered regions and drops the delegated administrator's forwarding
+    const forward = "org-root-access-root-sessions-forward";
+    const result = rootActivityAlertsKept.evaluate(
+      plan(
+        {
+          type: RULE,
+          address: `${RULE}.root-activity-forward-management-eu-west-1`,
+          actions: ["delete"],
+          before: { name: forward, state: ALL },
+        },
+        {
+          type: TARGET,
+          address: `${TARGET}.root-activity-forward-management-eu-west-1`,
+          actions: ["delete"],
+          before: { rule: forward, target_id: "alerting-bus", arn: "arn:aws:events:us-east-1:111122223333:event-bus/default" },
+        },
+        {
+          type: RULE,
+          address: `${RULE}.refused`,
+          actions: ["update"],
+          before: { name: `${forward.replace("-forward", "-refused")}`, state: ALL },
+          after: { name: "org-root-access-root-sessions-refused", state: "DISABLED" },
+        },
+        {
+          type: "aws_iam_role",
+          address: "aws_iam_role.root-activity-forward-delegated-administrator",
+          actions: ["delete"],
+          before: { name: forward },
+        },
+        {
+          type: "aws_cloudwatch_event_permission",
+          address: "aws_cloudwatch_event_permission.root-activity-delegated-administrator",
+          actions: ["delete"],
+          before: { statement_id: "org-root-access-delegated-administrator", principal: "222233334444" },
+        },
+        // Someone else's rule, role and permission are none of the gate's business.
+        { type: "aws_iam_role", address: "aws_iam_role.other", actions: ["delete"], before: { name: "other" } },
+        {
+          type: "aws_cloudwatch_event_permission",
+          address: "aws_cloudwatch_event_permission.other",
+          actions: ["delete"],
+          before: { statement_id: "other" },
+        },
+      ),
+    );
+    // THEN each of the alerts' parts is a finding, named, and nothing else
+    expect(result).toMatchObject({
+      status: "non-compliant",
+      findings: [
+        `${RULE}.root-activity-forward-management-eu-west-1 would delete the EventBridge rule ${forward}: root sessions would open without an alert`,
+        `${TARGET}.root-activity-forward-management-eu-west-1 would delete the target of ${forward}: root sessions would open without an alert`,
+        `${RULE}.refused would set org-root-access-root-sessions-refused to DISABLED: root sessions would open without an alert`,
+        `aws_iam_role.root-activity-forward-delegated-administrator would delete the role ${forward} the forwarders put events with: root sessions would open without an alert`,
+        "aws_cloudwatch_event_permission.root-activity-delegated-administrator would delete the home bus's permission for the delegated administrator's forwarders: root sessions would open without an alert",
+      ],
+    });
+  });
+
   it("fails closed when the rule's state is only known after apply, and flags a replacement", () => {
     const unknown = rootActivityAlertsKept.evaluate(
       plan({
