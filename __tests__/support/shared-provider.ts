@@ -58,13 +58,16 @@ interface ProxiedProvider extends RunningProvider {
 export class SharedProvider {
   private readonly providers = new Map<string, Promise<ProxiedProvider>>();
 
+  /** `extraTypes`: resource types beyond the stack's that the file's configurations use (the schema keeps only these). */
+  constructor(private readonly extraTypes: readonly string[] = []) {}
+
   /** TF_REATTACH_PROVIDERS for terraform commands in the initialized `stackDir` run with `env`. */
   async reattach(stackDir: string, env: NodeJS.ProcessEnv): Promise<string> {
     const binary = awsProviderBinary(stackDir);
     const key = providerKey(binary, env);
     let provider = this.providers.get(key);
     if (provider === undefined) {
-      provider = startProxied(binary, env);
+      provider = startProxied(binary, env, this.extraTypes);
       this.providers.set(key, provider);
     }
     return (await provider).proxy.reattach;
@@ -151,10 +154,11 @@ function awsProviderBinary(stackDir: string): string {
 }
 
 /** Starts the provider in debug mode, then its {@link SchemaProxy}; stops the provider if the proxy fails. */
-async function startProxied(binary: string, env: NodeJS.ProcessEnv): Promise<ProxiedProvider> {
+async function startProxied(binary: string, env: NodeJS.ProcessEnv, extraTypes: readonly string[]): Promise<ProxiedProvider> {
   const provider = await start(binary, env);
   try {
-    return { ...provider, proxy: await SchemaProxy.start(provider.reattach, await stackResourceTypes()) };
+    const types = new Set([...(await stackResourceTypes()), ...extraTypes]);
+    return { ...provider, proxy: await SchemaProxy.start(provider.reattach, types) };
   } catch (error) {
     await stopProvider(provider);
     throw error;

@@ -8,11 +8,13 @@ import { ExpectedError } from "../shared/expected-error";
 import { stackNamedIn } from "../command-line/stack-argument";
 import type { Check } from "./catalogue";
 import { alertClients } from "./alert-clients";
+import { WhatIfRequest, runWhatIf, whatIfRequest } from "./what-if/what-if-command";
 import { DoctorFindings, runChecks } from "./checks";
 import { doctorControls } from "./controls";
 import { Endpoints, endpointsFromEnvironment } from "../aws/endpoints";
 
-const SYNOPSIS = "Usage: npm run doctor -- [<stack>] [--json] [--before-apply]";
+const SYNOPSIS =
+  "Usage: npm run doctor -- [<stack>] [--json] [--before-apply | --plan <plan.json> | --policy <file> --attach <target>...]";
 
 /** What the command accepts, and its --help text. */
 export const COMMAND_LINE: CommandLineSpec = {
@@ -33,13 +35,28 @@ and what to change. What it cannot evaluate it reports as "cannot tell", naming 
                   CIS AWS Foundations Benchmark v7.0.0 2.1.1 (centralized root access management enabled)
   --before-apply  what the stack's apply makes true (the organization in create mode, IAM trusted access, the
                   features, the delegated administrator) is not a problem yet; SCPs and credentials still are
+  --plan <file>   what-if: the output of "terraform show -json <planfile>", from this stack or any repository
+                  that manages Organizations policies: the organization (read live; the plan's prior state is
+                  not trusted over it) evaluated as the plan would leave it (SCPs and RCPs created, changed,
+                  deleted, attached or detached, policy types, accounts moved, OUs). Reports what would break
+                  (exit 2), what would start working, the problems it leaves as they are, and what cannot be told
+                  until apply (exit 2). A plan that touches no Organizations resource is answered without a call
+  --policy <file> --attach <target>
+                  what-if for a policy not in terraform yet: as if attached to each target ("root", an OU id, an
+                  account id; --attach repeats). An RCP when its statements name a Principal, else an SCP
   -h, --help      this text
 
 Statuses: ok; problem; limited (a task works only in some regions or for some buckets or queues: reported, not a
 problem); cannot tell.
 Exit: 0 when every task the stack needs works for every active member account and every other check is ok (or
 limited), 2 when any is a problem or cannot be told, 1 on an error.`,
-  options: { json: { type: "boolean" }, "before-apply": { type: "boolean" } },
+  options: {
+    json: { type: "boolean" },
+    "before-apply": { type: "boolean" },
+    plan: { type: "string" },
+    policy: { type: "string" },
+    attach: { type: "string", multiple: true },
+  },
   positionals: { min: 0, max: 1 },
 };
 
@@ -49,6 +66,7 @@ export async function doctor({ argv, env, io }: Invocation, projectRoot: string)
   let json: boolean;
   let beforeApply: boolean;
   let endpoints: Endpoints;
+  let what: WhatIfRequest | undefined;
   try {
     const commandLine = parseCommandLine(COMMAND_LINE, argv);
     if (commandLine.help) {
@@ -58,12 +76,26 @@ export async function doctor({ argv, env, io }: Invocation, projectRoot: string)
     stack = stackNamedIn(commandLine.positionals, loadConfig({ env, projectRoot }), "npm run doctor --");
     json = commandLine.values.json === true;
     beforeApply = commandLine.values["before-apply"] === true;
+    what = whatIfRequest(commandLine.values);
     endpoints = endpointsFromEnvironment(env);
   } catch (error) {
     // 2 means problems found, so a wrong command line is an error like any other.
     return Math.min(reportFailure(COMMAND_LINE, error, io), EXIT_CODES.failed);
   }
   const settings = withSharedCredentials({ region: stack.region, roleArn: stack.assumeRoleArn, endpoints });
+  if (what !== undefined) {
+    try {
+      return await runWhatIf(what, stack, settings, { json, cwd: env.INIT_CWD ?? process.cwd() }, io);
+    } catch (error) {
+      const explained = explainAwsError(error, {
+        operation: "Reading the organization and its policies (Organizations DescribeOrganization, ListPolicies, ...)",
+        permission: "the reads of the plan job's policy (npm run policy -- <stack> --plan)",
+      });
+      if (explained === undefined && !(error instanceof ExpectedError)) throw error;
+      io.stderr(explained === undefined ? (error as Error).message : `doctor: error: ${explained}`);
+      return EXIT_CODES.failed;
+    }
+  }
   let findings: DoctorFindings;
   try {
     findings = await runChecks(

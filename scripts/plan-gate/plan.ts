@@ -8,6 +8,11 @@ export interface Plan {
   readonly provider: ProviderSettings;
   /** The stack's name as this project synthesized it (its provisioners hand it to the script); absent otherwise. */
   readonly stackName?: string;
+  /**
+   * What each attribute of the root module's resources refers to, by resource address (without an index): how a
+   * value known only after apply (a new policy's id) is traced to the resource that makes it.
+   */
+  readonly references: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>;
 }
 
 /** Where and as whom the plan's AWS provider acts, so the gate can read the live organization the same way. */
@@ -104,7 +109,24 @@ export function readPlan(text: string): Plan {
     }),
     provider: providerSettings(raw.configuration),
     stackName: stackNameOf(raw.configuration),
+    references: referencesOf(raw.configuration),
   };
+}
+
+// configuration.root_module.resources[]: { address, expressions: { <attribute>: { references: [...] } } }
+function referencesOf(configuration: unknown): Record<string, Record<string, string[]>> {
+  const root = isObject(configuration) && isObject(configuration.root_module) ? configuration.root_module : {};
+  const resources = Array.isArray(root.resources) ? (root.resources as unknown[]) : [];
+  const found: Record<string, Record<string, string[]>> = {};
+  for (const resource of resources) {
+    if (!isObject(resource) || typeof resource.address !== "string" || !isObject(resource.expressions)) continue;
+    for (const [attribute, expression] of Object.entries(resource.expressions)) {
+      const references = isObject(expression) && Array.isArray(expression.references) ? expression.references : [];
+      const names = references.filter((reference): reference is string => typeof reference === "string");
+      if (names.length > 0) (found[resource.address] ??= {})[attribute] = names;
+    }
+  }
+  return found;
 }
 
 function readChange(value: unknown, where: string): ResourceChange & { readonly mode: string } {

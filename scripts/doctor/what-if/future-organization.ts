@@ -1,0 +1,150 @@
+import type { Account, OrganizationScps, Scp } from "../organization-scps";
+import { parsePolicy } from "../policy-document";
+import type { OrganizationChange, Ref } from "./organization-changes";
+
+// The organization as a plan (or a policy to be attached) would leave it: the live organization, read now, with
+// the changes applied. What the plan cannot know until apply (a content, a target computed elsewhere) is kept as
+// "unknowns", named by the plan's address and attribute; the policy or attachment it concerns is evaluated as
+// "cannot tell". Pure.
+
+/** The organization after the changes, and what cannot be known before apply. */
+export interface FutureOrganization {
+  readonly organization: OrganizationScps;
+  /** Values known only after apply that decide the answer: "<address>.<attribute>". */
+  readonly unknowns: readonly string[];
+  /** What the changes refer to that the live organization does not have (a policy id that does not exist, say). */
+  readonly notes: readonly string[];
+}
+
+/** The id a policy, OU or account that the plan creates goes by in the evaluation and the report. */
+export function plannedId(address: string): string {
+  return `planned ${address}`;
+}
+
+/** AWS attaches FullAWSAccess to every root, OU and account when the SCP type is enabled. */
+const FULL_AWS_ACCESS: Scp = {
+  id: "p-FullAWSAccess",
+  name: "FullAWSAccess",
+  statements: parsePolicy(
+    JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] }),
+  ),
+};
+
+export function futureOrganization(live: OrganizationScps, changes: readonly OrganizationChange[]): FutureOrganization {
+  const policies = new Map(live.policies);
+  const rcps = new Map(live.rcps);
+  const attachments = new Map([...live.attachments].map(([node, ids]) => [node, [...ids]]));
+  const rcpAttachments = new Map([...live.rcpAttachments].map(([node, ids]) => [node, [...ids]]));
+  const units = new Map(live.units);
+  const accounts = new Map<string, Account>(live.accounts.map((account) => [account.id, account]));
+  let scpsEnabled = live.scpsEnabled;
+  const unknowns: string[] = [];
+  const notes: string[] = [];
+  const idOf = (ref: Ref): string | undefined => {
+    if ("id" in ref) return ref.id;
+    if ("created" in ref) return plannedId(ref.created);
+    unknowns.push(ref.unknown);
+    return undefined;
+  };
+  const detachEverywhere = (id: string) => {
+    for (const map of [attachments, rcpAttachments]) {
+      for (const [node, ids] of map)
+        map.set(
+          node,
+          ids.filter((attached) => attached !== id),
+        );
+    }
+  };
+
+  for (const change of changes) {
+    switch (change.kind) {
+      case "put policy": {
+        const id = idOf(change.policy) ?? "";
+        const statements =
+          change.content === undefined
+            ? [{ sid: "the policy", unreadable: `its content is known only after apply (${change.address}.content)` }]
+            : parsePolicy(change.content, change.type);
+        if (change.content === undefined) unknowns.push(`${change.address}.content`);
+        (change.type === "SCP" ? policies : rcps).set(id, { id, name: change.name, statements });
+        break;
+      }
+      case "delete policy":
+        policies.delete(change.id);
+        rcps.delete(change.id);
+        detachEverywhere(change.id);
+        break;
+      case "attach": {
+        const policy = idOf(change.policy);
+        const target = idOf(change.target);
+        if (policy === undefined || target === undefined) break;
+        const map = rcps.has(policy) ? rcpAttachments : policies.has(policy) ? attachments : undefined;
+        if (map === undefined) {
+          notes.push(
+            `${change.address} attaches ${policy}, which is not one of the organization's SCPs or RCPs (the apply would fail)`,
+          );
+          break;
+        }
+        map.set(target, [...(map.get(target) ?? []), policy]);
+        break;
+      }
+      case "detach":
+        for (const map of [attachments, rcpAttachments]) {
+          map.set(
+            change.targetId,
+            (map.get(change.targetId) ?? []).filter((id) => id !== change.policyId),
+          );
+        }
+        break;
+      case "policy types": {
+        if (change.enabled === undefined) {
+          unknowns.push(`${change.address}.enabled_policy_types`);
+          break;
+        }
+        const scp = change.enabled.includes("SERVICE_CONTROL_POLICY");
+        if (scp && !scpsEnabled) {
+          // Enabling the type attaches FullAWSAccess everywhere; the plan's own SCPs come on top.
+          policies.set(FULL_AWS_ACCESS.id, FULL_AWS_ACCESS);
+          for (const node of [live.root.id, ...units.keys(), ...accounts.keys()]) {
+            attachments.set(node, [FULL_AWS_ACCESS.id, ...(attachments.get(node) ?? [])]);
+          }
+        }
+        scpsEnabled = scp;
+        if (!change.enabled.includes("RESOURCE_CONTROL_POLICY")) {
+          rcps.clear();
+          rcpAttachments.clear();
+        }
+        break;
+      }
+      case "move": {
+        const account = idOf(change.account);
+        const parent = idOf(change.parent);
+        const known = account === undefined ? undefined : accounts.get(account);
+        if (known === undefined || parent === undefined) break;
+        accounts.set(known.id, { ...known, parentId: parent });
+        break;
+      }
+      case "create unit": {
+        const id = idOf(change.unit);
+        const parent = idOf(change.parent);
+        if (id !== undefined && parent !== undefined) units.set(id, { id, name: change.name, parentId: parent });
+        break;
+      }
+      case "delete unit":
+        units.delete(change.id);
+        attachments.delete(change.id);
+        rcpAttachments.delete(change.id);
+        break;
+    }
+  }
+  const organization: OrganizationScps = {
+    ...live,
+    scpsEnabled,
+    units,
+    accounts: [...accounts.values()],
+    policies,
+    attachments,
+    rcps,
+    rcpAttachments,
+  };
+  return { organization, unknowns: [...new Set(unknowns)], notes };
+}

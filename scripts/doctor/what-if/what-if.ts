@@ -1,0 +1,116 @@
+import type { Partition } from "../../shared/partitions";
+import type { RootTask } from "../../shared/root-tasks";
+import type { Check } from "../catalogue";
+import type { OrganizationScps } from "../organization-scps";
+import type { Caller } from "../root-session-context";
+import { Outcome, TaskAccess, evaluateRootSessionAccess } from "../root-session-access";
+import { rootTaskChecks } from "../root-session-report";
+import { futureOrganization } from "./future-organization";
+import type { OrganizationChange } from "./organization-changes";
+
+// What a change to the organization's SCPs and RCPs would do to central root sessions: the organization evaluated
+// as it is and as the change would leave it, task by task and account by account, with the doctor's evaluator.
+
+/** The answer: what would stop working, what would start working, what stays broken, and what cannot be known. */
+export interface WhatIf {
+  /** Task results, after the change, of accounts where the task worked (or was limited) before: they fail the change. */
+  readonly wouldBreak: readonly Check[];
+  /** Accounts where a task that is blocked (or cannot be told) now would work. */
+  readonly wouldFix: readonly { readonly task: RootTask; readonly accounts: readonly string[] }[];
+  /** Problems before and after, the same: listed apart, not the change's doing. */
+  readonly unchanged: readonly Check[];
+  /** Values known only after apply that decide the answer (the whole answer is then "cannot tell"). */
+  readonly unknowns: readonly string[];
+  readonly notes: readonly string[];
+  readonly memberAccounts: number;
+}
+
+const RANK: Record<Outcome, number> = { works: 0, limited: 1, "cannot tell": 2, blocked: 3 };
+
+export function whatIf(
+  live: OrganizationScps,
+  changes: readonly OrganizationChange[],
+  options: { readonly partition: Partition; readonly tasks: readonly RootTask[]; readonly caller?: Caller; readonly now?: Date },
+): WhatIf {
+  const future = futureOrganization(live, changes);
+  const before = evaluateRootSessionAccess(live, options);
+  const after = evaluateRootSessionAccess(future.organization, options);
+  const outcomeBefore = new Map(before.map((result) => [`${result.task} ${result.account.id}`, result.outcome]));
+  const broken: TaskAccess[] = [];
+  const unchanged: TaskAccess[] = [];
+  const fixed = new Map<RootTask, string[]>();
+  for (const result of after) {
+    const was = outcomeBefore.get(`${result.task} ${result.account.id}`) ?? "works";
+    if (RANK[result.outcome] >= RANK["cannot tell"] && RANK[result.outcome] > RANK[was]) broken.push(result);
+    else if (RANK[was] >= RANK["cannot tell"] && RANK[result.outcome] < RANK[was]) {
+      fixed.set(result.task, [...(fixed.get(result.task) ?? []), result.account.id]);
+    } else if (result.outcome !== "works") unchanged.push(result);
+  }
+  const notOk = (checks: Check[]) => checks.filter((check) => check.status !== "ok");
+  return {
+    wouldBreak: notOk(rootTaskChecks(future.organization, options.tasks, broken)),
+    wouldFix: [...fixed].map(([task, accounts]) => ({ task, accounts })),
+    unchanged: notOk(rootTaskChecks(future.organization, options.tasks, unchanged)),
+    unknowns: future.unknowns,
+    notes: future.notes,
+    memberAccounts: after.length / Math.max(options.tasks.length, 1),
+  };
+}
+
+/** Whether the change must not land: something would break, or the answer cannot be told. */
+export function blocksTheChange(answer: WhatIf): boolean {
+  return answer.wouldBreak.length > 0 || answer.unknowns.length > 0;
+}
+
+/** The answer as the command prints it. */
+export function whatIfReport(answer: WhatIf, changes: readonly OrganizationChange[], source: string): string {
+  const lines = [`doctor: what ${source} changes for central root sessions (${answer.memberAccounts} active member accounts)`];
+  lines.push(`  changes read: ${changes.map(describeChange).join("; ") || "none that decide root sessions"}`);
+  for (const check of answer.wouldBreak) {
+    lines.push(`WOULD BREAK  ${check.check}: ${check.detail}`);
+    if (check.fix) lines.push(`             fix: ${check.fix}`);
+  }
+  for (const unknown of answer.unknowns) {
+    lines.push(`CANNOT TELL  ${unknown} is known only after apply: what it decides cannot be evaluated`);
+  }
+  for (const note of answer.notes) lines.push(`NOTE         ${note}`);
+  for (const { task, accounts } of answer.wouldFix) {
+    lines.push(
+      `WOULD FIX    root task ${task}: would work in ${accounts.length} account(s) where it does not now (${accounts.slice(0, 10).join(", ")}${accounts.length > 10 ? ", ..." : ""})`,
+    );
+  }
+  for (const check of answer.unchanged)
+    lines.push(`UNCHANGED    ${check.check}: ${check.status}, before and after: ${check.detail}`);
+  lines.push("");
+  lines.push(
+    answer.wouldBreak.length > 0
+      ? `The change would break central root sessions (${answer.wouldBreak.length} result(s) above): do not apply it as it is.`
+      : answer.unknowns.length > 0
+        ? "Cannot tell what the change does until the values above are known: review it, or plan again once they are."
+        : `The change breaks no central root session${answer.unchanged.length > 0 ? " (the problems it leaves as they are are listed apart)" : ""}.`,
+  );
+  return lines.join("\n");
+}
+
+function describeChange(change: OrganizationChange): string {
+  const name = (ref: { id: string } | { created: string } | { unknown: string }) =>
+    "id" in ref ? ref.id : "created" in ref ? `the new ${ref.created}` : `(unknown: ${ref.unknown})`;
+  switch (change.kind) {
+    case "put policy":
+      return `${"created" in change.policy ? "create" : "update"} ${change.type} ${change.name} (${change.address})`;
+    case "delete policy":
+      return `delete ${change.id} (${change.address})`;
+    case "attach":
+      return `attach ${name(change.policy)} to ${name(change.target)} (${change.address})`;
+    case "detach":
+      return `detach ${change.policyId} from ${change.targetId} (${change.address})`;
+    case "policy types":
+      return `policy types become ${change.enabled?.join(", ") ?? "(unknown)"} (${change.address})`;
+    case "move":
+      return `move ${name(change.account)} to ${name(change.parent)} (${change.address})`;
+    case "create unit":
+      return `create OU ${change.name} under ${name(change.parent)} (${change.address})`;
+    case "delete unit":
+      return `delete OU ${change.id} (${change.address})`;
+  }
+}
