@@ -14,7 +14,7 @@ import { doctorControls } from "./controls";
 import { Endpoints, endpointsFromEnvironment } from "../aws/endpoints";
 
 const SYNOPSIS =
-  "Usage: npm run doctor -- [<stack>] [--json] [--before-apply | --plan <plan.json> | --policy <file> --attach <target>...]";
+  "Usage: npm run doctor -- [<stack>] [--json] [--before-apply | --plan <plan.json> | --policy <file> --attach <target>...] [--markdown]";
 
 /** What the command accepts, and its --help text. */
 export const COMMAND_LINE: CommandLineSpec = {
@@ -44,6 +44,7 @@ and what to change. What it cannot evaluate it reports as "cannot tell", naming 
   --policy <file> --attach <target>
                   what-if for a policy not in terraform yet: as if attached to each target ("root", an OU id, an
                   account id; --attach repeats). An RCP when its statements name a Principal, else an SCP
+  --markdown      with --plan or --policy: the answer in Markdown, for a pipeline's job summary (bounded)
   -h, --help      this text
 
 Statuses: ok; problem; limited (a task works only in some regions or for some buckets or queues: reported, not a
@@ -56,6 +57,7 @@ limited), 2 when any is a problem or cannot be told, 1 on an error.`,
     plan: { type: "string" },
     policy: { type: "string" },
     attach: { type: "string", multiple: true },
+    markdown: { type: "boolean" },
   },
   positionals: { min: 0, max: 1 },
 };
@@ -67,6 +69,7 @@ export async function doctor({ argv, env, io }: Invocation, projectRoot: string)
   let beforeApply: boolean;
   let endpoints: Endpoints;
   let what: WhatIfRequest | undefined;
+  let markdown: boolean;
   try {
     const commandLine = parseCommandLine(COMMAND_LINE, argv);
     if (commandLine.help) {
@@ -77,6 +80,7 @@ export async function doctor({ argv, env, io }: Invocation, projectRoot: string)
     json = commandLine.values.json === true;
     beforeApply = commandLine.values["before-apply"] === true;
     what = whatIfRequest(commandLine.values);
+    markdown = commandLine.values.markdown === true;
     endpoints = endpointsFromEnvironment(env);
   } catch (error) {
     // 2 means problems found, so a wrong command line is an error like any other.
@@ -85,7 +89,7 @@ export async function doctor({ argv, env, io }: Invocation, projectRoot: string)
   const settings = withSharedCredentials({ region: stack.region, roleArn: stack.assumeRoleArn, endpoints });
   if (what !== undefined) {
     try {
-      return await runWhatIf(what, stack, settings, { json, cwd: env.INIT_CWD ?? process.cwd() }, io);
+      return await runWhatIf(what, stack, settings, { json, markdown, cwd: env.INIT_CWD ?? process.cwd() }, io);
     } catch (error) {
       const explained = explainAwsError(error, {
         operation: "Reading the organization and its policies (Organizations DescribeOrganization, ListPolicies, ...)",

@@ -20,8 +20,8 @@ const UNITS = 8;
 
 const document = (statements: object[]) => JSON.stringify({ Version: "2012-10-17", Statement: statements });
 
-/** An organization of 10,000 accounts in 8 OUs: FullAWSAccess everywhere, and `extra` SCPs at the root. */
-function organization(extra: readonly string[]): OrganizationScps {
+/** An organization of `size` accounts (10,000 by default) in 8 OUs: FullAWSAccess everywhere, and `extra` SCPs at the root. */
+export function generatedOrganization(extra: readonly string[], size = ACCOUNTS): OrganizationScps {
   const scp = (id: string, content: string): Scp => ({ id, name: id, statements: parsePolicy(content) });
   const full = scp("p-FullAWSAccess", document([{ Effect: "Allow", Action: "*", Resource: "*" }]));
   const policies = new Map([
@@ -34,7 +34,7 @@ function organization(extra: readonly string[]): OrganizationScps {
       { id: `ou-root-${index}0000000`, name: `OU ${index}`, parentId: "r-root" },
     ]),
   );
-  const accounts = Array.from({ length: ACCOUNTS }, (_, index) => ({
+  const accounts = Array.from({ length: size }, (_, index) => ({
     id: String(100_000_000_000 + index),
     name: `account ${index}`,
     parentId: `ou-root-${index % UNITS}0000000`,
@@ -82,7 +82,7 @@ export function doctorFigures(root: string): string {
   ];
   const tasks = tasksOf(["RootCredentialsManagement", "RootSessions"]);
   const rows = shapes.map(([label, extra]) => {
-    const organizationScps = organization(extra);
+    const organizationScps = generatedOrganization(extra);
     const started = process.hrtime.bigint();
     const access = evaluateRootSessionAccess(organizationScps, { partition: "aws", tasks });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;

@@ -13,6 +13,7 @@ import { createTemplateBaseline } from "./baseline";
 import { Row, mergeReport, table, verdict } from "./benchmarks-file";
 import { BenchFailure, Figure, Sample, Subject, measure, measureInTurns, median, requireTool, timeCommand } from "./measure";
 import { doctorFigures } from "./doctor";
+import { whatIfFigures } from "./what-if";
 import { rootCredentialsFigures } from "./root-credentials";
 import { scaleFigures } from "./scale";
 import { CPU_LOG_VARIABLE, PROVIDER_ROW, TerraformCpu, countingTerraform, terraformCpu } from "./terraform-cpu";
@@ -405,6 +406,7 @@ async function runBench(argv: readonly string[]): Promise<number> {
     }
   }
   if (wanted("doctor")) sections.push(doctorFigures(ROOT));
+  if (wanted("what-if")) sections.push(whatIfFigures());
   if (wanted("test")) await testFigure(testRuns);
   const measured = `Measured on ${new Date().toISOString().slice(0, 10)}. Machine: ${machine()}.`;
   const dated = sections.map((section) => section.replace(/^(## [^\n]+\n)/, `$1\n${measured}\n`));

@@ -1,5 +1,5 @@
 /** The groups of figures, as `npm run bench -- <group>...` names them. */
-export const GROUPS = ["synth", "script", "apply", "audit", "scale", "alerts", "doctor", "test"] as const;
+export const GROUPS = ["synth", "script", "apply", "audit", "scale", "alerts", "doctor", "what-if", "test"] as const;
 
 /**
  * What `npm run bench` accepts, and its --help text. The bench reads its own arguments (a list of groups and one

@@ -221,7 +221,7 @@ describe("npm run doctor", () => {
     const { code, stderr } = await run(["a", "b"]);
     expect(code).toBe(1);
     expect(stderr).toBe(
-      'doctor: unexpected argument "b"\nUsage: npm run doctor -- [<stack>] [--json] [--before-apply | --plan <plan.json> | --policy <file> --attach <target>...] (--help for more)',
+      'doctor: unexpected argument "b"\nUsage: npm run doctor -- [<stack>] [--json] [--before-apply | --plan <plan.json> | --policy <file> --attach <target>...] [--markdown] (--help for more)',
     );
   });
 

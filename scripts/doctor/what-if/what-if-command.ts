@@ -11,7 +11,7 @@ import { tasksOf } from "../../shared/root-tasks";
 import { TextFileError, readTextFile } from "../../shared/text-file";
 import { readOrganizationScps } from "../organization-scps";
 import { OrganizationChange, organizationChanges, touchesOrganization } from "./organization-changes";
-import { blocksTheChange, whatIf, whatIfReport } from "./what-if";
+import { blocksTheChange, whatIf, whatIfMarkdown, whatIfReport } from "./what-if";
 
 /** What to evaluate: a saved plan's JSON, or a policy document to attach to targets. */
 export type WhatIfRequest =
@@ -35,6 +35,10 @@ export function whatIfRequest(values: Record<string, unknown>): WhatIfRequest | 
       );
     }
   }
+  if (values.markdown === true && plan === undefined && policy === undefined) {
+    throw new UsageError("doctor: --markdown is for --plan or --policy (the stack's own checks have --json)");
+  }
+  if (values.markdown === true && values.json === true) throw new UsageError("doctor: give --json or --markdown, not both");
   if (values["before-apply"] === true && (plan !== undefined || policy !== undefined)) {
     throw new UsageError("doctor: --before-apply is for the stack's own checks, not with --plan or --policy");
   }
@@ -54,7 +58,7 @@ export async function runWhatIf(
   request: WhatIfRequest,
   stack: StackConfig,
   settings: ClientSettings,
-  options: { readonly json: boolean; readonly cwd: string },
+  options: { readonly json: boolean; readonly markdown: boolean; readonly cwd: string },
   io: Io,
 ): Promise<number> {
   const file = path.resolve(options.cwd, request.file);
@@ -67,7 +71,9 @@ export async function runWhatIf(
         io.stdout(
           options.json
             ? JSON.stringify({ stack: stack.name, source: request.file, changes: [], answer }, null, 2)
-            : `doctor: ${answer}`,
+            : options.markdown
+              ? `## Central root sessions\n\n${answer}.`
+              : `doctor: ${answer}`,
         );
         return EXIT_CODES.ok;
       }
@@ -101,6 +107,7 @@ export async function runWhatIf(
     tasks: tasksOf(stack.features),
     caller: { accountId: caller.Account ?? "", arn: caller.Arn ?? "", region: stack.region },
   });
+  const source = request.kind === "plan" ? `the plan ${request.file}` : `attaching ${request.file}`;
   io.stdout(
     options.json
       ? JSON.stringify(
@@ -108,7 +115,9 @@ export async function runWhatIf(
           null,
           2,
         )
-      : whatIfReport(answer, resolved, request.kind === "plan" ? `the plan ${request.file}` : `attaching ${request.file}`),
+      : options.markdown
+        ? whatIfMarkdown(answer, resolved, source)
+        : whatIfReport(answer, resolved, source),
   );
   return blocksTheChange(answer) ? EXIT_CODES.found : EXIT_CODES.ok;
 }

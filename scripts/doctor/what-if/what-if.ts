@@ -114,3 +114,58 @@ function describeChange(change: OrganizationChange): string {
       return `delete OU ${change.id} (${change.address})`;
   }
 }
+
+/** How many results of one kind the Markdown shows; the JSON has every one. */
+const RESULTS_SHOWN = 25;
+/** How long one result's text may be in the Markdown. */
+const DETAIL_CHARS = 1_500;
+
+/**
+ * The answer in Markdown, for a pipeline's job summary: the verdict first, then each kind of result. Bounded
+ * whatever the organization's size (at most 25 results of a kind, each cut at 1,500 characters, account lists
+ * already cut by OU): well under GitHub's 1 MB step summary, and readable.
+ */
+export function whatIfMarkdown(answer: WhatIf, changes: readonly OrganizationChange[], source: string): string {
+  const verdict =
+    answer.wouldBreak.length > 0
+      ? `**The change would break central root sessions** (${answer.wouldBreak.length} result(s)): do not apply it as it is.`
+      : answer.unknowns.length > 0
+        ? "**Cannot tell** what the change does until the values below are known."
+        : "The change breaks no central root session.";
+  const cut = (text: string) => (text.length > DETAIL_CHARS ? `${text.slice(0, DETAIL_CHARS)}... (--json has it whole)` : text);
+  const escape = (text: string) => text.replace(/[\\`*_[\]<>|]/g, (character) => `\\${character}`);
+  const section = (title: string, items: readonly string[]) =>
+    items.length === 0
+      ? []
+      : [
+          `### ${title}`,
+          ...items.slice(0, RESULTS_SHOWN).map((item) => `- ${escape(cut(item))}`),
+          ...(items.length > RESULTS_SHOWN ? [`- and ${items.length - RESULTS_SHOWN} more (--json lists them all)`] : []),
+          "",
+        ];
+  return [
+    `## Central root sessions: what ${escape(source)} changes`,
+    "",
+    verdict,
+    "",
+    `${answer.memberAccounts} active member accounts evaluated. Changes read: ${escape(cut(changes.map(describeChange).join("; ") || "none"))}.`,
+    "",
+    ...section(
+      "Would break",
+      answer.wouldBreak.map((check) => `${check.check}: ${check.detail} Fix: ${check.fix ?? ""}`),
+    ),
+    ...section(
+      "Cannot tell until apply",
+      answer.unknowns.map((unknown) => `${unknown} is known only after apply`),
+    ),
+    ...section("Notes", answer.notes),
+    ...section(
+      "Would start working",
+      answer.wouldFix.map(({ task, accounts }) => `root task ${task}: ${accounts.length} account(s)`),
+    ),
+    ...section(
+      "Left as they are",
+      answer.unchanged.map((check) => `${check.check} (${check.status}): ${check.detail}`),
+    ),
+  ].join("\n");
+}
