@@ -1,12 +1,4 @@
-import {
-  DescribePolicyCommand,
-  ListRootsCommand,
-  OrganizationsClient,
-  paginateListAccountsForParent,
-  paginateListOrganizationalUnitsForParent,
-  paginateListPolicies,
-  paginateListTargetsForPolicy,
-} from "@aws-sdk/client-organizations";
+import type { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { Statement, parsePolicy } from "./policy-document";
 
 /** A node of the organization's tree: its root, an OU, or an account. */
@@ -59,6 +51,9 @@ export async function readOrganizationScps(
   organizations: OrganizationsClient,
   organization: { readonly id: string; readonly managementAccountId: string },
 ): Promise<OrganizationScps> {
+  // Loaded on the first read: the plan gate imports this, and reads AWS only for a plan that changes the guardrail.
+  const { ListRootsCommand, paginateListAccountsForParent, paginateListOrganizationalUnitsForParent } =
+    await import("@aws-sdk/client-organizations");
   const { Roots: roots = [] } = await organizations.send(new ListRootsCommand({}));
   const rootSummary = roots[0];
   const root: Node = { id: rootSummary?.Id ?? "", name: rootSummary?.Name ?? "Root" };
@@ -102,6 +97,8 @@ export async function readOrganizationScps(
 const EMPTY = { policies: new Map<string, Scp>(), attachments: new Map<string, string[]>() };
 
 async function readPolicies(organizations: OrganizationsClient, type: "SERVICE_CONTROL_POLICY" | "RESOURCE_CONTROL_POLICY") {
+  const { DescribePolicyCommand, paginateListPolicies, paginateListTargetsForPolicy } =
+    await import("@aws-sdk/client-organizations");
   const policies = new Map<string, Scp>();
   const attachments = new Map<string, string[]>();
   for await (const page of paginateListPolicies({ client: organizations }, { Filter: type })) {

@@ -1,9 +1,9 @@
 import { silenceSdkNodeVersionNotice } from "../aws/sdk-notice";
 import { endpointsFromEnvironment } from "../aws/endpoints";
 import { CommandLineSpec, EXIT_CODES, Invocation, parseCommandLine, reportFailure } from "../command-line/command-line";
-import { LiveOrganization, readLiveOrganization } from "./live-organization";
+import { LiveOrganization, RootSessionsAnswer, readLiveOrganization, readRootSessionsAnswer } from "./live-organization";
 import { Plan, PlanUnreadable, ProviderSettings, readPlanFile } from "./plan";
-import { LiveFacts, RULES, RuleResult, organizationsCreated } from "./rules";
+import { LiveFacts, RULES, RuleResult, isGuardrail, organizationsCreated } from "./rules";
 
 /** What the command accepts, and its --help text. */
 export const COMMAND_LINE: CommandLineSpec = {
@@ -25,12 +25,13 @@ const MARK: Record<RuleResult["status"], string> = { compliant: "PASS", "not-app
 /** What the gate reads besides the plan; tests give their own. */
 export interface PlanGateDependencies {
   readonly readLiveOrganization: (provider: ProviderSettings) => Promise<LiveOrganization>;
+  readonly readRootSessionsAnswer: (plan: Plan) => Promise<RootSessionsAnswer>;
 }
 
 /** `npm run plan-gate -- <plan.json>`: applies every rule to the plan and reports; returns the exit code. */
 export async function planGate(
   { argv, env, io }: Invocation,
-  dependencies: PlanGateDependencies = { readLiveOrganization },
+  dependencies: PlanGateDependencies = { readLiveOrganization, readRootSessionsAnswer },
 ): Promise<number> {
   let file: string;
   try {
@@ -78,9 +79,16 @@ export async function planGate(
   return failed === 0 ? EXIT_CODES.ok : EXIT_CODES.failed;
 }
 
-/** AWS is read only when a rule needs it: a plan that creates an organization. */
+/** AWS is read only when a rule needs it: a plan that creates an organization, or changes the root-user guardrail. */
 async function liveFacts(plan: Plan, dependencies: PlanGateDependencies): Promise<LiveFacts> {
-  if (organizationsCreated(plan).length === 0) return {};
+  const creates = organizationsCreated(plan).length > 0;
+  const guardrail = plan.resourceChanges.some(
+    (change) => isGuardrail(change) && !change.actions.every((action) => action === "no-op"),
+  );
+  if (!creates && !guardrail) return {};
   silenceSdkNodeVersionNotice();
-  return { organization: await dependencies.readLiveOrganization(plan.provider) };
+  return {
+    ...(creates ? { organization: await dependencies.readLiveOrganization(plan.provider) } : {}),
+    ...(guardrail ? { rootSessions: await dependencies.readRootSessionsAnswer(plan) } : {}),
+  };
 }

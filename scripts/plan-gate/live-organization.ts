@@ -1,5 +1,10 @@
 import { assumedRole } from "../aws/assumed-role";
-import type { ProviderSettings } from "./plan";
+import { readOrganizationScps } from "../doctor/organization-scps";
+import { organizationChanges } from "../doctor/what-if/organization-changes";
+import { WhatIf, whatIf } from "../doctor/what-if/what-if";
+import { partitionOfRegion } from "../shared/partitions";
+import { ROOT_TASK_DEFINITIONS, RootTask } from "../shared/root-tasks";
+import type { Plan, ProviderSettings } from "./plan";
 
 /** What AWS says about the organization of the credentials' account, as far as the gate needs to know. */
 export type LiveOrganization =
@@ -27,6 +32,43 @@ export async function readLiveOrganization(provider: ProviderSettings): Promise<
       : { state: "unknown", reason: "DescribeOrganization returned no organization" };
   } catch (error) {
     if ((error as Error).name === "AWSOrganizationsNotInUseException") return { state: "none" };
+    return { state: "unknown", reason: `${(error as Error).name}: ${(error as Error).message}` };
+  } finally {
+    client.destroy();
+  }
+}
+
+/** What the plan would do to central root sessions, as the doctor's what-if answers it; or why it cannot tell. */
+export type RootSessionsAnswer =
+  | { readonly state: "answered"; readonly answer: WhatIf }
+  | { readonly state: "no organization" }
+  | { readonly state: "unknown"; readonly reason: string };
+
+/**
+ * The doctor's what-if on the plan (`npm run doctor -- --plan`), for every root task: the organization's SCPs and
+ * RCPs read live as the plan's provider would, the plan's changes applied, both evaluated. Never throws.
+ */
+export async function readRootSessionsAnswer(plan: Plan): Promise<RootSessionsAnswer> {
+  const { DescribeOrganizationCommand, OrganizationsClient } = await import("@aws-sdk/client-organizations");
+  const region = plan.provider.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  const client = new OrganizationsClient({
+    region,
+    credentials: plan.provider.assumeRoleArn ? assumedRole(plan.provider.assumeRoleArn, region) : undefined,
+  });
+  try {
+    const { Organization } = await client.send(new DescribeOrganizationCommand({}));
+    const live = await readOrganizationScps(client, {
+      id: Organization?.Id ?? "",
+      managementAccountId: Organization?.MasterAccountId ?? "",
+    });
+    const tasks = Object.keys(ROOT_TASK_DEFINITIONS) as RootTask[];
+    const answer = whatIf(live, organizationChanges(plan), {
+      partition: partitionOfRegion(region ?? "us-east-1") ?? "aws",
+      tasks,
+    });
+    return { state: "answered", answer };
+  } catch (error) {
+    if ((error as Error).name === "AWSOrganizationsNotInUseException") return { state: "no organization" };
     return { state: "unknown", reason: `${(error as Error).name}: ${(error as Error).message}` };
   } finally {
     client.destroy();

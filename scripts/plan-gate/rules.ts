@@ -7,7 +7,7 @@ import {
   ROOT_ACTIVITY_RULE_STATE,
 } from "../shared/root-activity";
 import { ROOT_USER_GUARDRAIL_ATTACHMENT_ADDRESS, ROOT_USER_GUARDRAIL_NAME } from "../shared/root-user-guardrail-policy";
-import type { LiveOrganization } from "./live-organization";
+import type { LiveOrganization, RootSessionsAnswer } from "./live-organization";
 import { Plan, ResourceChange, valueText } from "./plan";
 
 /** What one rule concluded about a plan. A rule that cannot decide says non-compliant (fails closed). */
@@ -19,6 +19,8 @@ export type RuleResult =
 export interface LiveFacts {
   /** The organization of the credentials' account; read only when the plan creates an organization. */
   readonly organization?: LiveOrganization;
+  /** What the plan would do to central root sessions; read only when the plan changes the root-user guardrail. */
+  readonly rootSessions?: RootSessionsAnswer;
 }
 
 /** A safety rule: a pure function of the plan (and the live facts it needs). */
@@ -106,6 +108,40 @@ export const rootUserGuardrailKept: Rule = {
         ];
       },
     ),
+};
+
+/**
+ * A change of the root-user guardrail (its content or where it is attached) blocks no central root session: the
+ * doctor's what-if (`npm run doctor -- --plan`) on the plan, every root task in every member account. What it
+ * cannot tell (the organization unread, a value known only after apply) fails closed.
+ */
+export const rootSessionsKept: Rule = {
+  name: "root-sessions-kept",
+  description: `a change of ${ROOT_USER_GUARDRAIL_NAME} blocks no central root session (the doctor's evaluation of the organization as the plan leaves it)`,
+  why: "A guardrail that denied a central root session's calls would stop the audit, the removal of root credentials and break glass in every member account it is attached to.",
+  evaluate: (plan, facts = {}) => {
+    const rule = "root-sessions-kept";
+    if (!plan.resourceChanges.some((change) => !isNoOp(change) && isGuardrail(change))) return { rule, status: "not-applicable" };
+    const read = facts.rootSessions;
+    if (read?.state === "no organization") return { rule, status: "compliant" };
+    if (read === undefined || read.state === "unknown") {
+      const reason = read?.state === "unknown" ? read.reason : "it was not read";
+      return {
+        rule,
+        status: "non-compliant",
+        findings: [
+          `cannot tell whether the guardrail's changes block central root sessions: the organization's SCPs could not be read (${reason})`,
+        ],
+      };
+    }
+    const findings = [
+      ...read.answer.wouldBreak.map((check) => `would block ${check.check}: ${check.detail}`),
+      ...read.answer.unknowns.map(
+        (unknown) => `${unknown} is known only after apply: cannot tell what it does to central root sessions`,
+      ),
+    ];
+    return findings.length === 0 ? { rule, status: "compliant" } : { rule, status: "non-compliant", findings };
+  },
 };
 
 /** The resource types of the root-activity alerts, which the plan summary names too. */
@@ -276,6 +312,7 @@ export const RULES: readonly Rule[] = [
   policyTypesKept,
   delegatedAdministratorsKept,
   rootUserGuardrailKept,
+  rootSessionsKept,
   rootActivityAlertsKept,
 ];
 

@@ -110,6 +110,7 @@ describe("generated documents that are not saved plans", () => {
       const gateCode = await planGate(
         { argv: [file], env: {}, io: { stdout: (t) => gate.stdout.push(t), stderr: (t) => gate.stderr.push(t) } },
         {
+          readRootSessionsAnswer: () => Promise.resolve({ state: "unknown" as const, reason: "not read in this test" }),
           readLiveOrganization: () => Promise.reject(new Error("a plan that cannot be read must not make the gate call AWS")),
         },
       );
@@ -147,6 +148,7 @@ describe("generated documents that are not saved plans", () => {
       const code = await planGate(
         { argv: [file], env: {}, io: { stdout: (t) => lines.push(t), stderr: (t) => lines.push(t) } },
         {
+          readRootSessionsAnswer: () => Promise.resolve({ state: "unknown" as const, reason: "not read in this test" }),
           readLiveOrganization: () => Promise.resolve({ state: "none" }),
         },
       );

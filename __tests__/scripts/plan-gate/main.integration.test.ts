@@ -47,6 +47,7 @@ describe("npm run plan-gate", () => {
         "  PASS policy-types-kept: no policy type is disabled",
         "  n/a  delegated-administrators-kept: no delegated administrator is deregistered",
         "  n/a  root-user-guardrail-kept: the SCP org-root-access-deny-root-user is neither deleted nor detached",
+        "  n/a  root-sessions-kept: a change of org-root-access-deny-root-user blocks no central root session (the doctor's evaluation of the organization as the plan leaves it)",
         "  n/a  root-activity-alerts-kept: the alerting rules (org-root-access-root-sessions, org-root-access-root-sessions-refused) and every region's and account's forwarder, their targets and role, the topic, its policy and its subscriptions keep working",
         "plan-gate: the plan keeps every organization, trusted service, policy type, delegated administrator, root-user guardrail and root-activity alert.",
         "",

@@ -6,6 +6,7 @@ import {
   organizationKept,
   policyTypesKept,
   rootActivityAlertsKept,
+  rootSessionsKept,
   rootUserGuardrailKept,
   trustedServicesKept,
 } from "../../../scripts/plan-gate/rules";
@@ -365,7 +366,7 @@ describe("reading the plan", () => {
     const withData = plan({ type: ORG, mode: "data", actions: ["read"], after: {} });
     expect(withData.resourceChanges).toEqual([]);
     expect(RULES.map((rule) => rule.evaluate(withData).status)).toEqual(RULES.map(() => "not-applicable"));
-    expect(RULES).toHaveLength(7);
+    expect(RULES).toHaveLength(8);
   });
 
   it("reads the stack's name from the environment its provisioners hand the script, for the summary's heading", () => {
@@ -586,5 +587,58 @@ describe("root-activity-alerts-kept", () => {
       plan({ type: RULE, actions: ["delete", "create"], before: rule(ALL), after: rule(ALL) }),
     );
     expect(replaced).toMatchObject({ findings: [expect.stringContaining("replaced, so alerts stop meanwhile")] });
+  });
+});
+
+describe("root-sessions-kept", () => {
+  const guardrail = {
+    type: "aws_organizations_policy",
+    address: "aws_organizations_policy.root-user-guardrail",
+    actions: ["update"],
+    before: { name: "org-root-access-deny-root-user" },
+    after: { name: "org-root-access-deny-root-user" },
+  };
+  const answer = (wouldBreak: object[], unknowns: string[] = []) => ({
+    state: "answered" as const,
+    answer: { wouldBreak, wouldFix: [], unchanged: [], unknowns, notes: [], memberAccounts: 2 } as never,
+  });
+
+  it("applies only to a plan that changes the guardrail", () => {
+    expect(rootSessionsKept.evaluate(plan({ type: "aws_sns_topic", actions: ["create"], after: { name: "x" } }), {})).toEqual({
+      rule: "root-sessions-kept",
+      status: "not-applicable",
+    });
+  });
+
+  it("passes when the doctor's what-if finds nothing blocked, and when there is no organization yet to block", () => {
+    expect(rootSessionsKept.evaluate(plan(guardrail), { rootSessions: answer([]) }).status).toBe("compliant");
+    expect(rootSessionsKept.evaluate(plan(guardrail), { rootSessions: { state: "no organization" } }).status).toBe("compliant");
+  });
+
+  it("fails on a blocked task, a value known only after apply, and an organization it could not read", () => {
+    const blocked = {
+      check: "root task IAMAuditRootUserCredentials",
+      status: "problem",
+      detail: "blocked in 2 of 2 member accounts",
+    };
+    expect(rootSessionsKept.evaluate(plan(guardrail), { rootSessions: answer([blocked]) })).toEqual({
+      rule: "root-sessions-kept",
+      status: "non-compliant",
+      findings: ["would block root task IAMAuditRootUserCredentials: blocked in 2 of 2 member accounts"],
+    });
+    expect(
+      rootSessionsKept.evaluate(plan(guardrail), { rootSessions: answer([], ["aws_organizations_policy.x.content"]) }),
+    ).toMatchObject({
+      findings: [
+        "aws_organizations_policy.x.content is known only after apply: cannot tell what it does to central root sessions",
+      ],
+    });
+    expect(
+      rootSessionsKept.evaluate(plan(guardrail), { rootSessions: { state: "unknown", reason: "AccessDeniedException: no" } }),
+    ).toMatchObject({
+      status: "non-compliant",
+      findings: [expect.stringContaining("the organization's SCPs could not be read (AccessDeniedException: no)")],
+    });
+    expect(rootSessionsKept.evaluate(plan(guardrail), {})).toMatchObject({ status: "non-compliant" });
   });
 });
