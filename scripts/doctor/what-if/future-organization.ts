@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from "node:util";
 import type { Account, OrganizationScps, Scp } from "../organization-scps";
 import { parsePolicy } from "../policy-document";
 import type { OrganizationChange, Ref } from "./organization-changes";
@@ -60,6 +61,20 @@ export function futureOrganization(live: OrganizationScps, changes: readonly Org
     switch (change.kind) {
       case "put policy": {
         const id = idOf(change.policy) ?? "";
+        const existing = policies.get(id) ?? rcps.get(id);
+        if ("id" in change.policy && existing === undefined) {
+          notes.push(
+            `${change.address} updates ${id}, which the organization does not have (deleted outside terraform?): evaluated as new`,
+          );
+        } else if (
+          existing !== undefined &&
+          change.priorContent !== undefined &&
+          !isDeepStrictEqual(parsePolicy(change.priorContent, change.type), existing.statements)
+        ) {
+          notes.push(
+            `the plan's prior state of ${id} (${change.address}) is not what the organization has now: the live policy is what the plan changes, and was evaluated as the "before"`,
+          );
+        }
         const statements =
           change.content === undefined
             ? [{ sid: "the policy", unreadable: `its content is known only after apply (${change.address}.content)` }]
@@ -88,6 +103,11 @@ export function futureOrganization(live: OrganizationScps, changes: readonly Org
         break;
       }
       case "detach":
+        if (![attachments, rcpAttachments].some((map) => map.get(change.targetId)?.includes(change.policyId))) {
+          notes.push(
+            `${change.address} detaches ${change.policyId} from ${change.targetId}, which the organization does not have attached now (the plan's state is out of date)`,
+          );
+        }
         for (const map of [attachments, rcpAttachments]) {
           map.set(
             change.targetId,

@@ -24,6 +24,8 @@ export type OrganizationChange =
       readonly type: ControlPolicyType;
       readonly name: string;
       readonly content?: string;
+      /** An update's content as the plan's prior state has it, which may differ from the live organization's. */
+      readonly priorContent?: string;
     }
   | { readonly kind: "delete policy"; readonly address: string; readonly id: string }
   | { readonly kind: "attach"; readonly address: string; readonly policy: Ref; readonly target: Ref }
@@ -73,6 +75,7 @@ export function organizationChanges(plan: Plan): OrganizationChange[] {
           type,
           name: text(after.name) ?? text(before.name) ?? "",
           content,
+          ...(!creates && typeof before.content === "string" ? { priorContent: before.content } : {}),
         });
         break;
       }

@@ -235,3 +235,34 @@ describe("the what-if's command line", () => {
     expect(whatIfRequest({})).toBeUndefined();
   });
 });
+
+describe("the plan's prior state and the live organization", () => {
+  it("evaluates the live policy as the 'before', and says when the plan's prior state differs or detaches what is not attached", () => {
+    // GIVEN a plan whose prior state of p-deny (Allow) is not what the organization has (Deny)
+    const live: OrganizationScps = {
+      ...LIVE,
+      policies: new Map([...LIVE.policies, ["p-deny", { id: "p-deny", name: "Deny", statements: parsePolicy(DENY_ALL) }]]),
+    };
+    const prior = { id: "p-deny", name: "Deny", type: "SERVICE_CONTROL_POLICY", content: ALLOW_ALL };
+    const future = futureOrganization(
+      live,
+      organizationChanges(
+        plan([
+          change("aws_organizations_policy", "aws_organizations_policy.deny", ["update"], prior, { ...prior, name: "Deny2" }),
+          change(
+            "aws_organizations_policy_attachment",
+            "aws_organizations_policy_attachment.gone",
+            ["delete"],
+            { policy_id: "p-deny", target_id: "r-ab12" },
+            null,
+          ),
+        ]),
+      ),
+    );
+    // THEN both are named
+    expect(future.notes).toEqual([
+      `the plan's prior state of p-deny (aws_organizations_policy.deny) is not what the organization has now: the live policy is what the plan changes, and was evaluated as the "before"`,
+      "aws_organizations_policy_attachment.gone detaches p-deny from r-ab12, which the organization does not have attached now (the plan's state is out of date)",
+    ]);
+  });
+});
