@@ -183,7 +183,14 @@ export async function rootActivityAlertsCheck(
       const { Policy: policy } = await clients
         .events("management", place.region)
         .send(new DescribeEventBusCommand({ Name: "default" }));
-      if (!busAllows(policy, administrator)) {
+      const allowed = busAllows(policy, administrator);
+      if (allowed === "cannot tell") {
+        findings.push({
+          status: "cannot tell",
+          detail: `the default event bus's policy in ${place.region} has a Deny statement, which the doctor does not evaluate: the delegated administrator's forwarding may be refused`,
+          fix: "read the bus's policy; the stack adds only an Allow for the delegated administrator's account",
+        });
+      } else if (!allowed) {
         findings.push({
           status: "problem",
           detail: `the default event bus in ${place.region} has no statement ${ROOT_ACTIVITY_BUS_PERMISSION_ID} letting ${administrator} put events: the delegated administrator's root sessions are not forwarded`,
@@ -402,22 +409,27 @@ function subscriptionFindings(
   return findings;
 }
 
-function busAllows(policyText: string | undefined, accountId: string): boolean {
+/**
+ * Whether the home bus's policy lets `accountId` put events: our statement, an Allow of events:PutEvents for that
+ * account without a condition; "cannot tell" when the policy also has a Deny, which the doctor does not evaluate.
+ */
+function busAllows(policyText: string | undefined, accountId: string): boolean | "cannot tell" {
   try {
     const policy = JSON.parse(policyText ?? "") as { Statement?: Record<string, unknown>[] };
-    return (policy.Statement ?? []).some((statement) => {
-      const principal = (statement.Principal as { AWS?: unknown } | undefined)?.AWS;
-      const principals = Array.isArray(principal) ? principal : [principal];
+    const statements = policy.Statement ?? [];
+    const list = (value: unknown) => (Array.isArray(value) ? value : [value]).map(String);
+    const ours = statements.some((statement) => {
+      const principals = list((statement.Principal as { AWS?: unknown } | undefined)?.AWS);
       return (
         statement.Sid === ROOT_ACTIVITY_BUS_PERMISSION_ID &&
         statement.Effect === "Allow" &&
         statement.Condition === undefined &&
-        principals.some(
-          (value) =>
-            value === accountId || value === `arn:aws:iam::${accountId}:root` || String(value).endsWith(`::${accountId}:root`),
-        )
+        list(statement.Action).some((action) => ["events:putevents", "events:*", "*"].includes(action.toLowerCase())) &&
+        principals.some((value) => value === accountId || value.endsWith(`::${accountId}:root`))
       );
     });
+    if (!ours) return false;
+    return statements.some((statement) => statement.Effect === "Deny") ? "cannot tell" : true;
   } catch {
     return false;
   }

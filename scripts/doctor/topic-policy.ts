@@ -24,7 +24,8 @@ export function eventBridgeMayPublish(
     );
   };
   const publishes = (statement: Record<string, unknown>) =>
-    list(statement.Action).some((action) => action === "sns:Publish" || action === "sns:*" || action === "*") &&
+    // Action names are case-insensitive (AWS writes "SNS:Publish" in the policies it makes).
+    list(statement.Action).some((action) => ["sns:publish", "sns:*", "*"].includes(String(action).toLowerCase())) &&
     list(statement.Resource).some((resource) => resource === topicArn || resource === "*");
   if (statements.some((statement) => statement.Effect === "Deny"))
     return { cannotTell: "has a Deny statement, which the doctor does not evaluate" };

@@ -6,6 +6,7 @@ import {
   ROOT_ACTIVITY_RULE_NAME,
   ROOT_ACTIVITY_RULE_STATE,
 } from "../shared/root-activity";
+import { MEMBER_ROOT_ACTIVITY_PREFIX } from "../shared/member-root-activity";
 import { ROOT_USER_GUARDRAIL_ATTACHMENT_ADDRESS, ROOT_USER_GUARDRAIL_NAME } from "../shared/root-user-guardrail-policy";
 import type { LiveOrganization, RootSessionsAnswer } from "./live-organization";
 import { Plan, ResourceChange, valueText } from "./plan";
@@ -136,9 +137,7 @@ export const rootSessionsKept: Rule = {
     }
     const findings = [
       ...read.answer.wouldBreak.map((check) => `would block ${check.check}: ${check.detail}`),
-      ...read.answer.unknowns.map(
-        (unknown) => `${unknown} is known only after apply: cannot tell what it does to central root sessions`,
-      ),
+      ...read.answer.unknowns.map((unknown) => `cannot tell what the plan does to central root sessions: ${unknown}`),
     ];
     return findings.length === 0 ? { rule, status: "compliant" } : { rule, status: "non-compliant", findings };
   },
@@ -154,6 +153,8 @@ export const ALERT_TYPES = {
   busPermission: "aws_cloudwatch_event_permission",
   role: "aws_iam_role",
   rolePolicy: "aws_iam_role_policy",
+  metricFilter: "aws_cloudwatch_log_metric_filter",
+  metricAlarm: "aws_cloudwatch_metric_alarm",
 } as const;
 const {
   rule: EVENT_RULE,
@@ -164,6 +165,8 @@ const {
   busPermission: BUS_PERMISSION,
   role: ROLE,
   rolePolicy: ROLE_POLICY,
+  metricFilter: METRIC_FILTER,
+  metricAlarm: METRIC_ALARM,
 } = ALERT_TYPES;
 /** The EventBridge rules of the alerts: the alerting pair at home, the forwarder in every other region and account. */
 const ALERT_RULE_NAMES: readonly string[] = [
@@ -204,11 +207,102 @@ export const rootActivityAlertsKept: Rule = {
             `${change.address} would send the alerts to ${valueText(change.after?.arn)} instead of ${valueText(change.before.arn)}`,
           ];
         }
+        return changedAttributes(change, ["role_arn", "input_transformer", "input", "input_path"]).map(
+          (attribute) =>
+            `${change.address} would change the target's ${attribute} in place: the alerts may stop or say something else`,
+        );
       }
-      return [];
+      return inPlaceFindings(plan, change);
     });
   },
 };
+
+// In-place updates that can silence the alerts without deleting anything: each must still let the events through.
+function inPlaceFindings(plan: Plan, change: ResourceChange): string[] {
+  const after = change.after ?? {};
+  const document = (attribute: string): unknown => {
+    if (isUnknown(change, attribute)) return undefined;
+    try {
+      return JSON.parse(String(after[attribute]));
+    } catch {
+      return undefined;
+    }
+  };
+  const statements = (policy: unknown) => {
+    const value = (policy as { Statement?: unknown } | undefined)?.Statement;
+    return (Array.isArray(value) ? value : [value]).filter(Boolean) as Record<string, unknown>[];
+  };
+  const allows = (policy: unknown, test: (statement: Record<string, unknown>) => boolean) =>
+    statements(policy).some((statement) => statement.Effect === "Allow" && test(statement)) &&
+    !statements(policy).some((statement) => statement.Effect === "Deny");
+  const mentions = (value: unknown, text: string) =>
+    JSON.stringify(value ?? null)
+      .toLowerCase()
+      .includes(text.toLowerCase());
+  const lost = (what: string) => [
+    `${change.address} would change ${what} in place so that the alerts may stop: review it, not a pipeline`,
+  ];
+  switch (change.type) {
+    case TOPIC_POLICY: {
+      // EventBridge must still be allowed to publish for every alerting rule the plan keeps.
+      const rules = plan.resourceChanges
+        .filter(
+          (other) =>
+            other.type === EVENT_RULE &&
+            other.after !== null &&
+            [ROOT_ACTIVITY_RULE_NAME, ROOT_ACTIVITY_REFUSED_RULE_NAME].includes(String(other.after.name)),
+        )
+        .map((other) => other.before?.arn ?? other.after?.arn);
+      const policy = document("policy");
+      const ok =
+        policy !== undefined &&
+        rules.every(
+          (arn) =>
+            typeof arn === "string" &&
+            allows(
+              policy,
+              (statement) =>
+                mentions(statement.Principal, "events.amazonaws.com") &&
+                mentions(statement.Action, "sns:publish") &&
+                (statement.Condition === undefined || mentions(statement.Condition, arn)),
+            ),
+        );
+      return ok ? [] : lost("the policy that lets EventBridge publish the alerts");
+    }
+    case ROLE:
+      return allows(document("assume_role_policy"), (statement) => mentions(statement.Principal, "events.amazonaws.com"))
+        ? []
+        : lost("the forwarders' role's trust");
+    case ROLE_POLICY:
+      return allows(document("policy"), (statement) => mentions(statement.Action, "events:putevents"))
+        ? []
+        : lost("the forwarders' role's policy");
+    case BUS_PERMISSION:
+      return changedAttributes(change, ["principal", "action", "condition", "event_bus_name"]).length > 0
+        ? lost("the home bus's permission")
+        : [];
+    case METRIC_ALARM:
+      return after.actions_enabled === false ||
+        changedAttributes(change, ["alarm_actions", "metric_name", "namespace"]).length > 0
+        ? lost("a member-activity alarm")
+        : [];
+    case METRIC_FILTER:
+      return changedAttributes(change, ["pattern", "log_group_name", "metric_transformation"]).length > 0
+        ? lost("a member-activity metric filter")
+        : [];
+    default:
+      return [];
+  }
+}
+
+/** The attributes whose value changes (or is known only after apply). */
+function changedAttributes(change: ResourceChange, attributes: readonly string[]): string[] {
+  return attributes.filter(
+    (attribute) =>
+      isUnknown(change, attribute) ||
+      JSON.stringify(change.before?.[attribute] ?? null) !== JSON.stringify(change.after?.[attribute] ?? null),
+  );
+}
 
 /** What a change of the alerts is, in words (the address names the region and account). */
 function alertPart(change: ResourceChange): string {
@@ -224,6 +318,10 @@ function alertPart(change: ResourceChange): string {
       return `the policy that lets EventBridge publish to ${ROOT_ACTIVITY_RULE_NAME}`;
     case BUS_PERMISSION:
       return "the home bus's permission for the delegated administrator's forwarders";
+    case METRIC_FILTER:
+      return `the member-activity metric filter ${String(values.name)}`;
+    case METRIC_ALARM:
+      return `the member-activity alarm ${String(values.alarm_name)}`;
     default:
       return `the role ${ROOT_ACTIVITY_FORWARD_ROLE_NAME} the forwarders put events with`;
   }
@@ -263,6 +361,8 @@ export function isRootActivityAlert(change: ResourceChange): boolean {
   if (change.type === BUS_PERMISSION) return values?.statement_id === ROOT_ACTIVITY_BUS_PERMISSION_ID;
   if (change.type === ROLE) return values?.name === ROOT_ACTIVITY_FORWARD_ROLE_NAME;
   if (change.type === ROLE_POLICY) return values?.role === ROOT_ACTIVITY_FORWARD_ROLE_NAME;
+  if (change.type === METRIC_FILTER) return String(values?.name).startsWith(MEMBER_ROOT_ACTIVITY_PREFIX);
+  if (change.type === METRIC_ALARM) return String(values?.alarm_name).startsWith(MEMBER_ROOT_ACTIVITY_PREFIX);
   const topic = change.type === TOPIC_POLICY ? values?.arn : change.type === SUBSCRIPTION ? values?.topic_arn : undefined;
   return typeof topic === "string" && topic.endsWith(`:${ROOT_ACTIVITY_RULE_NAME}`);
 }

@@ -157,6 +157,8 @@ const ALERT_NAMES: Record<string, string> = {
   [ALERT_TYPES.busPermission]: "the home bus's permission for the delegated administrator",
   [ALERT_TYPES.role]: "the forwarders' role",
   [ALERT_TYPES.rolePolicy]: "the forwarders' role policy",
+  [ALERT_TYPES.metricFilter]: "a member-activity metric filter",
+  [ALERT_TYPES.metricAlarm]: "a member-activity alarm",
 };
 
 function describeAlert(change: ResourceChange): string[] {

@@ -63,18 +63,21 @@ export function rootActivityAlertStatements(stack: StackConfig, access: "manage"
         "iam:ListRolePolicies",
         "iam:ListAttachedRolePolicies",
         ...(manage
-          ? [
-              "iam:CreateRole",
-              "iam:PutRolePolicy",
-              "iam:DeleteRolePolicy",
-              "iam:DeleteRole",
-              "iam:ListInstanceProfilesForRole",
-              "iam:PassRole",
-            ]
+          ? ["iam:CreateRole", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:DeleteRole", "iam:ListInstanceProfilesForRole"]
           : []),
       ],
       Resource: `arn:${partition}:iam::*:role/${ROOT_ACTIVITY_FORWARD_ROLE_NAME}`,
     });
+    if (manage) {
+      // The forwarders' targets name the role: passed to EventBridge only.
+      statements.push({
+        Sid: "RootActivityForwardRolePass",
+        Effect: "Allow",
+        Action: ["iam:PassRole"],
+        Resource: `arn:${partition}:iam::*:role/${ROOT_ACTIVITY_FORWARD_ROLE_NAME}`,
+        Condition: { StringEquals: { "iam:PassedToService": "events.amazonaws.com" } },
+      });
+    }
   }
   if (stack.delegatedAdministratorAccountId !== undefined) {
     statements.push({
@@ -85,6 +88,8 @@ export function rootActivityAlertStatements(stack: StackConfig, access: "manage"
     });
   }
   if (stack.delegatedAdministratorAccountId !== undefined && alerts.delegatedAdministratorRoleName !== undefined) {
+    // Plan and apply both assume it (terraform reads the forwarders there): the role must hold only the forwarders'
+    // rights in that account (docs/operations/root-activity-alerts.md), never an administrator's.
     statements.push({
       Sid: "AssumeDelegatedAdministratorRole",
       Effect: "Allow",

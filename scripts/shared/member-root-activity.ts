@@ -1,5 +1,5 @@
 // Root activity in member accounts, as an organization trail records it (userIdentity.type "Root"): the metric
-// filters and alarms the stack adds to the trail's CloudWatch Logs group, which the doctor checks. Plain data.
+// filters and alarms the stack adds to the trail's CloudWatch Logs group, which the plan gate guards. Plain data.
 
 /** The CloudWatch namespace of the metrics. */
 export const MEMBER_ROOT_ACTIVITY_NAMESPACE = "OrgRootAccess";

@@ -227,7 +227,7 @@ const TOPIC_ARN: Format = {
 
 const ROLE_NAME: Format = {
   pattern: /^[\w+=,.@-]{1,64}$/,
-  expected: 'an IAM role name: 1 to 64 letters, digits or +=,.@_- (no path), for example "OrganizationAccountAccessRole"',
+  expected: 'an IAM role name: 1 to 64 letters, digits or +=,.@_- (no path), for example "org-root-access-forwarders"',
 };
 const LOG_GROUP: Format = {
   pattern: /^[\w./#-]{1,512}$/,
@@ -242,7 +242,8 @@ const rootActivityAlertsSchema = strict({
     .optional()
     .meta({ description: "addresses subscribed (by email, each confirms once) to a topic the stack creates" }),
   topicArn: formatted(TOPIC_ARN).optional().meta({
-    description: "an existing SNS topic in the stack's region instead; its policy must let events.amazonaws.com publish",
+    description:
+      "an existing SNS topic in the stack's region instead; its policy must let events.amazonaws.com publish (and cloudwatch.amazonaws.com, with organizationTrailLogGroup)",
   }),
   ignoreCallers: uniqueList(
     formatted(ROLE_ARN).refine((arn) => !IDENTITY_CENTER_ROLE.test(arn), {
@@ -265,7 +266,7 @@ const rootActivityAlertsSchema = strict({
     }),
   delegatedAdministratorRoleName: formatted(ROLE_NAME).optional().meta({
     description:
-      "with delegatedAdministratorAccountId: a role in that account the stack assumes to forward its AssumeRoot events (it opens root sessions too)",
+      "with delegatedAdministratorAccountId: a role in that account the stack assumes, in plan and apply, to forward its AssumeRoot events (it opens root sessions too); give it only the forwarders' rights, never an administrator's",
   }),
   organizationTrailLogGroup: formatted(LOG_GROUP).optional().meta({
     description:
@@ -385,7 +386,7 @@ const stackSchema = strict({
         problem(["rootActivityAlerts", "delegatedAdministratorRoleName"], {
           kind: "missing",
           expected:
-            `a role in the delegated administrator's account ${stack.delegatedAdministratorAccountId} that the stack assumes, for example "OrganizationAccountAccessRole": ` +
+            `a role in the delegated administrator's account ${stack.delegatedAdministratorAccountId} that the stack assumes, for example "org-root-access-forwarders" (only the forwarders' rights: docs/operations/root-activity-alerts.md): ` +
             "IAM's delegated administrator opens root sessions too, and its AssumeRoot events are only seen there",
         }),
       );

@@ -798,7 +798,7 @@ def events_may_publish(policy, topic_arn, rule_arn):
     for statement in statements:
         principal = statement.get("Principal")
         service = principal == "*" or "events.amazonaws.com" in as_list((principal or {}).get("Service") if isinstance(principal, dict) else None)
-        actions = {"sns:Publish", "sns:*", "*"} & set(as_list(statement.get("Action")))
+        actions = {"sns:publish", "sns:*", "*"} & {str(action).lower() for action in as_list(statement.get("Action"))}
         resources = {topic_arn, "*"} & set(as_list(statement.get("Resource")))
         conditions = statement.get("Condition") or {}
         only_source = all(

@@ -627,10 +627,12 @@ describe("root-sessions-kept", () => {
       findings: ["would block root task IAMAuditRootUserCredentials: blocked in 2 of 2 member accounts"],
     });
     expect(
-      rootSessionsKept.evaluate(plan(guardrail), { rootSessions: answer([], ["aws_organizations_policy.x.content"]) }),
+      rootSessionsKept.evaluate(plan(guardrail), {
+        rootSessions: answer([], ["aws_organizations_policy.x.content is known only after apply"]),
+      }),
     ).toMatchObject({
       findings: [
-        "aws_organizations_policy.x.content is known only after apply: cannot tell what it does to central root sessions",
+        "cannot tell what the plan does to central root sessions: aws_organizations_policy.x.content is known only after apply",
       ],
     });
     expect(
@@ -640,5 +642,89 @@ describe("root-sessions-kept", () => {
       findings: [expect.stringContaining("the organization's SCPs could not be read (AccessDeniedException: no)")],
     });
     expect(rootSessionsKept.evaluate(plan(guardrail), {})).toMatchObject({ status: "non-compliant" });
+  });
+});
+
+describe("root-activity-alerts-kept, in-place updates", () => {
+  const RULE_ARN = "arn:aws:events:us-east-1:111122223333:rule/org-root-access-root-sessions";
+  const topicPolicy = (statement: object) => JSON.stringify({ Version: "2012-10-17", Statement: [statement] });
+  const events = {
+    Effect: "Allow",
+    Principal: { Service: "events.amazonaws.com" },
+    Action: "sns:Publish",
+    Resource: "*",
+    Condition: { ArnEquals: { "aws:SourceArn": [RULE_ARN] } },
+  };
+  const rule = {
+    type: "aws_cloudwatch_event_rule",
+    address: "aws_cloudwatch_event_rule.root-activity",
+    actions: ["no-op"],
+    before: { name: "org-root-access-root-sessions", arn: RULE_ARN, state: "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS" },
+    after: { name: "org-root-access-root-sessions", arn: RULE_ARN, state: "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS" },
+  };
+  const findings = (...changes: object[]) => {
+    const result = rootActivityAlertsKept.evaluate(plan(rule as never, ...(changes as never[])));
+    return result.status === "non-compliant" ? result.findings : [];
+  };
+  const policyChange = (after: object) => ({
+    type: "aws_sns_topic_policy",
+    address: "aws_sns_topic_policy.root-activity",
+    actions: ["update"],
+    before: { arn: "arn:aws:sns:us-east-1:111122223333:org-root-access-root-sessions", policy: topicPolicy(events) },
+    after: { arn: "arn:aws:sns:us-east-1:111122223333:org-root-access-root-sessions", policy: topicPolicy(after) },
+  });
+
+  it("passes a topic policy that still lets EventBridge publish for the rules, fails one that does not", () => {
+    expect(findings(policyChange({ ...events, Sid: "renamed" }))).toEqual([]);
+    expect(findings(policyChange({ ...events, Principal: { AWS: "*" } }))).toEqual([
+      "aws_sns_topic_policy.root-activity would change the policy that lets EventBridge publish the alerts in place so that the alerts may stop: review it, not a pipeline",
+    ]);
+  });
+
+  it("fails a forwarders' role that stops trusting EventBridge, a target whose role or message changes, and a disabled alarm", () => {
+    const trust = (service: string) =>
+      JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
+      });
+    expect(
+      findings({
+        type: "aws_iam_role",
+        address: "aws_iam_role.root-activity-forward-management",
+        actions: ["update"],
+        before: { name: "org-root-access-root-sessions-forward", assume_role_policy: trust("events.amazonaws.com") },
+        after: { name: "org-root-access-root-sessions-forward", assume_role_policy: trust("lambda.amazonaws.com") },
+      }),
+    ).toEqual([expect.stringContaining("would change the forwarders' role's trust in place")]);
+    const target = {
+      rule: "org-root-access-root-sessions-forward",
+      arn: "arn:aws:events:us-east-1:111122223333:event-bus/default",
+      role_arn: "arn:aws:iam::111122223333:role/a",
+    };
+    expect(
+      findings({
+        type: "aws_cloudwatch_event_target",
+        address: "aws_cloudwatch_event_target.f",
+        actions: ["update"],
+        before: target,
+        after: { ...target, role_arn: "arn:aws:iam::111122223333:role/b" },
+      }),
+    ).toEqual([
+      "aws_cloudwatch_event_target.f would change the target's role_arn in place: the alerts may stop or say something else",
+    ]);
+    const alarm = {
+      alarm_name: "org-root-access-member-root-actions",
+      actions_enabled: true,
+      alarm_actions: ["arn:aws:sns:us-east-1:111122223333:t"],
+    };
+    expect(
+      findings({
+        type: "aws_cloudwatch_metric_alarm",
+        address: "aws_cloudwatch_metric_alarm.a",
+        actions: ["update"],
+        before: alarm,
+        after: { ...alarm, actions_enabled: false },
+      }),
+    ).toEqual([expect.stringContaining("would change a member-activity alarm in place")]);
   });
 });

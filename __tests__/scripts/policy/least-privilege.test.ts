@@ -424,8 +424,16 @@ describe("the root-activity alerts' rights", () => {
       expect.arrayContaining(["events:PutPermission", "events:RemovePermission"]),
     );
     expect(statements.find((statement) => statement.Sid === "RootActivityForwardRole")).toMatchObject({
-      Action: expect.arrayContaining(["iam:CreateRole", "iam:PassRole"]),
+      Action: expect.arrayContaining(["iam:CreateRole", "iam:PutRolePolicy"]),
       Resource: "arn:aws:iam::*:role/org-root-access-root-sessions-forward",
+    });
+    // AND the role is passed to EventBridge only
+    expect(statements.find((statement) => statement.Sid === "RootActivityForwardRolePass")).toEqual({
+      Sid: "RootActivityForwardRolePass",
+      Effect: "Allow",
+      Action: ["iam:PassRole"],
+      Resource: "arn:aws:iam::*:role/org-root-access-root-sessions-forward",
+      Condition: { StringEquals: { "iam:PassedToService": "events.amazonaws.com" } },
     });
   });
 

@@ -492,7 +492,7 @@ describe("rootActivityAlerts", () => {
     expect(() =>
       parse(stack({ delegatedAdministratorAccountId: "222233334444", rootActivityAlerts: { email: ["a@example.com"] } })),
     ).toThrow(
-      'stacks[0].rootActivityAlerts.delegatedAdministratorRoleName: is missing; expected a role in the delegated administrator\'s account 222233334444 that the stack assumes, for example "OrganizationAccountAccessRole"',
+      'stacks[0].rootActivityAlerts.delegatedAdministratorRoleName: is missing; expected a role in the delegated administrator\'s account 222233334444 that the stack assumes, for example "org-root-access-forwarders"',
     );
   });
 });

@@ -36,6 +36,35 @@ describe("root-activity alerts, synthesized", () => {
       state: "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS",
     });
     expect(JSON.parse(rules["root-activity"].event_pattern)).toEqual(rootActivityPattern([PIPELINE], "aws"));
+    // (written out once, as EventBridge reads it: an event alerts unless it is the pipeline's own audit or removal)
+    expect(JSON.parse(rules["root-activity"].event_pattern)).toEqual({
+      source: ["aws.sts"],
+      "detail-type": ["AWS API Call via CloudTrail"],
+      detail: {
+        eventSource: ["sts.amazonaws.com"],
+        eventName: ["AssumeRoot"],
+        errorCode: [{ exists: false }],
+        $or: [
+          { userIdentity: { sessionContext: { sessionIssuer: { arn: [{ "anything-but": [PIPELINE] }] } } } },
+          { userIdentity: { sessionContext: { sessionIssuer: { arn: [{ exists: false }] } } } },
+          {
+            requestParameters: {
+              taskPolicyArn: {
+                arn: [
+                  {
+                    "anything-but": [
+                      "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials",
+                      "arn:aws:iam::aws:policy/root-task/IAMDeleteRootUserCredentials",
+                    ],
+                  },
+                ],
+              },
+            },
+          },
+          { requestParameters: { taskPolicyArn: { arn: [{ exists: false }] } } },
+        ],
+      },
+    });
     expect(JSON.parse(rules["root-activity-refused"].event_pattern)).toEqual(refusedPattern());
     // AND both target the stack's topic, whose policy names the two rules as the only sources
     for (const id of ["root-activity", "root-activity-refused"]) {

@@ -11,7 +11,10 @@ import type { OrganizationChange, Ref } from "./organization-changes";
 /** The organization after the changes, and what cannot be known before apply. */
 export interface FutureOrganization {
   readonly organization: OrganizationScps;
-  /** Values known only after apply that decide the answer: "<address>.<attribute>". */
+  /**
+   * What decides the answer and cannot be evaluated, as sentences: a value known only after apply ("<address>.
+   * <attribute> is known only after apply"), a target that is not in the organization, a change not evaluated.
+   */
   readonly unknowns: readonly string[];
   /** What the changes refer to that the live organization does not have (a policy id that does not exist, say). */
   readonly notes: readonly string[];
@@ -42,11 +45,13 @@ export function futureOrganization(live: OrganizationScps, changes: readonly Org
   const unknowns: string[] = [];
   const notes: string[] = [];
   const idOf = (ref: Ref): string | undefined => {
-    if ("id" in ref) return ref.id;
+    if ("id" in ref) return ref.id === "root" ? live.root.id : ref.id;
     if ("created" in ref) return plannedId(ref.created);
-    unknowns.push(ref.unknown);
+    unknowns.push(`${ref.unknown} is known only after apply`);
     return undefined;
   };
+  /** Attachments the changes add, checked once every change is applied: their target must exist then. */
+  const attached: { readonly address: string; readonly target: string }[] = [];
   const detachEverywhere = (id: string) => {
     for (const map of [attachments, rcpAttachments]) {
       for (const [node, ids] of map)
@@ -79,7 +84,7 @@ export function futureOrganization(live: OrganizationScps, changes: readonly Org
           change.content === undefined
             ? [{ sid: "the policy", unreadable: `its content is known only after apply (${change.address}.content)` }]
             : parsePolicy(change.content, change.type);
-        if (change.content === undefined) unknowns.push(`${change.address}.content`);
+        if (change.content === undefined) unknowns.push(`${change.address}.content is known only after apply`);
         (change.type === "SCP" ? policies : rcps).set(id, { id, name: change.name, statements });
         break;
       }
@@ -94,12 +99,14 @@ export function futureOrganization(live: OrganizationScps, changes: readonly Org
         if (policy === undefined || target === undefined) break;
         const map = rcps.has(policy) ? rcpAttachments : policies.has(policy) ? attachments : undefined;
         if (map === undefined) {
-          notes.push(
-            `${change.address} attaches ${policy}, which is not one of the organization's SCPs or RCPs (the apply would fail)`,
+          // Not read (the SCP type disabled now, or another kind of policy): what it would do is not known.
+          unknowns.push(
+            `${change.address} attaches ${policy}, which is none of the SCPs or RCPs the organization's live policies hold`,
           );
           break;
         }
         map.set(target, [...(map.get(target) ?? []), policy]);
+        attached.push({ address: change.address, target });
         break;
       }
       case "detach":
@@ -117,7 +124,7 @@ export function futureOrganization(live: OrganizationScps, changes: readonly Org
         break;
       case "policy types": {
         if (change.enabled === undefined) {
-          unknowns.push(`${change.address}.enabled_policy_types`);
+          unknowns.push(`${change.address}.enabled_policy_types is known only after apply`);
           break;
         }
         const scp = change.enabled.includes("SERVICE_CONTROL_POLICY");
@@ -138,11 +145,15 @@ export function futureOrganization(live: OrganizationScps, changes: readonly Org
       case "move": {
         const account = idOf(change.account);
         const parent = idOf(change.parent);
-        const known = account === undefined ? undefined : accounts.get(account);
-        if (known === undefined || parent === undefined) break;
-        accounts.set(known.id, { ...known, parentId: parent });
+        if (account === undefined || parent === undefined) break;
+        // An account the plan creates is a member account like the others once the apply has run.
+        const known = accounts.get(account) ?? { id: account, name: change.address, status: "ACTIVE" };
+        accounts.set(account, { ...known, parentId: parent });
         break;
       }
+      case "not evaluated":
+        unknowns.push(`${change.address} ${change.why}: not evaluated`);
+        break;
       case "create unit": {
         const id = idOf(change.unit);
         const parent = idOf(change.parent);
@@ -154,6 +165,11 @@ export function futureOrganization(live: OrganizationScps, changes: readonly Org
         attachments.delete(change.id);
         rcpAttachments.delete(change.id);
         break;
+    }
+  }
+  for (const { address, target } of attached) {
+    if (target !== live.root.id && !units.has(target) && !accounts.has(target)) {
+      unknowns.push(`${address} attaches to ${target}, which is not the root, an OU or an account of the organization`);
     }
   }
   const organization: OrganizationScps = {

@@ -7,6 +7,8 @@ import type { Plan, ResourceChange } from "../../plan-gate/plan";
 /** A policy type the doctor evaluates. */
 export type ControlPolicyType = "SCP" | "RCP";
 
+const IAM = "iam.amazonaws.com";
+
 const POLICY_TYPES: Record<string, ControlPolicyType> = {
   SERVICE_CONTROL_POLICY: "SCP",
   RESOURCE_CONTROL_POLICY: "RCP",
@@ -33,10 +35,13 @@ export type OrganizationChange =
   | { readonly kind: "policy types"; readonly address: string; readonly enabled?: readonly string[] }
   | { readonly kind: "move"; readonly address: string; readonly account: Ref; readonly parent: Ref }
   | { readonly kind: "create unit"; readonly address: string; readonly unit: Ref; readonly name: string; readonly parent: Ref }
-  | { readonly kind: "delete unit"; readonly address: string; readonly id: string };
+  | { readonly kind: "delete unit"; readonly address: string; readonly id: string }
+  /** A change the what-if cannot evaluate, or that stops central root access whatever the policies: "cannot tell". */
+  | { readonly kind: "not evaluated"; readonly address: string; readonly why: string };
 
 /** The resource types whose changes can change what SCPs and RCPs allow. */
 const ORGANIZATION_TYPES = new Set([
+  "aws_organizations_delegated_administrator",
   "aws_organizations_policy",
   "aws_organizations_policy_attachment",
   "aws_organizations_organization",
@@ -44,26 +49,42 @@ const ORGANIZATION_TYPES = new Set([
   "aws_organizations_organizational_unit",
 ]);
 
+/**
+ * Resource types that can decide central root sessions and that the what-if does not model: any change of one
+ * makes the answer "cannot tell". Control Tower's controls include SCPs that deny the root user; the awscc provider
+ * manages the same policies under other names.
+ */
+const UNMODELLED = /^(aws_organizations_|aws_controltower_|awscc_organizations_)/;
+/** Organizations resources with no say over root sessions. */
+const IRRELEVANT = new Set(["aws_organizations_resource_policy"]);
+
+/** Whether a resource type is one the what-if reads or must refuse to guess about. */
+function decidesRootSessions(type: string): boolean {
+  return ORGANIZATION_TYPES.has(type) || (UNMODELLED.test(type) && !IRRELEVANT.has(type));
+}
+
 /** Whether the plan changes anything that decides what SCPs and RCPs allow (else: answer at once, no AWS call). */
 export function touchesOrganization(plan: Plan): boolean {
-  return plan.resourceChanges.some((change) => ORGANIZATION_TYPES.has(change.type) && isChange(change));
+  return plan.resourceChanges.some((change) => decidesRootSessions(change.type) && isChange(change));
 }
 
 /** The plan's changes to the organization's control policies, in the plan's order. */
 export function organizationChanges(plan: Plan): OrganizationChange[] {
   const changes: OrganizationChange[] = [];
   for (const change of plan.resourceChanges) {
-    if (!ORGANIZATION_TYPES.has(change.type) || !isChange(change)) continue;
+    if (!decidesRootSessions(change.type) || !isChange(change)) continue;
     const deletes = change.actions.includes("delete");
     const creates = change.actions.includes("create");
     const before = change.before ?? {};
     const after = change.after ?? {};
+    // skip_destroy: terraform forgets the policy or attachment, and AWS keeps it.
+    const kept = deletes && before.skip_destroy === true;
     switch (change.type) {
       case "aws_organizations_policy": {
         const type = POLICY_TYPES[String(after.type ?? before.type)];
         if (type === undefined) break; // tag, backup, AI opt-out policies: no say over root sessions
         // A replaced policy gets a new id and loses its attachments, which the plan re-creates if it keeps them.
-        if (deletes && typeof before.id === "string")
+        if (deletes && !kept && typeof before.id === "string")
           changes.push({ kind: "delete policy", address: change.address, id: before.id });
         if (change.after === null) break;
         const policy: Ref = !creates && typeof before.id === "string" ? { id: before.id } : { created: change.address };
@@ -80,7 +101,7 @@ export function organizationChanges(plan: Plan): OrganizationChange[] {
         break;
       }
       case "aws_organizations_policy_attachment": {
-        if (deletes && typeof before.policy_id === "string" && typeof before.target_id === "string") {
+        if (deletes && !kept && typeof before.policy_id === "string" && typeof before.target_id === "string") {
           changes.push({ kind: "detach", address: change.address, policyId: before.policy_id, targetId: before.target_id });
         }
         if (change.after === null || !creates) break;
@@ -100,15 +121,46 @@ export function organizationChanges(plan: Plan): OrganizationChange[] {
             .filter((type) => type in POLICY_TYPES)
             .sort()
             .join();
-        if (change.after === null) break; // deleting the organization: organization-kept's business
+        if (change.after === null) {
+          changes.push({ kind: "not evaluated", address: change.address, why: "deletes the organization" });
+          break;
+        }
         if (enabled === undefined || decides(enabled) !== decides(wasEnabled)) {
           changes.push({ kind: "policy types", address: change.address, enabled });
+        }
+        // Central root access needs IAM's trusted access; a feature set change replaces the organization.
+        const principals = unknown(change, "aws_service_access_principals")
+          ? undefined
+          : strings(after.aws_service_access_principals);
+        if (strings(before.aws_service_access_principals).includes(IAM) && !principals?.includes(IAM)) {
+          const why =
+            principals === undefined
+              ? "leaves IAM's trusted access unknown until apply"
+              : "disables IAM's trusted access: central root access stops";
+          changes.push({ kind: "not evaluated", address: change.address, why });
+        }
+        if (unknown(change, "feature_set") || (before.feature_set !== undefined && after.feature_set !== before.feature_set)) {
+          changes.push({ kind: "not evaluated", address: change.address, why: "changes the organization's feature set" });
+        }
+        break;
+      }
+      case "aws_organizations_delegated_administrator": {
+        // Sessions opened from IAM's delegated administrator stop when it is deregistered.
+        const service = text(before.service_principal) ?? text(after.service_principal);
+        if (deletes && service === IAM) {
+          changes.push({
+            kind: "not evaluated",
+            address: change.address,
+            why: `deregisters IAM's delegated administrator ${text(before.account_id) ?? "?"}`,
+          });
         }
         break;
       }
       case "aws_organizations_account": {
         if (change.after === null) break; // an account that leaves is not evaluated any more
-        const parent = ref(plan, change, "parent_id");
+        // A new account without a parent_id is created in the root.
+        const noParent = creates && !unknown(change, "parent_id") && (after.parent_id === null || after.parent_id === undefined);
+        const parent: Ref = noParent ? { id: "root" } : ref(plan, change, "parent_id");
         if (!creates && "id" in parent && parent.id === before.parent_id) break;
         const account: Ref = typeof before.id === "string" && !creates ? { id: before.id } : { created: change.address };
         changes.push({ kind: "move", address: change.address, account, parent });
@@ -127,6 +179,12 @@ export function organizationChanges(plan: Plan): OrganizationChange[] {
         });
         break;
       }
+      default:
+        changes.push({
+          kind: "not evaluated",
+          address: change.address,
+          why: `changes ${change.type}, which the what-if does not evaluate`,
+        });
     }
   }
   return changes;

@@ -13,7 +13,7 @@ import type { OrganizationChange } from "./organization-changes";
 
 /** The answer: what would stop working, what would start working, what stays broken, and what cannot be known. */
 export interface WhatIf {
-  /** Task results, after the change, of accounts where the task worked (or was limited) before: they fail the change. */
+  /** Task results, after the change, that are worse than before (down to "limited"): they fail the change. */
   readonly wouldBreak: readonly Check[];
   /** Accounts where a task that is blocked (or cannot be told) now would work. */
   readonly wouldFix: readonly { readonly task: RootTask; readonly accounts: readonly string[] }[];
@@ -35,14 +35,20 @@ export function whatIf(
   const future = futureOrganization(live, changes);
   const before = evaluateRootSessionAccess(live, options);
   const after = evaluateRootSessionAccess(future.organization, options);
-  const outcomeBefore = new Map(before.map((result) => [`${result.task} ${result.account.id}`, result.outcome]));
+  const resultBefore = new Map(before.map((result) => [`${result.task} ${result.account.id}`, result]));
   const broken: TaskAccess[] = [];
   const unchanged: TaskAccess[] = [];
   const fixed = new Map<RootTask, string[]>();
   for (const result of after) {
-    const was = outcomeBefore.get(`${result.task} ${result.account.id}`) ?? "works";
-    if (RANK[result.outcome] >= RANK["cannot tell"] && RANK[result.outcome] > RANK[was]) broken.push(result);
-    else if (RANK[was] >= RANK["cannot tell"] && RANK[result.outcome] < RANK[was]) {
+    const was = resultBefore.get(`${result.task} ${result.account.id}`);
+    if (was === undefined || worse(result, was)) {
+      // A task worse than before (an account the plan adds counts as one that worked), down to "limited": a
+      // region or a bucket that worked before and would not is a loss the change must not hide.
+      if (result.outcome !== "works") broken.push(result);
+    } else if (
+      (was.outcome === "blocked" || was.outcome === "cannot tell") &&
+      (result.outcome === "works" || result.outcome === "limited")
+    ) {
       fixed.set(result.task, [...(fixed.get(result.task) ?? []), result.account.id]);
     } else if (result.outcome !== "works") unchanged.push(result);
   }
@@ -55,6 +61,21 @@ export function whatIf(
     notes: future.notes,
     memberAccounts: after.length / Math.max(options.tasks.length, 1),
   };
+}
+
+/**
+ * Whether a task fares worse after than before: a worse outcome, or "limited" both times with a region blocked
+ * that was not, or a cause that was not there (a statement that now denies some buckets, say).
+ */
+function worse(after: TaskAccess, before: TaskAccess): boolean {
+  if (RANK[after.outcome] !== RANK[before.outcome]) return RANK[after.outcome] > RANK[before.outcome];
+  // Blocked or undecidable before and after: a problem the change leaves as it is, listed apart.
+  if (after.outcome !== "limited") return false;
+  const causes = new Set(before.causes.map((cause) => JSON.stringify(cause)));
+  return (
+    after.blockedRegions.some((region) => !before.blockedRegions.includes(region)) ||
+    after.causes.some((cause) => !causes.has(JSON.stringify(cause)))
+  );
 }
 
 /** Whether the change must not land: something would break, or the answer cannot be told. */
@@ -70,9 +91,7 @@ export function whatIfReport(answer: WhatIf, changes: readonly OrganizationChang
     lines.push(`WOULD BREAK  ${check.check}: ${check.detail}`);
     if (check.fix) lines.push(`             fix: ${check.fix}`);
   }
-  for (const unknown of answer.unknowns) {
-    lines.push(`CANNOT TELL  ${unknown} is known only after apply: what it decides cannot be evaluated`);
-  }
+  for (const unknown of answer.unknowns) lines.push(`CANNOT TELL  ${unknown}`);
   for (const note of answer.notes) lines.push(`NOTE         ${note}`);
   for (const { task, accounts } of answer.wouldFix) {
     lines.push(
@@ -86,7 +105,7 @@ export function whatIfReport(answer: WhatIf, changes: readonly OrganizationChang
     answer.wouldBreak.length > 0
       ? `The change would break central root sessions (${answer.wouldBreak.length} result(s) above): do not apply it as it is.`
       : answer.unknowns.length > 0
-        ? "Cannot tell what the change does until the values above are known: review it, or plan again once they are."
+        ? "Cannot tell what the change does to central root sessions (see above): review it, or plan again once the values are known."
         : `The change breaks no central root session${answer.unchanged.length > 0 ? " (the problems it leaves as they are are listed apart)" : ""}.`,
   );
   return lines.join("\n");
@@ -112,6 +131,8 @@ function describeChange(change: OrganizationChange): string {
       return `create OU ${change.name} under ${name(change.parent)} (${change.address})`;
     case "delete unit":
       return `delete OU ${change.id} (${change.address})`;
+    case "not evaluated":
+      return `${change.why} (${change.address})`;
   }
 }
 
@@ -130,7 +151,7 @@ export function whatIfMarkdown(answer: WhatIf, changes: readonly OrganizationCha
     answer.wouldBreak.length > 0
       ? `**The change would break central root sessions** (${answer.wouldBreak.length} result(s)): do not apply it as it is.`
       : answer.unknowns.length > 0
-        ? "**Cannot tell** what the change does until the values below are known."
+        ? "**Cannot tell** what the change does to central root sessions (see below)."
         : "The change breaks no central root session.";
   const cut = (text: string) => (text.length > DETAIL_CHARS ? `${text.slice(0, DETAIL_CHARS)}... (--json has it whole)` : text);
   const escape = (text: string) => text.replace(/[\\`*_[\]<>|]/g, (character) => `\\${character}`);

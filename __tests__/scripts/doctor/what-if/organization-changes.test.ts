@@ -2,6 +2,7 @@ import { readPlan } from "../../../../scripts/plan-gate/plan";
 import { futureOrganization, plannedId } from "../../../../scripts/doctor/what-if/future-organization";
 import { organizationChanges, touchesOrganization } from "../../../../scripts/doctor/what-if/organization-changes";
 import { whatIfRequest } from "../../../../scripts/doctor/what-if/what-if-command";
+import { blocksTheChange, whatIf } from "../../../../scripts/doctor/what-if/what-if";
 import type { OrganizationScps } from "../../../../scripts/doctor/organization-scps";
 import { parsePolicy } from "../../../../scripts/doctor/policy-document";
 
@@ -130,7 +131,7 @@ describe("what a plan changes in the organization's control policies", () => {
       "p-FullAWSAccess",
       plannedId("aws_organizations_policy.deny"),
     ]);
-    expect(future.unknowns).toEqual(["aws_organizations_policy_attachment.b.target_id"]);
+    expect(future.unknowns).toEqual(["aws_organizations_policy_attachment.b.target_id is known only after apply"]);
   });
 
   it("replaces a policy's statements on update, drops a deleted one everywhere, detaches, and moves accounts", () => {
@@ -207,7 +208,7 @@ describe("what a plan changes in the organization's control policies", () => {
         ]),
       ),
     );
-    expect(later.unknowns).toEqual(["aws_organizations_policy.p.content"]);
+    expect(later.unknowns).toEqual(["aws_organizations_policy.p.content is known only after apply"]);
     expect(later.organization.policies.get(plannedId("aws_organizations_policy.p"))?.statements[0]).toMatchObject({
       unreadable: expect.stringContaining("known only after apply"),
     });
@@ -264,5 +265,186 @@ describe("the plan's prior state and the live organization", () => {
       `the plan's prior state of p-deny (aws_organizations_policy.deny) is not what the organization has now: the live policy is what the plan changes, and was evaluated as the "before"`,
       "aws_organizations_policy_attachment.gone detaches p-deny from r-ab12, which the organization does not have attached now (the plan's state is out of date)",
     ]);
+  });
+});
+
+describe("what the what-if must never call harmless (found by review)", () => {
+  const TASKS = ["IAMAuditRootUserCredentials", "S3UnlockBucketPolicy"] as const;
+  const answer = (changes: object[], live: OrganizationScps = LIVE, resources: object[] = []) =>
+    whatIf(live, organizationChanges(plan(changes, resources)), { partition: "aws", tasks: TASKS });
+  const newScp = (content: string) =>
+    change(
+      "aws_organizations_policy",
+      "aws_organizations_policy.p",
+      ["create"],
+      null,
+      { name: "P", type: "SERVICE_CONTROL_POLICY", content },
+      { id: true },
+    );
+  const attachTo = (target: string) =>
+    change(
+      "aws_organizations_policy_attachment",
+      "aws_organizations_policy_attachment.a",
+      ["create"],
+      null,
+      { target_id: target },
+      { policy_id: true },
+    );
+  const attachRefs = [
+    {
+      address: "aws_organizations_policy_attachment.a",
+      expressions: { policy_id: { references: ["aws_organizations_policy.p.id"] } },
+    },
+  ];
+
+  it("a task that works everywhere now and would work only in some regions breaks", () => {
+    // GIVEN an SCP denying S3 outside us-east-1, attached to the member's OU
+    const regionDeny = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [
+        { Effect: "Deny", Action: "s3:*", Resource: "*", Condition: { StringNotEquals: { "aws:RequestedRegion": "us-east-1" } } },
+      ],
+    });
+    const result = answer([newScp(regionDeny), attachTo("ou-ab12-11111111")], LIVE, attachRefs);
+    // THEN the unlock task is reported as broken (limited), not as unchanged
+    expect(result.wouldBreak.map((check) => [check.check, check.status])).toEqual([
+      ["root task S3UnlockBucketPolicy", "limited"],
+    ]);
+    expect(blocksTheChange(result)).toBe(true);
+  });
+
+  it("an attachment of a policy it has not read, or to a target that is not in the organization, cannot be told", () => {
+    const unread = answer([
+      change("aws_organizations_policy_attachment", "aws_organizations_policy_attachment.a", ["create"], null, {
+        policy_id: "p-unread",
+        target_id: "r-ab12",
+      }),
+    ]);
+    expect(unread.unknowns).toEqual([expect.stringContaining("attaches p-unread, which is none of the SCPs or RCPs")]);
+    const typo = answer([newScp(DENY_ALL), attachTo("ou-ab12-99999999")], LIVE, attachRefs);
+    expect(typo.unknowns).toEqual([
+      "aws_organizations_policy_attachment.a attaches to ou-ab12-99999999, which is not the root, an OU or an account of the organization",
+    ]);
+    expect(blocksTheChange(typo)).toBe(true);
+  });
+
+  it("an account the plan creates is evaluated where the plan puts it", () => {
+    // GIVEN a new OU with a deny-all SCP, and a new account created in it
+    const result = answer(
+      [
+        change(
+          "aws_organizations_organizational_unit",
+          "aws_organizations_organizational_unit.new",
+          ["create"],
+          null,
+          { name: "New", parent_id: "r-ab12" },
+          { id: true },
+        ),
+        newScp(DENY_ALL),
+        change(
+          "aws_organizations_policy_attachment",
+          "aws_organizations_policy_attachment.a",
+          ["create"],
+          null,
+          {},
+          { policy_id: true, target_id: true },
+        ),
+        change(
+          "aws_organizations_account",
+          "aws_organizations_account.new",
+          ["create"],
+          null,
+          { name: "new" },
+          { id: true, parent_id: true },
+        ),
+      ],
+      LIVE,
+      [
+        {
+          address: "aws_organizations_policy_attachment.a",
+          expressions: {
+            policy_id: { references: ["aws_organizations_policy.p.id"] },
+            target_id: { references: ["aws_organizations_organizational_unit.new.id"] },
+          },
+        },
+        {
+          address: "aws_organizations_account.new",
+          expressions: { parent_id: { references: ["aws_organizations_organizational_unit.new.id"] } },
+        },
+      ],
+    );
+    // THEN the new account's tasks would be blocked: a break
+    expect(result.wouldBreak.map((check) => check.accounts)).toEqual([
+      [plannedId("aws_organizations_account.new")],
+      [plannedId("aws_organizations_account.new")],
+    ]);
+  });
+
+  it("changes it does not model, and changes that stop root access whatever the policies, cannot be told", () => {
+    const result = answer([
+      change("aws_controltower_control", "aws_controltower_control.root", ["create"], null, { control_identifier: "x" }),
+      change(
+        "aws_organizations_organization",
+        "aws_organizations_organization.o",
+        ["update"],
+        {
+          aws_service_access_principals: ["iam.amazonaws.com"],
+          enabled_policy_types: ["SERVICE_CONTROL_POLICY"],
+          feature_set: "ALL",
+        },
+        { aws_service_access_principals: [], enabled_policy_types: ["SERVICE_CONTROL_POLICY"], feature_set: "ALL" },
+      ),
+      change(
+        "aws_organizations_delegated_administrator",
+        "aws_organizations_delegated_administrator.iam",
+        ["delete"],
+        { account_id: "222222222222", service_principal: "iam.amazonaws.com" },
+        null,
+      ),
+    ]);
+    expect(result.unknowns).toEqual([
+      "aws_controltower_control.root changes aws_controltower_control, which the what-if does not evaluate: not evaluated",
+      "aws_organizations_organization.o disables IAM's trusted access: central root access stops: not evaluated",
+      "aws_organizations_delegated_administrator.iam deregisters IAM's delegated administrator 222222222222: not evaluated",
+    ]);
+    expect(
+      touchesOrganization(
+        plan([change("aws_controltower_control", "aws_controltower_control.root", ["delete"], { x: 1 }, null)]),
+      ),
+    ).toBe(true);
+  });
+
+  it("a policy or attachment deleted with skip_destroy stays in AWS; blocked becoming undecidable is no fix", () => {
+    const live: OrganizationScps = {
+      ...LIVE,
+      policies: new Map([...LIVE.policies, ["p-deny", { id: "p-deny", name: "Deny", statements: parsePolicy(DENY_ALL) }]]),
+      attachments: new Map([...LIVE.attachments, ["ou-ab12-11111111", ["p-FullAWSAccess", "p-deny"]]]),
+    };
+    const kept = answer(
+      [
+        change(
+          "aws_organizations_policy_attachment",
+          "aws_organizations_policy_attachment.d",
+          ["delete"],
+          { policy_id: "p-deny", target_id: "ou-ab12-11111111", skip_destroy: true },
+          null,
+        ),
+      ],
+      live,
+    );
+    expect(kept.wouldFix).toEqual([]);
+    const unreadable = answer(
+      [
+        change(
+          "aws_organizations_policy",
+          "aws_organizations_policy.deny",
+          ["update"],
+          { id: "p-deny", name: "Deny", type: "SERVICE_CONTROL_POLICY", content: DENY_ALL },
+          { id: "p-deny", name: "Deny", type: "SERVICE_CONTROL_POLICY", content: "not json" },
+        ),
+      ],
+      live,
+    );
+    expect(unreadable.wouldFix).toEqual([]);
   });
 });
