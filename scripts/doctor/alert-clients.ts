@@ -40,6 +40,15 @@ export function alertClients(stack: StackConfig, settings: ClientSettings): Aler
         const { EC2Client, DescribeRegionsCommand } = await import("@aws-sdk/client-ec2");
         return { client: new EC2Client({ region: stack.region, credentials: credentials(account) }), DescribeRegionsCommand };
       }),
+    iam: (account) =>
+      once(`iam ${account}`, async () => {
+        const { IAMClient, GetRoleCommand, GetRolePolicyCommand } = await import("@aws-sdk/client-iam");
+        return {
+          client: new IAMClient({ region: stack.region, credentials: credentials(account) }),
+          GetRoleCommand,
+          GetRolePolicyCommand,
+        };
+      }),
     sns: new SNSClient({ region: stack.region, credentials: management }),
     trails: (account, region) =>
       once(`cloudtrail ${account} ${region}`, () => new CloudTrailClient({ region, credentials: credentials(account) })),

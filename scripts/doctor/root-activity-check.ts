@@ -1,4 +1,9 @@
 import type { DescribeRegionsCommand as DescribeRegionsCommandType, EC2Client } from "@aws-sdk/client-ec2";
+import type {
+  GetRoleCommand as GetRoleCommandType,
+  GetRolePolicyCommand as GetRolePolicyCommandType,
+  IAMClient,
+} from "@aws-sdk/client-iam";
 import {
   DescribeEventBusCommand,
   DescribeRuleCommand,
@@ -13,6 +18,7 @@ import { awsErrorCode } from "../aws/aws-errors";
 import type { Partition } from "../shared/partitions";
 import {
   ROOT_ACTIVITY_BUS_PERMISSION_ID,
+  ROOT_ACTIVITY_FORWARD_POLICY_NAME,
   ROOT_ACTIVITY_FORWARD_ROLE_NAME,
   ROOT_ACTIVITY_FORWARD_RULE_NAME,
   ROOT_ACTIVITY_INPUT_PATHS,
@@ -34,8 +40,13 @@ import { eventBridgeMayPublish } from "./topic-policy";
 /** Who calls AssumeRoot: the management account, or IAM's delegated administrator. */
 export type CallingAccount = "management" | "delegated administrator";
 
-/** The clients of the alerts check: EventBridge and EC2 in a calling account's region, SNS at home. */
+/** The clients of the alerts check: EventBridge and EC2 in a calling account's region, IAM, SNS at home. */
 export interface AlertClients {
+  iam(account: CallingAccount): Promise<{
+    readonly client: IAMClient;
+    readonly GetRoleCommand: typeof GetRoleCommandType;
+    readonly GetRolePolicyCommand: typeof GetRolePolicyCommandType;
+  }>;
   events(account: CallingAccount, region: string): EventBridgeClient;
   ec2(
     account: CallingAccount,
@@ -224,6 +235,14 @@ export async function rootActivityAlertsCheck(
     });
   }
 
+  // The role each forwarding account's rules put events with: trusted by EventBridge, allowed to put on the home bus.
+  for (const account of [...new Set(forwarding.map(([calling]) => calling))]) {
+    await reading(`the role ${ROOT_ACTIVITY_FORWARD_ROLE_NAME} in the ${account} account`, async () => {
+      const finding = await forwardRoleFinding(clients, account, homeBus);
+      if (finding !== undefined) findings.push(finding);
+    });
+  }
+
   // Regions a calling account has enabled that the alerts do not cover: an AssumeRoot there raises no alert.
   const accounts: CallingAccount[] =
     place.delegatedAdministratorAccountId === undefined ? ["management"] : ["management", "delegated administrator"];
@@ -407,6 +426,76 @@ function subscriptionFindings(
     });
   }
   return findings;
+}
+
+/**
+ * The forwarders' role: it must exist, trust events.amazonaws.com (an Allow of sts:AssumeRole for the service) and
+ * allow events:PutEvents on the home bus in the stack's inline policy; a Deny, or a condition other than
+ * aws:SourceAccount, is not evaluated ("cannot tell"). Attached managed policies are not read.
+ */
+async function forwardRoleFinding(clients: AlertClients, account: CallingAccount, homeBus: string): Promise<Finding | undefined> {
+  const { client, GetRoleCommand, GetRolePolicyCommand } = await clients.iam(account);
+  const where = `${ROOT_ACTIVITY_FORWARD_ROLE_NAME} in the ${account} account`;
+  let trust: unknown;
+  try {
+    const { Role: role } = await client.send(new GetRoleCommand({ RoleName: ROOT_ACTIVITY_FORWARD_ROLE_NAME }));
+    trust = JSON.parse(decodeURIComponent(role?.AssumeRolePolicyDocument ?? ""));
+  } catch (error) {
+    if (awsErrorCode(error) !== "NoSuchEntity") throw error;
+    return {
+      status: "problem",
+      detail: `the role ${where} does not exist: nothing is forwarded`,
+      fix: "apply the stack",
+      missing: true,
+    };
+  }
+  let policy: unknown;
+  try {
+    const { PolicyDocument: document } = await client.send(
+      new GetRolePolicyCommand({ RoleName: ROOT_ACTIVITY_FORWARD_ROLE_NAME, PolicyName: ROOT_ACTIVITY_FORWARD_POLICY_NAME }),
+    );
+    policy = JSON.parse(decodeURIComponent(document ?? ""));
+  } catch (error) {
+    if (awsErrorCode(error) !== "NoSuchEntity") throw error;
+    policy = undefined;
+  }
+  const statements = (document: unknown) => {
+    const value = (document as { Statement?: unknown } | undefined)?.Statement;
+    return (Array.isArray(value) ? value : [value]).filter(Boolean) as Record<string, unknown>[];
+  };
+  const list = (value: unknown) => (Array.isArray(value) ? value : [value]).map((item) => String(item).toLowerCase());
+  const trusts = statements(trust).some(
+    (statement) =>
+      statement.Effect === "Allow" &&
+      list((statement.Principal as { Service?: unknown } | undefined)?.Service).includes("events.amazonaws.com") &&
+      list(statement.Action).some((action) => action === "sts:assumerole" || action === "sts:*"),
+  );
+  const puts = statements(policy).some(
+    (statement) =>
+      statement.Effect === "Allow" &&
+      statement.Condition === undefined &&
+      list(statement.Action).some((action) => ["events:putevents", "events:*", "*"].includes(action)) &&
+      list(statement.Resource).some((resource) => resource === homeBus.toLowerCase() || resource === "*"),
+  );
+  if (!trusts || !puts) {
+    return {
+      status: "problem",
+      detail: `the role ${where} ${!trusts ? "does not trust events.amazonaws.com" : `may not put events on ${homeBus}`}: nothing is forwarded`,
+      fix: APPLY,
+    };
+  }
+  const conditions = statements(trust).flatMap((statement) =>
+    Object.values((statement.Condition ?? {}) as Record<string, object>),
+  );
+  const unusual = conditions.some((keys) => Object.keys(keys).some((key) => key.toLowerCase() !== "aws:sourceaccount"));
+  if ([...statements(trust), ...statements(policy)].some((statement) => statement.Effect === "Deny") || unusual) {
+    return {
+      status: "cannot tell",
+      detail: `the role ${where} has a Deny or a condition the doctor does not evaluate: the forwarding may be refused`,
+      fix: "keep the role as the stack makes it",
+    };
+  }
+  return undefined;
 }
 
 /**

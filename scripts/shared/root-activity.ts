@@ -21,6 +21,8 @@ export const ROOT_ACTIVITY_REFUSED_RULE_NAME = `${ROOT_ACTIVITY_RULE_NAME}-refus
 export const ROOT_ACTIVITY_FORWARD_RULE_NAME = `${ROOT_ACTIVITY_RULE_NAME}-forward`;
 /** The IAM role (one per calling account; IAM is global) that EventBridge uses to put forwarded events on the home bus. */
 export const ROOT_ACTIVITY_FORWARD_ROLE_NAME = `${ROOT_ACTIVITY_RULE_NAME}-forward`;
+/** The forwarders' role's inline policy, which lets it put events on the home bus. */
+export const ROOT_ACTIVITY_FORWARD_POLICY_NAME = "put-events-on-the-alerting-bus";
 /** The statement id of the home bus's permission for the delegated administrator's account. */
 export const ROOT_ACTIVITY_BUS_PERMISSION_ID = "org-root-access-delegated-administrator";
 
@@ -114,7 +116,7 @@ export const ROOT_ACTIVITY_INPUT_PATHS = {
   task: {
     path: "$.detail.requestParameters.taskPolicyArn.arn",
     writtenBy: "caller, accepted by STS",
-    shape: /^arn:aws(-us-gov|-cn)?:iam::aws:policy\/root-task\/[A-Za-z]+$/,
+    shape: /^arn:aws(-us-gov|-cn)?:iam::aws:policy\/root-task\/[A-Za-z0-9]+$/,
   },
   time: AWS_SET.time,
   region: AWS_SET.region,

@@ -6,6 +6,7 @@ import type { ITerraformDependable, TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import type { Partition } from "../../scripts/shared/partitions";
 import {
+  ROOT_ACTIVITY_FORWARD_POLICY_NAME,
   ROOT_ACTIVITY_FORWARD_ROLE_NAME,
   ROOT_ACTIVITY_FORWARD_RULE_NAME,
   ROOT_ACTIVITY_RULE_STATE,
@@ -59,7 +60,7 @@ export class RootActivityForwarders extends Construct {
     const rolePolicy = new IamRolePolicy(this, "role-policy", {
       provider: props.iamProvider,
       role: role.name,
-      name: "put-events-on-the-alerting-bus",
+      name: ROOT_ACTIVITY_FORWARD_POLICY_NAME,
       policy: JSON.stringify({
         Version: "2012-10-17",
         Statement: [{ Effect: "Allow", Action: "events:PutEvents", Resource: props.homeBusArn }],

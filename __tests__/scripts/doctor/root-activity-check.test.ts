@@ -1,4 +1,5 @@
 import { DescribeRegionsCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { GetRoleCommand, GetRolePolicyCommand, IAMClient } from "@aws-sdk/client-iam";
 import {
   DescribeEventBusCommand,
   DescribeRuleCommand,
@@ -37,7 +38,35 @@ const allow = (extra: object = {}) => ({
   ...extra,
 });
 
+const ROLE_TRUST = {
+  Version: "2012-10-17",
+  Statement: [
+    {
+      Effect: "Allow",
+      Principal: { Service: "events.amazonaws.com" },
+      Action: "sts:AssumeRole",
+      Condition: { StringEquals: { "aws:SourceAccount": MANAGEMENT } },
+    },
+  ],
+};
+const ROLE_POLICY = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "events:PutEvents", Resource: HOME_BUS }] };
+
+/** An IAM client whose forwarders' role has `trust` and `policy` (undefined: no such role). */
+function iamWith(trust: object | undefined, policy: object = ROLE_POLICY) {
+  const client = new IAMClient({});
+  const mock = mockClient(client);
+  if (trust === undefined)
+    mock.on(GetRoleCommand).rejects(Object.assign(new Error("no role"), { name: "NoSuchEntityException" }));
+  else
+    mock.on(GetRoleCommand).resolves({ Role: { AssumeRolePolicyDocument: encodeURIComponent(JSON.stringify(trust)) } as never });
+  mock.on(GetRolePolicyCommand).resolves({ PolicyDocument: encodeURIComponent(JSON.stringify(policy)) } as never);
+  return () => Promise.resolve({ client, GetRoleCommand, GetRolePolicyCommand });
+}
+
 interface Deployed {
+  /** The forwarders' role's trust and policy; undefined trust: the role does not exist. */
+  roleTrust?: object;
+  rolePolicy?: object;
   /** Rules by "<account> <region> <name>"; a missing key is a missing rule. */
   rules: Record<string, { State: string; EventPattern: string; Targets: Target[] }>;
   statements: object[];
@@ -91,6 +120,8 @@ function asDeployed(withAdministrator = false): Deployed {
     statements: [allow()],
     subscriptions: [{ SubscriptionArn: `${TOPIC}:1a2b`, Endpoint: "security@example.com", Protocol: "email" }],
     enabled: ["us-east-1", "eu-west-1"].map((RegionName) => ({ RegionName, OptInStatus: "opt-in-not-required" })),
+    roleTrust: ROLE_TRUST,
+    rolePolicy: ROLE_POLICY,
     busPolicy: {
       Version: "2012-10-17",
       Statement: [
@@ -140,7 +171,12 @@ async function check(deployed: Deployed, withAdministrator = false) {
   snsMock.on(ListSubscriptionsByTopicCommand).resolves({ Subscriptions: deployed.subscriptions });
   const ec2 = new EC2Client({});
   mockClient(ec2).on(DescribeRegionsCommand).resolves({ Regions: deployed.enabled });
-  const clients = { events: eventsFor, sns, ec2: () => Promise.resolve({ client: ec2, DescribeRegionsCommand }) };
+  const clients = {
+    events: eventsFor,
+    sns,
+    ec2: () => Promise.resolve({ client: ec2, DescribeRegionsCommand }),
+    iam: iamWith(deployed.roleTrust, deployed.rolePolicy),
+  };
   const place = withAdministrator ? { ...PLACE, delegatedAdministratorAccountId: ADMINISTRATOR } : PLACE;
   return (await rootActivityAlertsCheck(clients, ALERTS, place)).result;
 }
@@ -267,6 +303,42 @@ describe("the doctor's root-activity alerts check", () => {
       "has opted in to af-south-1, which the alerts do not cover",
     ],
     [
+      "the forwarders' role no longer trusting EventBridge",
+      changed(
+        (d) =>
+          (d.roleTrust = {
+            ...ROLE_TRUST,
+            Statement: [{ ...ROLE_TRUST.Statement[0], Principal: { Service: "lambda.amazonaws.com" } }],
+          }),
+      ),
+      "problem",
+      "the role org-root-access-root-sessions-forward in the management account does not trust events.amazonaws.com: nothing is forwarded",
+    ],
+    [
+      "the forwarders' role's policy putting events elsewhere",
+      changed(
+        (d) =>
+          (d.rolePolicy = {
+            ...ROLE_POLICY,
+            Statement: [{ ...ROLE_POLICY.Statement[0], Resource: HOME_BUS.replace(MANAGEMENT, "666666666666") }],
+          }),
+      ),
+      "problem",
+      `may not put events on ${HOME_BUS}: nothing is forwarded`,
+    ],
+    [
+      "a Deny in the forwarders' role's policy",
+      changed(
+        (d) =>
+          (d.rolePolicy = {
+            ...ROLE_POLICY,
+            Statement: [...ROLE_POLICY.Statement, { Effect: "Deny", Action: "*", Resource: "*" }],
+          }),
+      ),
+      "cannot tell",
+      "has a Deny or a condition the doctor does not evaluate",
+    ],
+    [
       "an enabled region left out of the list",
       changed((d) => d.enabled.push({ RegionName: "us-west-2", OptInStatus: "opt-in-not-required" })),
       "limited",
@@ -294,13 +366,15 @@ describe("the doctor's root-activity alerts check", () => {
           events: () => eventsClient,
           sns: new SNSClient({}),
           ec2: () => Promise.resolve({ client: ec2, DescribeRegionsCommand }),
+          iam: iamWith(undefined),
         },
         ALERTS,
         { ...PLACE, delegatedAdministratorAccountId: ADMINISTRATOR },
       );
     })();
     expect(result.status).toBe("problem");
-    expect(result.detail.split("; ")).toHaveLength(5);
+    // (the two alerting rules, three forwarders, and the role in each of the two accounts)
+    expect(result.detail.split("; ")).toHaveLength(7);
     expect(missing).toBe(true);
   });
 });

@@ -1,4 +1,5 @@
 import fc from "fast-check";
+import { assumeRoot, iamUser, roleSession } from "../../support/cloudtrail-events";
 import {
   InputPath,
   ROOT_ACTIVITY_INPUT_PATHS,
@@ -54,6 +55,33 @@ describe("the alerts' messages", () => {
     // GIVEN every shape WHEN it is asked about the characters that break a JSON string THEN it refuses them
     for (const path of [...Object.values(ROOT_ACTIVITY_INPUT_PATHS), ...Object.values(ROOT_ACTIVITY_REFUSED_INPUT_PATHS)]) {
       for (const breaking of ['"', "\\", "\n", "<", ">"]) expect(path.shape.test(`a${breaking}b`)).toBe(false);
+    }
+  });
+
+  it("the shapes admit the values in AWS's own CloudTrail samples (the AssumeRoot record of IAM's User Guide)", () => {
+    // GIVEN the AssumeRoot records the tests build from AWS's documentation, by a role's session and by an IAM user
+    for (const event of [
+      assumeRoot(
+        roleSession(
+          "arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_0123456789abcdef",
+          "alice@example.com",
+        ),
+      ),
+      assumeRoot(iamUser("break-glass"), "222222222222", "IAMAuditRootUserCredentials"),
+    ]) {
+      const detail = event.detail as Record<string, any>;
+      // THEN every value a message shows fits its shape
+      expect(ROOT_ACTIVITY_INPUT_PATHS.caller.shape.test(detail.userIdentity.arn)).toBe(true);
+      expect(ROOT_ACTIVITY_INPUT_PATHS.account.shape.test(detail.requestParameters.targetPrincipal)).toBe(true);
+      expect(ROOT_ACTIVITY_INPUT_PATHS.task.shape.test(detail.requestParameters.taskPolicyArn.arn)).toBe(true);
+      expect(ROOT_ACTIVITY_INPUT_PATHS.time.shape.test(detail.eventTime)).toBe(true);
+      expect(ROOT_ACTIVITY_INPUT_PATHS.sourceIp.shape.test(detail.sourceIPAddress)).toBe(true);
+      expect(ROOT_ACTIVITY_REFUSED_INPUT_PATHS.eventId.shape.test(detail.eventID)).toBe(true);
+      expect(ROOT_ACTIVITY_INPUT_PATHS.region.shape.test(event.region as string)).toBe(true);
+    }
+    // AND the other values AWS documents for them: an IPv6 caller, a call made through a service
+    for (const sourceIp of ["2001:db8::1", "AWS Internal", "cloudformation.amazonaws.com"]) {
+      expect(ROOT_ACTIVITY_INPUT_PATHS.sourceIp.shape.test(sourceIp)).toBe(true);
     }
   });
 
