@@ -353,26 +353,30 @@ async function ruleFindings(
   return rule.Arn;
 }
 
-async function targetsOf(events: EventBridgeClient, rule: string): Promise<Target[]> {
-  const targets: Target[] = [];
+/** Every item of a listing that pages with NextToken. */
+async function everyPage<T>(page: (token: string | undefined) => Promise<{ items?: T[]; NextToken?: string }>): Promise<T[]> {
+  const items: T[] = [];
   let token: string | undefined;
   do {
-    const page = await events.send(new ListTargetsByRuleCommand({ Rule: rule, NextToken: token }));
-    targets.push(...(page.Targets ?? []));
-    token = page.NextToken;
+    const next = await page(token);
+    items.push(...(next.items ?? []));
+    token = next.NextToken;
   } while (token);
-  return targets;
+  return items;
 }
 
-async function subscriptionsOf(sns: SNSClient, topicArn: string): Promise<Subscription[]> {
-  const subscriptions: Subscription[] = [];
-  let token: string | undefined;
-  do {
+function targetsOf(events: EventBridgeClient, rule: string): Promise<Target[]> {
+  return everyPage(async (token) => {
+    const page = await events.send(new ListTargetsByRuleCommand({ Rule: rule, NextToken: token }));
+    return { items: page.Targets, NextToken: page.NextToken };
+  });
+}
+
+function subscriptionsOf(sns: SNSClient, topicArn: string): Promise<Subscription[]> {
+  return everyPage(async (token) => {
     const page = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn, NextToken: token }));
-    subscriptions.push(...(page.Subscriptions ?? []));
-    token = page.NextToken;
-  } while (token);
-  return subscriptions;
+    return { items: page.Subscriptions, NextToken: page.NextToken };
+  });
 }
 
 /**
