@@ -50,13 +50,15 @@ export type RootSessionsAnswer =
  */
 export async function readRootSessionsAnswer(plan: Plan): Promise<RootSessionsAnswer> {
   const { DescribeOrganizationCommand, OrganizationsClient } = await import("@aws-sdk/client-organizations");
+  const { GetCallerIdentityCommand, STSClient } = await import("@aws-sdk/client-sts");
   const region = plan.provider.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
-  const client = new OrganizationsClient({
-    region,
-    credentials: plan.provider.assumeRoleArn ? assumedRole(plan.provider.assumeRoleArn, region) : undefined,
-  });
+  const credentials = plan.provider.assumeRoleArn ? assumedRole(plan.provider.assumeRoleArn, region) : undefined;
+  const client = new OrganizationsClient({ region, credentials });
   try {
     const { Organization } = await client.send(new DescribeOrganizationCommand({}));
+    // Whoever runs the pipeline opens the root sessions: from IAM's delegated administrator, SCPs apply to its own
+    // sts:AssumeRoot too, which the doctor evaluates when told the caller.
+    const caller = await new STSClient({ region, credentials }).send(new GetCallerIdentityCommand({}));
     const live = await readOrganizationScps(client, {
       id: Organization?.Id ?? "",
       managementAccountId: Organization?.MasterAccountId ?? "",
@@ -65,6 +67,7 @@ export async function readRootSessionsAnswer(plan: Plan): Promise<RootSessionsAn
     const answer = whatIf(live, organizationChanges(plan), {
       partition: partitionOfRegion(region ?? "us-east-1") ?? "aws",
       tasks,
+      caller: { accountId: caller.Account ?? "", arn: caller.Arn ?? "", region: region ?? "us-east-1" },
     });
     return { state: "answered", answer };
   } catch (error) {
