@@ -59,7 +59,7 @@ function iamWith(trust: object | undefined, policy: object = ROLE_POLICY) {
     mock.on(GetRoleCommand).rejects(Object.assign(new Error("no role"), { name: "NoSuchEntityException" }));
   else
     mock.on(GetRoleCommand).resolves({ Role: { AssumeRolePolicyDocument: encodeURIComponent(JSON.stringify(trust)) } as never });
-  mock.on(GetRolePolicyCommand).resolves({ PolicyDocument: encodeURIComponent(JSON.stringify(policy)) } as never);
+  mock.on(GetRolePolicyCommand).resolves({ PolicyDocument: encodeURIComponent(JSON.stringify(policy)) });
   return () => Promise.resolve({ client, GetRoleCommand, GetRolePolicyCommand });
 }
 

@@ -663,7 +663,7 @@ describe("root-activity-alerts-kept, in-place updates", () => {
     after: { name: "org-root-access-root-sessions", arn: RULE_ARN, state: "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS" },
   };
   const findings = (...changes: object[]) => {
-    const result = rootActivityAlertsKept.evaluate(plan(rule as never, ...(changes as never[])));
+    const result = rootActivityAlertsKept.evaluate(plan(rule, ...(changes as never[])));
     return result.status === "non-compliant" ? result.findings : [];
   };
   const policyChange = (after: object) => ({
