@@ -8,13 +8,15 @@ import {
   reportFailure,
 } from "../command-line/command-line";
 import { stackNamedIn } from "../command-line/stack-argument";
+import { ExpectedError } from "../shared/expected-error";
 import { breakGlassPolicy, leastPrivilegePolicy, planPolicy } from "./least-privilege";
+import { delegatedAdministratorRolePolicy } from "./root-activity-statements";
 
 /** What the command accepts, and its --help text. */
 export const COMMAND_LINE: CommandLineSpec = {
   name: "policy",
-  synopsis: "Usage: npm run policy -- [<stack>] [--plan | --break-glass]",
-  help: `Usage: npm run policy -- [<stack>] [--plan | --break-glass]
+  synopsis: "Usage: npm run policy -- [<stack>] [--plan | --break-glass | --delegated-administrator]",
+  help: `Usage: npm run policy -- [<stack>] [--plan | --break-glass | --delegated-administrator]
 
 Prints, as JSON, the least-privilege IAM policy that running the stack needs (the stack may be left out when the
 configuration has only one). The configuration is read like the app reads it (ROOT_ACCESS_CONFIG, else
@@ -25,9 +27,12 @@ Options:
            root-credentials audit; no write to AWS but the state lock. The apply job needs the full policy.
   --break-glass  the policy of an operator running npm run root-task: sts:AssumeRoot limited by sts:TaskPolicyArn
            to S3UnlockBucketPolicy and SQSUnlockQueuePolicy, and the Organizations reads before the session.
-           Neither pipeline policy has these rights.`,
+           Neither pipeline policy has these rights.
+  --delegated-administrator  the policy of the role the stack assumes in IAM's delegated administrator's account
+           (rootActivityAlerts.delegatedAdministratorRoleName): the alerts' forwarders there and their role, and
+           the reads of the plan and the doctor. Plan and apply both assume it: give it this and nothing more.`,
   positionals: { min: 0, max: 1 },
-  options: { plan: { type: "boolean" }, "break-glass": { type: "boolean" } },
+  options: { plan: { type: "boolean" }, "break-glass": { type: "boolean" }, "delegated-administrator": { type: "boolean" } },
 };
 
 /** `npm run policy -- <stack>`; returns the exit code. */
@@ -38,13 +43,22 @@ export function policy({ argv, env, io }: Invocation, projectRoot: string): numb
       io.stdout(COMMAND_LINE.help);
       return EXIT_CODES.ok;
     }
-    const { plan, "break-glass": breakGlass } = commandLine.values;
-    if (plan === true && breakGlass === true) throw new UsageError("policy: one of --plan and --break-glass");
+    const { plan, "break-glass": breakGlass, "delegated-administrator": administrator } = commandLine.values;
+    if ([plan, breakGlass, administrator].filter((flag) => flag === true).length > 1) {
+      throw new UsageError("policy: one of --plan, --break-glass and --delegated-administrator");
+    }
     const stack = stackNamedIn(commandLine.positionals, loadConfig({ env, projectRoot }), "policy");
+    const forwarders = administrator === true ? delegatedAdministratorRolePolicy(stack) : undefined;
+    if (administrator === true && forwarders === undefined) {
+      throw new ExpectedError(
+        `policy: stack ${stack.name} assumes no role in IAM's delegated administrator's account (it needs delegatedAdministratorAccountId and rootActivityAlerts.delegatedAdministratorRoleName)`,
+      );
+    }
     const document =
-      plan === true ? planPolicy(stack) : breakGlass === true ? breakGlassPolicy(stack) : leastPrivilegePolicy(stack);
+      forwarders ??
+      (plan === true ? planPolicy(stack) : breakGlass === true ? breakGlassPolicy(stack) : leastPrivilegePolicy(stack));
     io.stdout(JSON.stringify(document, null, 2));
-    if (stack.assumeRoleArn) {
+    if (stack.assumeRoleArn && forwarders === undefined) {
       io.stderr(
         `Note: the pipeline's own credentials need sts:AssumeRole on ${stack.assumeRoleArn}; the other statements ` +
           `are what that role needs (it is what both terraform's provider and the root-access script act as).`,

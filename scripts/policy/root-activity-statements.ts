@@ -1,7 +1,12 @@
 import type { StackConfig } from "../../stacks/config/schema";
 import { MEMBER_ROOT_ACTIVITY_PREFIX } from "../shared/member-root-activity";
-import { ROOT_ACTIVITY_FORWARD_ROLE_NAME, ROOT_ACTIVITY_RULE_NAME, coveredRegions } from "../shared/root-activity";
-import type { PolicyStatement } from "./policy-types";
+import {
+  ROOT_ACTIVITY_FORWARD_ROLE_NAME,
+  ROOT_ACTIVITY_FORWARD_RULE_NAME,
+  ROOT_ACTIVITY_RULE_NAME,
+  coveredRegions,
+} from "../shared/root-activity";
+import type { PolicyDocument, PolicyStatement } from "./policy-types";
 
 /**
  * The root-activity alerts: the EventBridge rules (alerting at home, forwarding elsewhere) and their targets, the
@@ -118,4 +123,66 @@ export function rootActivityAlertStatements(stack: StackConfig, access: "manage"
     );
   }
   return statements;
+}
+
+/**
+ * The policy of the role the stack assumes in IAM's delegated administrator's account
+ * (rootActivityAlerts.delegatedAdministratorRoleName), which plan and apply both act as there: the forwarders in
+ * every covered region and their role, the region read of the plan's opted-in check, and the doctor's reads. Nothing
+ * else: an administrator's role there could open root sessions in every member account. Undefined without one.
+ */
+export function delegatedAdministratorRolePolicy(stack: StackConfig): PolicyDocument | undefined {
+  const { rootActivityAlerts: alerts, partition, delegatedAdministratorAccountId: accountId } = stack;
+  if (alerts?.delegatedAdministratorRoleName === undefined || accountId === undefined) return undefined;
+  const role = `arn:${partition}:iam::${accountId}:role/${ROOT_ACTIVITY_FORWARD_ROLE_NAME}`;
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "RootActivityForwarders",
+        Effect: "Allow",
+        Action: [
+          "events:DescribeRule",
+          "events:ListTargetsByRule",
+          "events:ListTagsForResource",
+          "events:PutRule",
+          "events:PutTargets",
+          "events:RemoveTargets",
+          "events:DeleteRule",
+        ],
+        Resource: coveredRegions(stack).map(
+          (region) => `arn:${partition}:events:${region}:${accountId}:rule/${ROOT_ACTIVITY_FORWARD_RULE_NAME}`,
+        ),
+      },
+      {
+        Sid: "RootActivityForwardRole",
+        Effect: "Allow",
+        Action: [
+          "iam:GetRole",
+          "iam:GetRolePolicy",
+          "iam:ListRolePolicies",
+          "iam:ListAttachedRolePolicies",
+          "iam:CreateRole",
+          "iam:PutRolePolicy",
+          "iam:DeleteRolePolicy",
+          "iam:DeleteRole",
+          "iam:ListInstanceProfilesForRole",
+        ],
+        Resource: role,
+      },
+      {
+        Sid: "RootActivityForwardRolePass",
+        Effect: "Allow",
+        Action: ["iam:PassRole"],
+        Resource: role,
+        Condition: { StringEquals: { "iam:PassedToService": "events.amazonaws.com" } },
+      },
+      {
+        Sid: "RootActivityAlertCoverage",
+        Effect: "Allow",
+        Action: ["ec2:DescribeRegions", "cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors"],
+        Resource: "*",
+      },
+    ],
+  };
 }

@@ -24,7 +24,12 @@ const COMMANDS: [string, Command, string, number][] = [
   ["synth", (invocation) => synth(invocation), "Usage: npm run synth [-- --hcl] [--quiet] [--list]", 2],
   ["plan-gate", (invocation) => planGate(invocation), "Usage: npm run plan-gate -- <plan.json>", 2],
   ["plan-summary", planSummary, "Usage: npm run plan-summary -- <plan.json>", 2],
-  ["policy", (invocation) => policy(invocation, root), "Usage: npm run policy -- [<stack>] [--plan | --break-glass]", 2],
+  [
+    "policy",
+    (invocation) => policy(invocation, root),
+    "Usage: npm run policy -- [<stack>] [--plan | --break-glass | --delegated-administrator]",
+    2,
+  ],
   // drift's 2 means drift, so its usage errors exit 1
   ["drift", (invocation) => drift(invocation, root), "Usage: npm run drift -- [<stack>]", 1],
 ];
@@ -166,5 +171,17 @@ describe("policy", () => {
     expect(actions(full)).toContain("organizations:CreateOrganization");
     expect(actions(plan)).not.toContain("organizations:CreateOrganization");
     expect(actions(plan)).toContain("organizations:DescribeOrganization");
+  });
+
+  it("says in one line that a stack without IAM's delegated administrator's role has no such policy", async () => {
+    const result = await run((invocation) => policy(invocation, root), ["--delegated-administrator"]);
+    expect(result).toEqual({
+      code: 1,
+      stdout: "",
+      stderr:
+        "policy: stack root-access assumes no role in IAM's delegated administrator's account (it needs delegatedAdministratorAccountId and rootActivityAlerts.delegatedAdministratorRoleName)",
+    });
+    const both = await run((invocation) => policy(invocation, root), ["--plan", "--delegated-administrator"]);
+    expect(both.stderr.split("\n")[0]).toBe("policy: one of --plan, --break-glass and --delegated-administrator");
   });
 });

@@ -1,5 +1,6 @@
 import { parseAppConfig } from "../../../stacks/config/load";
 import { breakGlassPolicy, leastPrivilegePolicy, planPolicy } from "../../../scripts/policy/least-privilege";
+import { delegatedAdministratorRolePolicy } from "../../../scripts/policy/root-activity-statements";
 import { pick, seededRandom } from "../../support/mutations";
 
 function policyFor(fields: Record<string, unknown>) {
@@ -435,6 +436,34 @@ describe("the root-activity alerts' rights", () => {
       Resource: "arn:aws:iam::*:role/org-root-access-root-sessions-forward",
       Condition: { StringEquals: { "iam:PassedToService": "events.amazonaws.com" } },
     });
+  });
+
+  it("give the role in the delegated administrator's account the forwarders' rights there, and nothing more", () => {
+    // GIVEN alerts covering two regions, forwarded from the delegated administrator through a named role
+    const stack = stackOf({
+      delegatedAdministratorAccountId: "222233334444",
+      rootActivityAlerts: {
+        email: ["security@example.com"],
+        regions: ["us-east-1", "eu-west-1"],
+        delegatedAdministratorRoleName: "Forwarders",
+      },
+    });
+    // WHEN its policy is printed THEN it manages the forwarder rules in that account's covered regions and their role only
+    const document = delegatedAdministratorRolePolicy(stack)!;
+    const bySid = Object.fromEntries(document.Statement.map((statement) => [statement.Sid, statement]));
+    expect(bySid.RootActivityForwarders.Resource).toEqual([
+      "arn:aws:events:us-east-1:222233334444:rule/org-root-access-root-sessions-forward",
+      "arn:aws:events:eu-west-1:222233334444:rule/org-root-access-root-sessions-forward",
+    ]);
+    expect(bySid.RootActivityForwardRole.Resource).toBe("arn:aws:iam::222233334444:role/org-root-access-root-sessions-forward");
+    expect(bySid.RootActivityForwardRolePass.Condition).toEqual({
+      StringEquals: { "iam:PassedToService": "events.amazonaws.com" },
+    });
+    const actions = document.Statement.flatMap((statement) => statement.Action);
+    expect(actions.filter((action) => !/^(events|iam|ec2|cloudtrail):/.test(action))).toEqual([]);
+    expect(actions).not.toContain("sts:AssumeRoot");
+    // AND a stack without the role has none
+    expect(delegatedAdministratorRolePolicy(stackOf({ rootActivityAlerts: { email: ["a@example.com"] } }))).toBeUndefined();
   });
 
   it("only read a topic the stack was given", () => {
