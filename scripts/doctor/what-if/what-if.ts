@@ -86,20 +86,27 @@ export function blocksTheChange(answer: WhatIf): boolean {
 /** The answer as the command prints it. */
 export function whatIfReport(answer: WhatIf, changes: readonly OrganizationChange[], source: string): string {
   const lines = [`doctor: what ${source} changes for central root sessions (${answer.memberAccounts} active member accounts)`];
-  lines.push(`  changes read: ${changes.map(describeChange).join("; ") || "none that decide root sessions"}`);
-  for (const check of answer.wouldBreak) {
-    lines.push(`WOULD BREAK  ${check.check}: ${check.detail}`);
-    if (check.fix) lines.push(`             fix: ${check.fix}`);
-  }
-  for (const unknown of answer.unknowns) lines.push(`CANNOT TELL  ${unknown}`);
-  for (const note of answer.notes) lines.push(`NOTE         ${note}`);
-  for (const { task, accounts } of answer.wouldFix) {
-    lines.push(
+  const read = changes.map(describeChange).join("; ") || "none that decide root sessions";
+  lines.push(
+    `  changes read: ${read.length > CHANGES_CHARS ? `${read.slice(0, CHANGES_CHARS)}... (--json lists them all)` : read}`,
+  );
+  // At most RESULTS_SHOWN of a kind, as in the Markdown: a terminal or a log is read by a person.
+  const bounded = <T>(items: readonly T[], line: (item: T) => string[]) => [
+    ...items.slice(0, RESULTS_SHOWN).flatMap(line),
+    ...(items.length > RESULTS_SHOWN ? [`             and ${items.length - RESULTS_SHOWN} more (--json lists them all)`] : []),
+  ];
+  lines.push(
+    ...bounded(answer.wouldBreak, (check) => [
+      `WOULD BREAK  ${check.check}: ${check.detail}`,
+      ...(check.fix ? [`             fix: ${check.fix}`] : []),
+    ]),
+    ...bounded(answer.unknowns, (unknown) => [`CANNOT TELL  ${unknown}`]),
+    ...bounded(answer.notes, (note) => [`NOTE         ${note}`]),
+    ...bounded(answer.wouldFix, ({ task, accounts }) => [
       `WOULD FIX    root task ${task}: would work in ${accounts.length} account(s) where it does not now (${accounts.slice(0, 10).join(", ")}${accounts.length > 10 ? ", ..." : ""})`,
-    );
-  }
-  for (const check of answer.unchanged)
-    lines.push(`UNCHANGED    ${check.check}: ${check.status}, before and after: ${check.detail}`);
+    ]),
+    ...bounded(answer.unchanged, (check) => [`UNCHANGED    ${check.check}: ${check.status}, before and after: ${check.detail}`]),
+  );
   lines.push("");
   lines.push(
     answer.wouldBreak.length > 0
@@ -136,8 +143,10 @@ function describeChange(change: OrganizationChange): string {
   }
 }
 
-/** How many results of one kind the Markdown shows; the JSON has every one. */
+/** How many results of one kind the text and the Markdown show; the JSON has every one. */
 const RESULTS_SHOWN = 25;
+/** How long the list of changes read may be in the text. */
+const CHANGES_CHARS = 2_000;
 /** How long one result's text may be in the Markdown. */
 const DETAIL_CHARS = 1_500;
 
