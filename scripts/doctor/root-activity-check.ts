@@ -16,6 +16,7 @@ import { isDeepStrictEqual } from "node:util";
 import type { RootActivityAlertsConfig } from "../../stacks/config/schema";
 import { awsErrorCode } from "../aws/aws-errors";
 import type { Partition } from "../shared/partitions";
+import { statementsOf, valuesOf } from "../shared/policy-json";
 import {
   ROOT_ACTIVITY_BUS_PERMISSION_ID,
   ROOT_ACTIVITY_FORWARD_POLICY_NAME,
@@ -463,18 +464,14 @@ async function forwardRoleFinding(clients: AlertClients, account: CallingAccount
     if (awsErrorCode(error) !== "NoSuchEntity") throw error;
     policy = undefined;
   }
-  const statements = (document: unknown) => {
-    const value = (document as { Statement?: unknown } | undefined)?.Statement;
-    return (Array.isArray(value) ? value : [value]).filter(Boolean) as Record<string, unknown>[];
-  };
-  const list = (value: unknown) => (Array.isArray(value) ? value : [value]).map((item) => String(item).toLowerCase());
-  const trusts = statements(trust).some(
+  const list = (value: unknown) => valuesOf(value).map((item) => String(item).toLowerCase());
+  const trusts = statementsOf(trust).some(
     (statement) =>
       statement.Effect === "Allow" &&
       list((statement.Principal as { Service?: unknown } | undefined)?.Service).includes("events.amazonaws.com") &&
       list(statement.Action).some((action) => action === "sts:assumerole" || action === "sts:*"),
   );
-  const puts = statements(policy).some(
+  const puts = statementsOf(policy).some(
     (statement) =>
       statement.Effect === "Allow" &&
       statement.Condition === undefined &&
@@ -488,11 +485,11 @@ async function forwardRoleFinding(clients: AlertClients, account: CallingAccount
       fix: APPLY,
     };
   }
-  const conditions = statements(trust).flatMap((statement) =>
+  const conditions = statementsOf(trust).flatMap((statement) =>
     Object.values((statement.Condition ?? {}) as Record<string, object>),
   );
   const unusual = conditions.some((keys) => Object.keys(keys).some((key) => key.toLowerCase() !== "aws:sourceaccount"));
-  if ([...statements(trust), ...statements(policy)].some((statement) => statement.Effect === "Deny") || unusual) {
+  if ([...statementsOf(trust), ...statementsOf(policy)].some((statement) => statement.Effect === "Deny") || unusual) {
     return {
       status: "cannot tell",
       detail: `the role ${where} has a Deny or a condition the doctor does not evaluate: the forwarding may be refused`,
@@ -508,9 +505,8 @@ async function forwardRoleFinding(clients: AlertClients, account: CallingAccount
  */
 function busAllows(policyText: string | undefined, accountId: string): boolean | "cannot tell" {
   try {
-    const policy = JSON.parse(policyText ?? "") as { Statement?: Record<string, unknown>[] };
-    const statements = policy.Statement ?? [];
-    const list = (value: unknown) => (Array.isArray(value) ? value : [value]).map(String);
+    const statements = statementsOf(JSON.parse(policyText ?? ""));
+    const list = (value: unknown) => valuesOf(value).map(String);
     const ours = statements.some((statement) => {
       const principals = list((statement.Principal as { AWS?: unknown } | undefined)?.AWS);
       return (

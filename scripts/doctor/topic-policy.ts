@@ -1,3 +1,5 @@
+import { valuesOf } from "../shared/policy-json";
+
 /**
  * Whether a topic's policy lets EventBridge publish for every one of `ruleArns`: "yes" when, for each rule, an
  * Allow for events.amazonaws.com covers sns:Publish on the topic with no condition or only aws:SourceArn naming
@@ -16,17 +18,17 @@ export function eventBridgeMayPublish(
   } catch {
     return { cannotTell: "cannot be read" };
   }
-  const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : value === undefined ? [] : [value]);
+
   const forEvents = (statement: Record<string, unknown>) => {
     const principal = statement.Principal as Record<string, unknown> | string | undefined;
     return (
-      principal === "*" || list((principal as Record<string, unknown> | undefined)?.Service).includes("events.amazonaws.com")
+      principal === "*" || valuesOf((principal as Record<string, unknown> | undefined)?.Service).includes("events.amazonaws.com")
     );
   };
   const publishes = (statement: Record<string, unknown>) =>
     // Action names are case-insensitive (AWS writes "SNS:Publish" in the policies it makes).
-    list(statement.Action).some((action) => ["sns:publish", "sns:*", "*"].includes(String(action).toLowerCase())) &&
-    list(statement.Resource).some((resource) => resource === topicArn || resource === "*");
+    valuesOf(statement.Action).some((action) => ["sns:publish", "sns:*", "*"].includes(String(action).toLowerCase())) &&
+    valuesOf(statement.Resource).some((resource) => resource === topicArn || resource === "*");
   if (statements.some((statement) => statement.Effect === "Deny"))
     return { cannotTell: "has a Deny statement, which the doctor does not evaluate" };
   const allows = statements.filter((statement) => statement.Effect === "Allow" && forEvents(statement) && publishes(statement));
@@ -37,7 +39,7 @@ export function eventBridgeMayPublish(
     return blocks.every(
       ([operator, keys]) =>
         (operator === "ArnEquals" || operator === "StringEquals") &&
-        Object.entries(keys).every(([key, value]) => key === "aws:SourceArn" && list(value).includes(ruleArn)),
+        Object.entries(keys).every(([key, value]) => key === "aws:SourceArn" && valuesOf(value).includes(ruleArn)),
     );
   };
   const unallowed = ruleArns.filter((ruleArn) => !allows.some((statement) => onlySourceArn(statement.Condition, ruleArn)));

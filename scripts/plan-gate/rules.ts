@@ -7,6 +7,7 @@ import {
   ROOT_ACTIVITY_RULE_STATE,
 } from "../shared/root-activity";
 import { MEMBER_ROOT_ACTIVITY_PREFIX } from "../shared/member-root-activity";
+import { statementsOf } from "../shared/policy-json";
 import { ROOT_USER_GUARDRAIL_ATTACHMENT_ADDRESS, ROOT_USER_GUARDRAIL_NAME } from "../shared/root-user-guardrail-policy";
 import type { LiveOrganization, RootSessionsAnswer } from "./live-organization";
 import { Plan, ResourceChange, valueText } from "./plan";
@@ -228,13 +229,9 @@ function inPlaceFindings(plan: Plan, change: ResourceChange): string[] {
       return undefined;
     }
   };
-  const statements = (policy: unknown) => {
-    const value = (policy as { Statement?: unknown } | undefined)?.Statement;
-    return (Array.isArray(value) ? value : [value]).filter(Boolean) as Record<string, unknown>[];
-  };
   const allows = (policy: unknown, test: (statement: Record<string, unknown>) => boolean) =>
-    statements(policy).some((statement) => statement.Effect === "Allow" && test(statement)) &&
-    !statements(policy).some((statement) => statement.Effect === "Deny");
+    statementsOf(policy).some((statement) => statement.Effect === "Allow" && test(statement)) &&
+    !statementsOf(policy).some((statement) => statement.Effect === "Deny");
   const mentions = (value: unknown, text: string) =>
     JSON.stringify(value ?? null)
       .toLowerCase()

@@ -8,6 +8,45 @@ import {
 } from "../shared/root-activity";
 import type { PolicyDocument, PolicyStatement } from "./policy-types";
 
+// What terraform and the doctor call on the alerts' rules, and on the forwarders' role.
+const RULE_READS = ["events:DescribeRule", "events:ListTargetsByRule", "events:ListTagsForResource"];
+const RULE_WRITES = ["events:PutRule", "events:PutTargets", "events:RemoveTargets", "events:DeleteRule"];
+const ROLE_READS = ["iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies"];
+const ROLE_WRITES = [
+  "iam:CreateRole",
+  "iam:PutRolePolicy",
+  "iam:DeleteRolePolicy",
+  "iam:DeleteRole",
+  "iam:ListInstanceProfilesForRole",
+];
+
+/** The plan's check of opted-in regions; the doctor's of enabled regions and of the trails. */
+const COVERAGE_READS: PolicyStatement = {
+  Sid: "RootActivityAlertCoverage",
+  Effect: "Allow",
+  Action: ["ec2:DescribeRegions", "cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors"],
+  Resource: "*",
+};
+
+/** The forwarders' role `role` (an ARN, or a pattern of them): read, or managed and passed to EventBridge only. */
+function forwardRoleStatements(role: string, access: "manage" | "read"): PolicyStatement[] {
+  const manage = access === "manage";
+  return [
+    { Sid: "RootActivityForwardRole", Effect: "Allow", Action: [...ROLE_READS, ...(manage ? ROLE_WRITES : [])], Resource: role },
+    ...(manage
+      ? [
+          {
+            Sid: "RootActivityForwardRolePass",
+            Effect: "Allow" as const,
+            Action: ["iam:PassRole"],
+            Resource: role,
+            Condition: { StringEquals: { "iam:PassedToService": "events.amazonaws.com" } },
+          },
+        ]
+      : []),
+  ];
+}
+
 /**
  * The root-activity alerts: the EventBridge rules (alerting at home, forwarding elsewhere) and their targets, the
  * forwarders' role, the home bus's permission for the delegated administrator, the stack's topic (its policy and
@@ -27,12 +66,7 @@ export function rootActivityAlertStatements(stack: StackConfig, access: "manage"
     {
       Sid: "RootActivityAlertRules",
       Effect: "Allow",
-      Action: [
-        "events:DescribeRule",
-        "events:ListTargetsByRule",
-        "events:ListTagsForResource",
-        ...(manage ? ["events:PutRule", "events:PutTargets", "events:RemoveTargets", "events:DeleteRule"] : []),
-      ],
+      Action: [...RULE_READS, ...(manage ? RULE_WRITES : [])],
       // The alerting pair and the forwarder: every name starts with the alerting rule's.
       Resource: regions.map((covered) => `arn:${partition}:events:${covered}:*:rule/${ROOT_ACTIVITY_RULE_NAME}*`),
     },
@@ -50,40 +84,10 @@ export function rootActivityAlertStatements(stack: StackConfig, access: "manage"
       // A subscription's ARN is its topic's, a colon and an id.
       Resource: ownTopic ? [topic, `${topic}:*`] : topic,
     },
-    {
-      Sid: "RootActivityAlertCoverage",
-      Effect: "Allow",
-      // The plan's check of opted-in regions; the doctor's of enabled regions and of the trails.
-      Action: ["ec2:DescribeRegions", "cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors"],
-      Resource: "*",
-    },
+    COVERAGE_READS,
   ];
-  if (forwarding) {
-    statements.push({
-      Sid: "RootActivityForwardRole",
-      Effect: "Allow",
-      Action: [
-        "iam:GetRole",
-        "iam:GetRolePolicy",
-        "iam:ListRolePolicies",
-        "iam:ListAttachedRolePolicies",
-        ...(manage
-          ? ["iam:CreateRole", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:DeleteRole", "iam:ListInstanceProfilesForRole"]
-          : []),
-      ],
-      Resource: `arn:${partition}:iam::*:role/${ROOT_ACTIVITY_FORWARD_ROLE_NAME}`,
-    });
-    if (manage) {
-      // The forwarders' targets name the role: passed to EventBridge only.
-      statements.push({
-        Sid: "RootActivityForwardRolePass",
-        Effect: "Allow",
-        Action: ["iam:PassRole"],
-        Resource: `arn:${partition}:iam::*:role/${ROOT_ACTIVITY_FORWARD_ROLE_NAME}`,
-        Condition: { StringEquals: { "iam:PassedToService": "events.amazonaws.com" } },
-      });
-    }
-  }
+  if (forwarding)
+    statements.push(...forwardRoleStatements(`arn:${partition}:iam::*:role/${ROOT_ACTIVITY_FORWARD_ROLE_NAME}`, access));
   if (stack.delegatedAdministratorAccountId !== undefined) {
     statements.push({
       Sid: "RootActivityBusPermission",
@@ -134,55 +138,19 @@ export function rootActivityAlertStatements(stack: StackConfig, access: "manage"
 export function delegatedAdministratorRolePolicy(stack: StackConfig): PolicyDocument | undefined {
   const { rootActivityAlerts: alerts, partition, delegatedAdministratorAccountId: accountId } = stack;
   if (alerts?.delegatedAdministratorRoleName === undefined || accountId === undefined) return undefined;
-  const role = `arn:${partition}:iam::${accountId}:role/${ROOT_ACTIVITY_FORWARD_ROLE_NAME}`;
   return {
     Version: "2012-10-17",
     Statement: [
       {
         Sid: "RootActivityForwarders",
         Effect: "Allow",
-        Action: [
-          "events:DescribeRule",
-          "events:ListTargetsByRule",
-          "events:ListTagsForResource",
-          "events:PutRule",
-          "events:PutTargets",
-          "events:RemoveTargets",
-          "events:DeleteRule",
-        ],
+        Action: [...RULE_READS, ...RULE_WRITES],
         Resource: coveredRegions(stack).map(
           (region) => `arn:${partition}:events:${region}:${accountId}:rule/${ROOT_ACTIVITY_FORWARD_RULE_NAME}`,
         ),
       },
-      {
-        Sid: "RootActivityForwardRole",
-        Effect: "Allow",
-        Action: [
-          "iam:GetRole",
-          "iam:GetRolePolicy",
-          "iam:ListRolePolicies",
-          "iam:ListAttachedRolePolicies",
-          "iam:CreateRole",
-          "iam:PutRolePolicy",
-          "iam:DeleteRolePolicy",
-          "iam:DeleteRole",
-          "iam:ListInstanceProfilesForRole",
-        ],
-        Resource: role,
-      },
-      {
-        Sid: "RootActivityForwardRolePass",
-        Effect: "Allow",
-        Action: ["iam:PassRole"],
-        Resource: role,
-        Condition: { StringEquals: { "iam:PassedToService": "events.amazonaws.com" } },
-      },
-      {
-        Sid: "RootActivityAlertCoverage",
-        Effect: "Allow",
-        Action: ["ec2:DescribeRegions", "cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors"],
-        Resource: "*",
-      },
+      ...forwardRoleStatements(`arn:${partition}:iam::${accountId}:role/${ROOT_ACTIVITY_FORWARD_ROLE_NAME}`, "manage"),
+      COVERAGE_READS,
     ],
   };
 }

@@ -7,6 +7,7 @@ import { EXIT_CODES, Io, UsageError } from "../../command-line/command-line";
 import { PlanUnreadable, readPlanFile } from "../../plan-gate/plan";
 import { ExpectedError } from "../../shared/expected-error";
 import { partitionOfArn } from "../../shared/partitions";
+import { statementsOf } from "../../shared/policy-json";
 import { tasksOf } from "../../shared/root-tasks";
 import { TextFileError, readTextFile } from "../../shared/text-file";
 import { readOrganizationScps } from "../organization-scps";
@@ -130,11 +131,7 @@ function policyChanges(content: string, request: Extract<WhatIfRequest, { kind: 
   } catch (error) {
     throw new ExpectedError(`doctor: ${request.file} is not a JSON policy document (${(error as Error).message})`);
   }
-  const statements = (document as { Statement?: unknown })?.Statement;
-  const list = Array.isArray(statements) ? statements : [statements];
-  const type = list.some((statement) => typeof statement === "object" && statement !== null && "Principal" in statement)
-    ? "RCP"
-    : "SCP";
+  const type = statementsOf(document).some((statement) => "Principal" in statement) ? "RCP" : "SCP";
   const address = `--policy ${request.file}`;
   return [
     { kind: "put policy", address, policy: { created: address }, type, name: path.basename(request.file), content },
