@@ -20,11 +20,7 @@ export type LiveOrganization =
  */
 export async function readLiveOrganization(provider: ProviderSettings): Promise<LiveOrganization> {
   const { DescribeOrganizationCommand, OrganizationsClient } = await import("@aws-sdk/client-organizations");
-  const region = provider.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
-  const client = new OrganizationsClient({
-    region,
-    credentials: provider.assumeRoleArn ? assumedRole(provider.assumeRoleArn, region) : undefined,
-  });
+  const client = new OrganizationsClient(actingAs(provider));
   try {
     const { Organization } = await client.send(new DescribeOrganizationCommand({}));
     return Organization?.Id
@@ -36,6 +32,12 @@ export async function readLiveOrganization(provider: ProviderSettings): Promise<
   } finally {
     client.destroy();
   }
+}
+
+/** Where and as whom the plan's provider acts: its region and role, the credentials from the environment. */
+function actingAs(provider: ProviderSettings) {
+  const region = provider.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  return { region, credentials: provider.assumeRoleArn ? assumedRole(provider.assumeRoleArn, region) : undefined };
 }
 
 /** What the plan would do to central root sessions, as the doctor's what-if answers it; or why it cannot tell. */
@@ -51,8 +53,7 @@ export type RootSessionsAnswer =
 export async function readRootSessionsAnswer(plan: Plan): Promise<RootSessionsAnswer> {
   const { DescribeOrganizationCommand, OrganizationsClient } = await import("@aws-sdk/client-organizations");
   const { GetCallerIdentityCommand, STSClient } = await import("@aws-sdk/client-sts");
-  const region = plan.provider.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
-  const credentials = plan.provider.assumeRoleArn ? assumedRole(plan.provider.assumeRoleArn, region) : undefined;
+  const { region, credentials } = actingAs(plan.provider);
   const client = new OrganizationsClient({ region, credentials });
   try {
     const { Organization } = await client.send(new DescribeOrganizationCommand({}));

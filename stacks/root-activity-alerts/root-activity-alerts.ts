@@ -29,9 +29,6 @@ import type { AlertProviders } from "./alert-providers";
 import { MemberRootActivity } from "./member-root-activity";
 import { RootActivityForwarders } from "./root-activity-forwarders";
 
-/** The granted-session rule's address in the synthesized JSON, which the plan gate and the plan summary look for. */
-export const ROOT_ACTIVITY_RULE_ADDRESS = "aws_cloudwatch_event_rule.root-activity";
-
 /** Props of {@link RootActivityAlerts}. */
 export interface RootActivityAlertsProps {
   readonly alerts: RootActivityAlertsConfig;
